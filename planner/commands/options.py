@@ -1,0 +1,99 @@
+"""Options shared by several commands, defined once (``--set``, ``--format``, ``--solver``, ``--out``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rich.console import Console
+
+    from planner.data.scenario import Scenario
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_SCENARIO = "scenarios/baseline.yaml"
+
+
+def scenario_argument(required: bool = False) -> Callable[[F], F]:
+    """The scenario file argument (defaults to scenarios/baseline.yaml)."""
+    return click.argument(
+        "scenario",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None if required else DEFAULT_SCENARIO,
+        required=required,
+    )
+
+
+def set_option(f: F) -> F:
+    """``--set dotted.path=value``, repeatable."""
+    return click.option(
+        "--set",
+        "sets",
+        multiple=True,
+        metavar="PATH=VALUE",
+        help="Override a scenario key, e.g. --set customers.key.crystal=2700 (value read as YAML). "
+        "Repeatable.",
+    )(f)
+
+
+def format_option(*choices: str) -> Callable[[F], F]:
+    """``--format`` with ``table`` first (the default) and the given choices."""
+    options = choices or ("table", "json")
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(options),
+        default=options[0],
+        show_default=True,
+        help="Output format: rich tables for people, JSON for programs.",
+    )
+
+
+def solver_option(f: F) -> F:
+    """``--solver auto|highs|cbc``."""
+    return click.option(
+        "--solver",
+        type=click.Choice(["auto", "highs", "cbc"]),
+        default="auto",
+        show_default=True,
+        help="LP/MIP solver: HiGHS (highspy) with CBC as fallback, or one of them only.",
+    )(f)
+
+
+def scenario_options(f: F) -> F:
+    """``--set`` and ``--solver``: what every command taking a scenario accepts (plus ``--format``)."""
+    return set_option(solver_option(f))
+
+
+def load_cli_scenario(path: Path, sets: tuple[str, ...]) -> Scenario:
+    """Load a scenario for a command, with its --set overrides."""
+    from planner.data.scenario import load_scenario
+
+    return load_scenario(path, sets)
+
+
+def make_console(record: bool = False) -> Console:
+    """The console reports render on (stdout; width from the terminal, 120 when piped)."""
+    import shutil
+
+    from rich.console import Console
+
+    width = shutil.get_terminal_size((120, 24)).columns
+    return Console(width=max(width, 100), record=record, highlight=False, soft_wrap=False)
+
+
+def echo_json(data: Any) -> None:
+    """Print deterministic JSON on stdout."""
+    from planner.report.export import to_json
+
+    click.echo(to_json(data))
+
+
+def print_warnings(warnings: list[str] | tuple[str, ...]) -> None:
+    """Warnings go to stderr so they never spoil JSON on stdout."""
+    for w in warnings:
+        click.echo(f"Warning: {w}", err=True)

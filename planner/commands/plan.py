@@ -1,0 +1,50 @@
+"""``planner plan``: size every manager role of a scenario and report coverage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from planner.commands.options import (
+    echo_json,
+    format_option,
+    load_cli_scenario,
+    make_console,
+    print_warnings,
+    scenario_argument,
+    scenario_options,
+)
+
+
+@click.command("plan")
+@scenario_argument()
+@scenario_options
+@format_option("table", "json")
+@click.option(
+    "--headcount",
+    type=click.Choice(["optimal", "current"]),
+    default="optimal",
+    show_default=True,
+    help="optimal: choose headcount; current: keep today's and show what it delivers.",
+)
+def plan_command(scenario: Path, sets: tuple[str, ...], solver: str, fmt: str, headcount: str) -> None:
+    """Headcount per manager role meeting every tier's visit standard at least cost.
+
+    When the scenario's limits (budget, max_total_headcount, max_headcount) cannot meet every
+    standard, the plan maximises value-weighted coverage instead and says where it falls short.
+    """
+    from planner.model.headcount import plan
+
+    sc = load_cli_scenario(scenario, sets)
+    print_warnings(sc.warnings)
+    result = plan(sc, headcount=headcount, solver=solver)  # type: ignore[arg-type]
+    if fmt == "json":
+        echo_json(result)
+    else:
+        from planner.report.plan import render_plan
+
+        render_plan(result, make_console())
+    if not result.ok:
+        click.echo(f"Error: {scenario}: {result.explanation}", err=True)
+        raise SystemExit(2)

@@ -1,0 +1,33 @@
+"""``planner validate``: check policy and scenario files without solving anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def validate_command(paths: tuple[Path, ...]) -> None:
+    """Check policy and scenario files (or every *.yaml in the directories given).
+
+    A file with a top-level `channels:` key is read as a policy, anything else as a scenario.
+    Prints one line per file; exits 2 if any file is wrong.
+    """
+    from planner.analyses.validate import validate_paths
+
+    if not paths:
+        paths = (Path("policies"), Path("scenarios"))
+    results = validate_paths(paths)
+    bad = 0
+    for r in results:
+        if r.error is None:
+            extra = f" ({'; '.join(r.warnings)})" if r.warnings else ""
+            click.echo(f"ok    {r.kind:8} {r.path}{extra}")
+        else:
+            bad += 1
+            click.echo(f"error {r.kind:8} {r.error}", err=True)
+    click.echo(f"{len(results)} file(s) checked, {bad} with errors")
+    if bad:
+        raise SystemExit(2)

@@ -1,0 +1,1 @@
+"""Files in, typed and validated objects out. Knows nothing of solvers."""

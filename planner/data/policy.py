@@ -1,0 +1,246 @@
+"""Channel policies: channels, their tiers by monthly spend, and each tier's service standard.
+
+A policy file looks like::
+
+    channels:
+      key:
+        label: 大客户经理渠道
+        style: personalised
+        tiers:
+          - id: crystal
+            label: 水晶
+            spend: [3000, 10000]        # CNY per month, half-open [low, high)
+            visits: {count: 2, per: quarter}
+            calls: {count: 1, per: month}
+            visit_minutes: 120
+            call_minutes: 10
+            discount: 0.10
+            churn_risk: 0.0612
+
+Validation happens here (types, ranges, unknown keys, overlapping bands); the hours a tier needs
+are computed in :mod:`planner.model.workload`, nowhere else.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from planner.data.validation import validate_document
+from planner.data.yaml_io import Document, load_with_extends
+
+Period = Literal["month", "quarter", "year"]
+Style = Literal["personalised", "specialised", "standardised"]
+
+#: How many of each period a year holds.
+PERIODS_PER_YEAR: dict[str, int] = {"month": 12, "quarter": 4, "year": 1}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class ContactStandard(_Strict):
+    """``count`` contacts per customer in every ``per`` period (e.g. 2 per quarter)."""
+
+    count: int = Field(ge=0, le=1000)
+    per: Period
+
+    @property
+    def per_year(self) -> int:
+        """Contacts per customer per year."""
+        return self.count * PERIODS_PER_YEAR[self.per]
+
+    def describe(self) -> str:
+        """``2 per quarter``."""
+        return f"{self.count} per {self.per}"
+
+
+class Tier(_Strict):
+    """One spend band of a channel and the service its customers are promised."""
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_+\-]+$")
+    label: str | None = None
+    spend: list[float | None] = Field(min_length=2, max_length=2)
+    typical_spend: float | None = Field(default=None, gt=0)
+    visits: ContactStandard
+    calls: ContactStandard
+    visit_minutes: float = Field(ge=0, le=24 * 60)
+    call_minutes: float = Field(ge=0, le=24 * 60)
+    discount: float = Field(ge=0, le=1)
+    churn_risk: float = Field(ge=0, le=1)
+    style: Style | None = None
+
+    @field_validator("spend")
+    @classmethod
+    def _band(cls, v: list[float | None]) -> list[float | None]:
+        low, high = v
+        if low is None:
+            raise ValueError("spend band needs a lower edge: [low, high] or [low, null]")
+        if low < 0:
+            raise ValueError(f"spend band starts below zero ({low})")
+        if high is not None and high <= low:
+            raise ValueError(f"spend band [{low}, {high}) is empty: high must exceed low")
+        return v
+
+    @property
+    def low(self) -> float:
+        """Lower edge of the band (inclusive), CNY per month."""
+        low = self.spend[0]
+        assert low is not None  # checked by the validator
+        return low
+
+    @property
+    def high(self) -> float | None:
+        """Upper edge of the band (exclusive), or None when open-ended."""
+        return self.spend[1]
+
+    @property
+    def mid_spend(self) -> float:
+        """Representative monthly spend: ``typical_spend`` if set, else the middle of the band."""
+        if self.typical_spend is not None:
+            return self.typical_spend
+        assert self.high is not None  # checked by Policy validation
+        return (self.low + self.high) / 2
+
+    def display(self) -> str:
+        """``crystal (水晶)``, or just the id without a label."""
+        return f"{self.id} ({self.label})" if self.label else self.id
+
+
+class Channel(_Strict):
+    """A sales channel and its tiers, kept sorted by spend (lowest band first)."""
+
+    label: str | None = None
+    style: Style = "standardised"
+    description: str | None = None
+    tiers: list[Tier] = Field(default_factory=list)
+
+    def tier(self, tier_id: str) -> Tier:
+        """The tier with this id (KeyError if absent)."""
+        for t in self.tiers:
+            if t.id == tier_id:
+                return t
+        raise KeyError(tier_id)
+
+    def tier_style(self, tier: Tier) -> str:
+        """A tier's own style, else the channel's."""
+        return tier.style or self.style
+
+
+class Policy(_Strict):
+    """All channels of a branch, with their tiers and service standards."""
+
+    name: str | None = None
+    description: str | None = None
+    channels: dict[str, Channel]
+
+    def tier(self, channel: str, tier: str) -> Tier:
+        """Look up ``channel.tier`` (KeyError if absent)."""
+        return self.channels[channel].tier(tier)
+
+    def tier_keys(self) -> list[tuple[str, str]]:
+        """Every ``(channel, tier)`` in file order of channels and ascending spend of tiers."""
+        return [(c, t.id) for c, ch in self.channels.items() for t in ch.tiers]
+
+    def has_tier(self, channel: str, tier: str) -> bool:
+        """Whether ``channel.tier`` exists."""
+        ch = self.channels.get(channel)
+        return ch is not None and any(t.id == tier for t in ch.tiers)
+
+
+def check_policy(doc: Document, policy: Policy) -> Policy:
+    """Checks that need more than one field: unique ids, non-overlapping bands, open top tiers."""
+    channels: dict[str, Channel] = {}
+    for cid, channel in policy.channels.items():
+        if not cid.replace("_", "").replace("-", "").isalnum():
+            raise doc.error(("channels", cid), "channel ids may hold letters, digits, '_' and '-'")
+        seen: dict[str, int] = {}
+        for i, tier in enumerate(channel.tiers):
+            path = ("channels", cid, "tiers", i)
+            if tier.id in seen:
+                raise doc.error((*path, "id"), f"duplicate tier id {tier.id!r} (also tiers[{seen[tier.id]}])")
+            seen[tier.id] = i
+            if tier.high is None and tier.typical_spend is None:
+                raise doc.error(
+                    (*path, "spend"),
+                    "an open-ended band [low, null) needs `typical_spend` (a representative "
+                    "monthly spend for revenue weights)",
+                )
+        ordered = sorted(enumerate(channel.tiers), key=lambda it: it[1].low)
+        for (ia, a), (ib, b) in itertools.pairwise(ordered):
+            if a.high is None or a.high > b.low:
+                raise doc.error(
+                    ("channels", cid, "tiers", ib, "spend"),
+                    f"band {_band(b)} of tier {b.id!r} overlaps band {_band(a)} of tier {a.id!r} "
+                    f"(tiers[{ia}]); one channel's bands must not overlap",
+                )
+        channels[cid] = channel.model_copy(update={"tiers": [t for _, t in ordered]})
+    return policy.model_copy(update={"channels": channels})
+
+
+def _band(t: Tier) -> str:
+    high = "inf" if t.high is None else f"{t.high:g}"
+    return f"[{t.low:g}, {high})"
+
+
+def policy_from_document(doc: Document) -> Policy:
+    """Validate a loaded document as a :class:`Policy`."""
+    policy = validate_document(Policy, doc)
+    return check_policy(doc, policy)
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Load and validate a policy YAML file (``extends`` allowed)."""
+    return policy_from_document(load_with_extends(path))
+
+
+def apply_tier_overrides(
+    doc: Document, policy: Policy, overrides: dict[str, dict[str, Any]], base_path: tuple[str, ...]
+) -> Policy:
+    """Return ``policy`` with some tiers' fields replaced, as a scenario's ``policy_overrides`` asks.
+
+    ``overrides`` maps ``channel.tier`` to a partial tier (any tier field but ``id``); the result is
+    validated like a policy file, with errors pointing at the scenario's keys.
+    """
+    channels = {cid: ch.model_dump() for cid, ch in policy.channels.items()}
+    for key, fields in overrides.items():
+        channel, _, tier_id = key.partition(".")
+        if not policy.has_tier(channel, tier_id):
+            from planner.data.yaml_io import did_you_mean
+
+            known = [f"{c}.{t}" for c, t in policy.tier_keys()]
+            raise doc.error((*base_path, key), f"unknown tier {key!r}{did_you_mean(key, known)}")
+        if not isinstance(fields, dict):
+            raise doc.error((*base_path, key), "expected a mapping of tier fields")
+        if "id" in fields:
+            raise doc.error((*base_path, key, "id"), "a tier's id cannot be overridden")
+        tiers = channels[channel]["tiers"]
+        idx = next(i for i, t in enumerate(tiers) if t["id"] == tier_id)
+        merged = dict(tiers[idx])
+        for fname, value in fields.items():
+            if isinstance(value, dict) and isinstance(merged.get(fname), dict):
+                merged[fname] = {**merged[fname], **value}
+            else:
+                merged[fname] = value
+        tiers[idx] = merged
+    try:
+        updated = Policy.model_validate({**policy.model_dump(), "channels": channels})
+    except Exception as exc:  # pydantic.ValidationError; mapped to the scenario's path below
+        from pydantic import ValidationError
+
+        if not isinstance(exc, ValidationError):
+            raise
+        err = exc.errors()[0]
+        loc = err["loc"]
+        # loc = ("channels", channel, "tiers", idx, field...) -> scenario path
+        channel = str(loc[1]) if len(loc) > 1 else ""
+        idx = loc[3] if len(loc) > 3 else 0
+        tier_id = policy.channels[channel].tiers[int(idx)].id if channel in policy.channels else ""
+        raise doc.error(
+            (*base_path, f"{channel}.{tier_id}", *[str(p) for p in loc[4:]]), err["msg"]
+        ) from None
+    return check_policy(doc, updated)

@@ -1,0 +1,236 @@
+"""Scenarios: a policy, customers per tier, the manager roles that serve them, and limits.
+
+A scenario file may ``extends:`` another and override any key; ``--set dotted.path=value``
+overrides from the command line. :func:`load_scenario` returns a :class:`Scenario` with the
+policy loaded, the scenario's ``policy_overrides`` applied and every cross-reference checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from planner.data.policy import Policy, Tier, apply_tier_overrides, policy_from_document
+from planner.data.validation import validate_document
+from planner.data.yaml_io import (
+    Document,
+    apply_assignments,
+    did_you_mean,
+    load_with_extends,
+)
+from planner.errors import InputError
+
+TierKey = tuple[str, str]
+
+
+def tier_key(channel: str, tier: str) -> str:
+    """``("key", "crystal")`` -> ``"key.crystal"``, the spelling used in files and reports."""
+    return f"{channel}.{tier}"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Role(_Strict):
+    """A kind of manager: which tiers it may serve, how many there are today, what one gives and costs."""
+
+    label: str | None = None
+    serves: list[str] = Field(min_length=1)
+    headcount: int = Field(ge=0, le=1_000_000)
+    hours_per_year: float = Field(gt=0, le=8760)
+    customer_time_share: float = Field(gt=0, le=1)
+    productivity: float = Field(default=1.0, gt=0, le=10)
+    annual_cost: float = Field(ge=0)
+    max_headcount: int | None = Field(default=None, ge=0, le=1_000_000)
+    #: ``all``: visits and phone contacts; ``calls``: phone contacts only (e.g. call-centre outbound).
+    contacts: Literal["all", "calls"] = "all"
+
+
+class ScenarioSpec(_Strict):
+    """The scenario file's schema (after ``extends`` and ``--set`` are applied)."""
+
+    name: str | None = None
+    description: str | None = None
+    policy: str
+    customers: dict[str, dict[str, int]] = Field(default_factory=dict)
+    roles: dict[str, Role]
+    budget: float | None = Field(default=None, ge=0)
+    max_total_headcount: int | None = Field(default=None, ge=0)
+    min_coverage: dict[str, float] = Field(default_factory=dict)
+    policy_overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario, ready for the model."""
+
+    name: str
+    spec: ScenarioSpec
+    policy: Policy
+    path: Path | None = None
+    warnings: tuple[str, ...] = ()
+    document: Document | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def roles(self) -> dict[str, Role]:
+        """Roles by id, in file order."""
+        return self.spec.roles
+
+    def customers(self, channel: str, tier: str) -> int:
+        """Customers in ``channel.tier`` (0 when the scenario does not list the tier)."""
+        return self.spec.customers.get(channel, {}).get(tier, 0)
+
+    def tiers(self) -> list[tuple[str, Tier]]:
+        """Every ``(channel, Tier)`` of the policy, channels in file order, tiers by spend."""
+        return [(c, t) for c, ch in self.policy.channels.items() for t in ch.tiers]
+
+    def served_tiers(self, role_id: str) -> list[TierKey]:
+        """The ``(channel, tier)`` pairs a role may serve, in policy order."""
+        return expand_serves(self.policy, self.roles[role_id].serves)
+
+    def with_customers(self, counts: Mapping[TierKey, int]) -> Scenario:
+        """The same scenario with customers per tier replaced by ``counts`` (tiers absent -> 0)."""
+        customers: dict[str, dict[str, int]] = {}
+        for (channel, tier), n in counts.items():
+            customers.setdefault(channel, {})[tier] = int(n)
+        spec = self.spec.model_copy(update={"customers": customers})
+        doc = self.document or Document(data={}, source=self.name)
+        warnings = check_references(doc, spec, self.policy)
+        return Scenario(self.name, spec, self.policy, self.path, tuple(warnings), self.document)
+
+
+def expand_serves(policy: Policy, serves: Iterable[str]) -> list[TierKey]:
+    """``["key", "commercial.A"]`` -> every key tier plus ``("commercial", "A")``, in policy order."""
+    wanted: set[TierKey] = set()
+    for entry in serves:
+        channel, _, tier = entry.partition(".")
+        if tier:
+            wanted.add((channel, tier))
+        else:
+            wanted.update((channel, t.id) for t in policy.channels[channel].tiers)
+    return [k for k in policy.tier_keys() if k in wanted]
+
+
+def check_references(doc: Document, spec: ScenarioSpec, policy: Policy) -> list[str]:
+    """Check that every channel, tier and role named exists; return warnings for odd-but-solvable input."""
+    from planner.model.workload import tier_hours_per_customer
+
+    channels = policy.channels
+    warnings: list[str] = []
+    for channel, tiers in spec.customers.items():
+        if channel not in channels:
+            raise doc.error(
+                ("customers", channel), f"unknown channel {channel!r}{did_you_mean(channel, channels)}"
+            )
+        ids = [t.id for t in channels[channel].tiers]
+        for tier, count in tiers.items():
+            if tier not in ids:
+                hint = did_you_mean(tier, ids) or f" (tiers of {channel}: {', '.join(ids) or 'none'})"
+                raise doc.error(("customers", channel, tier), f"unknown tier {tier!r}{hint}")
+            if count < 0:
+                raise doc.error(("customers", channel, tier), f"expected a count >= 0, got {count}")
+    served: dict[TierKey, list[str]] = {}
+    for role_id, role in spec.roles.items():
+        for i, entry in enumerate(role.serves):
+            channel, _, tier = entry.partition(".")
+            path = ("roles", role_id, "serves", i)
+            if channel not in channels:
+                raise doc.error(path, f"unknown channel {channel!r}{did_you_mean(channel, channels)}")
+            if tier and not policy.has_tier(channel, tier):
+                ids = [t.id for t in channels[channel].tiers]
+                raise doc.error(path, f"unknown tier {entry!r}{did_you_mean(tier, ids)}")
+        keys = expand_serves(policy, role.serves)
+        for k in keys:
+            served.setdefault(k, []).append(role_id)
+        if not any(spec.customers.get(c, {}).get(t, 0) > 0 for c, t in keys):
+            warnings.append(f"role {role_id!r} serves no tier that has customers")
+        if role.max_headcount is not None and role.max_headcount < role.headcount:
+            warnings.append(
+                f"role {role_id!r}: today's headcount {role.headcount} is above max_headcount "
+                f"{role.max_headcount}"
+            )
+    for channel, tier in policy.tier_keys():
+        n = spec.customers.get(channel, {}).get(tier, 0)
+        hours = tier_hours_per_customer(policy.tier(channel, tier))
+        if n > 0 and hours > 0 and (channel, tier) not in served:
+            raise doc.error(
+                ("customers", channel, tier),
+                f"{n} customers in {channel}.{tier} need service but no role serves this tier; "
+                "add it to some role's `serves`",
+            )
+    known = [f"{c}.{t}" for c, t in policy.tier_keys()]
+    for key, value in spec.min_coverage.items():
+        if key not in known:
+            raise doc.error(("min_coverage", key), f"unknown tier {key!r}{did_you_mean(key, known)}")
+        if not 0 <= value <= 1:
+            raise doc.error(("min_coverage", key), f"expected a fraction in [0, 1], got {value}")
+        channel, _, tier = key.partition(".")
+        if (channel, tier) not in served and spec.customers.get(channel, {}).get(tier, 0) > 0:
+            raise doc.error(("min_coverage", key), "no role serves this tier")
+    return warnings
+
+
+#: Top-level scenario keys whose values are file paths, resolved against the file that sets them.
+PATH_KEYS = ("policy",)
+#: Scenario sections keyed by ``channel.tier`` (``--set min_coverage.key.crystal=0.9`` works).
+DOTTED_MAPS = ("min_coverage", "policy_overrides")
+
+
+def scenario_from_document(doc: Document, name: str | None = None, path: Path | None = None) -> Scenario:
+    """Validate a loaded scenario document, load its policy and check cross-references."""
+    spec = validate_document(ScenarioSpec, doc)
+    policy_path = Path(spec.policy)
+    if not policy_path.exists():
+        raise doc.error(("policy",), f"policy file not found: {policy_path}")
+    policy = policy_from_document(load_with_extends(policy_path))
+    if spec.policy_overrides:
+        policy = apply_tier_overrides(doc, policy, spec.policy_overrides, ("policy_overrides",))
+    warnings = check_references(doc, spec, policy)
+    scenario_name = spec.name or name or (path.stem if path else "scenario")
+    return Scenario(scenario_name, spec, policy, path, tuple(warnings), doc)
+
+
+def load_scenario_document(path: str | Path, sets: Iterable[str] = ()) -> Document:
+    """Read a scenario file with its ``extends`` chain and ``--set`` overrides, unvalidated."""
+    doc = load_with_extends(path, path_keys=PATH_KEYS)
+    sets = list(sets)
+    if sets:
+        doc = apply_assignments(doc, sets, dotted_maps=DOTTED_MAPS)
+        value = doc.data.get("policy")
+        if isinstance(value, str) and any(s.split("=", 1)[0].strip() == "policy" for s in sets):
+            doc.data["policy"] = str(Path(value).resolve())
+    return doc
+
+
+def load_scenario(path: str | Path, sets: Iterable[str] = ()) -> Scenario:
+    """Load, override and validate a scenario file.
+
+    Parameters
+    ----------
+    path
+        The scenario YAML file.
+    sets
+        ``dotted.path=value`` overrides (values parsed as YAML scalars).
+
+    Raises
+    ------
+    InputError
+        For anything wrong with the files or overrides, naming file, key path and line.
+    """
+    p = Path(path)
+    doc = load_scenario_document(p, sets)
+    return scenario_from_document(doc, path=p)
+
+
+def require_known_tier(policy: Policy, key: str, source: str) -> TierKey:
+    """Parse ``channel.tier`` and check it exists, for command-line arguments naming a tier."""
+    channel, _, tier = key.partition(".")
+    if not policy.has_tier(channel, tier):
+        known = [f"{c}.{t}" for c, t in policy.tier_keys()]
+        raise InputError(f"unknown tier {key!r}{did_you_mean(key, known)}", source=source)
+    return channel, tier

@@ -1,0 +1,365 @@
+"""Safe YAML loading that remembers where every key came from.
+
+Every loaded document is a :class:`Document`: plain Python data plus a map from key path to
+``(source, line)`` so a validation error can name the file and line of the offending key. The
+module also implements ``extends`` (a document inheriting from another and overriding keys) and
+``--set dotted.path=value`` overrides, which record ``--set`` as their source.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from planner.errors import InputError
+
+#: Refuse files larger than this: a policy or scenario is a few kilobytes; megabytes mean a mistake.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+#: Refuse documents with more nodes than this (guards against alias "billion laughs" expansion).
+MAX_NODES = 200_000
+
+KeyPath = tuple[str | int, ...]
+Location = tuple[str, int | None]
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """``("channels", "key", "tiers", 2, "spend")`` -> ``channels.key.tiers[2].spend``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+@dataclass
+class Document:
+    """Loaded YAML data with the source location of each key path."""
+
+    data: Any
+    source: str
+    locations: dict[KeyPath, Location] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+    def locate(self, path: Sequence[str | int]) -> Location:
+        """The (source, line) of ``path``, or of its nearest located ancestor."""
+        p = tuple(path)
+        while p:
+            if p in self.locations:
+                return self.locations[p]
+            p = p[:-1]
+        return (self.source, None)
+
+    def error(self, path: Sequence[str | int], message: str) -> InputError:
+        """An :class:`InputError` pointing at ``path`` in whichever file set it."""
+        source, line = self.locate(path)
+        return InputError(message, source=source, path=format_path(path) or None, line=line)
+
+
+class _Builder:
+    """Turns a composed YAML node tree into plain data, recording each key's line."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.loader_cls = yaml.SafeLoader
+        self.locations: dict[KeyPath, Location] = {}
+        self.count = 0
+
+    def build(self, node: yaml.Node, path: KeyPath) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise InputError(
+                f"document has more than {MAX_NODES:,} nodes (aliases expanded); refusing to load it",
+                source=self.source,
+            )
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise InputError(
+                        "YAML merge keys (<<) are not supported; use `extends` instead",
+                        source=self.source,
+                        line=key_node.start_mark.line + 1,
+                    )
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise InputError(
+                        "mapping keys must be plain scalars",
+                        source=self.source,
+                        path=format_path(path) or None,
+                        line=key_node.start_mark.line + 1,
+                    )
+                key = self._scalar(key_node)
+                if isinstance(key, bool) or key is None or isinstance(key, float):
+                    key = key_node.value  # `yes:` or `1.5:` as keys mean the text the user typed
+                if isinstance(key, int):
+                    key = str(key)
+                sub = (*path, key)
+                if key in out:
+                    raise InputError(
+                        f"duplicate key {key!r} (first at line {self.locations[sub][1]})",
+                        source=self.source,
+                        path=format_path(sub),
+                        line=key_node.start_mark.line + 1,
+                    )
+                self.locations[sub] = (self.source, key_node.start_mark.line + 1)
+                out[key] = self.build(value_node, sub)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for i, item in enumerate(node.value):
+                sub = (*path, i)
+                self.locations[sub] = (self.source, item.start_mark.line + 1)
+                items.append(self.build(item, sub))
+            return items
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        loader = self.loader_cls("")
+        try:
+            return loader.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            raise InputError(
+                f"cannot read value: {exc}", source=self.source, line=node.start_mark.line + 1
+            ) from None
+
+
+def parse_yaml_text(text: str, source: str) -> Document:
+    """Parse YAML ``text`` (named ``source`` in messages) into a :class:`Document`."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or str(exc)
+        raise InputError(f"malformed YAML: {problem}", source=source, line=line) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"malformed YAML: {exc}", source=source) from None
+    if node is None:
+        return Document(data=None, source=source)
+    builder = _Builder(source)
+    data = builder.build(node, ())
+    return Document(data=data, source=source, locations=builder.locations)
+
+
+def load_yaml(path: str | Path) -> Document:
+    """Read one YAML file safely, refusing missing, unreadable, huge or malformed files."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError("file not found", source=p)
+    if p.is_dir():
+        raise InputError("expected a YAML file, got a directory", source=p)
+    size = p.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputError(
+            f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (is this really a scenario/policy?)",
+            source=p,
+        )
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", source=p) from None
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", source=p) from None
+    doc = parse_yaml_text(text, str(p))
+    doc.files = [p]
+    return doc
+
+
+def _drop_locations(locations: dict[KeyPath, Location], prefix: KeyPath) -> None:
+    n = len(prefix)
+    for key in [k for k in locations if len(k) > n and k[:n] == prefix]:
+        del locations[key]
+
+
+def deep_merge(base: Document, override: Document) -> Document:
+    """Override ``base`` with ``override``: mappings merge key by key, anything else replaces."""
+    data = copy.deepcopy(base.data) if isinstance(base.data, dict) else {}
+    locations = dict(base.locations)
+
+    def merge(into: dict[Any, Any], new: dict[Any, Any], path: KeyPath) -> None:
+        for key, value in new.items():
+            sub = (*path, key)
+            if isinstance(value, dict) and isinstance(into.get(key), dict):
+                if sub in override.locations:
+                    locations[sub] = override.locations[sub]
+                merge(into[key], value, sub)
+            else:
+                _drop_locations(locations, sub)
+                into[key] = copy.deepcopy(value)
+                for loc_key, loc in override.locations.items():
+                    if loc_key[: len(sub)] == sub:
+                        locations[loc_key] = loc
+
+    merge(data, override.data or {}, ())
+    return Document(
+        data=data,
+        source=override.source,
+        locations=locations,
+        files=[*base.files, *override.files],
+    )
+
+
+def load_with_extends(
+    path: str | Path,
+    *,
+    path_keys: Iterable[str] = (),
+    _chain: tuple[Path, ...] = (),
+) -> Document:
+    """Load ``path``, following its ``extends:`` chain (a parent's keys are overridden by the child).
+
+    ``path_keys`` are top-level keys holding file paths; each is resolved against the directory of
+    the file that sets it, so an inherited ``policy: ../policies/x.yaml`` still points at the same
+    file.
+    """
+    p = Path(path)
+    resolved = p.resolve()
+    if resolved in _chain:
+        cycle = " -> ".join(str(c) for c in (*_chain, resolved))
+        raise InputError(f"`extends` cycle: {cycle}", source=p, path="extends")
+    doc = load_yaml(p)
+    if doc.data is None:
+        raise InputError("file is empty; expected a mapping of keys", source=p)
+    if not isinstance(doc.data, dict):
+        raise InputError(
+            f"expected a mapping of keys at the top level, got {type(doc.data).__name__}", source=p
+        )
+    for key in path_keys:
+        value = doc.data.get(key)
+        if isinstance(value, str):
+            doc.data[key] = str((p.parent / value).resolve())
+    parent_ref = doc.data.pop("extends", None)
+    if parent_ref is None:
+        return doc
+    if not isinstance(parent_ref, str):
+        raise doc.error(("extends",), "expected a file path (string)")
+    parent_path = p.parent / parent_ref
+    if not parent_path.exists():
+        raise doc.error(("extends",), f"extended file not found: {parent_path}")
+    parent = load_with_extends(parent_path, path_keys=path_keys, _chain=(*_chain, resolved))
+    return deep_merge(parent, doc)
+
+
+def parse_assignment(text: str) -> tuple[list[str], Any]:
+    """``"a.b.c=3"`` -> (["a", "b", "c"], 3); the value is read as a YAML scalar."""
+    if "=" not in text:
+        raise InputError(f"expected PATH=VALUE, got {text!r}", source="--set")
+    key, _, raw = text.partition("=")
+    parts = [p for p in key.strip().split(".")]
+    if not key.strip() or any(not p for p in parts):
+        raise InputError(f"expected a dotted key path before '=', got {key!r}", source="--set")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError:
+        raise InputError(f"cannot read value {raw!r} as YAML", source="--set", path=key) from None
+    if isinstance(value, (dict, list)) and raw.strip()[:1] not in "{[":
+        value = raw
+    return parts, value
+
+
+def apply_assignments(
+    doc: Document,
+    assignments: Iterable[str],
+    *,
+    dotted_maps: Iterable[str] = (),
+    source: str = "--set",
+) -> Document:
+    """Apply ``--set dotted.path=value`` overrides to a copy of ``doc``.
+
+    The parent of the key being set must already exist (so a typo is refused, not silently added),
+    except that the sections named in ``dotted_maps`` (mappings keyed by ``channel.tier``, such as
+    ``min_coverage``) are created when missing and take the next two parts as one key.
+    """
+    data = copy.deepcopy(doc.data)
+    locations = dict(doc.locations)
+    dotted = set(dotted_maps)
+    for text in assignments:
+        parts, value = parse_assignment(text)
+        node: Any = data
+        path: list[str | int] = []
+        i = 0
+        while i < len(parts) - 1:
+            part = parts[i]
+            here = format_path(path)
+            if isinstance(node, list):
+                if not part.isdigit() or int(part) >= len(node):
+                    raise InputError(
+                        f"unknown path: {format_path(path)} has {len(node)} items; {part!r} is not an index",
+                        source=source,
+                        path=".".join(parts),
+                    )
+                path.append(int(part))
+                node = node[int(part)]
+                i += 1
+                continue
+            if not isinstance(node, dict):
+                raise InputError(
+                    f"unknown path: {here} is a value, not a mapping", source=source, path=".".join(parts)
+                )
+            if here in dotted and len(parts) - i >= 2 and part not in node:
+                key = f"{part}.{parts[i + 1]}"
+                if i + 2 == len(parts):
+                    break
+                if key not in node:
+                    raise InputError(
+                        f"unknown path: no {key!r} under {here}", source=source, path=".".join(parts)
+                    )
+                path.append(key)
+                node = node[key]
+                i += 2
+                continue
+            if part not in node:
+                if format_path([*path, part]) in dotted and node is data:
+                    node[part] = {}
+                else:
+                    close = _close(part, node)
+                    raise InputError(
+                        f"unknown path: no {part!r} under {here or 'the top level'}{close}",
+                        source=source,
+                        path=".".join(parts),
+                    )
+            path.append(part)
+            node = node[part]
+            i += 1
+        leaf_parts = parts[i:]
+        leaf = ".".join(leaf_parts)
+        if isinstance(node, list):
+            if not leaf.isdigit() or int(leaf) >= len(node):
+                raise InputError(
+                    f"unknown path: {leaf!r} is not an index of {format_path(path)}",
+                    source=source,
+                    path=".".join(parts),
+                )
+            node[int(leaf)] = value
+            full: KeyPath = (*path, int(leaf))
+        elif isinstance(node, dict):
+            node[leaf] = value
+            full = (*path, leaf)
+        else:
+            raise InputError(
+                f"unknown path: {format_path(path)} is a value, not a mapping",
+                source=source,
+                path=".".join(parts),
+            )
+        _drop_locations(locations, full)
+        locations[full] = (source, None)
+    return Document(data=data, source=doc.source, locations=locations, files=list(doc.files))
+
+
+def _close(word: str, options: Iterable[Any]) -> str:
+    """A "did you mean" suffix for a mistyped key, or ""."""
+    import difflib
+
+    names = [str(o) for o in options]
+    match = difflib.get_close_matches(word, names, n=1)
+    return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def did_you_mean(word: str, options: Iterable[Any]) -> str:
+    """Public wrapper of the "did you mean" hint used across the data layer."""
+    return _close(word, options)

@@ -1,0 +1,1 @@
+"""The one optimisation model: workload formulas, the headcount LP, and solver handling."""

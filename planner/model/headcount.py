@@ -1,0 +1,703 @@
+"""The headcount model: which roles, how many heads, and which tiers' hours each role covers.
+
+One mixed-integer program, built from :mod:`planner.model.workload`, in two modes:
+
+``meet_standards``
+    Every tier at 100 % of its standard, at least annual cost, within the limits (``budget``,
+    ``max_total_headcount``, each role's ``max_headcount``).
+``max_coverage``
+    When the limits make that impossible: maximise value-weighted coverage
+    ``sum_t w_t * coverage_t`` where ``w_t`` is the tier's annual revenue at risk (customers x
+    representative monthly spend x 12 x churn risk, :func:`planner.model.workload.tier_revenue_at_risk`),
+    plus a tie-breaker worth a millionth of the total weight spread by required hours (so spare
+    capacity never idles while a zero-weight tier waits), with each tier at least its
+    ``min_coverage``; then, at that value, the least cost.
+
+Headcount can also be fixed (today's, or any mapping): then only the hours are allocated, by the
+same ``max_coverage`` objective. Shadow prices come from the linear program with headcount fixed
+at the answer (value of one more hour of a role) and from the continuous relaxation (value of one
+more CNY of budget, or one more head under ``max_total_headcount``).
+
+Everything any analysis needs about headcount comes from :func:`plan`; nothing else builds this model.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from planner.data.scenario import Scenario, TierKey, tier_key
+from planner.model.solver import DEFAULT_TIME_LIMIT, SolveStatus, solve
+from planner.model.workload import (
+    role_hours_per_head,
+    tier_call_hours_per_customer,
+    tier_hours_per_customer,
+    tier_required_hours,
+    tier_revenue_at_risk,
+)
+
+Mode = Literal["meet_standards", "max_coverage"]
+HeadcountBasis = Literal["optimal", "current"]
+
+#: Coverage within this of 1 counts as fully covered (solver tolerances).
+COVERAGE_TOL = 1e-7
+#: Relative MIP gap: the plans are small, so ask for (near) proven optimality.
+MIP_GAP = 1e-7
+#: Tie-breaker share of total weight (see module docstring).
+TIE_BREAK = 1e-6
+
+
+@dataclass(frozen=True)
+class RoleResult:
+    """One role in the plan. Hours are per year; ``gap = required_headcount - current_headcount``."""
+
+    role: str
+    label: str | None
+    current_headcount: int
+    required_headcount: int
+    gap: int
+    hours_per_head: float
+    capacity_hours: float
+    assigned_hours: float
+    utilization: float
+    annual_cost: float
+    cost_per_head: float
+    max_headcount: int | None
+    shadow_price_per_hour: float
+
+
+@dataclass(frozen=True)
+class TierResult:
+    """One tier in the plan. Coverage is delivered / required hours, a fraction 0..1."""
+
+    channel: str
+    tier: str
+    label: str | None
+    customers: int
+    hours_per_customer: float
+    required_hours: float
+    delivered_hours: float
+    coverage: float
+    shortfall_hours: float
+    manager_fte: float
+    customers_per_manager: float | None
+    revenue_at_risk: float
+    min_coverage: float | None
+    coverage_at_current: float | None = None
+
+    @property
+    def key(self) -> str:
+        """``channel.tier``."""
+        return tier_key(self.channel, self.tier)
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """Hours a year that one role gives one tier."""
+
+    role: str
+    channel: str
+    tier: str
+    hours: float
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """Everything the headcount model says about one scenario."""
+
+    scenario: str
+    mode: Mode
+    status: str
+    solver: str
+    headcount_basis: str
+    total_cost: float
+    total_headcount: int
+    current_total_headcount: int
+    current_total_cost: float
+    budget: float | None
+    max_total_headcount: int | None
+    weighted_coverage: float
+    roles: list[RoleResult]
+    tiers: list[TierResult]
+    allocations: list[Allocation]
+    binding: list[str] = field(default_factory=list)
+    limit_shadow_prices: dict[str, float] = field(default_factory=dict)
+    explanation: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when a plan was found."""
+        return self.status == SolveStatus.OPTIMAL.value
+
+    def role(self, role_id: str) -> RoleResult:
+        """The result for one role (KeyError if absent)."""
+        for r in self.roles:
+            if r.role == role_id:
+                return r
+        raise KeyError(role_id)
+
+    def tier(self, channel: str, tier: str) -> TierResult:
+        """The result for one tier (KeyError if absent)."""
+        for t in self.tiers:
+            if t.channel == channel and t.tier == tier:
+                return t
+        raise KeyError(f"{channel}.{tier}")
+
+    def shortfalls(self) -> list[TierResult]:
+        """Tiers below 100 % coverage, largest shortfall in hours first."""
+        short = [t for t in self.tiers if t.coverage < 1 - 1e-6]
+        return sorted(short, key=lambda t: (-t.shortfall_hours, t.key))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: the same numbers the tables show."""
+        return asdict(self)
+
+
+@dataclass
+class _Data:
+    """The model's inputs, flattened once per scenario."""
+
+    tiers: list[TierKey]
+    required: dict[TierKey, float]
+    call_hours: dict[TierKey, float]
+    weight: dict[TierKey, float]
+    roles: list[str]
+    hph: dict[str, float]
+    cost: dict[str, float]
+    serves: dict[str, list[TierKey]]
+    calls_only: set[str]
+    min_cov: dict[TierKey, float]
+
+
+def _prepare(scenario: Scenario) -> _Data:
+    tiers: list[TierKey] = []
+    required: dict[TierKey, float] = {}
+    call_hours: dict[TierKey, float] = {}
+    weight: dict[TierKey, float] = {}
+    for channel, tier in scenario.tiers():
+        key = (channel, tier.id)
+        n = scenario.customers(channel, tier.id)
+        tiers.append(key)
+        required[key] = tier_required_hours(tier, n)
+        call_hours[key] = n * tier_call_hours_per_customer(tier)
+        weight[key] = tier_revenue_at_risk(tier, n)
+    total_weight = sum(weight.values()) or 1.0
+    total_hours = sum(required.values()) or 1.0
+    for key in tiers:
+        weight[key] += TIE_BREAK * total_weight * required[key] / total_hours
+    roles = list(scenario.roles)
+    min_cov = {}
+    for k, v in scenario.spec.min_coverage.items():
+        c, _, t = k.partition(".")
+        min_cov[(c, t)] = v
+    return _Data(
+        tiers=tiers,
+        required=required,
+        call_hours=call_hours,
+        weight=weight,
+        roles=roles,
+        hph={r: role_hours_per_head(scenario.roles[r]) for r in roles},
+        cost={r: scenario.roles[r].annual_cost for r in roles},
+        serves={r: scenario.served_tiers(r) for r in roles},
+        calls_only={r for r in roles if scenario.roles[r].contacts == "calls"},
+        min_cov=min_cov,
+    )
+
+
+class _Model:
+    """One build of the LP/MIP. ``fixed`` pins headcounts; ``relax`` makes them continuous."""
+
+    def __init__(
+        self,
+        name: str,
+        scenario: Scenario,
+        data: _Data,
+        *,
+        full_coverage: bool,
+        fixed: Mapping[str, float] | None = None,
+        relax: bool = False,
+        limits: bool = True,
+        use_min_coverage: bool = True,
+    ) -> None:
+        import pulp
+
+        self.pulp = pulp
+        self.data = data
+        self.prob = pulp.LpProblem(name, pulp.LpMinimize)
+        self.h: dict[str, Any] = {}
+        for i, r in enumerate(data.roles):
+            role = scenario.roles[r]
+            if fixed is not None:
+                self.h[r] = float(fixed[r])
+                continue
+            upper = role.max_headcount if limits else None
+            cat = pulp.LpContinuous if relax else pulp.LpInteger
+            self.h[r] = pulp.LpVariable(f"h_{i}", lowBound=0, upBound=upper, cat=cat)
+        self.x: dict[tuple[str, TierKey], Any] = {}
+        for i, r in enumerate(data.roles):
+            for j, key in enumerate(data.tiers):
+                if key in data.serves[r] and data.required[key] > 0:
+                    self.x[(r, key)] = pulp.LpVariable(f"x_{i}_{j}", lowBound=0)
+        self.c: dict[TierKey, Any] = {}
+        self.served: dict[TierKey, Any] = {}
+        for j, key in enumerate(data.tiers):
+            need = data.required[key]
+            if need <= 0:
+                continue
+            served = pulp.lpSum(self.x[(r, key)] for r in data.roles if (r, key) in self.x)
+            self.served[key] = served
+            if full_coverage:
+                self.prob += pulp.LpConstraint(served, pulp.LpConstraintGE, f"need_{j}", need)
+            else:
+                low = data.min_cov.get(key, 0.0) if use_min_coverage else 0.0
+                self.c[key] = pulp.LpVariable(f"c_{j}", lowBound=low, upBound=1)
+                self.prob += pulp.LpConstraint(
+                    served - need * self.c[key], pulp.LpConstraintEQ, f"need_{j}", 0
+                )
+            phone = [self.x[(r, key)] for r in data.roles if r in data.calls_only and (r, key) in self.x]
+            if phone:
+                # Calls-only roles may take at most the tier's phone-contact share of what is delivered.
+                share = data.call_hours[key] / need
+                delivered = need if full_coverage else need * self.c[key]
+                self.prob += pulp.LpConstraint(
+                    pulp.lpSum(phone) - share * delivered, pulp.LpConstraintLE, f"phone_{j}", 0
+                )
+        self.capacity: dict[str, Any] = {}
+        for i, r in enumerate(data.roles):
+            terms = [self.x[(r, key)] for key in data.tiers if (r, key) in self.x]
+            if not terms:
+                continue
+            name_c = f"cap_{i}"
+            if fixed is not None:
+                self.prob += pulp.LpConstraint(
+                    pulp.lpSum(terms), pulp.LpConstraintLE, name_c, data.hph[r] * self.h[r]
+                )
+            else:
+                self.prob += pulp.LpConstraint(
+                    pulp.lpSum(terms) - data.hph[r] * self.h[r], pulp.LpConstraintLE, name_c, 0
+                )
+            self.capacity[r] = self.prob.constraints[name_c]
+        self.cost_expr = pulp.lpSum(data.cost[r] * self.h[r] for r in data.roles)
+        self.heads_expr = pulp.lpSum(self.h[r] for r in data.roles)
+        self.value_expr = pulp.lpSum(data.weight[k] * self.c[k] for k in self.c)
+        spec = scenario.spec
+        if limits and fixed is None:
+            if spec.budget is not None:
+                self.prob += pulp.LpConstraint(self.cost_expr, pulp.LpConstraintLE, "budget", spec.budget)
+            if spec.max_total_headcount is not None:
+                self.prob += pulp.LpConstraint(
+                    self.heads_expr, pulp.LpConstraintLE, "max_total_headcount", spec.max_total_headcount
+                )
+
+    def minimise(self, expr: Any) -> None:
+        self.prob.sense = self.pulp.LpMinimize
+        self.prob.setObjective(expr)
+
+    def maximise(self, expr: Any) -> None:
+        self.prob.sense = self.pulp.LpMaximize
+        self.prob.setObjective(expr)
+
+    def heads(self) -> dict[str, float]:
+        return {r: float(self.pulp.value(h)) if not isinstance(h, float) else h for r, h in self.h.items()}
+
+    def hours(self) -> dict[tuple[str, TierKey], float]:
+        return {k: max(0.0, float(v.value() or 0.0)) for k, v in self.x.items()}
+
+
+def _status_name(status: SolveStatus) -> str:
+    return status.value
+
+
+def plan(
+    scenario: Scenario,
+    *,
+    headcount: HeadcountBasis | Mapping[str, int] = "optimal",
+    solver: str = "auto",
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    with_current: bool = True,
+) -> PlanResult:
+    """Size (or, with fixed headcount, allocate) the manager roles of ``scenario``.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario.
+    headcount
+        ``"optimal"`` to choose headcount; ``"current"`` to use each role's ``headcount``; or a
+        mapping role -> heads to use instead.
+    solver
+        ``auto``, ``highs`` or ``cbc``.
+    time_limit
+        Seconds per solve.
+    with_current
+        With ``headcount="optimal"``, also fill each tier's ``coverage_at_current`` (what today's
+        headcount delivers), at the cost of one more small LP.
+    """
+    data = _prepare(scenario)
+    if headcount == "optimal":
+        result = _plan_optimal(scenario, data, solver, time_limit)
+        if with_current and result.ok:
+            current = _plan_fixed(scenario, data, _current(scenario), "current", solver, time_limit)
+            tiers = [_with_current(t, current.tier(t.channel, t.tier).coverage) for t in result.tiers]
+            result = _replace(result, tiers=tiers)
+        return result
+    if headcount == "current":
+        return _plan_fixed(scenario, data, _current(scenario), "current", solver, time_limit)
+    if isinstance(headcount, Mapping):
+        missing = [r for r in data.roles if r not in headcount]
+        if missing:
+            raise ValueError(f"fixed headcount lacks roles: {', '.join(missing)}")
+        fixed = {r: int(headcount[r]) for r in data.roles}
+        return _plan_fixed(scenario, data, fixed, "fixed", solver, time_limit)
+    raise ValueError(f"headcount must be 'optimal', 'current' or a mapping, got {headcount!r}")
+
+
+def _current(scenario: Scenario) -> dict[str, int]:
+    return {r: role.headcount for r, role in scenario.roles.items()}
+
+
+def _replace(result: PlanResult, **changes: Any) -> PlanResult:
+    from dataclasses import replace
+
+    return replace(result, **changes)
+
+
+def _with_current(t: TierResult, coverage: float) -> TierResult:
+    from dataclasses import replace
+
+    return replace(t, coverage_at_current=coverage)
+
+
+def _plan_optimal(scenario: Scenario, data: _Data, solver: str, time_limit: float) -> PlanResult:
+    meet = _Model("meet_standards", scenario, data, full_coverage=True)
+    meet.minimise(meet.cost_expr + 1e-6 * meet.heads_expr)
+    outcome = solve(meet.prob, solver, time_limit, gap_rel=MIP_GAP)
+    if outcome.status.is_ok:
+        heads = {r: round(v) for r, v in meet.heads().items()}
+        return _finish(scenario, data, heads, "meet_standards", "optimal", outcome.solver, solver, time_limit)
+    if outcome.status is not SolveStatus.INFEASIBLE:
+        return _failed(scenario, data, "meet_standards", outcome.status, outcome.solver)
+    best = _Model("max_coverage", scenario, data, full_coverage=False)
+    best.maximise(best.value_expr)
+    outcome = solve(best.prob, solver, time_limit, gap_rel=MIP_GAP)
+    if outcome.status is SolveStatus.INFEASIBLE:
+        explanation = explain_min_coverage(scenario, data, solver, time_limit)
+        return _failed(scenario, data, "max_coverage", outcome.status, outcome.solver, explanation)
+    if not outcome.status.is_ok:
+        return _failed(scenario, data, "max_coverage", outcome.status, outcome.solver)
+    value = float(outcome.objective or 0.0)
+    cheapest = _Model("max_coverage_cost", scenario, data, full_coverage=False)
+    cheapest.prob += cheapest.pulp.LpConstraint(
+        cheapest.value_expr, cheapest.pulp.LpConstraintGE, "value_floor", value - 1e-6 * max(1.0, abs(value))
+    )
+    cheapest.minimise(cheapest.cost_expr + 1e-6 * cheapest.heads_expr)
+    second = solve(cheapest.prob, solver, time_limit, gap_rel=MIP_GAP)
+    model = cheapest if second.status.is_ok else best
+    heads = {r: round(v) for r, v in model.heads().items()}
+    return _finish(scenario, data, heads, "max_coverage", "optimal", outcome.solver, solver, time_limit)
+
+
+def _plan_fixed(
+    scenario: Scenario,
+    data: _Data,
+    heads: Mapping[str, int],
+    basis: str,
+    solver: str,
+    time_limit: float,
+) -> PlanResult:
+    mode: Mode = "meet_standards"
+    result = _finish(scenario, data, dict(heads), mode, basis, "", solver, time_limit)
+    if result.shortfalls():
+        result = _replace(result, mode="max_coverage")
+    return result
+
+
+def _finish(
+    scenario: Scenario,
+    data: _Data,
+    heads: dict[str, int],
+    mode: Mode,
+    basis: str,
+    solver_used: str,
+    solver: str,
+    time_limit: float,
+) -> PlanResult:
+    """Allocate hours with headcount fixed at ``heads`` and read off everything the report shows."""
+    warnings = list(scenario.warnings)
+    alloc = _Model("allocate", scenario, data, full_coverage=False, fixed=heads)
+    alloc.maximise(alloc.value_expr)
+    outcome = solve(alloc.prob, solver, time_limit)
+    if outcome.status is SolveStatus.INFEASIBLE:
+        warnings.append("min_coverage cannot be met with this headcount; coverage shown ignores min_coverage")
+        alloc = _Model("allocate", scenario, data, full_coverage=False, fixed=heads, use_min_coverage=False)
+        alloc.maximise(alloc.value_expr)
+        outcome = solve(alloc.prob, solver, time_limit)
+    if not outcome.status.is_ok:
+        return _failed(scenario, data, mode, outcome.status, outcome.solver)
+    hours = alloc.hours()
+    shadow = {r: float(alloc.capacity[r].pi or 0.0) if r in alloc.capacity else 0.0 for r in data.roles}
+
+    roles = []
+    for r in data.roles:
+        role = scenario.roles[r]
+        cap = heads[r] * data.hph[r]
+        used = sum(v for (rr, _), v in hours.items() if rr == r)
+        roles.append(
+            RoleResult(
+                role=r,
+                label=role.label,
+                current_headcount=role.headcount,
+                required_headcount=heads[r],
+                gap=heads[r] - role.headcount,
+                hours_per_head=data.hph[r],
+                capacity_hours=cap,
+                assigned_hours=used,
+                utilization=used / cap if cap > 0 else 0.0,
+                annual_cost=heads[r] * role.annual_cost,
+                cost_per_head=role.annual_cost,
+                max_headcount=role.max_headcount,
+                shadow_price_per_hour=_clean(shadow[r]),
+            )
+        )
+    tiers = []
+    for channel, tier in scenario.tiers():
+        key = (channel, tier.id)
+        need = data.required[key]
+        got = sum(v for (_, k), v in hours.items() if k == key)
+        got = min(got, need)
+        coverage = 1.0 if need <= 0 else got / need
+        if coverage > 1 - COVERAGE_TOL:
+            coverage, got = 1.0, need
+        fte = sum(v / data.hph[r] for (r, k), v in hours.items() if k == key and data.hph[r] > 0)
+        n = scenario.customers(channel, tier.id)
+        tiers.append(
+            TierResult(
+                channel=channel,
+                tier=tier.id,
+                label=tier.label,
+                customers=n,
+                hours_per_customer=tier_hours_per_customer(tier),
+                required_hours=need,
+                delivered_hours=got,
+                coverage=coverage,
+                shortfall_hours=max(0.0, need - got),
+                manager_fte=fte,
+                customers_per_manager=(n / fte) if fte > 1e-9 else None,
+                revenue_at_risk=tier_revenue_at_risk(tier, n),
+                min_coverage=data.min_cov.get(key),
+            )
+        )
+    allocations = [
+        Allocation(r, k[0], k[1], v)
+        for (r, k), v in sorted(
+            hours.items(), key=lambda kv: (data.roles.index(kv[0][0]), data.tiers.index(kv[0][1]))
+        )
+        if v > 1e-9
+    ]
+    total_cost = sum(x.annual_cost for x in roles)
+    total_heads = sum(heads.values())
+    spec = scenario.spec
+    binding = _binding(scenario, data, heads, tiers, total_cost, total_heads, basis)
+    limit_prices = _limit_prices(scenario, data, mode, basis, solver, time_limit)
+    weighted = sum(t.revenue_at_risk * t.coverage for t in tiers)
+    return PlanResult(
+        scenario=scenario.name,
+        mode=mode,
+        status=SolveStatus.OPTIMAL.value,
+        solver=solver_used or outcome.solver,
+        headcount_basis=basis,
+        total_cost=total_cost,
+        total_headcount=total_heads,
+        current_total_headcount=sum(r.headcount for r in scenario.roles.values()),
+        current_total_cost=sum(r.headcount * r.annual_cost for r in scenario.roles.values()),
+        budget=spec.budget,
+        max_total_headcount=spec.max_total_headcount,
+        weighted_coverage=weighted,
+        roles=roles,
+        tiers=tiers,
+        allocations=allocations,
+        binding=binding,
+        limit_shadow_prices=limit_prices,
+        warnings=warnings,
+    )
+
+
+def _clean(x: float) -> float:
+    """Solver noise (-0.0, 1e-12) to a clean zero."""
+    return 0.0 if abs(x) < 1e-9 else x
+
+
+def _binding(
+    scenario: Scenario,
+    data: _Data,
+    heads: Mapping[str, int],
+    tiers: list[TierResult],
+    total_cost: float,
+    total_heads: int,
+    basis: str,
+) -> list[str]:
+    """Limits at their bound in this plan (a budget binds when no further head fits under it)."""
+    spec = scenario.spec
+    out: list[str] = []
+    if basis == "optimal":
+        growable = [
+            r
+            for r in data.roles
+            if scenario.roles[r].max_headcount is None or heads[r] < scenario.roles[r].max_headcount
+        ]
+        if spec.budget is not None and growable:
+            cheapest = min(scenario.roles[r].annual_cost for r in growable)
+            if spec.budget - total_cost < cheapest:
+                out.append("budget")
+        if spec.max_total_headcount is not None and total_heads >= spec.max_total_headcount:
+            out.append("max_total_headcount")
+        for r in data.roles:
+            cap = scenario.roles[r].max_headcount
+            if cap is not None and heads[r] >= cap:
+                out.append(f"roles.{r}.max_headcount")
+    for t in tiers:
+        if (
+            t.min_coverage is not None
+            and t.min_coverage > 0
+            and t.coverage <= t.min_coverage + 1e-6
+            and t.coverage < 1
+        ):
+            out.append(f"min_coverage.{t.key}")
+    return out
+
+
+def _limit_prices(
+    scenario: Scenario, data: _Data, mode: Mode, basis: str, solver: str, time_limit: float
+) -> dict[str, float]:
+    """Shadow prices of budget and total headcount from the continuous relaxation of the mode's model."""
+    spec = scenario.spec
+    if basis != "optimal" or (spec.budget is None and spec.max_total_headcount is None):
+        return {}
+    relax = _Model("relaxation", scenario, data, full_coverage=(mode == "meet_standards"), relax=True)
+    if mode == "meet_standards":
+        relax.minimise(relax.cost_expr)
+    else:
+        relax.maximise(relax.value_expr)
+    outcome = solve(relax.prob, solver, time_limit)
+    out: dict[str, float] = {}
+    if not outcome.status.is_ok:
+        return out
+    for name in ("budget", "max_total_headcount"):
+        if name in relax.prob.constraints:
+            pi = relax.prob.constraints[name].pi or 0.0
+            out[name] = _clean(abs(pi))
+    return out
+
+
+def _failed(
+    scenario: Scenario,
+    data: _Data,
+    mode: Mode,
+    status: SolveStatus,
+    solver_used: str,
+    explanation: str | None = None,
+) -> PlanResult:
+    if explanation is None:
+        explanation = (
+            f"the solver stopped without a plan ({status.value}); try --solver cbc or a longer time limit"
+        )
+    return PlanResult(
+        scenario=scenario.name,
+        mode=mode,
+        status=_status_name(status),
+        solver=solver_used,
+        headcount_basis="optimal",
+        total_cost=0.0,
+        total_headcount=0,
+        current_total_headcount=sum(r.headcount for r in scenario.roles.values()),
+        current_total_cost=sum(r.headcount * r.annual_cost for r in scenario.roles.values()),
+        budget=scenario.spec.budget,
+        max_total_headcount=scenario.spec.max_total_headcount,
+        weighted_coverage=0.0,
+        roles=[],
+        tiers=[],
+        allocations=[],
+        explanation=explanation,
+        warnings=list(scenario.warnings),
+    )
+
+
+def explain_min_coverage(scenario: Scenario, data: _Data, solver: str, time_limit: float) -> str:
+    """Say in words why the ``min_coverage`` floors cannot all be met within the limits."""
+    floors = {k: v for k, v in data.min_cov.items() if v > 0 and data.required.get(k, 0) > 0}
+    asked = ", ".join(f"{tier_key(*k)} >= {v:.0%}" for k, v in floors.items())
+    need_hours = sum(v * data.required[k] for k, v in floors.items())
+    # 1. Can the roles' max_headcount alone afford it?
+    capped = _Model("floors_capped", scenario, data, full_coverage=False, limits=False, relax=True)
+    for r in data.roles:
+        cap = scenario.roles[r].max_headcount
+        if cap is not None and not isinstance(capped.h[r], float):
+            capped.h[r].upBound = cap
+    capped.minimise(capped.cost_expr)
+    if not solve(capped.prob, solver, time_limit).status.is_ok:
+        roles = [r for r in data.roles if scenario.roles[r].max_headcount is not None]
+        afford = sum(scenario.roles[r].max_headcount * data.hph[r] for r in roles)  # type: ignore[operator]
+        return (
+            f"min_coverage asks {asked}, which needs {need_hours:,.0f} hours a year, but the roles' "
+            f"max_headcount ({', '.join(f'{r}={scenario.roles[r].max_headcount}' for r in roles)}) "
+            f"afford at most {afford:,.0f} hours a year of the roles serving those tiers"
+        )
+    # 2. Least cost and fewest heads that meet the floors, ignoring budget and total headcount.
+    parts = []
+    spec = scenario.spec
+    cost_model = _Model("floors_cost", scenario, data, full_coverage=False, limits=False)
+    for r in data.roles:
+        cap = scenario.roles[r].max_headcount
+        if cap is not None:
+            cost_model.h[r].upBound = cap
+    cost_model.minimise(cost_model.cost_expr)
+    out_cost = solve(cost_model.prob, solver, time_limit, gap_rel=MIP_GAP)
+    min_cost = float(out_cost.objective or 0.0)
+    heads_model = _Model("floors_heads", scenario, data, full_coverage=False, limits=False)
+    for r in data.roles:
+        cap = scenario.roles[r].max_headcount
+        if cap is not None:
+            heads_model.h[r].upBound = cap
+    heads_model.minimise(heads_model.heads_expr)
+    out_heads = solve(heads_model.prob, solver, time_limit, gap_rel=MIP_GAP)
+    min_heads = round(out_heads.objective or 0.0)
+    if spec.budget is not None and min_cost > spec.budget:
+        parts.append(
+            f"meeting them costs at least {min_cost:,.0f} CNY a year but the budget is {spec.budget:,.0f}"
+        )
+    if spec.max_total_headcount is not None and min_heads > spec.max_total_headcount:
+        parts.append(
+            f"meeting them takes at least {min_heads} managers but max_total_headcount is "
+            f"{spec.max_total_headcount}"
+        )
+    if not parts:
+        parts.append(
+            f"the budget ({spec.budget}) and max_total_headcount ({spec.max_total_headcount}) "
+            f"together cannot afford them (alone: {min_cost:,.0f} CNY, {min_heads} managers)"
+        )
+    return f"min_coverage asks {asked} ({need_hours:,.0f} hours a year); " + "; ".join(parts)
+
+
+def lp_bound_headcount(scenario: Scenario) -> dict[str, float]:
+    """Continuous (LP-relaxation) headcount per role meeting every standard at least cost, no limits.
+
+    Used by the benchmark's check that, when roles share no tier, the integer headcount equals
+    this bound rounded up.
+    """
+    data = _prepare(scenario)
+    model = _Model("lp_bound", scenario, data, full_coverage=True, relax=True, limits=False)
+    model.minimise(model.cost_expr)
+    solve(model.prob)
+    return model.heads()
+
+
+def ceil_heads(hours: float, hours_per_head: float) -> int:
+    """Heads needed for ``hours`` when one head gives ``hours_per_head`` (float-safe ceiling)."""
+    if hours <= 0:
+        return 0
+    q = hours / hours_per_head
+    r = round(q)
+    return int(r) if abs(q - r) < 1e-9 else math.ceil(q)

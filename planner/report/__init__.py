@@ -1,0 +1,1 @@
+"""Results to what people read: rich tables, JSON, CSV, Excel, charts. Never computes."""

@@ -1,0 +1,131 @@
+"""Rich rendering of a :class:`~planner.model.headcount.PlanResult`; reads the result, computes nothing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rich.console import Console
+
+    from planner.model.headcount import PlanResult
+
+
+def fmt_int(x: float) -> str:
+    """``12345.6`` -> ``12,346``."""
+    return f"{x:,.0f}"
+
+
+def fmt_pct(x: float | None) -> str:
+    """``0.4263`` -> ``42.6%``; None -> ``-``."""
+    return "-" if x is None else f"{x:.1%}"
+
+
+def fmt_signed(n: int) -> str:
+    """``3`` -> ``+3``; ``-2`` -> ``-2``; ``0`` -> ``0``."""
+    return f"+{n}" if n > 0 else str(n)
+
+
+def coverage_style(x: float | None) -> str:
+    """Green when met, yellow when close, red when well short."""
+    if x is None:
+        return ""
+    if x >= 1 - 1e-9:
+        return "green"
+    return "yellow" if x >= 0.9 else "bold red"
+
+
+def mode_line(result: PlanResult) -> str:
+    """One sentence naming the mode, the headcount basis and the binding limits."""
+    if result.mode == "meet_standards":
+        head = "meet_standards: every tier's visit standard met at least cost"
+    else:
+        head = "max_coverage: the limits cannot meet every standard; value-weighted coverage maximised"
+    if result.headcount_basis == "current":
+        head += " (headcount fixed at today's)"
+    elif result.headcount_basis == "fixed":
+        head += " (headcount fixed)"
+    binding = ", ".join(result.binding) if result.binding else "none"
+    return f"{head}. Binding limits: {binding}."
+
+
+def render_plan(result: PlanResult, console: Console) -> None:
+    """Print the plan: roles, tiers, the mode line and any shortfalls."""
+    from rich.table import Table
+
+    if not result.ok:
+        console.print(f"[bold red]No plan for {result.scenario}[/]: {result.explanation}")
+        return
+    title = f"Headcount plan: {result.scenario}"
+    roles = Table(title=title, title_justify="left", show_footer=True)
+    roles.add_column("role", footer="total")
+    roles.add_column("today", justify="right", footer=fmt_int(result.current_total_headcount))
+    roles.add_column("required", justify="right", footer=fmt_int(result.total_headcount))
+    total_gap = result.total_headcount - result.current_total_headcount
+    roles.add_column("gap", justify="right", footer=fmt_signed(total_gap))
+    roles.add_column("annual cost (CNY)", justify="right", footer=fmt_int(result.total_cost))
+    roles.add_column("h/head", justify="right")
+    roles.add_column("utilisation", justify="right")
+    roles.add_column("value/h", justify="right")
+    for r in result.roles:
+        name = f"{r.role} ({r.label})" if r.label else r.role
+        gap_style = "red" if r.gap > 0 else ("green" if r.gap < 0 else "")
+        roles.add_row(
+            name,
+            fmt_int(r.current_headcount),
+            fmt_int(r.required_headcount),
+            f"[{gap_style}]{fmt_signed(r.gap)}[/]" if gap_style else fmt_signed(r.gap),
+            fmt_int(r.annual_cost),
+            fmt_int(r.hours_per_head),
+            fmt_pct(r.utilization),
+            f"{r.shadow_price_per_hour:,.1f}" if r.shadow_price_per_hour else "0",
+        )
+    console.print(roles)
+
+    tiers = Table(title="Tiers (hours per year)", title_justify="left")
+    tiers.add_column("tier")
+    tiers.add_column("customers", justify="right")
+    tiers.add_column("h/customer", justify="right")
+    tiers.add_column("required h", justify="right")
+    tiers.add_column("delivered h", justify="right")
+    tiers.add_column("coverage", justify="right")
+    show_current = any(t.coverage_at_current is not None for t in result.tiers)
+    if show_current:
+        tiers.add_column("today's heads", justify="right")
+    tiers.add_column("cust/manager", justify="right")
+    for t in result.tiers:
+        if t.customers == 0 and t.required_hours == 0:
+            continue
+        name = f"{t.channel}.{t.tier}" + (f" ({t.label})" if t.label else "")
+        row = [
+            name,
+            fmt_int(t.customers),
+            f"{t.hours_per_customer:.2f}",
+            fmt_int(t.required_hours),
+            fmt_int(t.delivered_hours),
+            f"[{coverage_style(t.coverage)}]{fmt_pct(t.coverage)}[/]",
+        ]
+        if show_current:
+            c = t.coverage_at_current
+            row.append(f"[{coverage_style(c)}]{fmt_pct(c)}[/]" if c is not None else "-")
+        row.append(fmt_int(t.customers_per_manager) if t.customers_per_manager else "-")
+        tiers.add_row(*row)
+    console.print(tiers)
+    console.print(mode_line(result))
+    if result.limit_shadow_prices:
+        prices = "; ".join(f"{k}: {v:,.4g}" for k, v in result.limit_shadow_prices.items())
+        console.print(f"Shadow prices of the limits (revenue at risk protected per unit): {prices}")
+    short = result.shortfalls()
+    if short:
+        console.print("[bold]Where coverage falls short[/]:")
+        for t in short:
+            console.print(
+                f"  {t.channel}.{t.tier}: {fmt_pct(t.coverage)} of standard, "
+                f"{fmt_int(t.shortfall_hours)} h a year short"
+            )
+    elif show_current:
+        today = [
+            t for t in result.tiers if t.coverage_at_current is not None and t.coverage_at_current < 1 - 1e-6
+        ]
+        if today:
+            worst = ", ".join(f"{t.channel}.{t.tier} {fmt_pct(t.coverage_at_current)}" for t in today)
+            console.print(f"With today's headcount the standards slip: {worst}.")
