@@ -79,7 +79,9 @@ def tiny(write: Callable[[str, str], Path]) -> Callable[..., Path]:
     write("policy.yaml", TINY_POLICY)
 
     def _make(small: int = 100, big: int = 0, roles: str | None = None, extra: str = "") -> Path:
-        roles = roles or """
+        roles = (
+            roles
+            or """
           rep:
             serves: [retail]
             headcount: 1
@@ -87,10 +89,14 @@ def tiny(write: Callable[[str, str], Path]) -> Callable[..., Path]:
             customer_time_share: 0.4
             annual_cost: 100000
         """
+        )
         body = (
             "policy: policy.yaml\n"
             f"customers:\n  retail:\n    small: {small}\n    big: {big}\n"
-            "roles:\n" + textwrap.indent(textwrap.dedent(roles).strip("\n"), "  ") + "\n" + textwrap.dedent(extra)
+            "roles:\n"
+            + textwrap.indent(textwrap.dedent(roles).strip("\n"), "  ")
+            + "\n"
+            + textwrap.dedent(extra)
         )
         return write("scenario.yaml", body)
 

@@ -143,7 +143,8 @@ def check_references(doc: Document, spec: ScenarioSpec, policy: Policy) -> list[
                 raise doc.error(path, f"unknown channel {channel!r}{did_you_mean(channel, channels)}")
             if tier and not policy.has_tier(channel, tier):
                 ids = [t.id for t in channels[channel].tiers]
-                raise doc.error(path, f"unknown tier {entry!r}{did_you_mean(tier, ids)}")
+                hint = did_you_mean(tier, ids) or f" (tiers of {channel}: {', '.join(ids) or 'none'})"
+                raise doc.error(path, f"unknown tier {entry!r}{hint}")
         keys = expand_serves(policy, role.serves)
         for k in keys:
             served.setdefault(k, []).append(role_id)
@@ -183,6 +184,11 @@ DOTTED_MAPS = ("min_coverage", "policy_overrides")
 
 def scenario_from_document(doc: Document, name: str | None = None, path: Path | None = None) -> Scenario:
     """Validate a loaded scenario document, load its policy and check cross-references."""
+    if isinstance(doc.data, dict) and "channels" in doc.data and "policy" not in doc.data:
+        raise InputError(
+            "this is a policy file (it has `channels:`); give a scenario file, which names its policy",
+            source=doc.source,
+        )
     spec = validate_document(ScenarioSpec, doc)
     policy_path = Path(spec.policy)
     if not policy_path.exists():

@@ -98,7 +98,8 @@ def validate_document(model: type[M], doc: Document, data: Any = None) -> M:
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
-        errors = exc.errors()
+        # An unknown key (often a typo) explains the "missing" error it causes: report it first.
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
         loc, message = describe_error(model, errors[0])
         more = f" ({len(errors) - 1} more error(s) after fixing this one)" if len(errors) > 1 else ""
         source, line = doc.locate(loc)

@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from planner.data.scenario import Scenario, TierKey, tier_key
-from planner.model.solver import DEFAULT_TIME_LIMIT, SolveStatus, solve
+from planner.model.solver import DEFAULT_TIME_LIMIT, SolveStatus, constraint, has_constraint, solve
 from planner.model.workload import (
     role_hours_per_head,
     tier_call_hours_per_customer,
@@ -279,7 +279,7 @@ class _Model:
                 self.prob += pulp.LpConstraint(
                     pulp.lpSum(terms) - data.hph[r] * self.h[r], pulp.LpConstraintLE, name_c, 0
                 )
-            self.capacity[r] = self.prob.constraints[name_c]
+            self.capacity[r] = constraint(self.prob, name_c)
         self.cost_expr = pulp.lpSum(data.cost[r] * self.h[r] for r in data.roles)
         self.heads_expr = pulp.lpSum(self.h[r] for r in data.roles)
         self.value_expr = pulp.lpSum(data.weight[k] * self.c[k] for k in self.c)
@@ -586,8 +586,8 @@ def _limit_prices(
     if not outcome.status.is_ok:
         return out
     for name in ("budget", "max_total_headcount"):
-        if name in relax.prob.constraints:
-            pi = relax.prob.constraints[name].pi or 0.0
+        if has_constraint(relax.prob, name):
+            pi = constraint(relax.prob, name).pi or 0.0
             out[name] = _clean(abs(pi))
     return out
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -104,7 +105,10 @@ def _make(name: str, time_limit: float, gap_rel: float | None) -> Any:
     kwargs = {"msg": False, "timeLimit": time_limit}
     if gap_rel is not None:
         kwargs["gapRel"] = gap_rel
-    return pulp.PULP_CBC_CMD(**kwargs)
+    with warnings.catch_warnings():
+        # PuLP 3.x deprecates its bundled CBC in favour of pulp[cbc]; it still works and ships with pulp.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return pulp.PULP_CBC_CMD(**kwargs)
 
 
 def solve(
@@ -132,12 +136,33 @@ def solve(
             continue
         status = _status(problem, code)
         if candidate == "highs" and problem.sense == pulp.LpMaximize:
-            for constraint in problem.constraints.values():
+            for constraint in _constraints(problem):
                 if constraint.pi is not None:
                     constraint.pi = -constraint.pi
         objective = pulp.value(problem.objective) if status.is_ok else None
         return SolveOutcome(status, candidate, objective)
     raise SolverError(f"every solver failed: {last_error}")
+
+
+def _constraints(problem: pulp.LpProblem) -> list[Any]:
+    """The problem's constraint objects (PuLP 3.x deprecates the mapping view)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return list(problem.constraints.values())
+
+
+def constraint(problem: pulp.LpProblem, name: str) -> Any:
+    """The constraint called ``name`` (KeyError if absent), without PuLP's deprecation noise."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return problem.constraints[name]
+
+
+def has_constraint(problem: pulp.LpProblem, name: str) -> bool:
+    """Whether ``problem`` has a constraint called ``name``."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return name in problem.constraints
 
 
 def _status(problem: pulp.LpProblem, code: int) -> SolveStatus:
