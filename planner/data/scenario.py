@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from planner.data.hiring import HiringSpec
 from planner.data.policy import Policy, Tier, apply_tier_overrides, policy_from_document
 from planner.data.validation import validate_document
 from planner.data.yaml_io import (
@@ -63,6 +64,7 @@ class ScenarioSpec(_Strict):
     max_total_headcount: int | None = Field(default=None, ge=0)
     min_coverage: dict[str, float] = Field(default_factory=dict)
     policy_overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    hiring: HiringSpec | None = None
 
 
 @dataclass(frozen=True)

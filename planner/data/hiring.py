@@ -1,0 +1,289 @@
+"""A scenario's ``hiring:`` section: how customers grow and churn, and how staff join, ramp up and leave.
+
+Every time quantity in this section is in **months** (lead times, ramp-up steps, attrition rates,
+hiring caps, the growth window); :mod:`planner.analyses.hiring` converts them to the period the
+command asks for (month or quarter). Example::
+
+    hiring:
+      start: "2006-01"              # label of the first month (optional; else M1, M2, ...)
+      penalty_per_hour: 400         # CNY per standard hour of service left uncovered (required)
+      layoffs: false                # default: headcount never cut on purpose
+      growth:
+        base: start                 # scenario `customers` are the counts at the start (or: end)
+        months: 12                  # growth window, from the first month
+        phasing: even               # even | front_loaded | [share of month 1, share of month 2, ...]
+        added:
+          key: {crystal: 1000, bronze: 300}
+      churn:
+        key: 0.0612                 # yearly rate for every tier of a channel ...
+        commercial: {D: 0.15}       # ... or per tier
+      migration:
+        - {from_tier: commercial.A, to_tier: key.crystal, yearly_rate: 0.05}
+      roles:
+        key_manager:
+          attrition: {first_year: 0.02, tenured: 0.01}   # monthly leaving rates
+          lead_time_months: 3       # months from the hiring decision to the first day
+          ramp: [0.5, 0.5, 0.5]     # productivity in months 1, 2, 3 of tenure; 1.0 afterwards
+          max_hires_per_month: 5    # hiring decisions a month (recruiting capacity)
+          training_capacity: 10     # people in ramp-up at once (hires and transfers in)
+          cost_per_hire: 15000      # CNY, paid when the hire is decided
+          salary: 120000            # CNY a year; default: the role's annual_cost
+      transfers:
+        - {from_role: commercial_manager, to_role: key_manager, lead_time_months: 1,
+           max_per_month: 2, cost: 5000}
+
+Defaults (used when a key is left out): no growth, no churn, no migration; per role no attrition,
+no lead time, full productivity from the first day, no hiring cap, no training cap, no hiring
+cost, salary = the role's ``annual_cost``; transfers cost nothing, take the target role's ramp-up
+and have no cap; layoffs are not allowed.
+
+Types and ranges are checked by the pydantic models below; :func:`check_hiring` checks the names
+(roles, channels, tiers) against the scenario and its policy.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planner.data.policy import Policy
+    from planner.data.scenario import ScenarioSpec
+    from planner.data.yaml_io import Document
+
+#: Shares in a per-month phasing list must add up to 1 within this.
+SHARE_TOL = 1e-6
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Attrition(_Strict):
+    """Monthly leaving rates: staff in their first 12 months, and everyone else."""
+
+    first_year: float = Field(default=0.0, ge=0, lt=1)
+    tenured: float = Field(default=0.0, ge=0, lt=1)
+
+
+class HiringRole(_Strict):
+    """How one role's staff are hired, ramp up and leave (all times in months)."""
+
+    attrition: Attrition = Field(default_factory=Attrition)
+    lead_time_months: int = Field(default=0, ge=0, le=60)
+    ramp: list[float] = Field(default_factory=list, max_length=120)
+    max_hires_per_month: int | None = Field(default=None, ge=0)
+    training_capacity: int | None = Field(default=None, ge=0)
+    cost_per_hire: float = Field(default=0.0, ge=0)
+    salary: float | None = Field(default=None, ge=0)
+
+    @field_validator("ramp")
+    @classmethod
+    def _ramp(cls, v: list[float]) -> list[float]:
+        for i, x in enumerate(v):
+            if not 0 <= x <= 1:
+                raise ValueError(f"ramp[{i}] is {x}; productivity in a month of tenure must be in [0, 1]")
+        return v
+
+
+class Transfer(_Strict):
+    """Staff moved from one role to another (e.g. a commercial manager promoted to key manager)."""
+
+    from_role: str
+    to_role: str
+    lead_time_months: int = Field(default=0, ge=0, le=60)
+    max_per_month: int | None = Field(default=None, ge=0)
+    cost: float = Field(default=0.0, ge=0)
+    #: Productivity in the new role by month there; None: the target role's ``ramp``.
+    ramp: list[float] | None = Field(default=None, max_length=120)
+
+    @field_validator("ramp")
+    @classmethod
+    def _ramp(cls, v: list[float] | None) -> list[float] | None:
+        for i, x in enumerate(v or []):
+            if not 0 <= x <= 1:
+                raise ValueError(f"ramp[{i}] is {x}; productivity in a month of tenure must be in [0, 1]")
+        return v
+
+
+class Migration(_Strict):
+    """A yearly share of one tier's customers that moves to another tier (applied every month)."""
+
+    from_tier: str
+    to_tier: str
+    yearly_rate: float = Field(gt=0, lt=1)
+
+
+class Growth(_Strict):
+    """Customers added per tier over a window of months, and how the additions are spread."""
+
+    #: ``start``: the scenario's ``customers`` are the counts at the start of the horizon and
+    #: ``added`` comes on top; ``end``: they already include ``added`` (as key-growth-2006 does),
+    #: so the start counts are ``customers - added``.
+    base: Literal["start", "end"] = "start"
+    months: int = Field(default=12, ge=1, le=600)
+    phasing: Literal["even", "front_loaded"] | list[float] = "even"
+    #: channel -> tier -> customers added over the window (gross, before churn).
+    added: dict[str, dict[str, int]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _phasing(self) -> Growth:
+        if isinstance(self.phasing, list):
+            if len(self.phasing) != self.months:
+                raise ValueError(
+                    f"phasing lists {len(self.phasing)} monthly shares but the growth window is "
+                    f"{self.months} months; give one share per month or change `months`"
+                )
+            if any(s < 0 for s in self.phasing):
+                raise ValueError("phasing shares must be >= 0")
+            if abs(sum(self.phasing) - 1) > SHARE_TOL:
+                raise ValueError(f"phasing shares add up to {sum(self.phasing):g}; they must add up to 1")
+        for channel, tiers in self.added.items():
+            for tier, n in tiers.items():
+                if n < 0:
+                    raise ValueError(f"added.{channel}.{tier} is {n}; growth must be >= 0 customers")
+        return self
+
+    def shares(self) -> list[float]:
+        """The share of the growth that arrives in each month of the window (adds up to 1).
+
+        ``even``: 1/M a month. ``front_loaded``: month m of M gets (M - m + 1) / (M (M + 1) / 2), so
+        the first month brings the most and the last the least (12/78 and 1/78 over a year).
+        """
+        m = self.months
+        if isinstance(self.phasing, list):
+            return list(self.phasing)
+        if self.phasing == "even":
+            return [1.0 / m] * m
+        total = m * (m + 1) / 2
+        return [(m - i) / total for i in range(m)]
+
+
+class HiringSpec(_Strict):
+    """The ``hiring:`` section of a scenario (see the module docstring for an example)."""
+
+    start: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}$")
+    penalty_per_hour: float = Field(ge=0)
+    layoffs: bool = False
+    layoff_cost: float = Field(default=0.0, ge=0)
+    growth: Growth = Field(default_factory=Growth)
+    #: channel -> yearly rate (every tier), or channel -> tier -> yearly rate.
+    churn: dict[str, float | dict[str, float]] = Field(default_factory=dict)
+    migration: list[Migration] = Field(default_factory=list)
+    roles: dict[str, HiringRole] = Field(default_factory=dict)
+    transfers: list[Transfer] = Field(default_factory=list)
+
+    @field_validator("start")
+    @classmethod
+    def _start(cls, v: str | None) -> str | None:
+        if v is not None and not 1 <= int(v[5:7]) <= 12:
+            raise ValueError(f"start {v!r}: the month must be 01 to 12")
+        return v
+
+    def role(self, role_id: str) -> HiringRole:
+        """A role's settings, or the defaults when the section does not list it."""
+        return self.roles.get(role_id) or HiringRole()
+
+    def churn_rate(self, channel: str, tier: str) -> float:
+        """Yearly churn of ``channel.tier`` (0 when not given)."""
+        value = self.churn.get(channel, 0.0)
+        if isinstance(value, dict):
+            return value.get(tier, 0.0)
+        return value
+
+
+_TIER_RE = re.compile(r"^[^.]+\.[^.]+$")
+
+
+def check_hiring(doc: Document, spec: ScenarioSpec, policy: Policy, hiring: HiringSpec) -> None:
+    """Check that every role, channel and tier the ``hiring:`` section names exists.
+
+    Raises
+    ------
+    InputError
+        Naming the file, the key path under ``hiring`` and its line.
+    """
+    from planner.data.yaml_io import did_you_mean
+
+    base = ("hiring",)
+    roles = list(spec.roles)
+    channels = policy.channels
+    known_tiers = [f"{c}.{t}" for c, t in policy.tier_keys()]
+
+    def check_channel(path: tuple[str | int, ...], channel: str) -> None:
+        if channel not in channels:
+            raise doc.error(path, f"unknown channel {channel!r}{did_you_mean(channel, channels)}")
+
+    def check_tier(path: tuple[str | int, ...], channel: str, tier: str) -> None:
+        check_channel(path[:-1], channel)
+        if not policy.has_tier(channel, tier):
+            ids = [t.id for t in channels[channel].tiers]
+            hint = did_you_mean(tier, ids) or f" (tiers of {channel}: {', '.join(ids) or 'none'})"
+            raise doc.error(path, f"unknown tier {tier!r}{hint}")
+
+    def check_tier_key(path: tuple[str | int, ...], key: str) -> None:
+        channel, _, tier = key.partition(".")
+        if not _TIER_RE.match(key) or not policy.has_tier(channel, tier):
+            raise doc.error(
+                path, f"unknown tier {key!r}{did_you_mean(key, known_tiers)}; write it as channel.tier"
+            )
+
+    for role_id in hiring.roles:
+        if role_id not in spec.roles:
+            raise doc.error(
+                (*base, "roles", role_id),
+                f"unknown role {role_id!r}{did_you_mean(role_id, roles)} (roles: {', '.join(roles)})",
+            )
+    for channel, tiers in hiring.growth.added.items():
+        check_channel((*base, "growth", "added", channel), channel)
+        for tier in tiers:
+            check_tier((*base, "growth", "added", channel, tier), channel, tier)
+    for channel, value in hiring.churn.items():
+        check_channel((*base, "churn", channel), channel)
+        rates = value if isinstance(value, dict) else {"": value}
+        for tier, rate in rates.items():
+            path = (*base, "churn", channel, tier) if tier else (*base, "churn", channel)
+            if tier:
+                check_tier(path, channel, tier)
+            if not 0 <= rate < 1:
+                raise doc.error(path, f"expected a yearly churn rate in [0, 1), got {rate}")
+    outflow: dict[str, float] = {}
+    for i, m in enumerate(hiring.migration):
+        path = (*base, "migration", i)
+        check_tier_key((*path, "from_tier"), m.from_tier)
+        check_tier_key((*path, "to_tier"), m.to_tier)
+        if m.from_tier == m.to_tier:
+            raise doc.error((*path, "to_tier"), "a migration must move customers to a different tier")
+        outflow[m.from_tier] = outflow.get(m.from_tier, 0.0) + m.yearly_rate
+        if outflow[m.from_tier] >= 1:
+            raise doc.error(
+                (*path, "yearly_rate"),
+                f"migrations out of {m.from_tier} add up to {outflow[m.from_tier]:g} a year; "
+                "keep them below 1",
+            )
+    seen: dict[tuple[str, str], int] = {}
+    for i, t in enumerate(hiring.transfers):
+        path = (*base, "transfers", i)
+        for key, role_id in (("from_role", t.from_role), ("to_role", t.to_role)):
+            if role_id not in spec.roles:
+                raise doc.error((*path, key), f"unknown role {role_id!r}{did_you_mean(role_id, roles)}")
+        if t.from_role == t.to_role:
+            raise doc.error((*path, "to_role"), "a transfer must move staff to a different role")
+        pair = (t.from_role, t.to_role)
+        if pair in seen:
+            raise doc.error(
+                path, f"duplicate transfer {t.from_role} -> {t.to_role} (also transfers[{seen[pair]}])"
+            )
+        seen[pair] = i
+    if hiring.growth.base == "end":
+        for channel, tiers in hiring.growth.added.items():
+            for tier, n in tiers.items():
+                have = spec.customers.get(channel, {}).get(tier, 0)
+                if n > have:
+                    raise doc.error(
+                        (*base, "growth", "added", channel, tier),
+                        f"growth.base is 'end' but {n} customers are added to {channel}.{tier}, "
+                        f"which has only {have} in the scenario's customers",
+                    )
