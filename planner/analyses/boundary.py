@@ -1,0 +1,644 @@
+"""Chicken head vs phoenix tail (鸡头 vs 凤尾): where one channel's top tier meets the next one's bottom.
+
+The case study's complaint: the top commercial tier (commercial.A, 1,500-3,000 CNY a month) is
+watched closely while the bottom key tier (key.crystal, 3,000-10,000) is neglected; on paper
+crystal gets more, in practice key managers are too few; and some customers get a bigger
+discount as a commercial customer than as a key account. This module finds every such boundary
+in a scenario's policy and judges it three ways:
+
+``designed``
+    The policy's promise per customer a year: visits and phone contacts
+    (:attr:`~planner.data.policy.ContactStandard.per_year`) and service hours
+    (:func:`planner.model.workload.tier_hours_per_customer`).
+``delivered``
+    What today's headcount actually gives: the one headcount model,
+    :func:`planner.model.headcount.plan` with ``headcount="current"``. The model allocates hours
+    to a tier as a whole, so a tier's visits and its calls are scaled together by the tier's
+    coverage: delivered visits = designed visits x coverage (likewise calls and hours).
+``price``
+    The effective monthly price of the same spend ``x`` (the boundary) on both sides:
+    ``x * (1 - lower discount)`` just below the line against ``x * (1 - upper discount)`` just above.
+
+**Which pairs are boundaries.** Field channels are the channels with tiers (the call centre has
+none). Each one's tiers are sorted by spend; the channels are ranked by their bottom tier's band
+(lower edge, then upper edge, open-ended last; ties keep file order), so in the shipped policy:
+mobile < public < commercial < key. For each channel ``L``, walk the channels ranked above it and
+stop at the first whose bottom tier ``B`` meets, overlaps or lies wholly above ``L``'s top tier
+``T`` (a bottom tier lying wholly below ``T``, like public.basic under mobile.site, is skipped).
+``(T, B)`` is a boundary; its spend is ``x = max(T.low, B.low)``: where the bands meet, where the
+overlap starts, or where the upper band starts after a gap. Shipped: commercial.A / key.crystal
+(meet at 3,000), public.premium / commercial.D (overlap from 150), mobile.site / commercial.D
+(overlap from 100).
+
+**What is an inversion.** Judged at the boundary, where both sides spend about the same:
+
+* service (``designed`` and ``delivered``): the upper tier's customer gets fewer visits, fewer
+  phone contacts or fewer service hours a year than the lower tier's; severity
+  ``(lower - upper) / lower``;
+* ``price``: the upper tier's discount is smaller, so ``x`` costs more above the line; severity
+  ``(upper price - lower price) / lower price``.
+
+Severity words: below 5 % ``low``, below 20 % ``medium``, else ``high``. Service per 10,000 CNY of
+monthly revenue (at the boundary spend and mid-band) is context only: lower tiers naturally get
+more service per yuan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from planner.data.policy import PERIODS_PER_YEAR, Channel, ContactStandard, Policy, Tier
+from planner.data.scenario import Scenario, tier_key
+from planner.errors import InputError, SolverError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planner.data.roster import Roster
+    from planner.model.headcount import PlanResult
+
+InversionKind = Literal["designed", "delivered", "price"]
+
+#: Service metrics compared at a boundary, in report order: (metric, noun in messages).
+SERVICE_METRICS: tuple[tuple[str, str], ...] = (
+    ("visits_per_year", "visits"),
+    ("contacts_per_year", "phone contacts"),
+    ("hours_per_year", "service hours"),
+)
+#: Severity thresholds on the relative gap: below the first ``low``, below the second ``medium``.
+SEVERITY_THRESHOLDS: tuple[tuple[float, str], ...] = ((0.05, "low"), (0.20, "medium"))
+#: Roster customers within this fraction of the boundary spend count as near the line.
+NEAR_FRACTION = 0.10
+#: Relative tolerance below which two figures count as equal (solver noise, float rounding).
+_TOL = 1e-9
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Inversion:
+    """One way the upper side of a boundary is worse off than the lower side.
+
+    ``lower_value`` and ``upper_value`` are per customer a year for service metrics and CNY a
+    month (the boundary spend after each side's discount) for ``net_monthly_price``.
+    ``severity`` is the relative gap (see the module docstring) and ``level`` its word.
+    """
+
+    kind: InversionKind
+    metric: str
+    lower_value: float
+    upper_value: float
+    severity: float
+    level: str
+    message: str
+    boundary: str = ""
+
+
+@dataclass(frozen=True)
+class ServiceFigures:
+    """One side of a boundary: the service one customer of a tier gets a year.
+
+    ``coverage`` and ``customers_per_manager`` are filled for delivered figures only.
+    ``hours_per_10k_at_boundary`` and ``hours_per_10k_mid`` are hours a year per 10,000 CNY of
+    monthly spend, at the boundary spend and at the tier's representative spend (context only).
+    """
+
+    tier: str
+    label: str | None
+    style: str
+    customers: int
+    visits_per_year: float
+    contacts_per_year: float
+    hours_per_year: float
+    hours_per_10k_at_boundary: float | None
+    hours_per_10k_mid: float
+    visit_standard: str
+    contact_standard: str
+    coverage: float | None = None
+    customers_per_manager: float | None = None
+
+
+@dataclass(frozen=True)
+class SidePair:
+    """The two sides of a boundary, lower tier first."""
+
+    lower: ServiceFigures
+    upper: ServiceFigures
+
+
+@dataclass(frozen=True)
+class PriceFigures:
+    """Discounts either side and the net monthly price of the boundary spend on each side."""
+
+    spend: float
+    lower_discount: float
+    upper_discount: float
+    price_just_below: float
+    price_just_above: float
+    step: float
+
+
+@dataclass(frozen=True)
+class NearSide:
+    """Roster customers of one boundary tier whose spend lies within the near window."""
+
+    tier: str
+    customers: int
+    monthly_revenue: float
+
+
+@dataclass(frozen=True)
+class NearFigures:
+    """Roster customers near a boundary: spend within ``NEAR_FRACTION`` of it on either side.
+
+    ``pay_less_below`` counts those near customers (both sides) whose spend would cost less
+    billed just below the line than just above it (true for all of them when the price is
+    inverted, for none otherwise); ``overpay_per_month`` is what the upper-side ones pay a month
+    more than the same spend would cost below the line (0 without a price inversion).
+    """
+
+    window_low: float
+    window_high: float
+    lower: NearSide
+    upper: NearSide
+    pay_less_below: int
+    overpay_per_month: float
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """One boundary between a channel's top tier and the next channel's bottom tier."""
+
+    lower: str
+    upper: str
+    spend: float
+    meeting: Literal["meet", "overlap", "gap"]
+    designed: SidePair
+    delivered: SidePair
+    price: PriceFigures
+    inversions: list[Inversion]
+    near: NearFigures | None
+    verdict: str
+
+    @property
+    def name(self) -> str:
+        """``commercial.A / key.crystal``."""
+        return f"{self.lower} / {self.upper}"
+
+    def kinds(self) -> set[str]:
+        """The kinds of inversion found here."""
+        return {i.kind for i in self.inversions}
+
+
+@dataclass(frozen=True)
+class RemedySide:
+    """One scenario of a before/after pair, at its own today's headcount."""
+
+    scenario: str
+    headcount: int
+    annual_cost: float
+    coverage: dict[str, float]
+    customers_per_manager: dict[str, float | None]
+    inversions: list[Inversion]
+
+
+@dataclass(frozen=True)
+class RemedyComparison:
+    """Before and after a remedy (e.g. one team serving both sides of a boundary)."""
+
+    before: RemedySide
+    after: RemedySide
+
+    def removed(self) -> list[Inversion]:
+        """Inversions of ``before`` that ``after`` no longer has (same boundary, kind and metric)."""
+        left = {(i.boundary, i.kind, i.metric) for i in self.after.inversions}
+        return [i for i in self.before.inversions if (i.boundary, i.kind, i.metric) not in left]
+
+
+@dataclass(frozen=True)
+class BoundaryReport:
+    """Every boundary of a scenario, and optionally a remedy's before/after."""
+
+    scenario: str
+    boundaries: list[Boundary]
+    remedy: RemedyComparison | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def inversions(self) -> list[Inversion]:
+        """All inversions, boundary by boundary."""
+        return [i for b in self.boundaries for i in b.inversions]
+
+    def boundary(self, lower: str, upper: str) -> Boundary:
+        """The boundary ``lower / upper`` (KeyError if absent)."""
+        for b in self.boundaries:
+            if b.lower == lower and b.upper == upper:
+                return b
+        raise KeyError(f"{lower} / {upper}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape: ``{boundaries: [...], remedy: null | {before, after}}``."""
+        return {
+            "boundaries": [dataclasses.asdict(b) for b in self.boundaries],
+            "remedy": None if self.remedy is None else dataclasses.asdict(self.remedy),
+        }
+
+
+# --------------------------------------------------------------------------- pairs
+
+
+@dataclass(frozen=True)
+class BoundaryPair:
+    """Where a lower channel's top tier meets an upper channel's bottom tier (no figures yet)."""
+
+    lower_channel: str
+    lower_tier: Tier
+    upper_channel: str
+    upper_tier: Tier
+    spend: float
+    meeting: Literal["meet", "overlap", "gap"]
+
+    @property
+    def lower(self) -> str:
+        return tier_key(self.lower_channel, self.lower_tier.id)
+
+    @property
+    def upper(self) -> str:
+        return tier_key(self.upper_channel, self.upper_tier.id)
+
+
+def _high(t: Tier) -> float:
+    return float("inf") if t.high is None else t.high
+
+
+def _meeting(top: Tier, bottom: Tier) -> Literal["meet", "overlap", "gap"] | None:
+    """How ``bottom`` (the upper channel's bottom tier) sits against ``top``; None if wholly below."""
+    if bottom.low == _high(top):
+        return "meet"
+    if bottom.low > _high(top):
+        return "gap"
+    if _high(bottom) > top.low:
+        return "overlap"
+    return None
+
+
+def boundary_pairs(policy: Policy) -> list[BoundaryPair]:
+    """The boundaries of a policy, by the rule in the module docstring, ordered by spend."""
+    field_channels: list[tuple[str, Channel]] = [(c, ch) for c, ch in policy.channels.items() if ch.tiers]
+    order = {c: i for i, (c, _) in enumerate(field_channels)}
+    # Channel tiers are sorted by spend when the policy loads (check_policy).
+    ranked = sorted(field_channels, key=lambda cc: (cc[1].tiers[0].low, _high(cc[1].tiers[0]), order[cc[0]]))
+    pairs: list[BoundaryPair] = []
+    for i, (lc, lch) in enumerate(ranked):
+        top = lch.tiers[-1]
+        for uc, uch in ranked[i + 1 :]:
+            bottom = uch.tiers[0]
+            meeting = _meeting(top, bottom)
+            if meeting is None:
+                continue
+            pairs.append(BoundaryPair(lc, top, uc, bottom, max(top.low, bottom.low), meeting))
+            break
+    return sorted(pairs, key=lambda p: (p.spend, p.lower, p.upper))
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _per_10k(hours: float, spend: float) -> float | None:
+    return None if spend <= 0 else hours / (spend / 10_000)
+
+
+def _service(
+    channel: str,
+    tier: Tier,
+    policy: Policy,
+    spend: float,
+    customers: int,
+    scale: float = 1.0,
+    coverage: float | None = None,
+    customers_per_manager: float | None = None,
+) -> ServiceFigures:
+    from planner.model.workload import tier_hours_per_customer
+
+    hours = tier_hours_per_customer(tier) * scale
+    return ServiceFigures(
+        tier=tier_key(channel, tier.id),
+        label=tier.label,
+        style=policy.channels[channel].tier_style(tier),
+        customers=customers,
+        visits_per_year=tier.visits.per_year * scale,
+        contacts_per_year=tier.calls.per_year * scale,
+        hours_per_year=hours,
+        hours_per_10k_at_boundary=_per_10k(hours, spend),
+        hours_per_10k_mid=_per_10k(hours, tier.mid_spend) or 0.0,
+        visit_standard=tier.visits.describe(),
+        contact_standard=tier.calls.describe(),
+        coverage=coverage,
+        customers_per_manager=customers_per_manager,
+    )
+
+
+def severity_level(severity: float) -> str:
+    """``low`` / ``medium`` / ``high`` for a relative gap (thresholds in ``SEVERITY_THRESHOLDS``)."""
+    for limit, word in SEVERITY_THRESHOLDS:
+        if severity < limit:
+            return word
+    return "high"
+
+
+def _period(upper: ContactStandard, lower: ContactStandard) -> str:
+    """The period a message reads best in: the upper tier's own standard's, else the lower's."""
+    if upper.count > 0:
+        return upper.per
+    if lower.count > 0:
+        return lower.per
+    return "year"
+
+
+def _fmt_spend(x: float) -> str:
+    """``2700`` -> ``2,700``; ``142.5`` -> ``142.5`` (no rounding away the half yuan)."""
+    return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def _service_inversions(
+    kind: InversionKind, pair: BoundaryPair, sides: SidePair, boundary: str
+) -> list[Inversion]:
+    out: list[Inversion] = []
+    for metric, noun in SERVICE_METRICS:
+        low_v = float(getattr(sides.lower, metric))
+        up_v = float(getattr(sides.upper, metric))
+        if not up_v < low_v * (1 - _TOL) - _TOL:
+            continue
+        severity = (low_v - up_v) / low_v
+        if metric == "visits_per_year":
+            period = _period(pair.upper_tier.visits, pair.lower_tier.visits)
+        elif metric == "contacts_per_year":
+            period = _period(pair.upper_tier.calls, pair.lower_tier.calls)
+        else:
+            period = "year"
+        n = PERIODS_PER_YEAR[period]
+        # Visits and calls read best with two decimals (0.85 a quarter); hours with one unless small.
+        digits = 1 if metric == "hours_per_year" and up_v / n >= 1 else 2
+        values = f"{up_v / n:.{digits}f} {noun} a {period}"
+        against = f"{low_v / n:.{digits}f}"
+        if kind == "designed":
+            text = (
+                f"on paper {sides.upper.tier} customers get {values} against {against} for {sides.lower.tier}"
+            )
+        else:
+            text = (
+                f"{sides.upper.tier} customers get {values} in practice against {against} for "
+                f"{sides.lower.tier} ({_delivery_detail(sides.upper)})"
+            )
+        out.append(Inversion(kind, metric, low_v, up_v, severity, severity_level(severity), text, boundary))
+    return out
+
+
+def _delivery_detail(upper: ServiceFigures) -> str:
+    """Why the upper side falls short in practice: understaffing, or a standard already lower."""
+    cov = upper.coverage
+    if cov is None or cov >= 1 - 1e-6:
+        # Full coverage above and still less than below: the standard itself gives less.
+        return "its full standard, which itself gives less"
+    detail = f"today's headcount delivers {cov:.1%} of its standard"
+    if upper.customers_per_manager is not None:
+        detail += f", {upper.customers_per_manager:,.0f} customers per manager"
+    return detail
+
+
+def _price(pair: BoundaryPair) -> PriceFigures:
+    x = pair.spend
+    below = x * (1 - pair.lower_tier.discount)
+    above = x * (1 - pair.upper_tier.discount)
+    return PriceFigures(x, pair.lower_tier.discount, pair.upper_tier.discount, below, above, above - below)
+
+
+def _price_inversion(pair: BoundaryPair, price: PriceFigures, boundary: str) -> list[Inversion]:
+    if not price.upper_discount < price.lower_discount - _TOL or price.price_just_below <= 0:
+        return []
+    severity = price.step / price.price_just_below
+    text = (
+        f"{_fmt_spend(price.spend)} CNY a month costs {_fmt_spend(price.price_just_above)} as {pair.upper} "
+        f"({price.upper_discount:.0%} discount) against {_fmt_spend(price.price_just_below)} as "
+        f"{pair.lower} ({price.lower_discount:.0%}): crossing the line costs "
+        f"{_fmt_spend(price.step)} CNY a month more, an incentive to stay small"
+    )
+    return [
+        Inversion(
+            "price",
+            "net_monthly_price",
+            price.price_just_below,
+            price.price_just_above,
+            severity,
+            severity_level(severity),
+            text,
+            boundary,
+        )
+    ]
+
+
+def _verdict(inversions: list[Inversion], delivered: SidePair) -> str:
+    kinds = {i.kind for i in inversions}
+    if "designed" in kinds:
+        service = "service inverted on paper" + (" and in delivery" if "delivered" in kinds else "")
+    elif "delivered" in kinds:
+        cov = delivered.upper.coverage
+        why = f": {delivered.upper.tier} gets {cov:.1%} of its standard" if cov is not None else ""
+        service = f"sound on paper, inverted in delivery (understaffed{why})"
+    else:
+        service = "service sound on paper and in delivery"
+    price = "price inverted" if "price" in kinds else "price sound"
+    return f"{service}; {price}"
+
+
+def _near(pair: BoundaryPair, roster: Roster) -> NearFigures:
+    df = roster.accepted
+    x = pair.spend
+    lo, hi = x * (1 - NEAR_FRACTION), x * (1 + NEAR_FRACTION)
+    spend = df["monthly_spend"].astype(float)
+    in_window = (spend >= lo) & (spend <= hi)
+
+    def side(channel: str, tier: str) -> tuple[int, float]:
+        mask = in_window & (df["channel"].astype(str) == channel) & (df["tier"].astype(str) == tier)
+        return int(mask.sum()), float(spend[mask].sum())
+
+    n_low, rev_low = side(pair.lower_channel, pair.lower_tier.id)
+    n_up, rev_up = side(pair.upper_channel, pair.upper_tier.id)
+    gap = pair.lower_tier.discount - pair.upper_tier.discount
+    inverted = gap > _TOL
+    return NearFigures(
+        window_low=lo,
+        window_high=hi,
+        lower=NearSide(pair.lower, n_low, rev_low),
+        upper=NearSide(pair.upper, n_up, rev_up),
+        pay_less_below=(n_low + n_up) if inverted else 0,
+        overpay_per_month=rev_up * gap if inverted else 0.0,
+    )
+
+
+def _plan_current(scenario: Scenario, solver: str) -> PlanResult:
+    from planner.model.headcount import plan
+
+    result = plan(scenario, headcount="current", solver=solver)
+    if not result.ok:
+        raise SolverError(f"{scenario.name}: no plan at today's headcount: {result.explanation}")
+    return result
+
+
+def _boundary(pair: BoundaryPair, scenario: Scenario, result: PlanResult, roster: Roster | None) -> Boundary:
+    policy = scenario.policy
+    name = f"{pair.lower} / {pair.upper}"
+    sides = []
+    delivered = []
+    for channel, tier in ((pair.lower_channel, pair.lower_tier), (pair.upper_channel, pair.upper_tier)):
+        n = scenario.customers(channel, tier.id)
+        sides.append(_service(channel, tier, policy, pair.spend, n))
+        t = result.tier(channel, tier.id)
+        delivered.append(
+            _service(channel, tier, policy, pair.spend, n, t.coverage, t.coverage, t.customers_per_manager)
+        )
+    designed_pair = SidePair(*sides)
+    delivered_pair = SidePair(*delivered)
+    price = _price(pair)
+    inversions = [
+        *_service_inversions("designed", pair, designed_pair, name),
+        *_service_inversions("delivered", pair, delivered_pair, name),
+        *_price_inversion(pair, price, name),
+    ]
+    return Boundary(
+        lower=pair.lower,
+        upper=pair.upper,
+        spend=pair.spend,
+        meeting=pair.meeting,
+        designed=designed_pair,
+        delivered=delivered_pair,
+        price=price,
+        inversions=inversions,
+        near=_near(pair, roster) if roster is not None else None,
+        verdict=_verdict(inversions, delivered_pair),
+    )
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def analyse_boundaries(
+    scenario: Scenario,
+    *,
+    solver: str = "auto",
+    roster: Roster | None = None,
+    remedy: Scenario | None = None,
+) -> BoundaryReport:
+    """Compare both sides of every channel boundary of ``scenario``: designed, delivered, price.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario; delivered figures come from
+        ``plan(scenario, headcount="current")``.
+    solver
+        ``auto``, ``highs`` or ``cbc``.
+    roster
+        Optional customer roster: adds the customers near each boundary (``Boundary.near``).
+    remedy
+        Optional remedy scenario: adds :func:`compare_remedy` (``BoundaryReport.remedy``).
+
+    Raises
+    ------
+    InputError
+        When ``remedy`` has different tiers from ``scenario``.
+    SolverError
+        When no plan can be found at today's headcount.
+    """
+    if remedy is not None:
+        check_same_tiers(scenario, remedy)
+    result = _plan_current(scenario, solver)
+    boundaries = [_boundary(p, scenario, result, roster) for p in boundary_pairs(scenario.policy)]
+    comparison = _compare(scenario, result, boundaries, remedy, solver) if remedy is not None else None
+    return BoundaryReport(scenario.name, boundaries, comparison, list(result.warnings))
+
+
+def compare_remedy(before: Scenario, after: Scenario, *, solver: str = "auto") -> RemedyComparison:
+    """Headcount, cost, boundary tiers' coverage and inversions left, before and after a remedy.
+
+    Each scenario is planned at its own today's headcount. Coverage is shown for every tier on a
+    boundary of ``before``.
+
+    Raises
+    ------
+    InputError
+        When ``after``'s policy has different tiers (channel.tier) from ``before``'s.
+    """
+    check_same_tiers(before, after)
+    result = _plan_current(before, solver)
+    boundaries = [_boundary(p, before, result, None) for p in boundary_pairs(before.policy)]
+    return _compare(before, result, boundaries, after, solver)
+
+
+def check_same_tiers(before: Scenario, after: Scenario) -> None:
+    """Refuse a remedy whose policy's tiers differ from the scenario's: before/after would not line up."""
+    b = {tier_key(c, t) for c, t in before.policy.tier_keys()}
+    a = {tier_key(c, t) for c, t in after.policy.tier_keys()}
+    if a == b:
+        return
+    parts = []
+    if a - b:
+        parts.append(f"only in the remedy: {', '.join(sorted(a - b))}")
+    if b - a:
+        parts.append(f"missing from the remedy: {', '.join(sorted(b - a))}")
+    raise InputError(
+        f"remedy {after.name!r} has different tiers from {before.name!r} ({'; '.join(parts)}); "
+        "a remedy must keep the scenario's tiers so before and after line up",
+        source=str(after.path) if after.path else after.name,
+    )
+
+
+def _boundary_tiers(boundaries: Iterable[Boundary]) -> list[str]:
+    seen: dict[str, None] = {}
+    for b in boundaries:
+        seen.setdefault(b.lower)
+        seen.setdefault(b.upper)
+    return list(seen)
+
+
+def _side(scenario: Scenario, result: PlanResult, tiers: list[str], boundaries: list[Boundary]) -> RemedySide:
+    coverage: dict[str, float] = {}
+    per_manager: dict[str, float | None] = {}
+    for key in tiers:
+        channel, _, tier = key.partition(".")
+        t = result.tier(channel, tier)
+        coverage[key] = t.coverage
+        per_manager[key] = t.customers_per_manager
+    return RemedySide(
+        scenario=scenario.name,
+        headcount=result.current_total_headcount,
+        annual_cost=result.current_total_cost,
+        coverage=coverage,
+        customers_per_manager=per_manager,
+        inversions=[i for b in boundaries for i in b.inversions],
+    )
+
+
+def _compare(
+    before: Scenario,
+    before_result: PlanResult,
+    before_boundaries: list[Boundary],
+    after: Scenario,
+    solver: str,
+) -> RemedyComparison:
+    after_result = _plan_current(after, solver)
+    after_boundaries = [_boundary(p, after, after_result, None) for p in boundary_pairs(after.policy)]
+    tiers = _boundary_tiers(before_boundaries)
+    return RemedyComparison(
+        before=_side(before, before_result, tiers, before_boundaries),
+        after=_side(after, after_result, tiers, after_boundaries),
+    )
+
+
+def inversions_by_kind(inversions: Iterable[Inversion]) -> Mapping[str, int]:
+    """How many inversions of each kind (``designed``, ``delivered``, ``price``), for summaries."""
+    counts = {"designed": 0, "delivered": 0, "price": 0}
+    for i in inversions:
+        counts[i.kind] += 1
+    return counts
