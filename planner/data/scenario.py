@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from planner.data.callcentre import CallCentreSpec
 from planner.data.hiring import HiringSpec
 from planner.data.policy import Policy, Tier, apply_tier_overrides, policy_from_document
 from planner.data.validation import validate_document
@@ -50,6 +51,9 @@ class Role(_Strict):
     max_headcount: int | None = Field(default=None, ge=0, le=1_000_000)
     #: ``all``: visits and phone contacts; ``calls``: phone contacts only (e.g. call-centre outbound).
     contacts: Literal["all", "calls"] = "all"
+    #: When set, the role gives this many hours a year in all (e.g. call-centre agents' spare time),
+    #: whatever its headcount; its headcount is then fixed at ``headcount``, not chosen by the model.
+    fixed_hours: float | None = Field(default=None, ge=0)
 
 
 class ScenarioSpec(_Strict):
@@ -65,6 +69,7 @@ class ScenarioSpec(_Strict):
     min_coverage: dict[str, float] = Field(default_factory=dict)
     policy_overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
     hiring: HiringSpec | None = None
+    callcentre: CallCentreSpec | None = None
 
 
 @dataclass(frozen=True)

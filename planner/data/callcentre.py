@@ -1,0 +1,480 @@
+"""The scenario's ``callcentre:`` section: the 10000 line's forecast, service target and shift templates.
+
+A scenario may carry::
+
+    callcentre:
+      interval_minutes: 30              # 30 (48 intervals a day) or 60 (24)
+      forecast: data/callcentre-forecast.csv   # day_type,start,calls; or `calls:` inline
+      aht_seconds: 240
+      service_level_target: 0.8         # 80 % of calls answered ...
+      answer_within_seconds: 20         # ... within 20 s   (or asa_target_seconds: 30)
+      max_occupancy: 0.85
+      shrinkage: 0.30
+      shifts:
+        - {name: early, starts: ["07:00", "08:00"], paid_hours: 8, unpaid_break_minutes: 60}
+      cost_per_agent_year: 48000
+      paid_hours_per_agent_year: 2000
+      days_open_per_year: {weekday: 250, weekend: 115}
+      outbound: {enabled: true, serves: [public, mobile]}
+
+:class:`CallCentreSpec` checks types and ranges when the scenario loads; :func:`load_callcentre`
+then reads the forecast (inline or CSV), puts every shift start on the interval grid and refuses a
+forecast with missing or duplicate intervals or an open interval no shift can cover. Every error
+names the file, key path (or CSV line) and what would fix it.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from planner.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planner.data.policy import Policy
+    from planner.data.scenario import Scenario
+    from planner.data.yaml_io import Document
+
+DayType = Literal["weekday", "weekend"]
+DAY_TYPES: tuple[DayType, ...] = ("weekday", "weekend")
+#: Refuse forecast files larger than this (a year of half-hours is ~1 MB; a day type is 2 KB).
+MAX_FORECAST_BYTES = 5 * 1024 * 1024
+
+SECTION = "callcentre"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _check_open_fraction(v: float, what: str) -> float:
+    if not 0 < v < 1:
+        raise ValueError(f"{what} must be a fraction strictly between 0 and 1 (e.g. 0.8), got {v:g}")
+    return v
+
+
+def parse_clock(text: Any) -> int:
+    """``"07:30"`` -> 450 minutes after midnight; raises ValueError with a plain message."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        # YAML 1.1 reads an unquoted 10:30 as the base-60 integer 630.
+        raise ValueError(
+            f"write clock times in quotes, e.g. '10:30' (unquoted, YAML reads 10:30 as the number {text})"
+        )
+    if not isinstance(text, str):
+        raise ValueError(f"expected a clock time 'HH:MM', got {text!r}")
+    hh, sep, mm = text.strip().partition(":")
+    if not sep or not hh.isdigit() or not mm.isdigit() or len(mm) != 2:
+        raise ValueError(f"expected a clock time 'HH:MM', got {text!r}")
+    h, m = int(hh), int(mm)
+    if h > 23 or m > 59:
+        raise ValueError(f"expected a clock time between 00:00 and 23:59, got {text!r}")
+    return h * 60 + m
+
+
+def clock(minutes: int) -> str:
+    """450 -> ``"07:30"`` (minutes after midnight, taken modulo a day)."""
+    minutes %= 24 * 60
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+class ShiftTemplate(_Strict):
+    """A kind of shift: the start times allowed, paid hours, and one unpaid break."""
+
+    name: str | None = None
+    starts: list[Any] = Field(min_length=1)
+    paid_hours: float
+    unpaid_break_minutes: float = 0
+    #: Hours on duty before the break starts; default half the paid hours (on the interval grid).
+    break_after_hours: float | None = None
+    days: list[DayType] = Field(default_factory=lambda: list(DAY_TYPES), min_length=1)
+
+    @field_validator("starts")
+    @classmethod
+    def _starts(cls, v: list[Any]) -> list[Any]:
+        for item in v:
+            parse_clock(item)
+        return v
+
+    @field_validator("paid_hours")
+    @classmethod
+    def _paid(cls, v: float) -> float:
+        if not 0 < v <= 24:
+            raise ValueError(f"paid_hours must be in (0, 24], got {v:g}")
+        return v
+
+    @field_validator("unpaid_break_minutes")
+    @classmethod
+    def _break(cls, v: float) -> float:
+        if not 0 <= v < 24 * 60:
+            raise ValueError(f"unpaid_break_minutes must be in [0, 1440), got {v:g}")
+        return v
+
+
+class Outbound(_Strict):
+    """Routine phone contacts the call centre may make in intervals its inbound work leaves spare."""
+
+    enabled: bool = True
+    #: Channels or ``channel.tier`` whose phone contacts the centre may make.
+    serves: list[str] = Field(min_length=1)
+    role_label: str | None = "10000号外呼"
+
+
+class DaysOpen(_Strict):
+    """Days a year the centre opens, by day type."""
+
+    weekday: int = Field(ge=0, le=366)
+    weekend: int = Field(ge=0, le=366)
+
+
+class CallCentreSpec(_Strict):
+    """The ``callcentre:`` section of a scenario."""
+
+    interval_minutes: Literal[30, 60]
+    forecast: str | None = None
+    calls: dict[DayType, list[float]] | None = None
+    aht_seconds: float
+    service_level_target: float | None = None
+    answer_within_seconds: float = 20
+    asa_target_seconds: float | None = None
+    max_occupancy: float
+    shrinkage: float
+    shifts: list[ShiftTemplate] = Field(min_length=1)
+    cost_per_agent_year: float = Field(ge=0)
+    paid_hours_per_agent_year: float = Field(gt=0, le=8760)
+    days_open_per_year: DaysOpen
+    outbound: Outbound | None = None
+
+    @field_validator("aht_seconds")
+    @classmethod
+    def _aht(cls, v: float) -> float:
+        if not v > 0 or not math.isfinite(v):
+            raise ValueError(f"average handle time must be a positive number of seconds, got {v:g}")
+        return v
+
+    @field_validator("service_level_target")
+    @classmethod
+    def _sl(cls, v: float | None) -> float | None:
+        return None if v is None else _check_open_fraction(v, "service_level_target")
+
+    @field_validator("answer_within_seconds")
+    @classmethod
+    def _within(cls, v: float) -> float:
+        if not v >= 0:
+            raise ValueError(f"answer_within_seconds must be >= 0, got {v:g}")
+        return v
+
+    @field_validator("asa_target_seconds")
+    @classmethod
+    def _asa(cls, v: float | None) -> float | None:
+        if v is not None and not v > 0:
+            raise ValueError(f"asa_target_seconds must be a positive number of seconds, got {v:g}")
+        return v
+
+    @field_validator("max_occupancy")
+    @classmethod
+    def _occ(cls, v: float) -> float:
+        if not 0 < v <= 1:
+            raise ValueError(f"max_occupancy must be in (0, 1] (e.g. 0.85), got {v:g}")
+        return v
+
+    @field_validator("shrinkage")
+    @classmethod
+    def _shrink(cls, v: float) -> float:
+        if not 0 <= v < 1:
+            raise ValueError(f"shrinkage must be in [0, 1) (e.g. 0.3 for 30 %), got {v:g}")
+        return v
+
+    @model_validator(mode="after")
+    def _one_of(self) -> CallCentreSpec:
+        if (self.service_level_target is None) == (self.asa_target_seconds is None):
+            raise ValueError(
+                "give exactly one service target: service_level_target (with answer_within_seconds) "
+                "or asa_target_seconds"
+            )
+        if (self.forecast is None) == (self.calls is None):
+            raise ValueError(
+                "give the calls forecast either as `forecast: file.csv` or as `calls:`, not both"
+            )
+        return self
+
+
+@dataclass(frozen=True)
+class Shift:
+    """One start of one shift template on one day type, on the interval grid."""
+
+    template: str
+    day_type: DayType
+    start_minutes: int
+    paid_hours: float
+    unpaid_break_minutes: float
+    #: Interval indexes on duty (the break excluded); a shift past midnight wraps to the day's start.
+    covers: tuple[int, ...]
+
+    @property
+    def start(self) -> str:
+        """``"07:30"``."""
+        return clock(self.start_minutes)
+
+    @property
+    def length_hours(self) -> float:
+        """Paid hours plus the unpaid break: from start to end."""
+        return self.paid_hours + self.unpaid_break_minutes / 60
+
+
+@dataclass(frozen=True)
+class CallCentre:
+    """A validated call-centre section, ready for the Erlang and shift analyses."""
+
+    spec: CallCentreSpec
+    interval_minutes: int
+    #: Calls forecast per interval, by day type, interval 0 starting at 00:00.
+    calls: dict[str, tuple[float, ...]]
+    shifts: tuple[Shift, ...]
+    forecast_source: str
+
+    @property
+    def intervals_per_day(self) -> int:
+        """48 or 24."""
+        return 24 * 60 // self.interval_minutes
+
+    def interval_start(self, i: int) -> str:
+        """``"07:30"`` for the interval with index ``i``."""
+        return clock(i * self.interval_minutes)
+
+    def days(self, day_type: str) -> int:
+        """Days a year the centre opens on ``day_type``."""
+        return int(getattr(self.spec.days_open_per_year, day_type))
+
+
+def _resolve_path(doc: Document, key: tuple[str | int, ...], value: str) -> Path:
+    """A path in the scenario, relative to the file that set it (or to the working directory for --set)."""
+    source, _ = doc.locate(key)
+    p = Path(value)
+    if p.is_absolute() or source == "--set" or not Path(source).exists():
+        return p
+    return Path(source).parent / p
+
+
+def _read_forecast(path: Path, interval_minutes: int, doc: Document) -> dict[str, tuple[float, ...]]:
+    key = (SECTION, "forecast")
+    if not path.exists():
+        raise doc.error(key, f"forecast file not found: {path}")
+    if path.is_dir() or path.stat().st_size > MAX_FORECAST_BYTES:
+        raise doc.error(key, f"forecast must be a CSV file under {MAX_FORECAST_BYTES:,} bytes: {path}")
+    src = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (UnicodeDecodeError, OSError) as exc:
+        raise InputError(f"cannot read forecast: {exc}", source=src) from None
+    rows = list(csv.reader(text.splitlines()))
+    if not rows:
+        raise InputError("forecast is empty; expected a header day_type,start,calls", source=src)
+    header = [h.strip().lower() for h in rows[0]]
+    need = ["day_type", "start", "calls"]
+    missing = [c for c in need if c not in header]
+    if missing:
+        raise InputError(
+            f"forecast lacks column(s) {', '.join(missing)}; expected a header day_type,start,calls",
+            source=src,
+            line=1,
+        )
+    col = {c: header.index(c) for c in need}
+    per_day = 24 * 60 // interval_minutes
+    seen: dict[tuple[str, int], int] = {}
+    calls: dict[str, list[float | None]] = {d: [None] * per_day for d in DAY_TYPES}
+    for lineno, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) < len(header):
+            raise InputError(f"expected {len(header)} columns, got {len(row)}", source=src, line=lineno)
+        day = row[col["day_type"]].strip()
+        if day not in DAY_TYPES:
+            raise InputError(
+                f"day_type must be weekday or weekend, got {day!r}", source=src, path="day_type", line=lineno
+            )
+        try:
+            minutes = parse_clock(row[col["start"]])
+        except ValueError as exc:
+            raise InputError(str(exc), source=src, path="start", line=lineno) from None
+        if minutes % interval_minutes:
+            raise InputError(
+                f"start {clock(minutes)} is not on the {interval_minutes}-minute interval grid",
+                source=src,
+                path="start",
+                line=lineno,
+            )
+        raw = row[col["calls"]].strip()
+        try:
+            value = float(raw)
+        except ValueError:
+            raise InputError(
+                f"calls must be a number, got {raw!r}", source=src, path="calls", line=lineno
+            ) from None
+        if not math.isfinite(value) or value < 0:
+            raise InputError(f"calls must be a number >= 0, got {raw}", source=src, path="calls", line=lineno)
+        i = minutes // interval_minutes
+        if (day, i) in seen:
+            raise InputError(
+                f"duplicate interval {day} {clock(minutes)} (also on line {seen[(day, i)]})",
+                source=src,
+                path="start",
+                line=lineno,
+            )
+        seen[(day, i)] = lineno
+        calls[day][i] = value
+    out: dict[str, tuple[float, ...]] = {}
+    for day in DAY_TYPES:
+        gaps = [clock(i * interval_minutes) for i, v in enumerate(calls[day]) if v is None]
+        if gaps:
+            shown = ", ".join(gaps[:6]) + (f" and {len(gaps) - 6} more" if len(gaps) > 6 else "")
+            raise InputError(
+                f"forecast is missing {len(gaps)} {day} interval(s): {shown}; give every one of the "
+                f"{per_day} {interval_minutes}-minute intervals (0 calls where closed)",
+                source=src,
+            )
+        out[day] = tuple(float(v) for v in calls[day] if v is not None)
+    return out
+
+
+def _inline_calls(spec: CallCentreSpec, doc: Document) -> dict[str, tuple[float, ...]]:
+    assert spec.calls is not None
+    per_day = 24 * 60 // spec.interval_minutes
+    out: dict[str, tuple[float, ...]] = {}
+    for day in DAY_TYPES:
+        values = spec.calls.get(day)
+        if values is None:
+            raise doc.error((SECTION, "calls"), f"missing the {day} forecast (a list of {per_day} numbers)")
+        if len(values) != per_day:
+            raise doc.error(
+                (SECTION, "calls", day),
+                f"expected {per_day} intervals of {spec.interval_minutes} minutes, got {len(values)}",
+            )
+        for i, v in enumerate(values):
+            if not math.isfinite(v) or v < 0:
+                raise doc.error((SECTION, "calls", day, i), f"calls must be a number >= 0, got {v:g}")
+        out[day] = tuple(float(v) for v in values)
+    return out
+
+
+def _shifts(spec: CallCentreSpec, doc: Document) -> tuple[Shift, ...]:
+    step = spec.interval_minutes
+    per_day = 24 * 60 // step
+    out: list[Shift] = []
+    for t, template in enumerate(spec.shifts):
+        path = (SECTION, "shifts", t)
+        name = template.name or f"shift{t + 1}"
+        paid = template.paid_hours * 60
+        brk = template.unpaid_break_minutes
+        if paid % step or brk % step:
+            raise doc.error(
+                path, f"paid_hours and unpaid_break_minutes must be whole {step}-minute intervals"
+            )
+        if paid + brk > 24 * 60:
+            raise doc.error(path, "a shift (paid hours plus break) cannot last more than 24 hours")
+        if template.break_after_hours is None:
+            after = (int(paid) // 2) // step * step
+        else:
+            after = template.break_after_hours * 60
+            if after % step or not 0 <= after <= paid:
+                raise doc.error(
+                    (*path, "break_after_hours"),
+                    f"break_after_hours must be a whole number of {step}-minute intervals "
+                    "within the paid hours",
+                )
+        before, brk_n, total = int(after) // step, int(brk) // step, int(paid + brk) // step
+        on_duty = [k for k in range(total) if not before <= k < before + brk_n]
+        for s, start in enumerate(template.starts):
+            minutes = parse_clock(start)
+            if minutes % step:
+                raise doc.error(
+                    (*path, "starts", s), f"start {start} is not on the {step}-minute interval grid"
+                )
+            first = minutes // step
+            covers = tuple(sorted({(first + k) % per_day for k in on_duty}))
+            for day in template.days:
+                out.append(Shift(name, day, minutes, template.paid_hours, brk, covers))
+    return tuple(out)
+
+
+def _check_cover(cc: CallCentre, doc: Document) -> None:
+    """Every interval with calls must be inside some shift's working time on that day type."""
+    for day in DAY_TYPES:
+        covered: set[int] = set()
+        for s in cc.shifts:
+            if s.day_type == day:
+                covered.update(s.covers)
+        holes = [i for i, v in enumerate(cc.calls[day]) if v > 0 and i not in covered]
+        if holes:
+            shown = ", ".join(
+                f"{cc.interval_start(i)}-{clock((i + 1) * cc.interval_minutes)}" for i in holes[:4]
+            )
+            more = f" and {len(holes) - 4} more" if len(holes) > 4 else ""
+            raise doc.error(
+                (SECTION, "shifts"),
+                f"no shift covers the open {day} interval(s) {shown}{more} (calls are forecast there); "
+                "add a start time or a shift template that works then",
+            )
+
+
+def _check_outbound(spec: CallCentreSpec, policy: Policy, doc: Document) -> None:
+    from planner.data.yaml_io import did_you_mean
+
+    if spec.outbound is None:
+        return
+    for i, entry in enumerate(spec.outbound.serves):
+        channel, _, tier = entry.partition(".")
+        path = (SECTION, "outbound", "serves", i)
+        if channel not in policy.channels:
+            raise doc.error(path, f"unknown channel {channel!r}{did_you_mean(channel, policy.channels)}")
+        if tier and not policy.has_tier(channel, tier):
+            ids = [t.id for t in policy.channels[channel].tiers]
+            raise doc.error(path, f"unknown tier {entry!r}{did_you_mean(tier, ids)}")
+
+
+def callcentre_from_spec(spec: CallCentreSpec, doc: Document, policy: Policy | None = None) -> CallCentre:
+    """Read the forecast, lay the shifts on the grid and run the cross-checks (see module docstring)."""
+    if spec.forecast is not None:
+        path = _resolve_path(doc, (SECTION, "forecast"), spec.forecast)
+        calls = _read_forecast(path, spec.interval_minutes, doc)
+        source = str(path)
+    else:
+        calls = _inline_calls(spec, doc)
+        source = doc.source
+    cc = CallCentre(spec, spec.interval_minutes, calls, _shifts(spec, doc), source)
+    _check_cover(cc, doc)
+    if policy is not None:
+        _check_outbound(spec, policy, doc)
+    return cc
+
+
+def load_callcentre(scenario: Scenario) -> CallCentre:
+    """The scenario's call centre, validated; InputError when the scenario has no ``callcentre:``."""
+    from planner.data.yaml_io import Document
+
+    spec = scenario.spec.callcentre
+    doc = scenario.document or Document(data={}, source=scenario.name)
+    if spec is None:
+        raise InputError(
+            "this scenario has no `callcentre:` section (see docs/callcentre.md); "
+            "try scenarios/baseline.yaml",
+            source=doc.source,
+        )
+    return callcentre_from_spec(spec, doc, scenario.policy)
+
+
+def check_range(
+    value: float, low: float, high: float, option: str, *, low_open: bool, high_open: bool
+) -> None:
+    """Refuse a command-line number outside its interval, naming the option (for ``planner erlang``)."""
+    below = value <= low if low_open else value < low
+    above = value >= high if high_open else value > high
+    if below or above or not math.isfinite(value):
+        lo = "(" if low_open else "["
+        hi = ")" if high_open else "]"
+        bound = "inf" if math.isinf(high) else f"{high:g}"
+        raise InputError(f"expected a value in {lo}{low:g}, {bound}{hi}, got {value:g}", source=option)
