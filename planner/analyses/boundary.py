@@ -26,9 +26,9 @@ mobile < public < commercial < key. For each channel ``L``, walk the channels ra
 stop at the first whose bottom tier ``B`` meets, overlaps or lies wholly above ``L``'s top tier
 ``T`` (a bottom tier lying wholly below ``T``, like public.basic under mobile.site, is skipped).
 ``(T, B)`` is a boundary; its spend is ``x = max(T.low, B.low)``: where the bands meet, where the
-overlap starts, or where the upper band starts after a gap. Shipped: commercial.A / key.crystal
-(meet at 3,000), public.premium / commercial.D (overlap from 150), mobile.site / commercial.D
-(overlap from 100).
+overlap starts, or where the upper band starts after a gap. Boundaries are listed highest spend
+first. Shipped: commercial.A / key.crystal (meet at 3,000), public.premium / commercial.D (overlap
+from 150), mobile.site / commercial.D (overlap from 100).
 
 **What is an inversion.** Judged at the boundary, where both sides spend about the same:
 
@@ -299,7 +299,8 @@ def boundary_pairs(policy: Policy) -> list[BoundaryPair]:
                 continue
             pairs.append(BoundaryPair(lc, top, uc, bottom, max(top.low, bottom.low), meeting))
             break
-    return sorted(pairs, key=lambda p: (p.spend, p.lower, p.upper))
+    # Highest boundary first: that is where each customer carries most revenue (and the case study's).
+    return sorted(pairs, key=lambda p: (-p.spend, p.lower, p.upper))
 
 
 # --------------------------------------------------------------------------- figures

@@ -1,0 +1,62 @@
+"""``planner boundary``: chicken head vs phoenix tail, where a channel's top tier meets the next's bottom."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from planner.commands.options import (
+    echo_json,
+    format_option,
+    load_cli_scenario,
+    make_console,
+    print_warnings,
+    scenario_argument,
+    scenario_options,
+)
+
+
+@click.command("boundary")
+@scenario_argument()
+@scenario_options
+@format_option("table", "json")
+@click.option(
+    "--remedy",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="SCENARIO",
+    help="A remedy scenario (e.g. scenarios/unified-centre.yaml): show before and after side by side. "
+    "--set applies to the main scenario only.",
+)
+def boundary_command(
+    scenario: Path, sets: tuple[str, ...], solver: str, fmt: str, remedy: Path | None
+) -> None:
+    """Compare both sides of every channel boundary: on paper, in practice and in price.
+
+    A boundary is where one channel's top tier meets the next channel's bottom tier
+    (commercial.A / key.crystal at 3,000 CNY a month above all). An inversion is the upper
+    tier's customer getting fewer visits, phone contacts or service hours a year than the lower
+    tier's (on paper: the policy; in practice: today's headcount), or a smaller discount, so
+    the same spend costs more above the line.
+    """
+    from planner.analyses.boundary import analyse_boundaries
+    from planner.data.scenario import load_scenario
+
+    sc = load_cli_scenario(scenario, sets)
+    print_warnings(sc.warnings)
+    after = None
+    if remedy is not None:
+        if not remedy.exists():
+            from planner.errors import InputError
+
+            raise InputError("remedy scenario file not found", source=remedy)
+        after = load_scenario(remedy)
+        print_warnings(after.warnings)
+    report = analyse_boundaries(sc, solver=solver, remedy=after)
+    if fmt == "json":
+        echo_json(report)
+    else:
+        from planner.report.boundary import render_boundary_report
+
+        render_boundary_report(report, make_console())
