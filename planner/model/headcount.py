@@ -170,6 +170,8 @@ class _Data:
     serves: dict[str, list[TierKey]]
     calls_only: set[str]
     min_cov: dict[TierKey, float]
+    #: Roles whose capacity is a fixed number of hours a year (``Role.fixed_hours``), not heads x hours.
+    fixed_hours: dict[str, float] = field(default_factory=dict)
 
 
 def _prepare(scenario: Scenario) -> _Data:
@@ -204,6 +206,7 @@ def _prepare(scenario: Scenario) -> _Data:
         serves={r: scenario.served_tiers(r) for r in roles},
         calls_only={r for r in roles if scenario.roles[r].contacts == "calls"},
         min_cov=min_cov,
+        fixed_hours={r: float(fh) for r in roles if (fh := scenario.roles[r].fixed_hours) is not None},
     )
 
 
@@ -230,6 +233,10 @@ class _Model:
         self.h: dict[str, Any] = {}
         for i, r in enumerate(data.roles):
             role = scenario.roles[r]
+            if r in data.fixed_hours:
+                # Capacity is fixed in hours, so headcount is not a decision: it stays today's.
+                self.h[r] = float(role.headcount)
+                continue
             if fixed is not None:
                 self.h[r] = float(fixed[r])
                 continue
@@ -271,7 +278,11 @@ class _Model:
             if not terms:
                 continue
             name_c = f"cap_{i}"
-            if fixed is not None:
+            if r in data.fixed_hours:
+                self.prob += pulp.LpConstraint(
+                    pulp.lpSum(terms), pulp.LpConstraintLE, name_c, data.fixed_hours[r]
+                )
+            elif fixed is not None:
                 self.prob += pulp.LpConstraint(
                     pulp.lpSum(terms), pulp.LpConstraintLE, name_c, data.hph[r] * self.h[r]
                 )
@@ -428,12 +439,12 @@ def _finish(
     """Allocate hours with headcount fixed at ``heads`` and read off everything the report shows."""
     warnings = list(scenario.warnings)
     alloc = _Model("allocate", scenario, data, full_coverage=False, fixed=heads)
-    alloc.maximise(alloc.value_expr)
+    alloc.maximise(alloc.value_expr + _fixed_hours_bonus(alloc))
     outcome = solve(alloc.prob, solver, time_limit)
     if outcome.status is SolveStatus.INFEASIBLE:
         warnings.append("min_coverage cannot be met with this headcount; coverage shown ignores min_coverage")
         alloc = _Model("allocate", scenario, data, full_coverage=False, fixed=heads, use_min_coverage=False)
-        alloc.maximise(alloc.value_expr)
+        alloc.maximise(alloc.value_expr + _fixed_hours_bonus(alloc))
         outcome = solve(alloc.prob, solver, time_limit)
     if not outcome.status.is_ok:
         return _failed(scenario, data, mode, outcome.status, outcome.solver)
@@ -443,7 +454,7 @@ def _finish(
     roles = []
     for r in data.roles:
         role = scenario.roles[r]
-        cap = heads[r] * data.hph[r]
+        cap = data.fixed_hours.get(r, heads[r] * data.hph[r])
         used = sum(v for (rr, _), v in hours.items() if rr == r)
         roles.append(
             RoleResult(
@@ -525,6 +536,22 @@ def _finish(
     )
 
 
+def _fixed_hours_bonus(model: _Model) -> Any:
+    """A tie-breaker that gives work to fixed-hours roles first (their hours are paid for anyway).
+
+    Moving an hour of a tier from a headcount role to a fixed-hours role never lowers coverage, so
+    the bonus only chooses among allocations of equal value; it is kept a millionth of the smallest
+    value of an hour of any tier so it can never outweigh coverage. Zero when no role has fixed hours.
+    """
+    data = model.data
+    terms = [v for (r, _), v in model.x.items() if r in data.fixed_hours]
+    if not terms:
+        return 0
+    per_hour = [data.weight[k] / data.required[k] for k in data.tiers if data.required[k] > 0]
+    eps = TIE_BREAK * min(per_hour) if per_hour else TIE_BREAK
+    return eps * model.pulp.lpSum(terms)
+
+
 def _clean(x: float) -> float:
     """Solver noise (-0.0, 1e-12) to a clean zero."""
     return 0.0 if abs(x) < 1e-9 else x
@@ -546,7 +573,8 @@ def _binding(
         growable = [
             r
             for r in data.roles
-            if scenario.roles[r].max_headcount is None or heads[r] < scenario.roles[r].max_headcount
+            if r not in data.fixed_hours
+            and (scenario.roles[r].max_headcount is None or heads[r] < scenario.roles[r].max_headcount)
         ]
         if spec.budget is not None and growable:
             cheapest = min(scenario.roles[r].annual_cost for r in growable)
@@ -651,7 +679,7 @@ def explain_min_coverage(scenario: Scenario, data: _Data, solver: str, time_limi
     cost_model = _Model("floors_cost", scenario, data, full_coverage=False, limits=False)
     for r in data.roles:
         cap = scenario.roles[r].max_headcount
-        if cap is not None:
+        if cap is not None and r not in data.fixed_hours:
             cost_model.h[r].upBound = cap
     cost_model.minimise(cost_model.cost_expr)
     out_cost = solve(cost_model.prob, solver, time_limit, gap_rel=MIP_GAP)
@@ -659,7 +687,7 @@ def explain_min_coverage(scenario: Scenario, data: _Data, solver: str, time_limi
     heads_model = _Model("floors_heads", scenario, data, full_coverage=False, limits=False)
     for r in data.roles:
         cap = scenario.roles[r].max_headcount
-        if cap is not None:
+        if cap is not None and r not in data.fixed_hours:
             heads_model.h[r].upBound = cap
     heads_model.minimise(heads_model.heads_expr)
     out_heads = solve(heads_model.prob, solver, time_limit, gap_rel=MIP_GAP)

@@ -2,7 +2,8 @@
 
 - A tier's required hours a year = customers x (visits a year x visit_minutes
   + calls a year x call_minutes) / 60.
-- A role's capacity = headcount x hours_per_year x customer_time_share x productivity.
+- A role's capacity = headcount x hours_per_year x customer_time_share x productivity, or its
+  ``fixed_hours`` when set (a role whose hours come from elsewhere, e.g. call-centre spare time).
 - A tier's weight in ``max_coverage`` mode = its annual revenue at risk
   = customers x representative monthly spend x 12 x churn_risk (CNY a year).
 """
@@ -38,6 +39,8 @@ def role_hours_per_head(role: Role) -> float:
 
 def role_capacity(role: Role, headcount: float) -> float:
     """Customer-facing hours a year that ``headcount`` managers of ``role`` give."""
+    if role.fixed_hours is not None:
+        return role.fixed_hours
     return headcount * role_hours_per_head(role)
 
 
