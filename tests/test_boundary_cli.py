@@ -1,0 +1,128 @@
+"""``planner boundary`` through the command line: the report, JSON on stdout, and bad input -> exit 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = "tests/data/boundary"
+
+
+def test_baseline_report_in_words(cli) -> None:
+    result = cli("boundary", "scenarios/baseline.yaml")
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())  # rich wraps long lines; compare words
+    assert "Chicken head vs phoenix tail: baseline" in out
+    # 8 visits x 0.4264 coverage = 3.41 a year = 0.85 a quarter (see tests/test_boundary.py)
+    assert "key.crystal customers get 0.85 visits a quarter in practice against 1.00 for commercial.A" in out
+    assert "sound on paper, inverted in" in out
+    assert "crossing the line costs 60 CNY a month more" in out
+
+
+def test_remedy_side_by_side(cli) -> None:
+    result = cli("boundary", "scenarios/baseline.yaml", "--remedy", "scenarios/unified-centre.yaml")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "before: baseline" in out and "after: unified-centre" in out
+    assert "18,570,000" in out and "19,820,000" in out
+    assert "Removed by the remedy" in out
+    assert "commercial.A / key.crystal: in practice: visits" in out
+
+
+def test_clean_policy_says_no_inversion(cli) -> None:
+    result = cli("boundary", f"{DATA}/clean.yaml")
+    assert result.exit_code == 0, result.output
+    assert "no inversion" in result.output
+
+
+def test_set_applies(cli) -> None:
+    """--set the big team back to 2 heads: the understaffed scenario's delivery inversion goes away."""
+    result = cli(
+        "boundary", f"{DATA}/understaffed.yaml", "--set", "roles.big_rep.headcount=2", "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["boundaries"][0]["inversions"] == []
+
+
+def test_json_through_a_real_process() -> None:
+    """stdout is clean JSON (no solver banner), shaped {boundaries: [...], remedy: ...}."""
+    args = [sys.executable, "cli.py", "boundary", "scenarios/baseline.yaml", "--format", "json"]
+    proc = subprocess.run(
+        [*args, "--remedy", "scenarios/unified-centre.yaml"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert list(data) == ["boundaries", "remedy"]
+    first = data["boundaries"][0]
+    assert (first["lower"], first["upper"]) == ("commercial.A", "key.crystal")
+    assert first["near"] is None
+    kinds = {(i["kind"], i["metric"]) for i in first["inversions"]}
+    assert ("delivered", "visits_per_year") in kinds and ("price", "net_monthly_price") in kinds
+    assert data["remedy"]["after"]["coverage"]["key.crystal"] == 1.0
+    # Deterministic: the same run again gives the same bytes.
+    again = subprocess.run(
+        [*args, "--remedy", "scenarios/unified-centre.yaml"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert again.stdout == proc.stdout
+
+
+def test_json_without_remedy_has_null_remedy(cli) -> None:
+    result = cli("boundary", f"{DATA}/clean.yaml", "--format", "json")
+    assert json.loads(result.output)["remedy"] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nope.yaml"], "Error: nope.yaml: file not found"),
+        (
+            [f"{DATA}/clean.yaml", "--remedy", f"{DATA}/missing.yaml"],
+            f"Error: {DATA}/missing.yaml: remedy scenario file not found",
+        ),
+        (
+            [f"{DATA}/clean.yaml", "--remedy", f"{DATA}/remedy-other-tiers.yaml"],
+            "remedy 'other-tiers' has different tiers from 'clean' (only in the remedy: only.t1; "
+            "missing from the remedy: big.b1, big.b2, small.s1, small.s2)",
+        ),
+        (
+            [f"{DATA}/clean.yaml", "--remedy", f"{DATA}/remedy-broken.yaml"],
+            "remedy-broken.yaml:4: malformed YAML",
+        ),
+        (["--set", "roles.key_manager.headcunt=3"], "did you mean 'headcount'?"),
+        ([f"{DATA}/clean.yaml", "--remedy", "tests/data"], "is a directory"),
+        ([f"{DATA}/clean.yaml", "--format", "csv"], "Invalid value for '--format'"),
+    ],
+    ids=[
+        "missing-scenario",
+        "missing-remedy",
+        "remedy-other-tiers",
+        "broken-remedy",
+        "bad-set",
+        "dir",
+        "format",
+    ],
+)
+def test_bad_input_exits_2(cli, args: list[str], message: str) -> None:
+    result = cli("boundary", *args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_help_lists_every_option(cli) -> None:
+    out = cli("boundary", "--help").output
+    for option in ("--remedy", "--set", "--solver", "--format"):
+        assert option in out
