@@ -231,6 +231,7 @@ class _Model:
         self.data = data
         self.prob = pulp.LpProblem(name, pulp.LpMinimize)
         self.h: dict[str, Any] = {}
+        floors = _exclusive_floors(data) if full_coverage and not relax and fixed is None else {}
         for i, r in enumerate(data.roles):
             role = scenario.roles[r]
             if r in data.fixed_hours:
@@ -242,7 +243,10 @@ class _Model:
                 continue
             upper = role.max_headcount if limits else None
             cat = pulp.LpContinuous if relax else pulp.LpInteger
-            self.h[r] = pulp.LpVariable(f"h_{i}", lowBound=0, upBound=upper, cat=cat)
+            low = floors.get(r, 0)
+            if upper is not None and low > upper:
+                low = 0  # infeasible anyway; let the solver say so
+            self.h[r] = pulp.LpVariable(f"h_{i}", lowBound=low, upBound=upper, cat=cat)
         self.x: dict[tuple[str, TierKey], Any] = {}
         for i, r in enumerate(data.roles):
             for j, key in enumerate(data.tiers):
@@ -318,6 +322,24 @@ class _Model:
         return {k: max(0.0, float(v.value() or 0.0)) for k, v in self.x.items()}
 
 
+def _exclusive_floors(data: _Data) -> dict[str, int]:
+    """Heads each role needs for the tiers only it may serve (valid when every tier is met in full).
+
+    Adding these as lower bounds does not change the optimum but tightens the integer program a
+    great deal when roles share some tiers.
+    """
+    servers: dict[TierKey, list[str]] = {}
+    for r in data.roles:
+        for key in data.serves[r]:
+            servers.setdefault(key, []).append(r)
+    floors: dict[str, int] = {}
+    for r in data.roles:
+        own = sum(data.required[k] for k in data.serves[r] if servers[k] == [r])
+        if own > 0 and data.hph[r] > 0:
+            floors[r] = ceil_heads(own, data.hph[r])
+    return floors
+
+
 def _status_name(status: SolveStatus) -> str:
     return status.value
 
@@ -384,7 +406,7 @@ def _with_current(t: TierResult, coverage: float) -> TierResult:
 
 def _plan_optimal(scenario: Scenario, data: _Data, solver: str, time_limit: float) -> PlanResult:
     meet = _Model("meet_standards", scenario, data, full_coverage=True)
-    meet.minimise(meet.cost_expr + 1e-6 * meet.heads_expr)
+    meet.minimise(meet.cost_expr)
     outcome = solve(meet.prob, solver, time_limit, gap_rel=MIP_GAP)
     if outcome.status.is_ok:
         heads = {r: round(v) for r, v in meet.heads().items()}

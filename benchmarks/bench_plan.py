@@ -1,0 +1,111 @@
+"""Speed of the core planner. Prints its figures; asserts nothing (targets are for people to read).
+
+Run from the repository root:  python benchmarks/bench_plan.py
+
+Targets (issue 2, on 2 cores): `planner plan` end to end on the baseline < 1 s; `planner --help`
+< 0.3 s; a synthetic 50-role x 200-tier scenario solved < 2 s. Where roles share no tier, the
+integer headcount must equal the LP bound rounded up: printed as a check.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from planner.data.scenario import load_scenario  # noqa: E402
+from planner.model.headcount import ceil_heads, lp_bound_headcount, plan  # noqa: E402
+
+
+def wall(cmd: list[str], repeat: int = 5) -> float:
+    """Median wall seconds of running ``cmd`` from the repository root."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(cmd, cwd=REPO, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def synthetic(directory: Path, roles: int = 50, tiers_per_channel: int = 4, shared: bool = False) -> Path:
+    """Write a policy with ``roles`` channels of ``tiers_per_channel`` tiers and a scenario serving them.
+
+    Role i serves channel i; with ``shared`` it also serves channel i+1's bottom tier, so roles compete.
+    """
+    channels = {}
+    customers = {}
+    for c in range(roles):
+        tiers = []
+        for t in range(tiers_per_channel):
+            tiers.append(
+                {
+                    "id": f"t{t}",
+                    "spend": [1000 * t, 1000 * (t + 1)],
+                    "visits": {"count": 1 + t, "per": "quarter"},
+                    "calls": {"count": 1, "per": "month"},
+                    "visit_minutes": 60 + 7 * c % 50,
+                    "call_minutes": 10,
+                    "discount": 0.01 * t,
+                    "churn_risk": 0.05,
+                }
+            )
+        channels[f"c{c}"] = {"tiers": tiers}
+        customers[f"c{c}"] = {f"t{t}": 50 + (37 * c + 11 * t) % 400 for t in range(tiers_per_channel)}
+    role_specs = {}
+    for c in range(roles):
+        serves = [f"c{c}"]
+        if shared:
+            serves.append(f"c{(c + 1) % roles}.t0")
+        role_specs[f"r{c}"] = {
+            "serves": serves,
+            "headcount": 5,
+            "hours_per_year": 2000,
+            "customer_time_share": 0.5 + (c % 5) / 20,
+            "annual_cost": 80000 + 1000 * (c % 7),
+        }
+    (directory / "policy.yaml").write_text(yaml.safe_dump({"channels": channels}))
+    path = directory / ("shared.yaml" if shared else "separate.yaml")
+    path.write_text(yaml.safe_dump({"policy": "policy.yaml", "customers": customers, "roles": role_specs}))
+    return path
+
+
+def main() -> None:
+    print("planner core benchmark (2-core machine; figures are medians)")
+    help_s = wall([sys.executable, "cli.py", "--help"])
+    print(f"  planner --help                      {help_s:6.3f} s   (target < 0.3 s)")
+    plan_s = wall([sys.executable, "cli.py", "plan"])
+    print(f"  planner plan (baseline, end to end) {plan_s:6.3f} s   (target < 1 s)")
+    json_s = wall([sys.executable, "cli.py", "plan", "scenarios/budget-freeze.yaml", "--format", "json"])
+    print(f"  planner plan budget-freeze --json   {json_s:6.3f} s")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for shared in (False, True):
+            path = synthetic(Path(tmp), shared=shared)
+            scenario = load_scenario(path)
+            start = time.perf_counter()
+            result = plan(scenario, with_current=False)
+            solve_s = time.perf_counter() - start
+            label = "sharing tiers" if shared else "separate tiers"
+            print(
+                f"  50 roles x 200 tiers, {label:14} {solve_s:6.3f} s   (target < 2 s; "
+                f"{result.total_headcount} heads, {result.mode})"
+            )
+            if not shared:
+                bound = lp_bound_headcount(scenario)
+                mismatches = [
+                    r for r, h in bound.items() if result.role(r).required_headcount != ceil_heads(h, 1.0)
+                ]
+                verdict = "OK" if not mismatches else f"MISMATCH in {', '.join(mismatches)}"
+                print(f"  integer headcount == ceil(LP bound) for every role: {verdict}")
+
+
+if __name__ == "__main__":
+    main()
