@@ -18,6 +18,8 @@ from planner import __version__
 #: command name -> "module:attribute" under planner.commands. Add a line to add a command.
 COMMANDS: dict[str, str] = {
     "boundary": "boundary:boundary_command",
+    "callcentre": "callcentre:callcentre_command",
+    "erlang": "callcentre:erlang_command",
     "plan": "plan:plan_command",
     "validate": "validate:validate_command",
 }

@@ -121,7 +121,28 @@ class Outbound(_Strict):
     enabled: bool = True
     #: Channels or ``channel.tier`` whose phone contacts the centre may make.
     serves: list[str] = Field(min_length=1)
+    #: Outbound calls only in intervals starting at or after ``earliest`` and before ``latest``.
+    earliest: Any = "09:00"
+    latest: Any = "21:00"
     role_label: str | None = "10000号外呼"
+
+    @field_validator("earliest", "latest")
+    @classmethod
+    def _clock(cls, v: Any) -> Any:
+        parse_clock(v)
+        return v
+
+    @model_validator(mode="after")
+    def _window(self) -> Outbound:
+        if parse_clock(self.latest) <= parse_clock(self.earliest):
+            raise ValueError(
+                f"the calling window {self.earliest}-{self.latest} is empty: latest must be later"
+            )
+        return self
+
+    def in_window(self, start_minutes: int) -> bool:
+        """Whether an interval starting at ``start_minutes`` is inside the calling window."""
+        return parse_clock(self.earliest) <= start_minutes < parse_clock(self.latest)
 
 
 class DaysOpen(_Strict):
@@ -271,25 +292,29 @@ def _read_forecast(path: Path, interval_minutes: int, doc: Document) -> dict[str
         text = path.read_text(encoding="utf-8-sig")
     except (UnicodeDecodeError, OSError) as exc:
         raise InputError(f"cannot read forecast: {exc}", source=src) from None
-    rows = list(csv.reader(text.splitlines()))
+    # Lines starting with '#' are comments (where the numbers came from); keep line numbers right.
+    rows = [
+        (n, r)
+        for n, r in enumerate(csv.reader(text.splitlines()), start=1)
+        if any(c.strip() for c in r) and not r[0].lstrip().startswith("#")
+    ]
     if not rows:
         raise InputError("forecast is empty; expected a header day_type,start,calls", source=src)
-    header = [h.strip().lower() for h in rows[0]]
+    header_line, first = rows[0]
+    header = [h.strip().lower() for h in first]
     need = ["day_type", "start", "calls"]
     missing = [c for c in need if c not in header]
     if missing:
         raise InputError(
             f"forecast lacks column(s) {', '.join(missing)}; expected a header day_type,start,calls",
             source=src,
-            line=1,
+            line=header_line,
         )
     col = {c: header.index(c) for c in need}
     per_day = 24 * 60 // interval_minutes
     seen: dict[tuple[str, int], int] = {}
     calls: dict[str, list[float | None]] = {d: [None] * per_day for d in DAY_TYPES}
-    for lineno, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
+    for lineno, row in rows[1:]:
         if len(row) < len(header):
             raise InputError(f"expected {len(header)} columns, got {len(row)}", source=src, line=lineno)
         day = row[col["day_type"]].strip()
@@ -468,7 +493,7 @@ def load_callcentre(scenario: Scenario) -> CallCentre:
 
 
 def check_range(
-    value: float, low: float, high: float, option: str, *, low_open: bool, high_open: bool
+    value: float, low: float, high: float, option: str, what: str, *, low_open: bool, high_open: bool
 ) -> None:
     """Refuse a command-line number outside its interval, naming the option (for ``planner erlang``)."""
     below = value <= low if low_open else value < low
@@ -477,4 +502,64 @@ def check_range(
         lo = "(" if low_open else "["
         hi = ")" if high_open else "]"
         bound = "inf" if math.isinf(high) else f"{high:g}"
-        raise InputError(f"expected a value in {lo}{low:g}, {bound}{hi}, got {value:g}", source=option)
+        raise InputError(f"{what} must be in {lo}{low:g}, {bound}{hi}, got {value:g}", source=option)
+
+
+@dataclass(frozen=True)
+class ErlangQuery:
+    """One interval for ``planner erlang``, checked."""
+
+    calls: float
+    interval_minutes: float
+    aht_seconds: float
+    target: float | None
+    answer_within_seconds: float
+    asa_target_seconds: float | None
+    shrinkage: float
+    max_occupancy: float
+
+
+def erlang_query(
+    calls: float,
+    interval_minutes: float,
+    aht_seconds: float,
+    target: float | None,
+    answer_within_seconds: float,
+    asa_target_seconds: float | None,
+    shrinkage: float,
+    max_occupancy: float,
+) -> ErlangQuery:
+    """Check ``planner erlang``'s options; InputError (exit 2) naming the option for anything out of range."""
+    inf = math.inf
+    check_range(calls, 0, inf, "--calls", "calls per interval", low_open=False, high_open=True)
+    check_range(
+        interval_minutes, 0, 24 * 60, "--interval-minutes", "the interval", low_open=True, high_open=False
+    )
+    check_range(aht_seconds, 0, inf, "--aht", "average handle time (s)", low_open=True, high_open=True)
+    if (target is None) == (asa_target_seconds is None):
+        raise InputError(
+            "give exactly one service target: --target (fraction answered within --answer-within "
+            "seconds) or --asa-target (seconds)",
+            source="planner erlang",
+        )
+    if target is not None:
+        check_range(target, 0, 1, "--target", "the service-level target", low_open=True, high_open=True)
+    if asa_target_seconds is not None:
+        check_range(
+            asa_target_seconds, 0, inf, "--asa-target", "the ASA target (s)", low_open=True, high_open=True
+        )
+    check_range(
+        answer_within_seconds, 0, inf, "--answer-within", "answer-within (s)", low_open=False, high_open=True
+    )
+    check_range(shrinkage, 0, 1, "--shrinkage", "shrinkage", low_open=False, high_open=True)
+    check_range(max_occupancy, 0, 1, "--max-occupancy", "max occupancy", low_open=True, high_open=False)
+    return ErlangQuery(
+        calls,
+        interval_minutes,
+        aht_seconds,
+        target,
+        answer_within_seconds,
+        asa_target_seconds,
+        shrinkage,
+        max_occupancy,
+    )
