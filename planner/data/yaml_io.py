@@ -259,6 +259,12 @@ def parse_assignment(text: str) -> tuple[list[str], Any]:
         raise InputError(f"cannot read value {raw!r} as YAML", source="--set", path=key) from None
     if isinstance(value, (dict, list)) and raw.strip()[:1] not in "{[":
         value = raw
+    if isinstance(value, str) and raw.strip() == value:
+        # YAML 1.1 reads 2.5e7 (no sign in the exponent) as text; people mean a number.
+        try:
+            value = float(value) if "e" in value.lower() and not value.isalpha() else value
+        except ValueError:
+            pass
     return parts, value
 
 
