@@ -129,7 +129,7 @@ def render_boundary(b: Boundary, console: Console) -> None:
     """Both sides of one boundary, on paper and in practice, then each inversion in words."""
     from rich.table import Table
 
-    title = f"{b.name} at {_money(b.spend)} CNY a month (bands {b.meeting}): {b.verdict}"
+    title = f"{b.name} at {_money(b.spend)} CNY a month (bands {b.meeting})"
     table = Table(title=title, title_justify="left")
     table.add_column("per customer")
     table.add_column(f"{b.lower}\non paper", justify="right")
@@ -139,6 +139,7 @@ def render_boundary(b: Boundary, console: Console) -> None:
     for r in _figure_rows(b):
         table.add_row(*r)
     console.print(table)
+    console.print(f"  [bold]Verdict[/]: {b.verdict}.")
     if b.inversions:
         for i in b.inversions:
             console.print("  " + inversion_line(i))
