@@ -34,17 +34,29 @@ def plan_command(scenario: Path, sets: tuple[str, ...], solver: str, fmt: str, h
     When the scenario's limits (budget, max_total_headcount, max_headcount) cannot meet every
     standard, the plan maximises value-weighted coverage instead and says where it falls short.
     """
+    from planner.analyses.callcentre import OutboundResult, plan_with_callcentre
     from planner.model.headcount import plan
 
     sc = load_cli_scenario(scenario, sets)
     print_warnings(sc.warnings)
-    result = plan(sc, headcount=headcount, solver=solver)  # type: ignore[arg-type]
+    # With callcentre.outbound enabled, the call centre's spare agent time is one more (calls-only) role.
+    mix = plan_with_callcentre(sc, headcount=headcount, solver=solver)
+    outbound: OutboundResult | None = None
+    if mix is None:
+        result = plan(sc, headcount=headcount, solver=solver)  # type: ignore[arg-type]
+    else:
+        result, outbound = mix
     if fmt == "json":
-        echo_json(result)
+        echo_json(result if outbound is None else {**result.to_dict(), "callcentre_outbound": outbound})
     else:
         from planner.report.plan import render_plan
 
-        render_plan(result, make_console())
+        console = make_console()
+        render_plan(result, console)
+        if outbound is not None:
+            from planner.report.callcentre import render_outbound
+
+            render_outbound(outbound, console)
     if not result.ok:
         click.echo(f"Error: {scenario}: {result.explanation}", err=True)
         raise SystemExit(2)

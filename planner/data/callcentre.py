@@ -402,7 +402,7 @@ def _shifts(spec: CallCentreSpec, doc: Document) -> tuple[Shift, ...]:
         if paid + brk > 24 * 60:
             raise doc.error(path, "a shift (paid hours plus break) cannot last more than 24 hours")
         if template.break_after_hours is None:
-            after = (int(paid) // 2) // step * step
+            after: float = (int(paid) // 2) // step * step
         else:
             after = template.break_after_hours * 60
             if after % step or not 0 <= after <= paid:
