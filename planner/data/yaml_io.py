@@ -8,6 +8,7 @@ module also implements ``extends`` (a document inheriting from another and overr
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -261,10 +262,8 @@ def parse_assignment(text: str) -> tuple[list[str], Any]:
         value = raw
     if isinstance(value, str) and raw.strip() == value:
         # YAML 1.1 reads 2.5e7 (no sign in the exponent) as text; people mean a number.
-        try:
+        with contextlib.suppress(ValueError):
             value = float(value) if "e" in value.lower() and not value.isalpha() else value
-        except ValueError:
-            pass
     return parts, value
 
 
