@@ -63,7 +63,7 @@ def parse_clock(text: Any) -> int:
     if isinstance(text, int) and not isinstance(text, bool):
         # YAML 1.1 reads an unquoted 10:30 as the base-60 integer 630.
         raise ValueError(
-            f"write clock times in quotes, e.g. '10:30' (unquoted, YAML reads 10:30 as the number {text})"
+            f"write clock times in quotes, e.g. '10:30' (unquoted, YAML reads a time as a number: {text})"
         )
     if not isinstance(text, str):
         raise ValueError(f"expected a clock time 'HH:MM', got {text!r}")
