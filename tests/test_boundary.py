@@ -125,6 +125,23 @@ def test_inverted_on_paper_is_reported_on_paper_and_in_practice() -> None:
     assert b.verdict == "service inverted on paper and in delivery; price sound"
 
 
+@pytest.mark.parametrize(
+    ("name", "spend", "meeting", "price_below"),
+    [
+        ("gap", 1000, "gap", 950),  # s2 ends at 900, b1 starts at 1,000: judged at 1,000 x 0.95
+        ("overlap", 800, "overlap", 760),  # b1 starts at 800 inside s2: judged at 800 x 0.95
+    ],
+)
+def test_gap_and_overlap_are_boundaries_too(
+    name: str, spend: float, meeting: str, price_below: float
+) -> None:
+    pairs = boundary_pairs(_load(name).policy)
+    assert [(p.lower, p.upper, p.spend, p.meeting) for p in pairs] == [("small.s2", "big.b1", spend, meeting)]
+    b = analyse_boundaries(_load(name)).boundaries[0]
+    assert b.price.price_just_below == pytest.approx(price_below)
+    assert b.inversions == []
+
+
 def test_one_channel_has_no_boundary() -> None:
     assert analyse_boundaries(_load("remedy-other-tiers")).boundaries == []
 
