@@ -62,7 +62,11 @@ def callcentre_command(scenario: Path, sets: tuple[str, ...], solver: str, fmt: 
     "--shrinkage", type=float, default=0, show_default=True, help="Share of on-shift time lost, [0, 1)."
 )
 @click.option(
-    "--max-occupancy", type=float, default=1, show_default=True, help="Busiest agents may be, (0, 1]."
+    "--max-occupancy",
+    type=float,
+    default=1,
+    show_default=True,
+    help="Highest share of time agents may be busy, (0, 1].",
 )
 @format_option("table", "json")
 def erlang_command(

@@ -156,6 +156,11 @@ def render_outbound(out: OutboundResult, console: Console) -> None:
         f"Field heads freed: [bold]{out.freed_total}[/] ({freed}); "
         f"field cost {out.cost_saving:,.0f} CNY a year lower."
     )
+    if "max_coverage" in (out.mode_without, out.mode_with):
+        console.print(
+            "The scenario's limits bind (max_coverage), so the spare hours raise coverage more than they "
+            "free heads; compare the coverage columns."
+        )
 
 
 def render_callcentre(result: CallCentreResult, console: Console) -> None:
