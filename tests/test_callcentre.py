@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from planner.analyses.callcentre import OUTBOUND_ROLE, analyse_callcentre, compare_outbound
 from planner.data.scenario import load_scenario
@@ -257,3 +259,24 @@ def test_on_grid_and_time_checks(cli):
     assert res.exit_code == 2 and "not on the 60-minute interval grid" in res.output
     res = cli("callcentre", str(SMALL), "--set", "callcentre.interval_minutes=30")
     assert res.exit_code == 2 and "expected 48 intervals of 30 minutes, got 24" in res.output
+
+
+open_hours = st.lists(st.integers(0, 150), min_size=12, max_size=12)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(weekday=open_hours, weekend=open_hours, customers=st.integers(0, 20000))
+def test_any_forecast_is_covered_and_outbound_stays_within_spare_time(weekday, weekend, customers):
+    """Random calls in the open hours 08-20: every interval covered, targets met, outbound <= spare."""
+    days = {"weekday": weekday, "weekend": weekend}
+    sets = [f"callcentre.calls.{d}=[{', '.join(map(str, [0] * 8 + v + [0] * 4))}]" for d, v in days.items()]
+    sc = load_scenario(SMALL, [*sets, f"customers.retail.small={customers}"])
+    res = analyse_callcentre(sc)
+    assert res.ok
+    for i in res.intervals:
+        assert i.agents_scheduled >= i.agents_required and i.under == 0
+        if i.calls > 0:
+            assert i.service_level >= 0.8 and i.occupancy <= 0.9 + 1e-12
+    assert res.outbound is not None
+    assert 0 <= res.outbound_hours_absorbed <= res.outbound_hours_available + 1e-6
+    assert res.outbound_hours_absorbed <= customers * 2 + 1e-6  # 12 calls x 10 min a customer

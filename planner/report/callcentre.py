@@ -158,8 +158,8 @@ def render_outbound(out: OutboundResult, console: Console) -> None:
     )
     if "max_coverage" in (out.mode_without, out.mode_with):
         console.print(
-            "The scenario's limits bind (max_coverage), so the spare hours raise coverage more than they "
-            "free heads; compare the coverage columns."
+            "Headcount is fixed or the limits bind (max_coverage), so the spare hours raise coverage "
+            "rather than free heads; compare the coverage columns."
         )
 
 
