@@ -243,10 +243,11 @@ def test_erlang_table_and_asa(cli):
             ["--aht", "180", "--target", "0.8", "--interval-minutes", "0"],
             "--interval-minutes: the interval must be",
         ),
+        (["--aht", "180000", "--target", "0.8"], "Erlangs, more than 1,000,000; check the units"),
     ],
 )
 def test_erlang_bad_input_exits_2(cli, args, message):
-    res = cli("erlang", "--calls", "100", *args)
+    res = cli("erlang", "--calls", "20000", *args)
     assert res.exit_code == 2
     assert res.output.startswith("Error: ")
     assert message in res.output

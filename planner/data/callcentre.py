@@ -46,6 +46,8 @@ DAY_TYPES: tuple[DayType, ...] = ("weekday", "weekend")
 MAX_FORECAST_BYTES = 5 * 1024 * 1024
 
 SECTION = "callcentre"
+#: Refuse loads above this many Erlangs (a million agents busy at once means a units mistake).
+MAX_ERLANGS = 1_000_000
 
 
 class _Strict(BaseModel):
@@ -470,6 +472,13 @@ def callcentre_from_spec(spec: CallCentreSpec, doc: Document, policy: Policy | N
     else:
         calls = _inline_calls(spec, doc)
         source = doc.source
+    peak = max(max(v) for v in calls.values()) * spec.aht_seconds / (spec.interval_minutes * 60)
+    if peak > MAX_ERLANGS:
+        raise InputError(
+            f"the forecast's busiest interval is {peak:,.0f} Erlangs, more than {MAX_ERLANGS:,}; "
+            "check the units (calls per interval, aht_seconds in seconds)",
+            source=source,
+        )
     cc = CallCentre(spec, spec.interval_minutes, calls, _shifts(spec, doc), source)
     _check_cover(cc, doc)
     if policy is not None:
@@ -551,6 +560,13 @@ def erlang_query(
     check_range(
         answer_within_seconds, 0, inf, "--answer-within", "answer-within (s)", low_open=False, high_open=True
     )
+    erlangs = calls * aht_seconds / (interval_minutes * 60)
+    if erlangs > MAX_ERLANGS:
+        raise InputError(
+            f"{calls:g} calls x {aht_seconds:g} s in {interval_minutes:g} minutes is {erlangs:,.0f} Erlangs, "
+            f"more than {MAX_ERLANGS:,}; check the units (--aht is seconds, --interval-minutes minutes)",
+            source="--calls",
+        )
     check_range(shrinkage, 0, 1, "--shrinkage", "shrinkage", low_open=False, high_open=True)
     check_range(max_occupancy, 0, 1, "--max-occupancy", "max occupancy", low_open=True, high_open=False)
     return ErlangQuery(
