@@ -43,6 +43,11 @@ def check_file(path: Path) -> FileCheck:
             policy_from_document(doc)
             return FileCheck(str(path), kind, None)
         scenario = scenario_from_document(doc, path=path)
+        if scenario.spec.callcentre is not None:
+            # The forecast file and shift coverage are checked only when the section is read in full.
+            from planner.data.callcentre import load_callcentre
+
+            load_callcentre(scenario)
         return FileCheck(str(path), kind, None, list(scenario.warnings))
     except PlannerError as exc:
         return FileCheck(str(path), kind, str(exc))

@@ -8,7 +8,6 @@ instant. Every :class:`planner.errors.PlannerError` becomes a one-line message a
 from __future__ import annotations
 
 import importlib
-import sys
 from typing import Any
 
 import click
@@ -21,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "callcentre": "callcentre:callcentre_command",
     "erlang": "callcentre:erlang_command",
     "plan": "plan:plan_command",
+    "schedule": "schedule:schedule_command",
     "validate": "validate:validate_command",
 }
 
@@ -68,4 +68,4 @@ def run() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(run())
+    run()

@@ -238,8 +238,8 @@ def apply_tier_overrides(
         loc = err["loc"]
         # loc = ("channels", channel, "tiers", idx, field...) -> scenario path
         channel = str(loc[1]) if len(loc) > 1 else ""
-        idx = loc[3] if len(loc) > 3 else 0
-        tier_id = policy.channels[channel].tiers[int(idx)].id if channel in policy.channels else ""
+        index = int(loc[3]) if len(loc) > 3 else 0
+        tier_id = policy.channels[channel].tiers[index].id if channel in policy.channels else ""
         raise doc.error(
             (*base_path, f"{channel}.{tier_id}", *[str(p) for p in loc[4:]]), err["msg"]
         ) from None

@@ -49,7 +49,7 @@ def _known_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return []
 
 
-def describe_error(model: type[BaseModel], err: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
+def describe_error(model: type[BaseModel], err: Any) -> tuple[tuple[Any, ...], str]:
     """The key path and a plain-words message for one pydantic error."""
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     kind = err["type"]

@@ -263,8 +263,8 @@ class _Model:
             if full_coverage:
                 self.prob += pulp.LpConstraint(served, pulp.LpConstraintGE, f"need_{j}", need)
             else:
-                low = data.min_cov.get(key, 0.0) if use_min_coverage else 0.0
-                self.c[key] = pulp.LpVariable(f"c_{j}", lowBound=low, upBound=1)
+                floor = data.min_cov.get(key, 0.0) if use_min_coverage else 0.0
+                self.c[key] = pulp.LpVariable(f"c_{j}", lowBound=floor, upBound=1)
                 self.prob += pulp.LpConstraint(
                     served - need * self.c[key], pulp.LpConstraintEQ, f"need_{j}", 0
                 )
@@ -595,8 +595,7 @@ def _binding(
         growable = [
             r
             for r in data.roles
-            if r not in data.fixed_hours
-            and (scenario.roles[r].max_headcount is None or heads[r] < scenario.roles[r].max_headcount)
+            if r not in data.fixed_hours and heads[r] < (scenario.roles[r].max_headcount or math.inf)
         ]
         if spec.budget is not None and growable:
             cheapest = min(scenario.roles[r].annual_cost for r in growable)
@@ -688,8 +687,9 @@ def explain_min_coverage(scenario: Scenario, data: _Data, solver: str, time_limi
             capped.h[r].upBound = cap
     capped.minimise(capped.cost_expr)
     if not solve(capped.prob, solver, time_limit).status.is_ok:
-        roles = [r for r in data.roles if scenario.roles[r].max_headcount is not None]
-        afford = sum(scenario.roles[r].max_headcount * data.hph[r] for r in roles)  # type: ignore[operator]
+        caps = {r: m for r in data.roles if (m := scenario.roles[r].max_headcount) is not None}
+        roles = list(caps)
+        afford = sum(caps[r] * data.hph[r] for r in roles)
         return (
             f"min_coverage asks {asked}, which needs {need_hours:,.0f} hours a year, but the roles' "
             f"max_headcount ({', '.join(f'{r}={scenario.roles[r].max_headcount}' for r in roles)}) "
