@@ -1,0 +1,93 @@
+"""``planner schedule``: a week-by-week visit calendar per manager and customer for one year."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from planner.commands.options import (
+    echo_json,
+    format_option,
+    load_cli_scenario,
+    make_console,
+    print_warnings,
+    scenario_argument,
+    scenario_options,
+)
+
+
+@click.command("schedule")
+@scenario_argument()
+@scenario_options
+@format_option("table", "json")
+@click.option(
+    "--year",
+    type=int,
+    default=None,
+    help="ISO year to schedule (weeks 1-52/53, China's public holidays). Default: next calendar year.",
+)
+@click.option(
+    "--headcount",
+    type=click.Choice(["required", "current"]),
+    default="required",
+    show_default=True,
+    help="required: the headcount plan's (raised where whole visits in holiday weeks need it); "
+    "current: today's, showing which visits it cannot make.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Directory for schedule.csv and managers.csv (created if missing).",
+)
+@click.option("--excel", is_flag=True, help="Also write schedule.xlsx into --out (one sheet per manager).")
+def schedule_command(
+    scenario: Path,
+    sets: tuple[str, ...],
+    solver: str,
+    fmt: str,
+    year: int | None,
+    headcount: str,
+    out: Path | None,
+    excel: bool,
+) -> None:
+    """Who visits whom, in which ISO week: a calendar meeting every tier's standard in every period.
+
+    Each customer (synthetic ids from the scenario's counts) gets one manager of a role serving
+    its tier for the whole year, books balanced by yearly hours, and a week for every visit and
+    phone contact its tier's standard asks: every month, quarter or year it names, visits spaced at
+    least half the even interval apart, no manager over capacity in any week.
+    """
+    from planner.analyses.schedule import build_schedule
+    from planner.data.calendar import default_year, year_calendar
+    from planner.errors import InputError
+
+    if excel and out is None:
+        raise InputError(
+            "--excel writes schedule.xlsx into the --out directory; add --out DIR", source="--excel"
+        )
+    the_year = year if year is not None else default_year()
+    year_calendar(the_year)  # refuse a bad --year before any solving
+    sc = load_cli_scenario(scenario, sets)
+    print_warnings(sc.warnings)
+    result = build_schedule(sc, year=the_year, headcount=headcount, solver=solver)  # type: ignore[arg-type]
+    print_warnings([w for w in result.warnings if w not in sc.warnings])
+    if out is not None and result.ok:
+        from planner.report.schedule import write_schedule_excel, write_schedule_files
+
+        write_schedule_files(result, out)
+        if excel:
+            write_schedule_excel(result, out)
+    if fmt == "json":
+        echo_json(result)
+    else:
+        from planner.report.schedule import render_schedule
+
+        render_schedule(result, make_console())
+        if out is not None and result.ok:
+            files = "schedule.csv, managers.csv" + (", schedule.xlsx" if excel else "")
+            click.echo(f"Wrote {files} to {out}")
+    if not result.ok:
+        click.echo(f"Error: {scenario}: {result.explanation}", err=True)
+        raise SystemExit(2)

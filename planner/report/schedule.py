@@ -1,0 +1,203 @@
+"""Showing and writing a :class:`~planner.analyses.schedule.ScheduleResult`; reads it, computes nothing new.
+
+- :func:`render_schedule`: rich tables (roles, tiers by quarter, the worst weeks, what is missed).
+- :func:`write_schedule_files`: ``schedule.csv`` and ``managers.csv``, each written atomically.
+- :func:`write_schedule_excel`: ``schedule.xlsx``, a summary sheet and one customer x week grid per
+  manager, in openpyxl's write-only mode (rows streamed, empty cells not stored).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from planner.report.export import write_with
+from planner.report.plan import fmt_int, fmt_pct
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rich.console import Console
+
+    from planner.analyses.schedule import ScheduleResult
+
+#: Grid cell text per kind ("V" visit, "C" call); two contacts in a week read "V C".
+CELL = {"visit": "V", "call": "C"}
+
+
+def _style(x: float) -> str:
+    if x >= 1 - 1e-9:
+        return "green"
+    return "yellow" if x >= 0.9 else "bold red"
+
+
+def render_schedule(result: ScheduleResult, console: Console) -> None:
+    """Print the calendar's summary."""
+    from rich.table import Table
+
+    if not result.ok:
+        console.print(f"[bold red]No calendar for {result.scenario} {result.year}[/]: {result.explanation}")
+        return
+    title = (
+        f"Visit calendar {result.year} ({result.weeks} ISO weeks): {result.scenario}, "
+        f"{result.headcount} headcount, {fmt_int(result.customers_scheduled)} customers"
+    )
+    roles = Table(title=title, title_justify="left")
+    roles.add_column("role", no_wrap=True)
+    for col in ("plan", "managers", "customers", "peak wk", "peak", "top mgr", ">95% wks", "books ±"):
+        roles.add_column(col, justify="right", no_wrap=True)
+    for r in result.roles:
+        extra = r.managers - r.plan_headcount
+        managers = f"{r.managers} [yellow]+{extra}[/]" if extra > 0 else str(r.managers)
+        roles.add_row(
+            r.role,
+            str(r.plan_headcount),
+            managers,
+            fmt_int(r.customers),
+            f"W{r.peak_week:02d}",
+            fmt_pct(r.peak_utilization),
+            fmt_pct(r.max_manager_utilization),
+            str(r.weeks_over_95),
+            fmt_pct(r.books_spread),
+        )
+    console.print(roles)
+
+    tiers = Table(title="Standards met per quarter (scheduled / due)", title_justify="left")
+    for col in ("tier", "customers", "visits", "calls", "Q1", "Q2", "Q3", "Q4", "short V", "short C"):
+        tiers.add_column(col, justify="left" if col == "tier" else "right", no_wrap=True)
+    for t in result.tiers:
+        if t.required_visits == 0 and t.required_calls == 0:
+            continue
+        quarters = [f"[{_style(q)}]{fmt_pct(q)}[/]" for q in t.quarter_met]
+        tiers.add_row(
+            t.key,
+            fmt_int(t.customers),
+            t.visit_standard,
+            t.call_standard,
+            *quarters,
+            fmt_int(t.shortfall_visits),
+            fmt_int(t.shortfall_calls),
+        )
+    console.print(tiers)
+
+    worst = Table(title="Busiest weeks (all roles)", title_justify="left")
+    for col in ("week", "Monday", "working days", "hours", "capacity", "utilisation", "holidays"):
+        worst.add_column(col, justify="left" if col in ("week", "Monday", "holidays") else "right")
+    for w in result.worst_weeks():
+        worst.add_row(
+            f"W{w.week:02d}",
+            w.monday,
+            str(w.working_days),
+            fmt_int(w.hours),
+            fmt_int(w.capacity_hours),
+            fmt_pct(w.utilization),
+            ", ".join(w.holidays) or "-",
+        )
+    console.print(worst)
+
+    short = [t for t in result.tiers if t.missed]
+    if short:
+        gap = Table(title="Coverage gap: contacts no manager can make", title_justify="left")
+        for col in ("tier", "visits missed", "calls missed", "weeks", "worst weeks (visits+calls)"):
+            gap.add_column(col, justify="left" if col in ("tier", "worst weeks (visits+calls)") else "right")
+        for t in short:
+            top = sorted(t.missed, key=lambda m: (-(m.visits + m.calls), m.week))[:4]
+            gap.add_row(
+                t.key,
+                fmt_int(t.shortfall_visits),
+                fmt_int(t.shortfall_calls),
+                str(len(t.missed)),
+                ", ".join(f"W{m.week:02d} {m.visits}+{m.calls}" for m in top),
+            )
+        console.print(gap)
+    else:
+        console.print("Every customer gets every visit and call its tier's standard asks, in every period.")
+
+
+def write_schedule_files(result: ScheduleResult, out: str | Path) -> list[Path]:
+    """Write ``schedule.csv`` and ``managers.csv`` into ``out`` (created if needed), atomically."""
+    out = Path(out)
+
+    def csv_writer(frame: object) -> object:
+        def write(tmp: Path) -> None:
+            frame.to_csv(tmp, index=False, lineterminator="\n")  # type: ignore[attr-defined]
+
+        return write
+
+    return [
+        write_with(out / "schedule.csv", csv_writer(result.schedule)),  # type: ignore[arg-type]
+        write_with(out / "managers.csv", csv_writer(result.managers)),  # type: ignore[arg-type]
+    ]
+
+
+def write_schedule_excel(result: ScheduleResult, out: str | Path) -> Path:
+    """Write ``schedule.xlsx``: a summary sheet, then one sheet per manager (customers x weeks)."""
+    import numpy as np
+    from openpyxl import Workbook
+
+    out = Path(out)
+    frame = result.schedule
+    n_w = result.weeks
+
+    def write(tmp: Path) -> None:
+        wb = Workbook(write_only=True)
+        summary = wb.create_sheet("summary")
+        summary.append([f"Visit calendar {result.year}", result.scenario, f"{result.headcount} headcount"])
+        summary.append([])
+        summary.append(["role", "plan heads", "managers", "customers", "peak utilisation", "weeks > 95%"])
+        for r in result.roles:
+            summary.append(
+                [
+                    r.role,
+                    r.plan_headcount,
+                    r.managers,
+                    r.customers,
+                    round(r.peak_utilization, 4),
+                    r.weeks_over_95,
+                ]
+            )
+        summary.append([])
+        summary.append(
+            ["tier", "customers", "required visits", "scheduled visits", "required calls", "scheduled calls"]
+        )
+        for t in result.tiers:
+            summary.append(
+                [
+                    t.key,
+                    t.customers,
+                    t.required_visits,
+                    t.scheduled_visits,
+                    t.required_calls,
+                    t.scheduled_calls,
+                ]
+            )
+        if len(frame) == 0:
+            wb.save(tmp)
+            return
+        # One pass over the rows, already sorted by manager: group boundaries by position.
+        mgr = frame["manager_id"].to_numpy()
+        cust = frame["customer_id"].to_numpy()
+        week = frame["week"].to_numpy()
+        kind = frame["kind"].to_numpy()
+        tier = (frame["channel"] + "." + frame["tier"]).to_numpy()
+        bounds = np.flatnonzero(mgr[1:] != mgr[:-1]) + 1
+        starts = np.concatenate([[0], bounds])
+        ends = np.concatenate([bounds, [len(mgr)]])
+        header = ["customer", "tier", *[f"W{w:02d}" for w in range(1, n_w + 1)]]
+        for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+            ws = wb.create_sheet(str(mgr[a])[:31])
+            ws.append(header)
+            order = np.lexsort((week[a:b], cust[a:b]))
+            rows: dict[str, list[str | None]] = {}
+            tiers: dict[str, str] = {}
+            for i in order + a:
+                c = cust[i]
+                row = rows.get(c)
+                if row is None:
+                    row = rows[c] = [None] * n_w
+                    tiers[c] = tier[i]
+                cell = row[week[i] - 1]
+                row[week[i] - 1] = CELL[kind[i]] if cell is None else f"{cell} {CELL[kind[i]]}"
+            for c in sorted(rows):
+                ws.append([c, tiers[c], *rows[c]])
+        wb.save(tmp)
+
+    return write_with(out / "schedule.xlsx", write)
