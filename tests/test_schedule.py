@@ -333,6 +333,19 @@ def test_current_headcount_shortfall_is_required_minus_scheduled(current_run):
     assert {r["role"]: r["managers"] for r in data["roles"]}["key_manager"] == 4
 
 
+def test_limits_keep_the_plans_headcount_and_show_the_gap():
+    # 6 managers in all cannot meet every standard (the yearly plan needs 5 key + 1 + 1), so the
+    # plan maximises coverage; the calendar must not add heads past the limit, and shows the gap.
+    sc = load_scenario(SMALL, ["max_total_headcount=6"])
+    result = build_schedule(sc, year=YEAR, headcount="required")
+    assert result.ok
+    assert sum(r.managers for r in result.roles) <= 6
+    assert any("within the scenario's limits" in w for w in result.warnings)
+    assert sum(t.shortfall_visits + t.shortfall_calls for t in result.tiers) > 0
+    for r in result.roles:
+        assert r.max_manager_utilization <= 1 + 1e-9
+
+
 def test_same_input_same_files(cli, tmp_path: Path):
     a, b = tmp_path / "a", tmp_path / "b"
     _run(cli, a)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from planner.data.calendar import YearCalendar, year_calendar
@@ -273,14 +273,22 @@ def build_schedule(
     if not result.ok:
         return _failed(scenario, cal, headcount, result.status, result.solver, result.explanation, warnings)
     heads = {r.role: r.required_headcount for r in result.roles}
+    # A plan that cannot meet every standard within the scenario's limits keeps its headcount here
+    # too: adding heads would break the limits, so the calendar shows the gap instead.
+    basis = "current" if headcount == "current" or result.mode == "max_coverage" else "required"
+    if headcount == "required" and basis == "current":
+        warnings.append(
+            "the headcount plan cannot meet every standard within the scenario's limits; the calendar "
+            "keeps the plan's headcount and shows what it misses"
+        )
     streams, split = _streams(scenario, cal, customers, result, heads, warnings)
-    lp = _solve_aggregate(scenario, cal, streams, heads, headcount, solver, time_limit)
+    lp = _solve_aggregate(scenario, cal, streams, heads, basis, solver, time_limit)
     if lp is None or not lp[0].is_ok:
         status = lp[0] if lp is not None else SolveStatus.NOT_SOLVED
         why = "the weekly plan has no solution: the spacing and period rules cannot hold together"
         return _failed(scenario, cal, headcount, status.value, solver, why, warnings)
-    status, solver_used, full, served, peaks = lp
-    return _assemble(
+    _status, solver_used, full, served, peaks = lp
+    made = _assemble(
         scenario,
         cal,
         customers,
@@ -290,12 +298,34 @@ def build_schedule(
         full,
         served,
         peaks,
-        headcount,
+        basis,
         solver_used,
         warnings,
         solver,
         time_limit,
     )
+    if made.ok:
+        made.warnings.extend(_limit_warnings(scenario, made.roles))
+    return replace(made, headcount=headcount)
+
+
+def _limit_warnings(scenario: Scenario, roles: list[RoleSchedule]) -> list[str]:
+    """Say which of the scenario's limits the calendar's headcount goes past."""
+    out = []
+    spec = scenario.spec
+    for r in roles:
+        cap = scenario.roles[r.role].max_headcount
+        if cap is not None and r.managers > cap:
+            out.append(f"{r.role}: {r.managers} managers exceed its max_headcount of {cap}")
+    total = sum(r.managers for r in roles)
+    cost = sum(r.managers * scenario.roles[r.role].annual_cost for r in roles)
+    if spec.max_total_headcount is not None and total > spec.max_total_headcount:
+        out.append(f"the calendar's {total} managers exceed max_total_headcount {spec.max_total_headcount}")
+    if spec.budget is not None and cost > spec.budget:
+        out.append(
+            f"the calendar's managers cost {cost:,.0f} CNY a year, over the budget of {spec.budget:,.0f}"
+        )
+    return out
 
 
 def _failed(
