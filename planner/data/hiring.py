@@ -10,6 +10,7 @@ command asks for (month or quarter). Example::
       layoffs: false                # default: headcount never cut on purpose
       growth:
         base: start                 # scenario `customers` are the counts at the start (or: end)
+        net: false                  # `added` is gross new customers (true: the net change)
         months: 12                  # growth window, from the first month
         phasing: even               # even | front_loaded | [share of month 1, share of month 2, ...]
         added:
@@ -123,6 +124,10 @@ class Growth(_Strict):
     #: ``added`` comes on top; ``end``: they already include ``added`` (as key-growth-2006 does),
     #: so the start counts are ``customers - added``.
     base: Literal["start", "end"] = "start"
+    #: ``false``: ``added`` is new customers won (gross); churn comes off on top. ``true``: ``added`` is
+    #: the net change: during the window the customers churned each month are won back, so a tier
+    #: without migrations ends the window exactly ``added`` above where it started.
+    net: bool = False
     months: int = Field(default=12, ge=1, le=600)
     phasing: Literal["even", "front_loaded"] | list[float] = "even"
     #: channel -> tier -> customers added over the window (gross, before churn).

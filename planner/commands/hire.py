@@ -1,0 +1,85 @@
+"""``planner hire``: a month-by-month (or quarterly) hiring plan per role."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from planner.commands.options import (
+    echo_json,
+    format_option,
+    load_cli_scenario,
+    make_console,
+    print_warnings,
+    scenario_argument,
+    scenario_options,
+)
+
+#: Longest horizon accepted (mirrors planner.analyses.hiring.MAX_HORIZON without importing it).
+MAX_HORIZON = 120
+
+
+@click.command("hire")
+@scenario_argument()
+@scenario_options
+@format_option("table", "json")
+@click.option(
+    "--horizon",
+    type=click.IntRange(1, MAX_HORIZON),
+    default=24,
+    show_default=True,
+    help="Number of periods to plan.",
+)
+@click.option(
+    "--period",
+    type=click.Choice(["month", "quarter"]),
+    default="month",
+    show_default=True,
+    help="Length of a period (the scenario's hiring section is in months; quarters aggregate them).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also write the plan as an Excel workbook (.xlsx): a summary sheet and one sheet per role.",
+)
+def hire_command(
+    scenario: Path,
+    sets: tuple[str, ...],
+    solver: str,
+    fmt: str,
+    horizon: int,
+    period: str,
+    out: Path | None,
+) -> None:
+    """Hires, transfers and leavers per role per period, ahead of customer growth.
+
+    Reads the scenario's `hiring:` section (growth, churn, attrition, lead times, ramp-up, caps,
+    transfers; see docs/hiring.md) and minimises salary + hiring cost + a penalty per uncovered
+    standard hour. A hiring cap that binds shows as a coverage gap, not as an error.
+    """
+    from planner.errors import InputError
+
+    if out is not None and out.suffix.lower() != ".xlsx":
+        raise InputError(f"expected an .xlsx file name, got {out.name!r}", source="--out")
+    from planner.analyses.hiring import hiring_plan
+
+    sc = load_cli_scenario(scenario, sets)
+    result = hiring_plan(sc, horizon=horizon, period=period, solver=solver)  # type: ignore[arg-type]
+    print_warnings(result.warnings)
+    if not result.ok:
+        click.echo(f"Error: {scenario}: no hiring plan; the solver stopped ({result.status})", err=True)
+        raise SystemExit(2)
+    if out is not None:
+        from planner.report.hiring import write_workbook
+
+        write_workbook(result, out)
+    if fmt == "json":
+        echo_json(result)
+    else:
+        from planner.report.hiring import render_hiring
+
+        render_hiring(result, make_console())
+        if out is not None:
+            click.echo(f"Wrote {out}")

@@ -1,0 +1,476 @@
+"""The multi-period hiring programme: hires, transfers and leavers per role per period.
+
+One mixed-integer program (pulp, solved through :func:`planner.model.solver.solve`) over periods
+``1..T``, built from a :class:`HiringProblem` whose hours already come from
+:mod:`planner.model.workload` (see :mod:`planner.analyses.hiring`).
+
+Cohorts
+    Staff are tracked in cohorts by the period they start in a role: today's staff (tenured, full
+    productivity), each period's hires, each transfer's arrivals. A hire decided in period ``d``
+    starts in ``s = d + lead`` and, in its ``k``-th period of tenure (``k = 0`` in ``s``), gives
+    ``ramp[k]`` x a full head's hours (``1`` once the ramp list is exhausted). Decisions whose start
+    would fall after the horizon are not modelled.
+
+Attrition (kept linear and whole)
+    Leaving rates are data, per period: ``first_year`` for hires in their first year, ``tenured``
+    for everyone else (today's staff and transferred staff). Expected leavers in period ``t`` are
+    ``tenured x headcount_{t-1} + (first_year - tenured) x hires started in the year before``,
+    and leavers are whole people: cumulative leavers are the expected cumulative leavers rounded
+    half up (never decreasing), so a small role loses someone now and then rather than never.
+    Leavers enter the program as **fixed numbers**, which keeps it an integer program with simple
+    coefficients: the direct form (leavers as integer variables tied to fractional rates x
+    headcount) took minutes on 24 months, this takes a second. Since leavers depend on the
+    headcount the program chooses, it is solved again with the leavers of its own answer until they
+    stop changing: first its linear relaxation (cheap), then the integer program. From the
+    :data:`DAMP_AFTER`-th integer solve on, a period's leavers may only rise, so the loop ends; the
+    leavers reported are then *at least* the plan's own expected leavers rounded (equal when no
+    rounding flip-flopped). A leaver is counted as a full-productivity head and a cohort's ramp-up
+    shortfall on its size at start: both slightly conservative.
+
+Balance (every role, every period; ``headcount_0`` = today's)::
+
+    headcount_t = headcount_{t-1} + hires starting_t - leavers_t + transfers_in_t - transfers_out_t
+                  - layoffs_t
+
+Demand
+    Each tier's required hours per period are split among the roles that may serve it (as the core
+    model :mod:`planner.model.headcount` does): ``x[r, k, t]`` delivered and ``u[r, k, t]`` left
+    uncovered, ``sum_r x + u = required``; a role delivers at most its capacity; a calls-only role
+    takes at most the tier's phone-contact share of what is delivered. Uncovered hours cost
+    ``penalty_per_hour``, so a binding hiring or training cap shows as a coverage gap, never as an
+    infeasible model.
+
+Objective: salary of the (integer) headcount every period + cost per hire + transfer and layoff
+costs + the shortfall penalty.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from planner.data.scenario import TierKey
+from planner.model.solver import DEFAULT_TIME_LIMIT, SolveStatus, solve
+
+#: Relative MIP gap: 0.1 % of the horizon's cost (tens of thousands of CNY on a branch's plan,
+#: less than a head's salary over the horizon); tighter gaps cost seconds per solve on 36 months.
+MIP_GAP = 1e-3
+#: Solver noise below this is read as zero.
+EPS = 1e-7
+#: After this many solves a period's leavers may only rise (guarantees the fixed point is reached).
+DAMP_AFTER = 2
+#: Give up looking for the fixed point after this many integer solves (the last plan is returned,
+#: flagged ``converged=False``).
+MAX_ROUNDS = 8
+
+
+@dataclass(frozen=True)
+class RoleInput:
+    """One role's data, already converted to the model's period (hours and CNY per period)."""
+
+    id: str
+    initial: int
+    hours_per_head: float
+    salary: float
+    cost_per_hire: float
+    lead: int
+    ramp: tuple[float, ...]
+    attrition_first: float
+    attrition_tenured: float
+    first_year_periods: int
+    max_hires: int | None
+    training_capacity: int | None
+    training_window: int
+    serves: tuple[TierKey, ...]
+    calls_only: bool = False
+
+
+@dataclass(frozen=True)
+class TransferInput:
+    """Staff moving from ``source`` to ``target``: decided in ``d``, they move in ``d + lead``."""
+
+    source: str
+    target: str
+    lead: int
+    max_per_period: int | None
+    cost: float
+    ramp: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class HiringProblem:
+    """Everything the programme needs, per period (``required[k][t-1]`` is tier k's hours in t)."""
+
+    periods: int
+    tiers: tuple[TierKey, ...]
+    required: dict[TierKey, tuple[float, ...]]
+    call_share: dict[TierKey, float]
+    roles: tuple[RoleInput, ...]
+    transfers: tuple[TransferInput, ...] = ()
+    penalty_per_hour: float = 0.0
+    layoffs: bool = False
+    layoff_cost: float = 0.0
+
+
+@dataclass(frozen=True)
+class RoleSolution:
+    """One role's plan, lists indexed by period ``t - 1``."""
+
+    role: str
+    headcount: list[int]
+    hires_decided: list[int]
+    hires: list[int]
+    leavers: list[int]
+    transfers_in: list[int]
+    transfers_out: list[int]
+    layoffs: list[int]
+    effective_heads: list[float]
+    effective_hours: list[float]
+    required_hours: list[float]
+    delivered_hours: list[float]
+
+
+@dataclass(frozen=True)
+class TransferSolution:
+    """How many moved along one transfer route, by decision period (``t - 1``)."""
+
+    source: str
+    target: str
+    decided: list[int]
+    moved: list[int]
+
+
+@dataclass(frozen=True)
+class HiringSolution:
+    """What the programme chose, and its costs (CNY over the horizon)."""
+
+    status: str
+    solver: str
+    roles: list[RoleSolution] = field(default_factory=list)
+    transfers: list[TransferSolution] = field(default_factory=list)
+    tier_delivered: dict[TierKey, list[float]] = field(default_factory=dict)
+    salary_cost: float = 0.0
+    hiring_cost: float = 0.0
+    transfer_cost: float = 0.0
+    layoff_cost: float = 0.0
+    shortfall_hours: float = 0.0
+    penalty_cost: float = 0.0
+    #: Solves until the leavers stopped changing, and whether they did within MAX_ROUNDS.
+    rounds: int = 0
+    converged: bool = True
+
+    @property
+    def ok(self) -> bool:
+        """True when a plan was found."""
+        return self.status == SolveStatus.OPTIMAL.value
+
+
+def ramp_at(ramp: Sequence[float], k: int) -> float:
+    """Productivity in the ``k``-th period of tenure (0-based); full once the ramp is over."""
+    return ramp[k] if k < len(ramp) else 1.0
+
+
+@dataclass(frozen=True)
+class Flows:
+    """Whole-people flows of one role by period (index ``t - 1``)."""
+
+    hires: list[int]
+    transfers_in: list[int]
+    transfers_out: list[int]
+    layoffs: list[int]
+
+
+def simulate_leavers(role: RoleInput, flows: Flows) -> list[int]:
+    """Whole leavers per period for ``role`` given its flows (see the module docstring).
+
+    Expected leavers in ``t`` = ``tenured x headcount_{t-1} + (first_year - tenured) x`` hires that
+    started in the ``first_year_periods`` periods before ``t``; cumulative leavers = expected
+    cumulative leavers rounded half up, never decreasing and never more than the staff there.
+    """
+    periods = len(flows.hires)
+    out: list[int] = []
+    heads = role.initial
+    expected = 0.0
+    cum = 0
+    for t in range(periods):
+        recent = sum(flows.hires[max(0, t - role.first_year_periods) : t])
+        expected += role.attrition_tenured * heads + (role.attrition_first - role.attrition_tenured) * recent
+        target = max(cum, math.floor(expected + 0.5 + 1e-9))
+        joined = flows.hires[t] + flows.transfers_in[t] - flows.transfers_out[t] - flows.layoffs[t]
+        leave = max(0, min(target - cum, heads + joined))
+        cum += leave
+        heads = heads + joined - leave
+        out.append(leave)
+    return out
+
+
+@dataclass
+class _Cohort:
+    """People starting in a role in period ``start`` who may still be ramping up."""
+
+    start: int
+    size: Any  # an LpVariable
+    ramp: tuple[float, ...]
+
+
+class _Program:
+    """One build of the integer program with leavers fixed at ``leavers[role][t - 1]``."""
+
+    def __init__(self, problem: HiringProblem, leavers: dict[str, list[int]], relax: bool = False) -> None:
+        import pulp
+
+        self.pulp = pulp
+        self.problem = problem
+        T = problem.periods
+        periods = range(1, T + 1)
+        prob = pulp.LpProblem("hiring", pulp.LpMinimize)
+        self.prob = prob
+        role_index = {r.id: i for i, r in enumerate(problem.roles)}
+        cat = pulp.LpContinuous if relax else pulp.LpInteger
+
+        # Decisions: hires and transfers by decision period, layoffs by period.
+        self.hire: dict[tuple[str, int], Any] = {}
+        for r in problem.roles:
+            for d in range(1, T - r.lead + 1):
+                self.hire[(r.id, d)] = pulp.LpVariable(
+                    f"hire_{role_index[r.id]}_{d}", 0, r.max_hires, cat=cat
+                )
+        self.move: dict[tuple[int, int], Any] = {}
+        for n, tr in enumerate(problem.transfers):
+            for d in range(1, T - tr.lead + 1):
+                self.move[(n, d)] = pulp.LpVariable(f"move_{n}_{d}", 0, tr.max_per_period, cat=cat)
+        self.lay: dict[tuple[str, int], Any] = {}
+        if problem.layoffs:
+            for r in problem.roles:
+                for t in periods:
+                    self.lay[(r.id, t)] = pulp.LpVariable(f"lay_{role_index[r.id]}_{t}", 0, cat=cat)
+
+        # Flows by role and start period, and the cohorts that ramp up.
+        self.flow: dict[tuple[str, str, int], list[Any]] = {}
+        ramping: dict[str, list[_Cohort]] = {r.id: [] for r in problem.roles}
+        for r in problem.roles:
+            for d in range(1, T - r.lead + 1):
+                var = self.hire[(r.id, d)]
+                self.flow.setdefault(("hires", r.id, d + r.lead), []).append(var)
+                ramping[r.id].append(_Cohort(d + r.lead, var, r.ramp))
+        for (n, d), var in self.move.items():
+            tr = problem.transfers[n]
+            self.flow.setdefault(("in", tr.target, d + tr.lead), []).append(var)
+            self.flow.setdefault(("out", tr.source, d + tr.lead), []).append(var)
+            ramping[tr.target].append(_Cohort(d + tr.lead, var, tr.ramp))
+        for (rid, t), var in self.lay.items():
+            self.flow.setdefault(("lay", rid, t), []).append(var)
+
+        self.headcount: dict[tuple[str, int], Any] = {}
+        self.capacity: dict[tuple[str, int], Any] = {}
+        for r in problem.roles:
+            i = role_index[r.id]
+            running: Any = r.initial
+            for t in periods:
+                running = (
+                    running
+                    + self.starts("hires", r.id, t)
+                    + self.starts("in", r.id, t)
+                    - self.starts("out", r.id, t)
+                    - self.starts("lay", r.id, t)
+                    - leavers[r.id][t - 1]
+                )
+                self.headcount[(r.id, t)] = running
+                prob += pulp.LpConstraint(running, pulp.LpConstraintGE, f"heads_{i}_{t}", 0)
+                # Effective heads: everyone at full productivity, less what ramping cohorts miss.
+                deficit = [
+                    c.size * (1.0 - ramp_at(c.ramp, t - c.start))
+                    for c in ramping[r.id]
+                    if 0 <= t - c.start < len(c.ramp)
+                ]
+                self.capacity[(r.id, t)] = r.hours_per_head * (running - pulp.lpSum(deficit))
+                if r.training_capacity is not None:
+                    window = [c.size for c in ramping[r.id] if t - r.training_window < c.start <= t]
+                    if window:
+                        prob += pulp.LpConstraint(
+                            pulp.lpSum(window), pulp.LpConstraintLE, f"train_{i}_{t}", r.training_capacity
+                        )
+
+        # Demand: each tier's hours split among the roles that may serve it.
+        self.x: dict[tuple[str, TierKey, int], Any] = {}
+        self.u: dict[tuple[str, TierKey, int], Any] = {}
+        by_role: dict[tuple[str, int], list[Any]] = {}
+        for j, key in enumerate(problem.tiers):
+            servers = [r for r in problem.roles if key in r.serves]
+            for t in periods:
+                need = problem.required[key][t - 1]
+                if need <= 0 or not servers:
+                    continue
+                for r in servers:
+                    i = role_index[r.id]
+                    x = pulp.LpVariable(f"x_{i}_{j}_{t}", 0)
+                    self.x[(r.id, key, t)] = x
+                    self.u[(r.id, key, t)] = pulp.LpVariable(f"u_{i}_{j}_{t}", 0)
+                    by_role.setdefault((r.id, t), []).append(x)
+                delivered = pulp.lpSum(self.x[(r.id, key, t)] for r in servers)
+                prob += pulp.LpConstraint(
+                    delivered + pulp.lpSum(self.u[(r.id, key, t)] for r in servers),
+                    pulp.LpConstraintEQ,
+                    f"need_{j}_{t}",
+                    need,
+                )
+                phone = [self.x[(r.id, key, t)] for r in servers if r.calls_only]
+                if phone:
+                    # As in the core model: a calls-only role takes at most the phone share delivered.
+                    share = problem.call_share.get(key, 0.0)
+                    prob += pulp.LpConstraint(
+                        pulp.lpSum(phone) - share * delivered, pulp.LpConstraintLE, f"phone_{j}_{t}", 0
+                    )
+        for (rid, t), terms in by_role.items():
+            prob += pulp.LpConstraint(
+                pulp.lpSum(terms) - self.capacity[(rid, t)],
+                pulp.LpConstraintLE,
+                f"cap_{role_index[rid]}_{t}",
+                0,
+            )
+        roles = {r.id: r for r in problem.roles}
+        self.salary = pulp.lpSum(roles[rid].salary * h for (rid, _), h in self.headcount.items())
+        self.hiring = pulp.lpSum(roles[rid].cost_per_hire * v for (rid, _), v in self.hire.items())
+        self.transfer = pulp.lpSum(problem.transfers[n].cost * v for (n, _), v in self.move.items())
+        self.layoff = pulp.lpSum(problem.layoff_cost * v for v in self.lay.values())
+        self.short = pulp.lpSum(self.u.values())
+        prob.setObjective(
+            self.salary + self.hiring + self.transfer + self.layoff + problem.penalty_per_hour * self.short
+        )
+
+    def starts(self, kind: str, role: str, t: int) -> Any:
+        """Sum of the flow ``kind`` (hires, in, out, lay) of ``role`` effective in period ``t``."""
+        return self.pulp.lpSum(self.flow.get((kind, role, t), []))
+
+    def value(self, expr: Any) -> float:
+        """A solved expression's value with solver noise removed."""
+        v = expr if isinstance(expr, (int, float)) else self.pulp.value(expr)
+        v = float(v or 0.0)
+        return 0.0 if abs(v) < EPS else v
+
+    def whole(self, expr: Any) -> int:
+        """A solved integer expression's value."""
+        return round(self.value(expr))
+
+    def flows(self) -> dict[str, Flows]:
+        """The solved flows per role."""
+        T = self.problem.periods
+        out = {}
+        for r in self.problem.roles:
+            out[r.id] = Flows(
+                *[
+                    [self.whole(self.starts(kind, r.id, t)) for t in range(1, T + 1)]
+                    for kind in ("hires", "in", "out", "lay")
+                ]
+            )
+        return out
+
+
+def solve_hiring(
+    problem: HiringProblem, *, solver: str = "auto", time_limit: float = DEFAULT_TIME_LIMIT
+) -> HiringSolution:
+    """Build and solve the hiring programme; see the module docstring for the formulation."""
+    T = problem.periods
+    none = Flows([0] * T, [0] * T, [0] * T, [0] * T)
+    leavers = {r.id: simulate_leavers(r, none) for r in problem.roles}
+    # First find the leavers' fixed point of the linear relaxation (cheap solves, rounded flows), then
+    # that of the integer program, starting from there (usually one or two integer solves).
+    for _ in range(MAX_ROUNDS):
+        program = _Program(problem, leavers, relax=True)
+        outcome = solve(program.prob, solver, time_limit)
+        if not outcome.status.is_ok:
+            break
+        flows = program.flows()
+        new = {r.id: simulate_leavers(r, flows[r.id]) for r in problem.roles}
+        if new == leavers:
+            break
+        leavers = new
+    rounds = 0
+    while True:
+        rounds += 1
+        program = _Program(problem, leavers)
+        outcome = solve(program.prob, solver, time_limit, gap_rel=MIP_GAP)
+        if not outcome.status.is_ok:
+            return HiringSolution(status=outcome.status.value, solver=outcome.solver, rounds=rounds)
+        flows = program.flows()
+        new = {r.id: simulate_leavers(r, flows[r.id]) for r in problem.roles}
+        if rounds >= DAMP_AFTER:
+            new = {rid: [max(a, b) for a, b in zip(v, leavers[rid], strict=True)] for rid, v in new.items()}
+        if new == leavers or rounds >= MAX_ROUNDS:
+            converged = new == leavers
+            return _solution(program, outcome.solver, leavers, flows, rounds, converged)
+        leavers = new
+
+
+def _solution(
+    program: _Program,
+    solver_used: str,
+    leavers: dict[str, list[int]],
+    flows: dict[str, Flows],
+    rounds: int,
+    converged: bool,
+) -> HiringSolution:
+    problem = program.problem
+    T = problem.periods
+    periods = range(1, T + 1)
+    val = program.value
+    delivered_by: dict[tuple[str, int], float] = {}
+    uncovered_by: dict[tuple[str, int], float] = {}
+    tier_delivered = {key: [0.0] * T for key in problem.tiers}
+    for (rid, key, t), v in program.x.items():
+        got = val(v)
+        delivered_by[(rid, t)] = delivered_by.get((rid, t), 0.0) + got
+        tier_delivered[key][t - 1] += got
+    for (rid, _, t), v in program.u.items():
+        uncovered_by[(rid, t)] = uncovered_by.get((rid, t), 0.0) + val(v)
+    results = []
+    for r in problem.roles:
+        f = flows[r.id]
+        heads = [program.whole(program.headcount[(r.id, t)]) for t in periods]
+        decided = [program.whole(program.hire.get((r.id, t), 0)) for t in periods]
+        eff_hours = [val(program.capacity[(r.id, t)]) for t in periods]
+        eff_heads = [h / r.hours_per_head if r.hours_per_head > 0 else 0.0 for h in eff_hours]
+        got = [delivered_by.get((r.id, t), 0.0) for t in periods]
+        req = [got[t - 1] + uncovered_by.get((r.id, t), 0.0) for t in periods]
+        results.append(
+            RoleSolution(
+                r.id,
+                heads,
+                decided,
+                f.hires,
+                list(leavers[r.id]),
+                f.transfers_in,
+                f.transfers_out,
+                f.layoffs,
+                eff_heads,
+                eff_hours,
+                req,
+                got,
+            )
+        )
+    transfers = []
+    for n, tr in enumerate(problem.transfers):
+        dec = [program.whole(program.move.get((n, t), 0)) for t in periods]
+        moved = [0] * T
+        for t, k in enumerate(dec, start=1):
+            if k and t + tr.lead <= T:
+                moved[t + tr.lead - 1] += k
+        transfers.append(TransferSolution(tr.source, tr.target, dec, moved))
+    short_hours = val(program.short)
+    return HiringSolution(
+        status=SolveStatus.OPTIMAL.value,
+        solver=solver_used,
+        roles=results,
+        transfers=transfers,
+        tier_delivered=tier_delivered,
+        salary_cost=val(program.salary),
+        hiring_cost=val(program.hiring),
+        transfer_cost=val(program.transfer),
+        layoff_cost=val(program.layoff),
+        shortfall_hours=short_hours,
+        penalty_cost=problem.penalty_per_hour * short_hours,
+        rounds=rounds,
+        converged=converged,
+    )

@@ -1,0 +1,341 @@
+"""Presenting a :class:`~planner.analyses.hiring.HiringResult`: rich tables, a terminal chart, an .xlsx file.
+
+Nothing here computes a plan figure: every number comes from the result (sums of its rows for the
+table footers excepted).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rich.console import Console
+
+    from planner.analyses.hiring import HiringResult, PeriodRow
+
+#: Rows of the terminal chart.
+CHART_HEIGHT = 8
+#: A fixed timestamp for the workbook's properties and zip entries (byte-identical output).
+FIXED_TIME = (2000, 1, 1, 0, 0, 0)
+#: Characters not allowed in an Excel sheet name.
+_SHEET_BAD = set("[]:*?/\\")
+
+
+def _int(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def _pct(x: float) -> str:
+    return f"{x:.1%}"
+
+
+def _cov_style(x: float) -> str:
+    if x >= 1 - 1e-9:
+        return "green"
+    return "yellow" if x >= 0.9 else "bold red"
+
+
+def _signed(n: int) -> str:
+    return f"+{n}" if n > 0 else str(n)
+
+
+def render_hiring(result: HiringResult, console: Console) -> None:
+    """Print the plan: one table per role, its worst period, a chart, and the totals."""
+    from rich.table import Table
+
+    if not result.ok:
+        console.print(
+            f"[bold red]No hiring plan for {result.scenario}[/]: the solver stopped ({result.status}); "
+            "try --solver cbc"
+        )
+        return
+    unit = result.period_unit
+    console.print(
+        f"[bold]Hiring plan: {result.scenario}[/] - {result.horizon} {unit}s "
+        f"({result.labels[0]} to {result.labels[-1]}); hours are per {unit}"
+    )
+    show_layoffs = any(p.layoffs for p in result.periods)
+    for totals in result.roles:
+        rows = result.rows(totals.role)
+        name = f"{totals.role} ({totals.label})" if totals.label else totals.role
+        table = Table(title=name, title_justify="left", show_footer=True)
+        table.add_column("period", footer="total")
+        heads = f"{totals.start_headcount} -> {totals.end_headcount}"
+        table.add_column("headcount", justify="right", footer=heads)
+        table.add_column("hires decided", justify="right", footer=_int(sum(p.hires_decided for p in rows)))
+        table.add_column("hires start", justify="right", footer=_int(totals.hires))
+        table.add_column("leavers", justify="right", footer=_int(totals.leavers))
+        net = totals.transfers_in - totals.transfers_out
+        table.add_column("transfers", justify="right", footer=_signed(net))
+        if show_layoffs:
+            table.add_column("layoffs", justify="right", footer=_int(totals.layoffs))
+        table.add_column("effective h", justify="right", footer=_int(sum(p.effective_hours for p in rows)))
+        table.add_column("required h", justify="right", footer=_int(totals.required_hours))
+        table.add_column("coverage", justify="right", footer=_pct(totals.coverage))
+        for p in rows:
+            moves = []
+            if p.transfers_in:
+                moves.append(f"+{p.transfers_in}")
+            if p.transfers_out:
+                moves.append(f"-{p.transfers_out}")
+            cells = [
+                p.period,
+                str(p.headcount),
+                str(p.hires_decided or ""),
+                str(p.hires or ""),
+                str(p.leavers or ""),
+                " ".join(moves),
+            ]
+            if show_layoffs:
+                cells.append(str(p.layoffs or ""))
+            cells += [
+                _int(p.effective_hours),
+                _int(p.required_hours),
+                f"[{_cov_style(p.coverage)}]{_pct(p.coverage)}[/]",
+            ]
+            table.add_row(*cells)
+        console.print(table)
+        worst = (
+            f"worst period {totals.worst_period}: {_pct(totals.worst_coverage)} covered"
+            if totals.worst_coverage < 1 - 1e-9
+            else "every period fully covered"
+        )
+        first = f"; first hire decided {totals.first_hire_decided}" if totals.first_hire_decided else ""
+        console.print(
+            f"  {worst}; {_int(totals.shortfall_hours)} h uncovered over the horizon{first}; "
+            f"peak headcount {totals.peak_headcount}"
+        )
+        console.print(chart(rows, width=console.width))
+    if result.transfers:
+        console.print("[bold]Transfers[/]:")
+        for t in result.transfers:
+            console.print(
+                f"  {t.count} {t.from_role} -> {t.to_role}: decided {t.decided}, move in {t.effective}"
+            )
+    console.print(
+        f"[bold]Totals[/]: {result.total_hires} hires; cost {_int(result.total_cost)} CNY "
+        f"(salary {_int(result.salary_cost)}, hiring {_int(result.hiring_cost)}, "
+        f"transfers {_int(result.transfer_cost)}, layoffs {_int(result.layoff_cost)}); "
+        f"{_int(result.shortfall_hours)} standard hours uncovered "
+        f"(penalty {_int(result.penalty_cost)} CNY at {result.penalty_per_hour:,.0f} CNY/h)"
+    )
+
+
+def chart(rows: list[PeriodRow], width: int = 100, height: int = CHART_HEIGHT) -> Any:
+    """A terminal column chart: effective hours (█, cyan) beside required hours (▒, magenta) per period.
+
+    Periods are grouped (means) when there are more than fit in ``width``.
+    """
+    from rich.text import Text
+
+    n = len(rows)
+    axis = 10
+    fit = max(1, (width - axis - 2) // 2)
+    group = max(1, math.ceil(n / fit))
+    eff: list[float] = []
+    req: list[float] = []
+    labels: list[str] = []
+    for g in range(0, n, group):
+        chunk = rows[g : g + group]
+        eff.append(sum(p.effective_hours for p in chunk) / len(chunk))
+        req.append(sum(p.required_hours for p in chunk) / len(chunk))
+        labels.append(chunk[0].period)
+    top = max([*eff, *req, 0.0])
+    text = Text()
+    text.append(" " * axis + "█ effective  ", style="cyan")
+    text.append("▒ required", style="magenta")
+    text.append(f"   (hours per period{'; ' + str(group) + ' periods a column' if group > 1 else ''})\n")
+    for level in range(height, 0, -1):
+        edge = f"{top:,.0f}" if level == height else ("0" if level == 1 else "")
+        text.append(edge.rjust(axis - 1) + "│")
+        threshold = top * (level - 0.5) / height
+        for e, r in zip(eff, req, strict=True):
+            text.append("█" if top > 0 and e >= threshold else " ", style="cyan")
+            text.append("▒" if top > 0 and r >= threshold else " ", style="magenta")
+        text.append("\n")
+    text.append(" " * (axis - 1) + "└" + "─" * (2 * len(eff)) + "\n")
+    last = labels[-1]
+    gap = max(1, 2 * len(eff) - len(labels[0]) - len(last))
+    text.append(" " * axis + labels[0] + " " * gap + last)
+    return text
+
+
+def _sheet_name(name: str, taken: set[str]) -> str:
+    clean = "".join("_" if ch in _SHEET_BAD else ch for ch in name)[:31] or "role"
+    out, i = clean, 2
+    while out.lower() in taken:
+        suffix = f"~{i}"
+        out = clean[: 31 - len(suffix)] + suffix
+        i += 1
+    taken.add(out.lower())
+    return out
+
+
+def write_workbook(result: HiringResult, path: str | Path) -> Path:
+    """Write the plan as .xlsx: a ``Summary`` sheet, one sheet per role, and a ``Customers`` sheet.
+
+    The file is written atomically and is byte-identical for the same result.
+    """
+    from planner.report.export import write_with
+
+    return write_with(path, lambda tmp: _write_xlsx(result, tmp))
+
+
+def _write_xlsx(result: HiringResult, target: Path) -> None:
+    import datetime
+    import io
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    bold = Font(bold=True)
+    wb = Workbook()
+    stamp = datetime.datetime(*FIXED_TIME)
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    wb.properties.creator = "planner"
+    ws = wb.active
+    ws.title = "Summary"
+    summary: list[tuple[str, Any]] = [
+        ("scenario", result.scenario),
+        ("status", result.status),
+        ("period", result.period_unit),
+        ("horizon (periods)", result.horizon),
+        ("first period", result.labels[0] if result.labels else ""),
+        ("last period", result.labels[-1] if result.labels else ""),
+        ("total cost (CNY)", round(result.total_cost, 2)),
+        ("  salary", round(result.salary_cost, 2)),
+        ("  hiring", round(result.hiring_cost, 2)),
+        ("  transfers", round(result.transfer_cost, 2)),
+        ("  layoffs", round(result.layoff_cost, 2)),
+        ("total hires", result.total_hires),
+        ("uncovered standard hours", round(result.shortfall_hours, 2)),
+        ("shortfall penalty (CNY)", round(result.penalty_cost, 2)),
+    ]
+    for key, value in summary:
+        ws.append([key, value])
+    ws.append([])
+    role_cols = [
+        "role",
+        "label",
+        "start headcount",
+        "end headcount",
+        "peak headcount",
+        "hires",
+        "leavers",
+        "transfers in",
+        "transfers out",
+        "layoffs",
+        "required hours",
+        "delivered hours",
+        "uncovered hours",
+        "coverage",
+        "worst period",
+        "worst coverage",
+        "salary cost",
+        "hiring cost",
+        "first hire decided",
+    ]
+    ws.append(role_cols)
+    for cell in ws[ws.max_row]:
+        cell.font = bold
+    for r in result.roles:
+        ws.append(
+            [
+                r.role,
+                r.label or "",
+                r.start_headcount,
+                r.end_headcount,
+                r.peak_headcount,
+                r.hires,
+                r.leavers,
+                r.transfers_in,
+                r.transfers_out,
+                r.layoffs,
+                round(r.required_hours, 2),
+                round(r.delivered_hours, 2),
+                round(r.shortfall_hours, 2),
+                round(r.coverage, 6),
+                r.worst_period,
+                round(r.worst_coverage, 6),
+                round(r.salary_cost, 2),
+                round(r.hiring_cost, 2),
+                r.first_hire_decided or "",
+            ]
+        )
+    if result.transfers:
+        ws.append([])
+        ws.append(["transfer from", "to", "decided", "moves in", "people"])
+        for cell in ws[ws.max_row]:
+            cell.font = bold
+        for t in result.transfers:
+            ws.append([t.from_role, t.to_role, t.decided, t.effective, t.count])
+    ws.column_dimensions["A"].width = 26
+
+    taken = {"summary", "customers"}
+    cols = [
+        "period",
+        "headcount",
+        "hires decided",
+        "hires starting",
+        "leavers",
+        "transfers in",
+        "transfers out",
+        "layoffs",
+        "effective heads",
+        "effective hours",
+        "required hours",
+        "delivered hours",
+        "coverage",
+    ]
+    for r in result.roles:
+        sheet = wb.create_sheet(_sheet_name(r.role, taken))
+        sheet.append(cols)
+        for cell in sheet[1]:
+            cell.font = bold
+        for p in result.rows(r.role):
+            sheet.append(
+                [
+                    p.period,
+                    p.headcount,
+                    p.hires_decided,
+                    p.hires,
+                    p.leavers,
+                    p.transfers_in,
+                    p.transfers_out,
+                    p.layoffs,
+                    round(p.effective_heads, 4),
+                    round(p.effective_hours, 2),
+                    round(p.required_hours, 2),
+                    round(p.delivered_hours, 2),
+                    round(p.coverage, 6),
+                ]
+            )
+        sheet.freeze_panes = "B2"
+    cust = wb.create_sheet("Customers")
+    cust.append(["period", "tier", "customers", "required hours", "delivered hours"])
+    for cell in cust[1]:
+        cell.font = bold
+    for t in result.tiers:
+        if t.customers == 0 and t.required_hours == 0:
+            continue
+        cust.append([t.period, t.tier, t.customers, round(t.required_hours, 2), round(t.delivered_hours, 2)])
+
+    # openpyxl stamps zip entries with the current time; re-zip with a fixed one.
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.seek(0)
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl writes the save time as `modified` whatever the properties say.
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
+            dst.writestr(entry, data)
