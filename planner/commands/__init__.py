@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "boundary": "boundary:boundary_command",
     "callcentre": "callcentre:callcentre_command",
     "erlang": "callcentre:erlang_command",
+    "hire": "hire:hire_command",
     "plan": "plan:plan_command",
     "schedule": "schedule:schedule_command",
     "validate": "validate:validate_command",
