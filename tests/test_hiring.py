@@ -24,8 +24,8 @@ from planner.analyses.hiring import (
 )
 from planner.data.hiring import Growth, HiringSpec
 from planner.data.scenario import load_scenario
-from planner.model.hiring import Flows, RoleInput, simulate_leavers
 from planner.model.headcount import plan
+from planner.model.hiring import Flows, RoleInput, simulate_leavers
 
 REPO = Path(__file__).resolve().parent.parent
 MONTH_H = 800 / 12  # one rep's hours a month
@@ -155,7 +155,9 @@ def test_layoffs_only_when_allowed(tiny: Callable[..., Path]) -> None:
     """
     kept = _plan(tiny(small=100, roles=roles, extra=_hiring("penalty_per_hour: 1000")), horizon=3)
     assert [p.headcount for p in kept.rows("rep")] == [3, 3, 3]
-    cut = _plan(tiny(small=100, roles=roles, extra=_hiring("penalty_per_hour: 1000\nlayoffs: true")), horizon=3)
+    cut = _plan(
+        tiny(small=100, roles=roles, extra=_hiring("penalty_per_hour: 1000\nlayoffs: true")), horizon=3
+    )
     assert [p.layoffs for p in cut.rows("rep")] == [2, 0, 0]
     assert [p.headcount for p in cut.rows("rep")] == [1, 1, 1]
 
@@ -210,7 +212,8 @@ layoffs: {str(layoffs).lower()}
 growth: {{months: 4, phasing: front_loaded, added: {{retail: {{big: {added}}}}}}}
 churn: {{retail: 0.1}}
 roles:
-  rep: {{attrition: {{first_year: {first}, tenured: {tenured}}}, lead_time_months: {lead}, ramp: [0.5]{cap_line}}}
+  rep: {{attrition: {{first_year: {first}, tenured: {tenured}}}, lead_time_months: {lead},
+        ramp: [0.5]{cap_line}}}
   senior: {{attrition: {{first_year: {first}, tenured: {tenured}}}, lead_time_months: {lead + 1}}}
 transfers:
   - {{from_role: rep, to_role: senior, lead_time_months: {move_lead}, max_per_month: 1}}

@@ -237,10 +237,8 @@ def check_hiring(doc: Document, spec: ScenarioSpec, policy: Policy, hiring: Hiri
 
     for role_id in hiring.roles:
         if role_id not in spec.roles:
-            raise doc.error(
-                (*base, "roles", role_id),
-                f"unknown role {role_id!r}{did_you_mean(role_id, roles)} (roles: {', '.join(roles)})",
-            )
+            hint = did_you_mean(role_id, roles) or f" (roles: {', '.join(roles)})"
+            raise doc.error((*base, "roles", role_id), f"unknown role {role_id!r}{hint}")
     for channel, tiers in hiring.growth.added.items():
         check_channel((*base, "growth", "added", channel), channel)
         for tier in tiers:
