@@ -254,30 +254,30 @@ def check_hiring(doc: Document, spec: ScenarioSpec, policy: Policy, hiring: Hiri
                 raise doc.error(path, f"expected a yearly churn rate in [0, 1), got {rate}")
     outflow: dict[str, float] = {}
     for i, m in enumerate(hiring.migration):
-        path = (*base, "migration", i)
-        check_tier_key((*path, "from_tier"), m.from_tier)
-        check_tier_key((*path, "to_tier"), m.to_tier)
+        at: tuple[str | int, ...] = (*base, "migration", i)
+        check_tier_key((*at, "from_tier"), m.from_tier)
+        check_tier_key((*at, "to_tier"), m.to_tier)
         if m.from_tier == m.to_tier:
-            raise doc.error((*path, "to_tier"), "a migration must move customers to a different tier")
+            raise doc.error((*at, "to_tier"), "a migration must move customers to a different tier")
         outflow[m.from_tier] = outflow.get(m.from_tier, 0.0) + m.yearly_rate
         if outflow[m.from_tier] >= 1:
             raise doc.error(
-                (*path, "yearly_rate"),
+                (*at, "yearly_rate"),
                 f"migrations out of {m.from_tier} add up to {outflow[m.from_tier]:g} a year; "
                 "keep them below 1",
             )
     seen: dict[tuple[str, str], int] = {}
     for i, t in enumerate(hiring.transfers):
-        path = (*base, "transfers", i)
+        here: tuple[str | int, ...] = (*base, "transfers", i)
         for key, role_id in (("from_role", t.from_role), ("to_role", t.to_role)):
             if role_id not in spec.roles:
-                raise doc.error((*path, key), f"unknown role {role_id!r}{did_you_mean(role_id, roles)}")
+                raise doc.error((*here, key), f"unknown role {role_id!r}{did_you_mean(role_id, roles)}")
         if t.from_role == t.to_role:
-            raise doc.error((*path, "to_role"), "a transfer must move staff to a different role")
+            raise doc.error((*here, "to_role"), "a transfer must move staff to a different role")
         pair = (t.from_role, t.to_role)
         if pair in seen:
             raise doc.error(
-                path, f"duplicate transfer {t.from_role} -> {t.to_role} (also transfers[{seen[pair]}])"
+                here, f"duplicate transfer {t.from_role} -> {t.to_role} (also transfers[{seen[pair]}])"
             )
         seen[pair] = i
     if hiring.growth.base == "end":

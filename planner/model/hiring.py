@@ -432,8 +432,8 @@ def _solution(
         decided = [program.whole(program.hire.get((r.id, t), 0)) for t in periods]
         eff_hours = [val(program.capacity[(r.id, t)]) for t in periods]
         eff_heads = [h / r.hours_per_head if r.hours_per_head > 0 else 0.0 for h in eff_hours]
-        got = [delivered_by.get((r.id, t), 0.0) for t in periods]
-        req = [got[t - 1] + uncovered_by.get((r.id, t), 0.0) for t in periods]
+        delivered = [delivered_by.get((r.id, t), 0.0) for t in periods]
+        req = [delivered[t - 1] + uncovered_by.get((r.id, t), 0.0) for t in periods]
         results.append(
             RoleSolution(
                 r.id,
@@ -447,7 +447,7 @@ def _solution(
                 eff_heads,
                 eff_hours,
                 req,
-                got,
+                delivered,
             )
         )
     transfers = []

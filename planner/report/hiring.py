@@ -320,10 +320,11 @@ def _write_xlsx(result: HiringResult, target: Path) -> None:
     cust.append(["period", "tier", "customers", "required hours", "delivered hours"])
     for cell in cust[1]:
         cell.font = bold
-    for t in result.tiers:
-        if t.customers == 0 and t.required_hours == 0:
+    for tp in result.tiers:
+        if tp.customers == 0 and tp.required_hours == 0:
             continue
-        cust.append([t.period, t.tier, t.customers, round(t.required_hours, 2), round(t.delivered_hours, 2)])
+        hours = [round(tp.required_hours, 2), round(tp.delivered_hours, 2)]
+        cust.append([tp.period, tp.tier, tp.customers, *hours])
 
     # openpyxl stamps zip entries with the current time; re-zip with a fixed one.
     buffer = io.BytesIO()
