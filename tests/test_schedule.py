@@ -404,3 +404,18 @@ def test_bad_input_exits_2(cli, args, message):
     result = cli("schedule", str(SMALL), *args)
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_summary_names_roles_tiers_and_gap():
+    from rich.console import Console
+
+    from planner.report.schedule import render_schedule
+
+    result = build_schedule(load_scenario(SMALL), year=YEAR, headcount="current")
+    console = Console(width=100, record=True)
+    render_schedule(result, console)
+    text = console.export_text()
+    assert "key_manager" in text and "key.crystal" in text
+    assert "Coverage gap" in text
+    crystal = next(t for t in result.tiers if t.key == "key.crystal")
+    assert f"{crystal.shortfall_visits:,}" in text.split("Coverage gap")[1]

@@ -29,6 +29,12 @@ def _style(x: float) -> str:
     return "yellow" if x >= 0.9 else "bold red"
 
 
+def _short(standard: str) -> str:
+    """``2 per quarter`` -> ``2/qtr``: keeps the tier table inside 100 columns."""
+    count, _, per = standard.partition(" per ")
+    return f"{count}/{ {'quarter': 'qtr', 'month': 'mo', 'year': 'yr'}.get(per, per) }"
+
+
 def render_schedule(result: ScheduleResult, console: Console) -> None:
     """Print the calendar's summary."""
     from rich.table import Table
@@ -42,7 +48,7 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
     )
     roles = Table(title=title, title_justify="left")
     roles.add_column("role", no_wrap=True)
-    for col in ("plan", "managers", "customers", "peak wk", "peak", "top mgr", ">95% wks", "books ±"):
+    for col in ("plan", "managers", "customers", "peak wk", "peak", "top mgr", ">95% wks", "spread"):
         roles.add_column(col, justify="right", no_wrap=True)
     for r in result.roles:
         extra = r.managers - r.plan_headcount
@@ -60,9 +66,14 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
         )
     console.print(roles)
 
-    tiers = Table(title="Standards met per quarter (scheduled / due)", title_justify="left")
-    for col in ("tier", "customers", "visits", "calls", "Q1", "Q2", "Q3", "Q4", "short V", "short C"):
-        tiers.add_column(col, justify="left" if col == "tier" else "right", no_wrap=True)
+    from rich import box
+
+    tiers = Table(
+        title="Standards met per quarter (scheduled / due)", title_justify="left", box=box.SIMPLE_HEAD
+    )
+    tiers.add_column("tier", no_wrap=True)
+    for col in ("cust.", "visits", "calls", "Q1", "Q2", "Q3", "Q4", "V short", "C short"):
+        tiers.add_column(col, justify="right", no_wrap=True, min_width=6 if col[0] == "Q" else None)
     for t in result.tiers:
         if t.required_visits == 0 and t.required_calls == 0:
             continue
@@ -70,8 +81,8 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
         tiers.add_row(
             t.key,
             fmt_int(t.customers),
-            t.visit_standard,
-            t.call_standard,
+            _short(t.visit_standard),
+            _short(t.call_standard),
             *quarters,
             fmt_int(t.shortfall_visits),
             fmt_int(t.shortfall_calls),
