@@ -419,3 +419,67 @@ def test_summary_names_roles_tiers_and_gap():
     assert "Coverage gap" in text
     crystal = next(t for t in result.tiers if t.key == "key.crystal")
     assert f"{crystal.shortfall_visits:,}" in text.split("Coverage gap")[1]
+
+
+@settings(max_examples=6, deadline=None)
+@given(
+    crystal=st.integers(0, 60),
+    gold=st.integers(0, 8),
+    diamond=st.integers(0, 3),
+    commercial_a=st.integers(0, 40),
+    key_heads=st.integers(1, 3),
+    year=st.sampled_from([2026, 2027, 2028]),
+    basis=st.sampled_from(["required", "current"]),
+)
+def test_random_branches_keep_every_rule(crystal, gold, diamond, commercial_a, key_heads, year, basis):
+    sets = [
+        f"customers.key.crystal={crystal}",
+        f"customers.key.gold={gold}",
+        f"customers.key.diamond={diamond}",
+        "customers.key.bronze=0",
+        "customers.key.silver=0",
+        "customers.key.platinum=0",
+        f"customers.commercial.A={commercial_a}",
+        f"roles.key_manager.headcount={key_heads}",
+    ]
+    sc = load_scenario(SMALL, sets)
+    result = build_schedule(sc, year=year, headcount=basis)
+    assert result.ok
+    frame = result.schedule
+    n_w = iso_weeks_in_year(year)
+    cn = holidays.China(years=[year - 1, year, year + 1])
+    wd = [
+        sum(1 for d in range(1, 8) if cn.is_working_day(dt.date.fromisocalendar(year, w, d)))
+        for w in range(1, n_w + 1)
+    ]
+    # Nobody over capacity, in any week.
+    spec = yaml.safe_load(SMALL.read_text(encoding="utf-8"))["roles"]
+    load = frame.groupby(["manager_id", "role", "week"])["minutes"].sum()
+    for (_m, role, week), minutes in load.items():
+        r = spec[role]
+        cap = r["hours_per_year"] * r["customer_time_share"] * wd[week - 1] / sum(wd)
+        assert minutes / 60 <= cap + 1e-6
+    tiers = _policy_tiers()
+    for t in result.tiers:
+        rows = frame[(frame["channel"] == t.channel) & (frame["tier"] == t.tier)]
+        assert t.scheduled_visits == int((rows["kind"] == "visit").sum())
+        assert t.shortfall_visits == t.required_visits - t.scheduled_visits
+        assert t.shortfall_calls == t.required_calls - t.scheduled_calls
+        std = tiers[(t.channel, t.tier)]["visits"]
+        per_year = std["count"] * PERIODS[std["per"]]
+        for _c, weeks in rows[rows["kind"] == "visit"].groupby("customer_id")["week"]:
+            ws = sorted(weeks)
+            assert all(b - a >= n_w / per_year / 2 for a, b in itertools.pairwise(ws))
+        if basis == "required":
+            assert t.shortfall_visits == 0 and t.shortfall_calls == 0
+
+
+def test_a_tier_nobody_serves_is_all_shortfall_and_said():
+    sc = load_scenario(SMALL, ["roles.key_manager.headcount=0"])
+    result = build_schedule(sc, year=YEAR, headcount="current")
+    crystal = next(t for t in result.tiers if t.key == "key.crystal")
+    assert crystal.scheduled_visits == 0 and crystal.shortfall_visits == 120 * 8
+    assert sum(m.visits for m in crystal.missed) == crystal.shortfall_visits
+    assert crystal.quarter_met == (0.0, 0.0, 0.0, 0.0)
+    assert any("key.crystal: 120 customers but no manager serves the tier" in w for w in result.warnings)
+    assert result.customers_scheduled == 608 - 228

@@ -391,7 +391,10 @@ def _streams(
             continue
         serving = [r for r in visiting if key in scenario.served_tiers(r) and heads.get(r, 0) > 0]
         if not serving:
-            warnings.append(f"{channel}.{tier.id}: {n} customers but no visiting manager serves the tier")
+            warnings.append(
+                f"{channel}.{tier.id}: {n} customers but no manager serves the tier "
+                "(its roles have no heads or make calls only)"
+            )
             continue
         hours = alloc.get(key, {})
         shares = {r: hours.get(r, 0.0) for r in serving}
@@ -805,8 +808,15 @@ def _tier_summaries(
         if n == 0 and scenario.customers(channel, tier.id) == 0:
             continue
         zero = np.zeros(n_w)
-        due_v = np.asarray(due_total.get((channel, tier.id, "visit"), zero))
-        due_c = np.asarray(due_total.get((channel, tier.id, "call"), zero))
+        # A tier nobody serves (no manager of a serving role) is due on an even spread and missed.
+        due_v = np.asarray(
+            due_total.get(
+                (channel, tier.id, "visit"), _even_spread(cal, n, tier.visits.count, tier.visits.per)
+            )
+        )
+        due_c = np.asarray(
+            due_total.get((channel, tier.id, "call"), _even_spread(cal, n, tier.calls.count, tier.calls.per))
+        )
         got_v = np.asarray(got_total.get((channel, tier.id, "visit"), zero))
         got_c = np.asarray(got_total.get((channel, tier.id, "call"), zero))
         req_v = n * tier.visits.per_year
@@ -843,6 +853,18 @@ def _tier_summaries(
                 missed=missed,
             )
         )
+    return out
+
+
+def _even_spread(cal: YearCalendar, customers: int, count: int, per: str) -> Any:
+    """Contacts due per week when spread evenly over each period's weeks (whole numbers, exact totals)."""
+    import numpy as np
+
+    out = np.zeros(cal.n_weeks, dtype=np.int64)
+    for weeks in _period_weeks(cal, per):
+        total = customers * count
+        cum = np.floor(total * np.arange(1, len(weeks) + 1) / len(weeks) + 1e-9).astype(np.int64)
+        out[weeks] = np.diff(np.concatenate([[0], cum]))
     return out
 
 

@@ -104,7 +104,7 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
         )
     console.print(worst)
 
-    short = [t for t in result.tiers if t.missed]
+    short = [t for t in result.tiers if t.missed or t.shortfall_visits or t.shortfall_calls]
     if short:
         gap = Table(title="Coverage gap: contacts no manager can make", title_justify="left")
         for col in ("tier", "visits missed", "calls missed", "weeks", "worst weeks (visits+calls)"):
