@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "erlang": "callcentre:erlang_command",
     "hire": "hire:hire_command",
     "plan": "plan:plan_command",
+    "roster": "roster:roster_group",
     "schedule": "schedule:schedule_command",
     "validate": "validate:validate_command",
 }

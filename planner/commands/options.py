@@ -69,6 +69,42 @@ def scenario_options(f: F) -> F:
     return set_option(solver_option(f))
 
 
+def roster_options(f: F) -> F:
+    """``--roster FILE`` (customers per tier from a customer list) and ``--columns MAP``."""
+    f = click.option(
+        "--columns",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="YAML mapping the roster's column names (e.g. 客户编号) onto planner's.",
+    )(f)
+    return click.option(
+        "--roster",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="Customer list (.csv, .xlsx, .parquet); its customers per tier replace the scenario's.",
+    )(f)
+
+
+def apply_roster(scenario: Scenario, roster: Path | None, columns: Path | None) -> Scenario:
+    """The scenario with customers per tier taken from ``roster`` (unchanged when None)."""
+    if roster is None:
+        if columns is not None:
+            from planner.errors import InputError
+
+            raise InputError("--columns needs --roster", source="--columns")
+        return scenario
+    from planner.data.roster import read_roster
+
+    read = read_roster(roster, scenario.policy, columns)
+    if read.rows_rejected:
+        click.echo(
+            f"Warning: {roster}: {read.rows_rejected:,} of {read.rows_read:,} rows rejected and left out "
+            "(see `planner roster check`)",
+            err=True,
+        )
+    return scenario.with_customers(read.counts())
+
+
 def load_cli_scenario(path: Path, sets: tuple[str, ...]) -> Scenario:
     """Load a scenario for a command, with its --set overrides."""
     from planner.data.scenario import load_scenario

@@ -7,11 +7,13 @@ from pathlib import Path
 import click
 
 from planner.commands.options import (
+    apply_roster,
     echo_json,
     format_option,
     load_cli_scenario,
     make_console,
     print_warnings,
+    roster_options,
     scenario_argument,
     scenario_options,
 )
@@ -21,6 +23,7 @@ from planner.commands.options import (
 @scenario_argument()
 @scenario_options
 @format_option("table", "json")
+@roster_options
 @click.option(
     "--headcount",
     type=click.Choice(["optimal", "current"]),
@@ -28,7 +31,15 @@ from planner.commands.options import (
     show_default=True,
     help="optimal: choose headcount; current: keep today's and show what it delivers.",
 )
-def plan_command(scenario: Path, sets: tuple[str, ...], solver: str, fmt: str, headcount: str) -> None:
+def plan_command(
+    scenario: Path,
+    sets: tuple[str, ...],
+    solver: str,
+    fmt: str,
+    roster: Path | None,
+    columns: Path | None,
+    headcount: str,
+) -> None:
     """Headcount per manager role meeting every tier's visit standard at least cost.
 
     When the scenario's limits (budget, max_total_headcount, max_headcount) cannot meet every
@@ -37,7 +48,7 @@ def plan_command(scenario: Path, sets: tuple[str, ...], solver: str, fmt: str, h
     from planner.analyses.callcentre import OutboundResult, plan_with_callcentre
     from planner.model.headcount import plan
 
-    sc = load_cli_scenario(scenario, sets)
+    sc = apply_roster(load_cli_scenario(scenario, sets), roster, columns)
     print_warnings(sc.warnings)
     # With callcentre.outbound enabled, the call centre's spare agent time is one more (calls-only) role.
     mix = plan_with_callcentre(sc, headcount=headcount, solver=solver)

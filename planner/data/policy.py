@@ -137,6 +137,10 @@ class Policy(_Strict):
     name: str | None = None
     description: str | None = None
     channels: dict[str, Channel]
+    #: Channels a customer climbs by spend alone, lowest first (e.g. commercial then key at 3,000
+    #: CNY a month): a roster row whose spend crossed into the next channel is reclassified, not
+    #: rejected. Their bands must follow one another without overlap.
+    ladder: list[str] = Field(default_factory=list)
 
     def tier(self, channel: str, tier: str) -> Tier:
         """Look up ``channel.tier`` (KeyError if absent)."""
@@ -179,7 +183,28 @@ def check_policy(doc: Document, policy: Policy) -> Policy:
                     f"(tiers[{ia}]); one channel's bands must not overlap",
                 )
         channels[cid] = channel.model_copy(update={"tiers": [t for _, t in ordered]})
+    previous_top: float | None = None
+    for i, cid in enumerate(policy.ladder):
+        if cid not in channels:
+            raise doc.error(("ladder", i), f"unknown channel {cid!r}{_hint(cid, channels)}")
+        tiers = channels[cid].tiers
+        if not tiers:
+            raise doc.error(("ladder", i), f"channel {cid!r} has no tiers to climb")
+        if previous_top is not None and tiers[0].low < previous_top:
+            raise doc.error(
+                ("ladder", i),
+                f"channel {cid!r} starts at {tiers[0].low:g}, below the top of the channel before it "
+                f"({previous_top:g}); a ladder's channels must not overlap",
+            )
+        top = tiers[-1].high
+        previous_top = float("inf") if top is None else top
     return policy.model_copy(update={"channels": channels})
+
+
+def _hint(word: str, options: Any) -> str:
+    from planner.data.yaml_io import did_you_mean
+
+    return did_you_mean(word, options)
 
 
 def _band(t: Tier) -> str:

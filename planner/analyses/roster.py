@@ -1,0 +1,357 @@
+"""What a roster says: row accounting, customers and revenue per tier, reclassification, churn exposure.
+
+Also the synthetic roster generator used by tests, benchmarks and anyone trying the tool.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from planner.data.policy import Policy
+from planner.data.roster import Roster, band_tiers, ladder_range
+from planner.data.scenario import Scenario
+from planner.data.yaml_io import load_yaml
+from planner.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+MONTHS_PER_YEAR = 12
+
+
+@dataclass(frozen=True)
+class TierLine:
+    """Accepted customers of one tier and their monthly spend (CNY)."""
+
+    channel: str
+    tier: str
+    customers: int
+    monthly_revenue: float
+
+
+@dataclass(frozen=True)
+class Move:
+    """Customers whose spend now places them elsewhere than the roster says (``from`` -> ``to``)."""
+
+    from_: str
+    to: str
+    customers: int
+    monthly_revenue: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON keys ``from``, ``to``, ``customers``, ``monthly_revenue``."""
+        return {
+            "from": self.from_,
+            "to": self.to,
+            "customers": self.customers,
+            "monthly_revenue": self.monthly_revenue,
+        }
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """Revenue at risk (monthly spend x 12 x churn risk, CNY a year) of one tier or industry."""
+
+    key: str
+    customers: int
+    monthly_revenue: float
+    revenue_at_risk: float
+
+
+@dataclass(frozen=True)
+class RosterCheck:
+    """Everything ``planner roster check`` reports."""
+
+    source: str
+    rows_read: int
+    rows_accepted: int
+    rows_rejected: int
+    rejected: list[dict[str, Any]]
+    reasons: dict[str, int]
+    tiers: list[TierLine]
+    reclassified: list[Move]
+    churn_tiers: list[Exposure]
+    churn_industries: list[Exposure]
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape documented in the README."""
+        return {
+            "source": self.source,
+            "rows_read": self.rows_read,
+            "rows_accepted": self.rows_accepted,
+            "rows_rejected": self.rows_rejected,
+            "rejected": self.rejected,
+            "reasons": self.reasons,
+            "tiers": [asdict(t) for t in self.tiers],
+            "reclassified": [m.to_dict() for m in self.reclassified],
+            "churn": {
+                "tiers": [_exposure(e, "tier") for e in self.churn_tiers],
+                "industries": [_exposure(e, "industry") for e in self.churn_industries],
+            },
+            "warnings": self.warnings,
+        }
+
+
+def _exposure(e: Exposure, name: str) -> dict[str, Any]:
+    return {
+        name: e.key,
+        "customers": e.customers,
+        "monthly_revenue": e.monthly_revenue,
+        "revenue_at_risk": e.revenue_at_risk,
+    }
+
+
+def placement(policy: Policy, accepted: pd.DataFrame) -> pd.Series:
+    """Where each accepted row's spend puts it today, as ``channel.tier``.
+
+    Within its own channel by the spend bands; a ladder channel's customer whose spend left the
+    channel's bands goes to the ladder channel whose bands hold it (e.g. commercial at 5,000 CNY ->
+    key.crystal).
+    """
+    import numpy as np
+    import pandas as pd
+
+    own = accepted["band_tier"].fillna("").astype(str)
+    target_channel = accepted["channel"].astype(str).copy()
+    target_tier = own.copy()
+    missing = (own == "").to_numpy()
+    if missing.any() and policy.ladder:
+        spend = accepted["monthly_spend"]
+        sub_channel = pd.Series("", index=accepted.index, dtype=object)
+        sub_tier = pd.Series("", index=accepted.index, dtype=object)
+        for cid in policy.ladder:
+            candidate = band_tiers(policy, pd.Series(cid, index=accepted.index), spend)
+            take = (candidate != "") & (sub_tier == "")
+            sub_channel[take] = cid
+            sub_tier[take] = candidate[take]
+        fix = missing & (sub_tier != "").to_numpy()
+        target_channel[fix] = sub_channel[fix]
+        target_tier[fix] = sub_tier[fix]
+    out = target_channel + "." + target_tier
+    return out.where(target_tier != "", np.nan)
+
+
+def check_roster(roster: Roster, scenario: Scenario) -> RosterCheck:
+    """Row accounting, tiers, reclassification and churn exposure of a read roster."""
+    import pandas as pd
+
+    acc = roster.accepted
+    policy = scenario.policy
+    warnings: list[str] = []
+    tiers = []
+    grouped = acc.groupby(["channel", "tier"], sort=False).agg(
+        customers=("customer_id", "size"), revenue=("monthly_spend", "sum")
+    )
+    lookup = {(str(c), str(t)): (int(r.customers), float(r.revenue)) for (c, t), r in grouped.iterrows()}
+    for channel, tier in policy.tier_keys():
+        n, revenue = lookup.get((channel, tier), (0, 0.0))
+        tiers.append(TierLine(channel, tier, n, revenue))
+
+    now = placement(policy, acc)
+    before = acc["channel"].astype(str) + "." + acc["tier"].astype(str)
+    moved = now.notna() & (now != before)
+    moves = []
+    if moved.any():
+        table = (
+            pd.DataFrame({"from": before[moved], "to": now[moved], "spend": acc["monthly_spend"][moved]})
+            .groupby(["from", "to"], sort=True)
+            .agg(customers=("spend", "size"), revenue=("spend", "sum"))
+        )
+        order = {f"{c}.{t}": i for i, (c, t) in enumerate(policy.tier_keys())}
+        rows = [(f, t, int(r.customers), float(r.revenue)) for (f, t), r in table.iterrows()]
+        rows.sort(key=lambda x: (order.get(x[0], 0), order.get(x[1], 0)))
+        moves = [Move(f, t, n, rev) for f, t, n, rev in rows]
+    low, high = ladder_range(policy)
+    if policy.ladder:
+        warnings.append(
+            f"reclassification follows the policy's ladder {' -> '.join(policy.ladder)} "
+            f"({low:,.0f} to {'no limit' if high == float('inf') else f'{high:,.0f}'} CNY a month)"
+        )
+
+    risk = acc["monthly_spend"] * MONTHS_PER_YEAR * acc["churn_risk"]
+    frame = acc.assign(risk=risk, key=acc["channel"].astype(str) + "." + acc["tier"].astype(str))
+    by_tier = frame.groupby("key", sort=False).agg(
+        customers=("risk", "size"), revenue=("monthly_spend", "sum"), risk=("risk", "sum")
+    )
+    churn_tiers = [
+        Exposure(str(k), int(r.customers), float(r.revenue), float(r.risk))
+        for k, r in by_tier.sort_values(["risk"], ascending=False, kind="stable").iterrows()
+    ]
+    industry = frame["industry"].fillna("(not given)")
+    by_industry = (
+        frame.assign(industry=industry)
+        .groupby("industry", sort=True)
+        .agg(customers=("risk", "size"), revenue=("monthly_spend", "sum"), risk=("risk", "sum"))
+    )
+    churn_industries = [
+        Exposure(str(k), int(r.customers), float(r.revenue), float(r.risk))
+        for k, r in by_industry.sort_values(["risk"], ascending=False, kind="stable").iterrows()
+    ]
+    rejected = roster.rejected
+    reasons = (
+        rejected["reason"].str.replace(
+            r" \(first at row \d+\)|'.*'|for channel \S+|channel \S+$", "…", regex=True
+        )
+        if len(rejected)
+        else rejected["reason"]
+    )
+    reason_counts = {str(k): int(v) for k, v in reasons.value_counts().sort_index().items()}
+    return RosterCheck(
+        source=roster.source,
+        rows_read=roster.rows_read,
+        rows_accepted=roster.rows_accepted,
+        rows_rejected=roster.rows_rejected,
+        rejected=[
+            {"row": int(r), "customer_id": str(c), "reason": str(m)}
+            for r, c, m in zip(rejected["row"], rejected["customer_id"], rejected["reason"], strict=True)
+        ],
+        reasons=reason_counts,
+        tiers=tiers,
+        reclassified=moves,
+        churn_tiers=churn_tiers,
+        churn_industries=churn_industries,
+        warnings=warnings,
+    )
+
+
+# ----------------------------------------------------------------------------- generation
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a synthetic roster looks like beyond the scenario's counts (a data file, not code)."""
+
+    industries: dict[str, float]
+    channel_industry: dict[str, str]
+    districts: list[str]
+    drift_share: float
+    drift_spread: float
+
+
+def load_profile(path: str | Path) -> Profile:
+    """Read a roster profile YAML (see ``scenarios/data/roster-profile.yaml``)."""
+    doc = load_yaml(path)
+    data = doc.data
+    if not isinstance(data, dict):
+        raise InputError("expected a mapping", source=path)
+    allowed = {"industries", "channel_industry", "districts", "drift"}
+    for key in data:
+        if key not in allowed:
+            raise doc.error((key,), f"unknown key; expected {', '.join(sorted(allowed))}")
+    industries = data.get("industries")
+    if not isinstance(industries, dict) or not industries:
+        raise doc.error(("industries",), "expected a mapping of industry -> share")
+    for name, share in industries.items():
+        if not isinstance(share, (int, float)) or isinstance(share, bool) or share < 0:
+            raise doc.error(("industries", name), f"expected a share >= 0, got {share!r}")
+    if sum(industries.values()) <= 0:
+        raise doc.error(("industries",), "shares must not all be zero")
+    districts = data.get("districts")
+    if not isinstance(districts, list) or not districts:
+        raise doc.error(("districts",), "expected a non-empty list of district names")
+    drift = data.get("drift") or {}
+    if not isinstance(drift, dict):
+        raise doc.error(("drift",), "expected a mapping with share and spread")
+    share = drift.get("share", 0.0)
+    spread = drift.get("spread", 0.0)
+    for name, value in (("share", share), ("spread", spread)):
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 1:
+            raise doc.error(("drift", name), f"expected a fraction in [0, 1], got {value!r}")
+    channel_industry = data.get("channel_industry") or {}
+    if not isinstance(channel_industry, dict):
+        raise doc.error(("channel_industry",), "expected a mapping of channel -> industry")
+    return Profile(
+        industries={str(k): float(v) for k, v in industries.items()},
+        channel_industry={str(k): str(v) for k, v in channel_industry.items()},
+        districts=[str(d) for d in districts],
+        drift_share=float(share),
+        drift_spread=float(spread),
+    )
+
+
+def scaled_counts(scenario: Scenario, total: int) -> dict[tuple[str, str], int]:
+    """The scenario's customers per tier scaled to ``total``, largest remainders rounded up (sums exactly)."""
+    keys = [(c, t.id) for c, t in scenario.tiers()]
+    base = [scenario.customers(c, t) for c, t in keys]
+    whole = sum(base)
+    if whole == 0:
+        raise InputError("the scenario has no customers to scale", source=scenario.name, path="customers")
+    exact = [total * b / whole for b in base]
+    floors = [int(e) for e in exact]
+    left = total - sum(floors)
+    order = sorted(range(len(keys)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:left]:
+        floors[i] += 1
+    return {k: n for k, n in zip(keys, floors, strict=True) if n > 0}
+
+
+def generate_roster(scenario: Scenario, customers: int, seed: int, profile: Profile) -> pd.DataFrame:
+    """A deterministic synthetic roster shaped like ``scenario`` (same seed, same rows).
+
+    Each customer's listed tier follows the scenario's proportions; its spend is spread evenly
+    inside the band (open-ended bands: from the low edge to twice the typical spend minus it); a
+    ``drift.share`` of customers then have their spend moved by up to ``drift.spread`` either way,
+    as happens during a year after the key-account list was fixed, so a check shows reclassifications.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if customers <= 0:
+        raise InputError(f"expected a positive number of customers, got {customers}", source="--customers")
+    counts = scaled_counts(scenario, customers)
+    rng = np.random.default_rng(seed)
+    channels, tiers, spends = [], [], []
+    for (channel, tier_id), n in counts.items():
+        tier = scenario.policy.tier(channel, tier_id)
+        high = tier.high if tier.high is not None else 2 * tier.mid_spend - tier.low
+        channels.append(np.full(n, channel, dtype=object))
+        tiers.append(np.full(n, tier_id, dtype=object))
+        spends.append(rng.uniform(tier.low, high, n))
+    channel = np.concatenate(channels)
+    tier = np.concatenate(tiers)
+    spend = np.concatenate(spends)
+    drift = rng.random(customers) < profile.drift_share
+    factor = 1 + rng.uniform(-profile.drift_spread, profile.drift_spread, customers)
+    spend = np.where(drift, spend * factor, spend)
+    spend = np.round(spend, 2)
+    names = list(profile.industries)
+    shares = np.array([profile.industries[n] for n in names], dtype=float)
+    industry = np.array(names, dtype=object)[rng.choice(len(names), size=customers, p=shares / shares.sum())]
+    for channel_id, fixed in profile.channel_industry.items():
+        industry[channel == channel_id] = fixed
+    district = np.array(profile.districts, dtype=object)[rng.integers(0, len(profile.districts), customers)]
+    order = rng.permutation(customers)
+    width = max(7, len(str(customers)))
+    ids = np.array([f"C{i:0{width}d}" for i in range(1, customers + 1)], dtype=object)
+    frame = pd.DataFrame(
+        {
+            "customer_id": ids,
+            "channel": channel[order],
+            "tier": tier[order],
+            "monthly_spend": spend[order],
+            "industry": industry[order],
+            "district": district[order],
+        }
+    )
+    return frame
+
+
+def write_roster(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a roster by extension (.csv, .xlsx, .parquet), atomically."""
+    from planner.report.export import write_with
+
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix == ".csv":
+        return write_with(target, lambda tmp: frame.to_csv(tmp, index=False, float_format="%.2f"))
+    if suffix == ".xlsx":
+        return write_with(target, lambda tmp: frame.to_excel(tmp, index=False, engine="openpyxl"))
+    if suffix == ".parquet":
+        return write_with(target, lambda tmp: frame.to_parquet(tmp, index=False))
+    raise InputError(
+        f"unknown roster format {target.suffix or '(no extension)'!r}; expected .csv, .xlsx or .parquet",
+        source="--out",
+    )

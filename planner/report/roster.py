@@ -1,0 +1,84 @@
+"""Rich rendering of a roster check; reads the result, computes nothing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from planner.report.plan import fmt_int
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rich.console import Console
+
+    from planner.analyses.roster import RosterCheck
+
+#: Rejected rows listed one by one in the table report (all of them are in the JSON).
+SHOW_REJECTED = 20
+
+
+def render_roster_check(check: RosterCheck, console: Console) -> None:
+    """Accounting line, rejects, tiers, reclassification and churn exposure."""
+    from rich.table import Table
+
+    console.print(
+        f"[bold]{check.source}[/]: {fmt_int(check.rows_read)} rows read = "
+        f"{fmt_int(check.rows_accepted)} accepted + {fmt_int(check.rows_rejected)} rejected"
+    )
+    if check.rows_rejected:
+        reasons = Table(title="Rejected rows by reason", title_justify="left")
+        reasons.add_column("reason")
+        reasons.add_column("rows", justify="right")
+        for reason, n in check.reasons.items():
+            reasons.add_row(reason, fmt_int(n))
+        console.print(reasons)
+        listed = Table(
+            title=f"Rejected rows (first {min(SHOW_REJECTED, check.rows_rejected)} of "
+            f"{fmt_int(check.rows_rejected)}; --format json lists all)",
+            title_justify="left",
+        )
+        listed.add_column("row", justify="right")
+        listed.add_column("customer_id")
+        listed.add_column("reason")
+        for r in check.rejected[:SHOW_REJECTED]:
+            listed.add_row(str(r["row"]), r["customer_id"] or "-", r["reason"])
+        console.print(listed)
+
+    tiers = Table(title="Accepted customers per tier", title_justify="left", show_footer=True)
+    tiers.add_column("tier", footer="total")
+    tiers.add_column("customers", justify="right", footer=fmt_int(sum(t.customers for t in check.tiers)))
+    tiers.add_column(
+        "monthly revenue (CNY)", justify="right", footer=fmt_int(sum(t.monthly_revenue for t in check.tiers))
+    )
+    for t in check.tiers:
+        if t.customers:
+            tiers.add_row(f"{t.channel}.{t.tier}", fmt_int(t.customers), fmt_int(t.monthly_revenue))
+    console.print(tiers)
+
+    if check.reclassified:
+        moves = Table(title="Reclassified: where today's spend puts them", title_justify="left")
+        moves.add_column("from")
+        moves.add_column("to")
+        moves.add_column("customers", justify="right")
+        moves.add_column("monthly revenue (CNY)", justify="right")
+        for m in check.reclassified:
+            style = "bold" if m.from_.split(".")[0] != m.to.split(".")[0] else ""
+            moves.add_row(m.from_, m.to, fmt_int(m.customers), fmt_int(m.monthly_revenue), style=style)
+        console.print(moves)
+    else:
+        console.print("No customer's spend has left its listed tier.")
+
+    for title, rows in (
+        ("Churn exposure by tier", check.churn_tiers),
+        ("by industry", check.churn_industries),
+    ):
+        table = Table(
+            title=f"{title} (revenue at risk = monthly spend x 12 x churn risk)", title_justify="left"
+        )
+        table.add_column("tier" if "tier" in title else "industry")
+        table.add_column("customers", justify="right")
+        table.add_column("monthly revenue", justify="right")
+        table.add_column("at risk (CNY/yr)", justify="right")
+        for e in rows:
+            table.add_row(e.key, fmt_int(e.customers), fmt_int(e.monthly_revenue), fmt_int(e.revenue_at_risk))
+        console.print(table)
+    for w in check.warnings:
+        console.print(f"[dim]{w}[/]")
