@@ -84,6 +84,35 @@ def test_json_without_remedy_has_null_remedy(cli) -> None:
     assert json.loads(result.output)["remedy"] is None
 
 
+def test_roster_near_the_line(cli) -> None:
+    """tests/data/boundary/roster-near.csv against discount.yaml (s2 5 % off, b1 0 %), line at 1,000.
+
+    Window 900-1,100: s2 950 and 990 (r3's tier from its band) = 1,940 CNY; b1 1,000 and 1,100 = 2,100.
+    Out: s2 880, b1 1,200, s1, b2. s2's 5 % beats b1's 0 %, so all 4 pay less just below the line;
+    b1's pay 2,100 x 0.05 = 105 CNY a month more. Customers per tier come from the roster: s2 3, b1 3.
+    """
+    roster = f"{DATA}/roster-near.csv"
+    result = cli("boundary", f"{DATA}/discount.yaml", "--roster", roster, "--format", "json")
+    assert result.exit_code == 0, result.output
+    b = json.loads(result.output)["boundaries"][0]
+    assert b["near"] == {
+        "window_low": 900.0,
+        "window_high": 1100.0,
+        "lower": {"tier": "small.s2", "customers": 2, "monthly_revenue": 1940.0},
+        "upper": {"tier": "big.b1", "customers": 2, "monthly_revenue": 2100.0},
+        "pay_less_below": 4,
+        "overpay_per_month": 105.0,
+    }
+    assert (b["designed"]["lower"]["customers"], b["designed"]["upper"]["customers"]) == (3, 3)
+    table = cli("boundary", f"{DATA}/discount.yaml", "--roster", roster)
+    words = " ".join(table.output.split())
+    assert "4 would pay less just below the line" in words
+    assert "big.b1's pay 105 CNY a month more" in words
+    # Without a price inversion nobody pays less below the line.
+    clean = json.loads(cli("boundary", f"{DATA}/clean.yaml", "--roster", roster, "--format", "json").output)
+    assert clean["boundaries"][0]["near"]["pay_less_below"] == 0
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -104,6 +133,8 @@ def test_json_without_remedy_has_null_remedy(cli) -> None:
         (["--set", "roles.key_manager.headcunt=3"], "did you mean 'headcount'?"),
         ([f"{DATA}/clean.yaml", "--remedy", "tests/data"], "is a directory"),
         ([f"{DATA}/clean.yaml", "--format", "csv"], "Invalid value for '--format'"),
+        ([f"{DATA}/clean.yaml", "--roster", f"{DATA}/missing.csv"], "missing.csv: file not found"),
+        ([f"{DATA}/clean.yaml", "--columns", f"{DATA}/clean.yaml"], "--columns needs --roster"),
     ],
     ids=[
         "missing-scenario",
@@ -113,6 +144,8 @@ def test_json_without_remedy_has_null_remedy(cli) -> None:
         "bad-set",
         "dir",
         "format",
+        "missing-roster",
+        "columns-alone",
     ],
 )
 def test_bad_input_exits_2(cli, args: list[str], message: str) -> None:
@@ -124,5 +157,5 @@ def test_bad_input_exits_2(cli, args: list[str], message: str) -> None:
 
 def test_help_lists_every_option(cli) -> None:
     out = cli("boundary", "--help").output
-    for option in ("--remedy", "--set", "--solver", "--format"):
+    for option in ("--remedy", "--set", "--solver", "--format", "--roster", "--columns"):
         assert option in out

@@ -460,7 +460,8 @@ def _near(pair: BoundaryPair, roster: Roster) -> NearFigures:
     # Window on spend first (one vectorised comparison), then tier membership on the few rows left:
     # a million-row roster stays well under a second.
     spend_all = df["monthly_spend"].to_numpy(dtype=float, na_value=float("nan"))
-    window = df.loc[(spend_all >= lo) & (spend_all <= hi), ["channel", "tier", "monthly_spend"]]
+    tol = 1e-9 * max(1.0, x)  # so 1,100 counts as within 10 % of 1,000 despite float rounding
+    window = df.loc[(spend_all >= lo - tol) & (spend_all <= hi + tol), ["channel", "tier", "monthly_spend"]]
     channel = window["channel"].astype(str)
     tier = window["tier"].astype(str)
     spend = window["monthly_spend"].astype(float)

@@ -12,6 +12,7 @@ from planner.commands.options import (
     load_cli_scenario,
     make_console,
     print_warnings,
+    roster_options,
     scenario_argument,
     scenario_options,
 )
@@ -29,8 +30,15 @@ from planner.commands.options import (
     help="A remedy scenario (e.g. scenarios/unified-centre.yaml): show before and after side by side. "
     "--set applies to the main scenario only.",
 )
+@roster_options
 def boundary_command(
-    scenario: Path, sets: tuple[str, ...], solver: str, fmt: str, remedy: Path | None
+    scenario: Path,
+    sets: tuple[str, ...],
+    solver: str,
+    fmt: str,
+    remedy: Path | None,
+    roster: Path | None,
+    columns: Path | None,
 ) -> None:
     """Compare both sides of every channel boundary: on paper, in practice and in price.
 
@@ -38,12 +46,31 @@ def boundary_command(
     (commercial.A / key.crystal at 3,000 CNY a month above all). An inversion is the upper
     tier's customer getting fewer visits, phone contacts or service hours a year than the lower
     tier's (on paper: the policy; in practice: today's headcount), or a smaller discount, so
-    the same spend costs more above the line.
+    the same spend costs more above the line. With --roster, customers per tier come from the
+    roster and the report counts the customers within 10 % of each boundary.
     """
     from planner.analyses.boundary import analyse_boundaries
     from planner.data.scenario import load_scenario
 
     sc = load_cli_scenario(scenario, sets)
+    read = None
+    if roster is not None:
+        # Read once: the counts replace the scenario's (as apply_roster does for `plan --roster`)
+        # and the rows give the customers near each line.
+        from planner.data.roster import read_roster
+
+        read = read_roster(roster, sc.policy, columns)
+        if read.rows_rejected:
+            click.echo(
+                f"Warning: {roster}: {read.rows_rejected:,} of {read.rows_read:,} rows rejected and left "
+                "out (see `planner roster check`)",
+                err=True,
+            )
+        sc = sc.with_customers(read.counts())
+    elif columns is not None:
+        from planner.errors import InputError
+
+        raise InputError("--columns needs --roster", source="--columns")
     print_warnings(sc.warnings)
     after = None
     if remedy is not None:
@@ -53,7 +80,7 @@ def boundary_command(
             raise InputError("remedy scenario file not found", source=remedy)
         after = load_scenario(remedy)
         print_warnings(after.warnings)
-    report = analyse_boundaries(sc, solver=solver, remedy=after)
+    report = analyse_boundaries(sc, solver=solver, roster=read, remedy=after)
     if fmt == "json":
         echo_json(report)
     else:

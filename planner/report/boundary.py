@@ -150,13 +150,13 @@ def render_boundary(b: Boundary, console: Console) -> None:
         text = (
             f"  Near the line ({_money(n.window_low)}-{_money(n.window_high)} CNY a month): "
             f"{n.lower.tier} {n.lower.customers:,} customers "
-            f"({_money(n.lower.monthly_revenue)} CNY a month), "
-            f"{n.upper.tier} {n.upper.customers:,} ({_money(n.upper.monthly_revenue)} CNY a month); "
+            f"({n.lower.monthly_revenue:,.0f} CNY a month), "
+            f"{n.upper.tier} {n.upper.customers:,} ({n.upper.monthly_revenue:,.0f} CNY a month); "
             f"{n.pay_less_below:,} would pay less just below the line"
         )
         if n.overpay_per_month > 0:
             text += (
-                f"; {n.upper.tier}'s pay {_money(n.overpay_per_month)} CNY a month more than the same "
+                f"; {n.upper.tier}'s pay {n.overpay_per_month:,.0f} CNY a month more than the same "
                 "spend costs below it"
             )
         console.print(text + ".")
