@@ -6,7 +6,10 @@ Run from the repository root: ``python benchmarks/bench_boundary.py``. Measures
    start-up and imports count; peak RSS of that child);
 2. ``analyse_boundaries`` in-process, baseline with remedy, best of 5;
 3. the near-the-line roster figures on a synthetic 1,000,000-row roster (numpy-built, uniform spend
-   inside each boundary tier's band), i.e. the vectorised pandas filter per boundary.
+   inside each boundary tier's band), i.e. the vectorised pandas filter per boundary;
+4. ``planner boundary --roster`` end to end on a 1,000,000-row roster from ``planner roster generate``,
+   next to ``planner plan --roster`` on the same file (the roster reader dominates both; the difference
+   is what the boundary report adds). Skip with ``--quick``.
 
 The machine has 2 cores shared with other jobs; figures measured under load vary by tens of percent.
 """
@@ -98,7 +101,34 @@ def bench_near(rows: int = 1_000_000) -> None:
     )
 
 
+def _timed_child(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one child process (a fresh wait4 per child)."""
+    import os
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(args)}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def bench_roster_cli(rows: int = 1_000_000) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(Path(tmp) / "customers.csv")
+        gen = [sys.executable, "cli.py", "roster", "generate", "--customers", str(rows), "--seed", "7"]
+        subprocess.run([*gen, "--out", path], cwd=REPO, check=True, capture_output=True)
+        for name in ("boundary", "plan"):
+            wall, peak = _timed_child([sys.executable, "cli.py", name, "--roster", path, "--format", "json"])
+            print(f"cli {name} --roster ({rows:,} rows): {wall:.2f} s wall, peak RSS {peak:.0f} MiB")
+
+
 if __name__ == "__main__":
     bench_cli()
     bench_analysis()
     bench_near()
+    if "--quick" not in sys.argv:
+        bench_roster_cli()
