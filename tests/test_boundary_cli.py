@@ -113,6 +113,16 @@ def test_roster_near_the_line(cli) -> None:
     assert clean["boundaries"][0]["near"]["pay_less_below"] == 0
 
 
+def test_roster_counts_apply_to_the_remedy_too(cli) -> None:
+    """The roster has 3 b1 + 1 b2 customers: 3 x 10 h + 16 h = 46 h, which understaffed.yaml's one
+    big_rep (1,000 h) covers in full; with the remedy's own 100 + 50 customers b1 would get 20 %."""
+    roster = f"{DATA}/roster-near.csv"
+    args = ["--roster", roster, "--remedy", f"{DATA}/understaffed.yaml", "--format", "json"]
+    result = cli("boundary", f"{DATA}/clean.yaml", *args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["remedy"]["after"]["coverage"]["big.b1"] == 1.0
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

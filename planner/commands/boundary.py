@@ -79,6 +79,9 @@ def boundary_command(
 
             raise InputError("remedy scenario file not found", source=remedy)
         after = load_scenario(remedy)
+        if read is not None:
+            # Same customers before and after: only the organisation changes.
+            after = after.with_customers(read.counts())
         print_warnings(after.warnings)
     report = analyse_boundaries(sc, solver=solver, roster=read, remedy=after)
     if fmt == "json":
