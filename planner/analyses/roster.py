@@ -105,33 +105,27 @@ def _exposure(e: Exposure, name: str) -> dict[str, Any]:
 
 
 def placement(policy: Policy, accepted: pd.DataFrame) -> pd.Series:
-    """Where each accepted row's spend puts it today, as ``channel.tier``.
+    """Where each accepted row's spend puts it today, as ``channel.tier`` (NA where nowhere).
 
     Within its own channel by the spend bands; a ladder channel's customer whose spend left the
     channel's bands goes to the ladder channel whose bands hold it (e.g. commercial at 5,000 CNY ->
     key.crystal).
     """
-    import numpy as np
     import pandas as pd
 
-    own = accepted["band_tier"].fillna("").astype(str)
-    target_channel = accepted["channel"].astype(str).copy()
-    target_tier = own.copy()
-    missing = (own == "").to_numpy()
+    own = accepted["band_tier"]
+    out = (accepted["channel"] + "." + own).astype("string")
+    missing = own.isna().to_numpy(dtype=bool)
     if missing.any() and policy.ladder:
-        spend = accepted["monthly_spend"]
-        sub_channel = pd.Series("", index=accepted.index, dtype=object)
-        sub_tier = pd.Series("", index=accepted.index, dtype=object)
+        sub = accepted.loc[missing]
+        spend = sub["monthly_spend"]
+        found = pd.Series(pd.NA, index=sub.index, dtype="string")
         for cid in policy.ladder:
-            candidate = band_tiers(policy, pd.Series(cid, index=accepted.index), spend)
-            take = (candidate != "") & (sub_tier == "")
-            sub_channel[take] = cid
-            sub_tier[take] = candidate[take]
-        fix = missing & (sub_tier != "").to_numpy()
-        target_channel[fix] = sub_channel[fix]
-        target_tier[fix] = sub_tier[fix]
-    out = target_channel + "." + target_tier
-    return out.where(target_tier != "", np.nan)
+            candidate = band_tiers(policy, pd.Series(cid, index=sub.index, dtype="string"), spend)
+            take = (candidate != "").to_numpy() & found.isna().to_numpy()
+            found[take] = cid + "." + candidate[take]
+        out[missing] = found
+    return out
 
 
 def check_roster(roster: Roster, scenario: Scenario) -> RosterCheck:
@@ -151,8 +145,8 @@ def check_roster(roster: Roster, scenario: Scenario) -> RosterCheck:
         tiers.append(TierLine(channel, tier, n, revenue))
 
     now = placement(policy, acc)
-    before = acc["channel"].astype(str) + "." + acc["tier"].astype(str)
-    moved = now.notna() & (now != before)
+    before = (acc["channel"] + "." + acc["tier"]).astype("string")
+    moved = (now.notna() & (now != before)).to_numpy(dtype=bool, na_value=False)
     moves = []
     if moved.any():
         table = (
@@ -172,7 +166,7 @@ def check_roster(roster: Roster, scenario: Scenario) -> RosterCheck:
         )
 
     risk = acc["monthly_spend"] * MONTHS_PER_YEAR * acc["churn_risk"]
-    frame = acc.assign(risk=risk, key=acc["channel"].astype(str) + "." + acc["tier"].astype(str))
+    frame = acc.assign(risk=risk, key=acc["channel"] + "." + acc["tier"])
     by_tier = frame.groupby("key", sort=False).agg(
         customers=("risk", "size"), revenue=("monthly_spend", "sum"), risk=("risk", "sum")
     )

@@ -118,7 +118,7 @@ def _read_frame(path: Path) -> pd.DataFrame:
     try:
         if suffix == ".csv":
             return pd.read_csv(
-                path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8-sig", engine="c"
+                path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8-sig", engine="pyarrow"
             )
         if suffix == ".xlsx":
             return pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
@@ -158,7 +158,15 @@ def _normalise_columns(frame: pd.DataFrame, mapping: ColumnMap | None, path: Pat
 
 
 def _text(series: pd.Series) -> pd.Series:
+    """Stripped text (pyarrow-backed), empty string for missing values."""
     return series.astype("string").fillna("").str.strip()
+
+
+def _mask(series: pd.Series, value: str) -> np.ndarray:
+    """``series == value`` as a plain boolean array (vectorised on the arrow strings)."""
+    import numpy as np
+
+    return np.asarray((series == value).to_numpy(dtype=bool, na_value=False))
 
 
 def band_tiers(policy: Policy, channel: pd.Series, spend: pd.Series) -> pd.Series:
@@ -167,12 +175,11 @@ def band_tiers(policy: Policy, channel: pd.Series, spend: pd.Series) -> pd.Serie
     import pandas as pd
 
     out = np.full(len(channel), "", dtype=object)
-    ch = channel.to_numpy()
     sp = spend.to_numpy(dtype=float, na_value=np.nan)
     for cid, chan in policy.channels.items():
         if not chan.tiers:
             continue
-        mask = ch == cid
+        mask = _mask(channel, cid)
         if not mask.any():
             continue
         lows = np.array([t.low for t in chan.tiers])
@@ -203,12 +210,11 @@ def _nearest_tier(policy: Policy, channel: pd.Series, spend: pd.Series) -> pd.Se
     import pandas as pd
 
     out = np.full(len(channel), "", dtype=object)
-    ch = channel.to_numpy()
     sp = spend.to_numpy(dtype=float, na_value=np.nan)
     for cid, chan in policy.channels.items():
         if not chan.tiers:
             continue
-        mask = ch == cid
+        mask = _mask(channel, cid)
         below = mask & (sp < chan.tiers[0].low)
         out[below] = chan.tiers[0].id
         out[mask & ~below] = chan.tiers[-1].id
@@ -233,108 +239,126 @@ def read_roster(path: str | Path, policy: Policy, columns: str | Path | None = N
     mapping = read_column_map(columns) if columns is not None else None
     raw = _normalise_columns(_read_frame(p), mapping, p)
     n = len(raw)
-    frame = pd.DataFrame({"row": np.arange(1, n + 1, dtype=np.int64)})
-    for col in ("customer_id", "channel", "tier", "industry", "district", "manager_id"):
-        frame[col] = _text(raw[col]).to_numpy(dtype=object)
+    rows = np.arange(1, n + 1, dtype=np.int64)
+    text = {
+        col: _text(raw[col])
+        for col in ("customer_id", "channel", "tier", "industry", "district", "manager_id")
+    }
     if mapping is not None and mapping.channel_values:
-        frame["channel"] = frame["channel"].replace(mapping.channel_values)
+        text["channel"] = text["channel"].replace(mapping.channel_values)
+    ids, channel, listed = text["customer_id"], text["channel"], text["tier"]
     spend_text = _text(raw["monthly_spend"]).str.replace(",", "", regex=False)
-    frame["monthly_spend"] = pd.to_numeric(spend_text, errors="coerce").to_numpy(dtype=float)
+    spend = pd.to_numeric(spend_text, errors="coerce").astype(float)
+    spend_values = spend.to_numpy(dtype=float, na_value=np.nan)
     churn_text = _text(raw["churn_risk"])
-    churn = pd.to_numeric(churn_text, errors="coerce").to_numpy(dtype=float)
+    churn = pd.to_numeric(churn_text, errors="coerce").astype(float).to_numpy(dtype=float, na_value=np.nan)
 
+    # Each row gets the first reason that applies; messages are built only for the rows they name.
     reason = np.full(n, "", dtype=object)
 
-    def reject(mask: np.ndarray, text: Any) -> None:
+    def reject(mask: np.ndarray, message: Any) -> None:
         todo = mask & (reason == "")
-        if isinstance(text, np.ndarray):
-            reason[todo] = text[todo]
-        else:
-            reason[todo] = text
+        if todo.any():
+            reason[todo] = message(np.flatnonzero(todo)) if callable(message) else message
 
-    ids = frame["customer_id"]
-    reject((ids == "").to_numpy(), "missing customer_id")
-    dup = ids.duplicated(keep="first").to_numpy() & (ids != "").to_numpy()
+    def values(series: pd.Series, where: np.ndarray) -> list[str]:
+        return [str(v) for v in series.iloc[where]]
+
+    missing_id = _mask(ids, "")
+    reject(missing_id, "missing customer_id")
+    dup = ids.duplicated(keep="first").to_numpy(dtype=bool) & ~missing_id
     if dup.any():
-        first_row = frame.groupby("customer_id", sort=False)["row"].transform("first").to_numpy()
-        reject(dup, np.array([f"duplicate customer_id (first at row {r})" for r in first_row], dtype=object))
+        first_row = pd.Series(rows).groupby(ids.to_numpy(), sort=False).transform("first").to_numpy()
+        reject(dup, lambda at: np.array([f"duplicate customer_id (first at row {r})" for r in first_row[at]]))
     field = [c for c, ch in policy.channels.items() if ch.tiers]
-    channel = frame["channel"]
-    known_channel = channel.isin(field).to_numpy()
+    known_channel = np.asarray(channel.isin(field).to_numpy(dtype=bool, na_value=False))
+    expected = ", ".join(field)
     reject(
         ~known_channel,
-        ("unknown channel " + channel.map(repr) + f"; expected one of {', '.join(field)}").to_numpy(
-            dtype=object
+        lambda at: np.array(
+            [f"unknown channel {v!r}; expected one of {expected}" for v in values(channel, at)]
         ),
     )
-    spend = frame["monthly_spend"]
-    not_number = spend.isna().to_numpy()
+    not_number = np.isnan(spend_values)
     reject(
         not_number,
-        (
-            "monthly_spend " + spend_text.map(lambda s: repr(s) if s else "(empty)") + " is not a number"
-        ).to_numpy(dtype=object),
+        lambda at: np.array(
+            [
+                f"monthly_spend {v!r} is not a number" if v else "monthly_spend (empty) is not a number"
+                for v in values(spend_text, at)
+            ]
+        ),
     )
-    reject((spend < 0).to_numpy(), "negative monthly_spend")
-
-    listed = frame["tier"]
-    valid_pairs = {f"{c}\x00{t.id}" for c in field for t in policy.channels[c].tiers}
-    pair = channel + "\x00" + listed
-    bad_tier = (listed != "").to_numpy() & ~pair.isin(valid_pairs).to_numpy()
+    reject(spend_values < 0, "negative monthly_spend")
+    has_tier = ~_mask(listed, "")
+    valid_tier = np.zeros(n, dtype=bool)
+    for c in field:
+        in_channel = _mask(channel, c)
+        valid_tier |= in_channel & np.asarray(
+            listed.isin([t.id for t in policy.channels[c].tiers]).to_numpy(bool)
+        )
     reject(
-        bad_tier,
-        ("unknown tier " + listed.map(repr) + " for channel " + channel).to_numpy(dtype=object),
+        has_tier & ~valid_tier,
+        lambda at: np.array(
+            [
+                f"unknown tier {t!r} for channel {c}"
+                for t, c in zip(values(listed, at), values(channel, at), strict=True)
+            ]
+        ),
     )
-    band = band_tiers(policy, channel, spend)
-    out_of_band = (band == "").to_numpy() & known_channel & ~not_number
+    band = band_tiers(policy, channel, spend).to_numpy()
     low, high = ladder_range(policy)
-    on_ladder = channel.isin(policy.ladder).to_numpy() & (spend >= low).to_numpy() & (spend < high).to_numpy()
-    reject(
-        out_of_band & ~on_ladder,
-        ("monthly_spend outside every band of channel " + channel).to_numpy(dtype=object),
+    on_ladder = (
+        np.asarray(channel.isin(policy.ladder).to_numpy(dtype=bool))
+        & (spend_values >= low)
+        & (spend_values < high)
     )
-    has_churn = (churn_text != "").to_numpy()
     reject(
-        has_churn & ~((churn >= 0) & (churn <= 1)),
-        "churn_risk is not a fraction in [0, 1]",
+        (band == "") & known_channel & ~not_number & ~on_ladder,
+        lambda at: np.array(
+            [f"monthly_spend outside every band of channel {c}" for c in values(channel, at)]
+        ),
     )
+    has_churn = ~_mask(churn_text, "")
+    reject(has_churn & ~((churn >= 0) & (churn <= 1)), "churn_risk is not a fraction in [0, 1]")
 
     ok = reason == ""
-    accepted = frame.loc[ok].copy()
+    acc_channel = channel[ok].reset_index(drop=True)
+    acc_spend = spend[ok].reset_index(drop=True)
     band_ok = band[ok]
-    nearest = _nearest_tier(policy, accepted["channel"], accepted["monthly_spend"])
-    band_or_nearest = band_ok.where(band_ok != "", nearest)
-    accepted["band_tier"] = band_ok.where(band_ok != "", None)
-    accepted["listed_tier"] = accepted["tier"].where(accepted["tier"] != "", None)
-    accepted["tier"] = accepted["tier"].where(accepted["tier"] != "", band_or_nearest)
-    tier_churn = {(c, t.id): t.churn_risk for c in field for t in policy.channels[c].tiers}
-    default_churn = pd.Series(
-        list(zip(accepted["channel"], accepted["tier"], strict=True)), index=accepted.index
-    ).map(tier_churn)
-    row_churn = pd.Series(churn[ok], index=accepted.index)
-    accepted["churn_risk"] = row_churn.where(has_churn[ok], default_churn).astype(float)
-    for col in ("industry", "district", "manager_id"):
-        accepted[col] = accepted[col].where(accepted[col] != "", None)
-    accepted = accepted[
-        [
-            "row",
-            "customer_id",
-            "channel",
-            "tier",
-            "band_tier",
-            "listed_tier",
-            "monthly_spend",
-            "industry",
-            "district",
-            "manager_id",
-            "churn_risk",
-        ]
-    ].reset_index(drop=True)
+    nearest = _nearest_tier(policy, acc_channel, acc_spend).to_numpy()
+    listed_ok = listed[ok].to_numpy(dtype=object)
+    tier = np.where(listed_ok != "", listed_ok, np.where(band_ok != "", band_ok, nearest))
+    tier_churn = np.full(len(tier), np.nan)
+    for c in field:
+        in_channel = _mask(acc_channel, c)
+        for t in policy.channels[c].tiers:
+            tier_churn[in_channel & (tier == t.id)] = t.churn_risk
+    row_churn = churn[ok]
+    accepted = pd.DataFrame(
+        {
+            "row": rows[ok],
+            "customer_id": ids[ok].reset_index(drop=True),
+            "channel": acc_channel,
+            "tier": pd.array(tier, dtype="string"),
+            "band_tier": pd.array(np.where(band_ok != "", band_ok, None), dtype="string"),
+            "listed_tier": pd.array(np.where(listed_ok != "", listed_ok, None), dtype="string"),
+            "monthly_spend": acc_spend.to_numpy(dtype=float),
+            "industry": _blank_to_na(text["industry"][ok]),
+            "district": _blank_to_na(text["district"][ok]),
+            "manager_id": _blank_to_na(text["manager_id"][ok]),
+            "churn_risk": np.where(has_churn[ok], row_churn, tier_churn),
+        }
+    )
     rejected = pd.DataFrame(
         {
-            "row": frame["row"].to_numpy()[~ok],
-            "customer_id": ids.to_numpy()[~ok],
+            "row": rows[~ok],
+            "customer_id": ids[~ok].to_numpy(dtype=object),
             "reason": reason[~ok],
         }
     )
     return Roster(source=str(path), rows_read=n, accepted=accepted, rejected=rejected)
+
+
+def _blank_to_na(series: pd.Series) -> pd.Series:
+    return series.mask(series == "").reset_index(drop=True)
