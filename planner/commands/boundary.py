@@ -12,6 +12,7 @@ from planner.commands.options import (
     load_cli_scenario,
     make_console,
     print_warnings,
+    read_cli_roster,
     roster_options,
     scenario_argument,
     scenario_options,
@@ -52,25 +53,8 @@ def boundary_command(
     from planner.analyses.boundary import analyse_boundaries
     from planner.data.scenario import load_scenario
 
-    sc = load_cli_scenario(scenario, sets)
-    read = None
-    if roster is not None:
-        # Read once: the counts replace the scenario's (as apply_roster does for `plan --roster`)
-        # and the rows give the customers near each line.
-        from planner.data.roster import read_roster
-
-        read = read_roster(roster, sc.policy, columns)
-        if read.rows_rejected:
-            click.echo(
-                f"Warning: {roster}: {read.rows_rejected:,} of {read.rows_read:,} rows rejected and left "
-                "out (see `planner roster check`)",
-                err=True,
-            )
-        sc = sc.with_customers(read.counts())
-    elif columns is not None:
-        from planner.errors import InputError
-
-        raise InputError("--columns needs --roster", source="--columns")
+    # The roster's counts replace the scenario's and its rows give the customers near each line.
+    sc, read = read_cli_roster(load_cli_scenario(scenario, sets), roster, columns)
     print_warnings(sc.warnings)
     after = None
     if remedy is not None:

@@ -11,6 +11,7 @@ import click
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
+    from planner.data.roster import Roster
     from planner.data.scenario import Scenario
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -85,14 +86,19 @@ def roster_options(f: F) -> F:
     )(f)
 
 
-def apply_roster(scenario: Scenario, roster: Path | None, columns: Path | None) -> Scenario:
-    """The scenario with customers per tier taken from ``roster`` (unchanged when None)."""
+def read_cli_roster(
+    scenario: Scenario, roster: Path | None, columns: Path | None
+) -> tuple[Scenario, Roster | None]:
+    """Read ``--roster`` once: the scenario with the roster's customers per tier, and the roster.
+
+    Rejected rows are left out with a warning on stderr (``planner roster check`` lists them).
+    """
     if roster is None:
         if columns is not None:
             from planner.errors import InputError
 
             raise InputError("--columns needs --roster", source="--columns")
-        return scenario
+        return scenario, None
     from planner.data.roster import read_roster
 
     read = read_roster(roster, scenario.policy, columns)
@@ -102,7 +108,12 @@ def apply_roster(scenario: Scenario, roster: Path | None, columns: Path | None) 
             "(see `planner roster check`)",
             err=True,
         )
-    return scenario.with_customers(read.counts())
+    return scenario.with_customers(read.counts()), read
+
+
+def apply_roster(scenario: Scenario, roster: Path | None, columns: Path | None) -> Scenario:
+    """The scenario with customers per tier taken from ``roster`` (unchanged when None)."""
+    return read_cli_roster(scenario, roster, columns)[0]
 
 
 def load_cli_scenario(path: Path, sets: tuple[str, ...]) -> Scenario:
