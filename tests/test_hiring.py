@@ -7,6 +7,7 @@ and costs 100,000 CNY a year (8,333.33 a month). 100 small customers = 800 h a y
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from planner.analyses.hiring import (
     HiringResult,
     _period_ramp,
+    build_problem,
     hiring_plan,
     monthly_customers,
     period_labels,
@@ -236,6 +238,23 @@ transfers:
     rep, senior = result.rows("rep"), result.rows("senior")
     assert [p.transfers_out for p in rep] == [p.transfers_in for p in senior]
     assert result.total_hires == sum(p.hires for p in result.periods)
+    # Leavers are the rates applied to the plan's own headcount: cumulatively within one person.
+    scenario = load_scenario(path)
+    spec = scenario.spec.hiring
+    assert spec is not None
+    assert not [w for w in result.warnings if "leavers" in w]
+    problem, _ = build_problem(scenario, spec, 8, "month")
+    for role in problem.roles:
+        rows = result.rows(role.id)
+        flows = Flows(
+            [p.hires for p in rows],
+            [p.transfers_in for p in rows],
+            [p.transfers_out for p in rows],
+            [p.layoffs for p in rows],
+        )
+        own = list(itertools.accumulate(simulate_leavers(role, flows)))
+        used = list(itertools.accumulate(p.leavers for p in rows))
+        assert all(abs(u - o) <= 1 for u, o in zip(used, own, strict=True))
 
 
 def test_leavers_by_hand() -> None:
