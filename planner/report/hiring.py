@@ -102,11 +102,9 @@ def render_hiring(result: HiringResult, console: Console) -> None:
             if totals.worst_coverage < 1 - 1e-9
             else "every period fully covered"
         )
-        first = f"; first hire decided {totals.first_hire_decided}" if totals.first_hire_decided else ""
-        console.print(
-            f"  {worst}; {_int(totals.shortfall_hours)} h uncovered over the horizon{first}; "
-            f"peak headcount {totals.peak_headcount}"
-        )
+        first = f"first hire decided {totals.first_hire_decided}; " if totals.first_hire_decided else ""
+        console.print(f"  {worst}; {_int(totals.shortfall_hours)} h uncovered over the horizon")
+        console.print(f"  {first}peak headcount {totals.peak_headcount}")
         console.print(chart(rows, width=console.width))
     if result.transfers:
         console.print("[bold]Transfers[/]:")
@@ -142,18 +140,24 @@ def chart(rows: list[PeriodRow], width: int = 100, height: int = CHART_HEIGHT) -
         eff.append(sum(p.effective_hours for p in chunk) / len(chunk))
         req.append(sum(p.required_hours for p in chunk) / len(chunk))
         labels.append(chunk[0].period)
-    top = max([*eff, *req, 0.0])
+    values = [*eff, *req]
+    top = max([*values, 0.0])
+    bottom = min(values) if values else 0.0
+    # Start the axis as far below the lowest value as the values spread, not at zero, so that a
+    # 10 % gap shows in 8 rows.
+    base = max(0.0, bottom - (top - bottom)) if top > bottom else 0.0
     text = Text()
     text.append(" " * axis + "█ effective  ", style="cyan")
     text.append("▒ required", style="magenta")
     text.append(f"   (hours per period{'; ' + str(group) + ' periods a column' if group > 1 else ''})\n")
+    span = top - base
     for level in range(height, 0, -1):
-        edge = f"{top:,.0f}" if level == height else ("0" if level == 1 else "")
+        edge = f"{top:,.0f}" if level == height else (f"{base:,.0f}" if level == 1 else "")
         text.append(edge.rjust(axis - 1) + "│")
-        threshold = top * (level - 0.5) / height
+        threshold = base + span * (level - 0.5) / height
         for e, r in zip(eff, req, strict=True):
-            text.append("█" if top > 0 and e >= threshold else " ", style="cyan")
-            text.append("▒" if top > 0 and r >= threshold else " ", style="magenta")
+            text.append("█" if span > 0 and e >= threshold else " ", style="cyan")
+            text.append("▒" if span > 0 and r >= threshold else " ", style="magenta")
         text.append("\n")
     text.append(" " * (axis - 1) + "└" + "─" * (2 * len(eff)) + "\n")
     last = labels[-1]
