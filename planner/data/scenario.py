@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from planner.data.callcentre import CallCentreSpec
-from planner.data.hiring import HiringSpec
+from planner.data.hiring import HiringSpec, check_hiring
 from planner.data.policy import Policy, Tier, apply_tier_overrides, policy_from_document
 from planner.data.validation import validate_document
 from planner.data.yaml_io import (
@@ -204,6 +204,8 @@ def scenario_from_document(doc: Document, name: str | None = None, path: Path | 
     if spec.policy_overrides:
         policy = apply_tier_overrides(doc, policy, spec.policy_overrides, ("policy_overrides",))
     warnings = check_references(doc, spec, policy)
+    if spec.hiring is not None:  # names in the hiring: section (roles, tiers) must exist too
+        check_hiring(doc, spec, policy, spec.hiring)
     scenario_name = spec.name or name or (path.stem if path else "scenario")
     return Scenario(scenario_name, spec, policy, path, tuple(warnings), doc)
 
