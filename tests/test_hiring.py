@@ -344,3 +344,67 @@ def test_key_growth_is_deterministic(key_growth: HiringResult) -> None:
     again = hiring_plan(load_scenario(REPO / "scenarios" / "key-growth-2006.yaml"), horizon=12)
     assert again.to_dict() == key_growth.to_dict()
     assert math.isclose(again.total_cost, key_growth.total_cost)
+
+
+def test_migration_moves_customers_between_tiers(tiny: Callable[..., Path]) -> None:
+    """12 % a year from small to big, no churn: after 12 months 1000 x 0.88 = 880 small, 120 big."""
+    move = "{from_tier: retail.small, to_tier: retail.big, yearly_rate: 0.12}"
+    extra = _hiring(f"penalty_per_hour: 1\nmigration:\n  - {move}")
+    sc = load_scenario(tiny(small=1000, extra=extra))
+    assert sc.spec.hiring is not None
+    months = monthly_customers(sc, sc.spec.hiring, 12)
+    assert months[("retail", "small")][11] == pytest.approx(880)
+    assert months[("retail", "big")][11] == pytest.approx(120)
+
+
+def test_calls_only_role_cannot_cover_visits(tiny: Callable[..., Path]) -> None:
+    """The tiny tiers need visits only, so a calls-only role delivers nothing (as in the core model).
+
+    Five idle phone agents do not cover the 66.67 h a month of 100 small customers: one rep is hired.
+    """
+    roles = """
+      rep:
+        serves: [retail]
+        headcount: 0
+        hours_per_year: 2000
+        customer_time_share: 0.4
+        annual_cost: 100000
+      phone:
+        serves: [retail]
+        contacts: calls
+        headcount: 5
+        hours_per_year: 2000
+        customer_time_share: 0.4
+        annual_cost: 50000
+    """
+    result = _plan(tiny(small=100, roles=roles, extra=_hiring("penalty_per_hour: 1000")), horizon=3)
+    assert [p.hires for p in result.rows("rep")] == [1, 0, 0]
+    assert all(p.delivered_hours == 0 for p in result.rows("phone"))
+    assert [p.coverage for p in result.rows("rep")] == [1.0, 1.0, 1.0]
+
+
+def test_chart_groups_long_horizons_and_table_shows_layoffs(tiny: Callable[..., Path]) -> None:
+    """120 months do not fit 100 columns: the chart groups them; a plan with layoffs shows the column."""
+    from rich.console import Console
+
+    from planner.report.hiring import chart, render_hiring
+
+    roles = """
+      rep:
+        serves: [retail]
+        headcount: 3
+        hours_per_year: 2000
+        customer_time_share: 0.4
+        annual_cost: 100000
+    """
+    extra = _hiring("penalty_per_hour: 1000\nlayoffs: true")
+    result = _plan(tiny(small=100, roles=roles, extra=extra), horizon=120)
+    text = chart(result.rows("rep"), width=100).plain
+    assert "3 periods a column" in text
+    assert max(len(line) for line in text.splitlines()) <= 100
+    console = Console(width=120, record=True)
+    render_hiring(result, console)
+    out = console.export_text()
+    assert result.rows("rep")[0].layoffs == 2
+    assert any(line.startswith("┃") and "layoffs" in line for line in out.splitlines())
+    assert "Totals: 0 hires" in out

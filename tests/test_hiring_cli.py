@@ -171,3 +171,10 @@ def test_missing_scenario_file(cli: Callable[..., object]) -> None:
     result = cli("hire", "scenarios/nope.yaml")
     assert result.exit_code == 2  # type: ignore[attr-defined]
     assert "scenarios/nope.yaml: file not found" in result.stderr  # type: ignore[attr-defined]
+
+
+def test_validate_catches_hiring_names(cli: Callable[..., object]) -> None:
+    """`planner validate` checks the hiring: section's role and tier names as well."""
+    result = cli("validate", DATA / "unknown-role.yaml")
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert "unknown role 'key_manger'" in result.output + result.stderr  # type: ignore[attr-defined]
