@@ -381,28 +381,37 @@ def solve_hiring(
     leavers = {r.id: simulate_leavers(r, none) for r in problem.roles}
     # First the leavers' fixed point of the linear relaxation (cheap solves, flows rounded), then
     # integer solves from there until the leavers agree within one person (usually the first).
+    # Leavers from another plan could, in principle, leave a role short of people before a hire can
+    # arrive (an infeasible solve); then the last leavers that worked are kept.
+    worked = leavers
     for _ in range(MAX_ROUNDS):
         program = _Program(problem, leavers, relax=True)
         outcome = solve(program.prob, solver, time_limit)
         if not outcome.status.is_ok:
+            leavers = worked
             break
+        worked = leavers
         flows = program.flows()
         new = {r.id: simulate_leavers(r, flows[r.id]) for r in problem.roles}
         if new == leavers:
             break
         leavers = new
     rounds = 0
+    previous: HiringSolution | None = None
     while True:
         rounds += 1
         program = _Program(problem, leavers)
         outcome = solve(program.prob, solver, time_limit, gap_rel=MIP_GAP)
         if not outcome.status.is_ok:
+            if previous is not None:
+                return previous
             return HiringSolution(status=outcome.status.value, solver=outcome.solver, rounds=rounds)
         flows = program.flows()
         own = {r.id: simulate_leavers(r, flows[r.id]) for r in problem.roles}
-        if all(_settled(leavers[rid], own[rid]) for rid in own) or rounds >= MAX_ROUNDS:
-            converged = all(_settled(leavers[rid], own[rid]) for rid in own)
+        converged = all(_settled(leavers[rid], own[rid]) for rid in own)
+        if converged or rounds >= MAX_ROUNDS:
             return _solution(program, outcome.solver, leavers, flows, rounds, converged)
+        previous = _solution(program, outcome.solver, leavers, flows, rounds, False)
         leavers = own
 
 
