@@ -453,9 +453,9 @@ def _solution(
         if missing <= 0:
             continue
         roles = program.servers[key]
-        got = [val(program.x[(rid, key, t)]) for rid in roles]
-        total = sum(got)
-        for rid, g in zip(roles, got, strict=True):
+        shares = [val(program.x[(rid, key, t)]) for rid in roles]
+        total = sum(shares)
+        for rid, g in zip(roles, shares, strict=True):
             share = g / total if total > 0 else 1 / len(roles)
             uncovered_by[(rid, t)] = uncovered_by.get((rid, t), 0.0) + missing * share
     results = []
