@@ -408,3 +408,21 @@ def test_chart_groups_long_horizons_and_table_shows_layoffs(tiny: Callable[..., 
     assert result.rows("rep")[0].layoffs == 2
     assert any(line.startswith("┃") and "layoffs" in line for line in out.splitlines())
     assert "Totals: 0 hires" in out
+
+
+def test_shared_tier_hours_are_allocated_not_assigned(tiny: Callable[..., Path]) -> None:
+    """rep serves both tiers, senior only `big`: 100 small (66.67 h/month) + 150 big (100 h/month).
+
+    One rep and one senior give 133.33 h; the 33.33 h gap is closed by one more rep (cheaper than a
+    senior), and the senior's hours all go to `big` while the reps cover small plus the rest of big.
+    """
+    roles = TWO_ROLES.replace("HEADS", "1")
+    result = _plan(tiny(small=100, big=150, roles=roles, extra=_hiring("penalty_per_hour: 1000")), horizon=2)
+    assert [p.hires for p in result.rows("rep")] == [1, 0]
+    assert [p.hires for p in result.rows("senior")] == [0, 0]
+    senior = result.rows("senior")[0]
+    assert senior.delivered_hours == pytest.approx(MONTH_H)
+    big = next(t for t in result.tiers if t.tier == "retail.big" and t.period == "M1")
+    assert big.required_hours == pytest.approx(100)
+    assert big.delivered_hours == pytest.approx(100)
+    assert sum(p.delivered_hours for p in result.periods if p.period == "M1") == pytest.approx(100 + MONTH_H)
