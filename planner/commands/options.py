@@ -21,11 +21,10 @@ DEFAULT_SCENARIO = "scenarios/baseline.yaml"
 
 def scenario_argument(required: bool = False) -> Callable[[F], F]:
     """The scenario file argument (defaults to scenarios/baseline.yaml)."""
+    if required:
+        return click.argument("scenario", type=click.Path(path_type=Path, dir_okay=False), required=True)
     return click.argument(
-        "scenario",
-        type=click.Path(path_type=Path, dir_okay=False),
-        default=None if required else DEFAULT_SCENARIO,
-        required=required,
+        "scenario", type=click.Path(path_type=Path, dir_okay=False), default=DEFAULT_SCENARIO
     )
 
 
