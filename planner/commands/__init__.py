@@ -17,12 +17,15 @@ from planner import __version__
 #: command name -> "module:attribute" under planner.commands. Add a line to add a command.
 COMMANDS: dict[str, str] = {
     "boundary": "boundary:boundary_command",
+    "batch": "what_if:batch_command",
     "callcentre": "callcentre:callcentre_command",
+    "compare": "what_if:compare_command",
     "erlang": "callcentre:erlang_command",
     "hire": "hire:hire_command",
     "plan": "plan:plan_command",
     "roster": "roster:roster_group",
     "schedule": "schedule:schedule_command",
+    "sweep": "what_if:sweep_command",
     "validate": "validate:validate_command",
 }
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -50,26 +51,40 @@ class SolveOutcome:
     objective: float | None
 
 
+_QUIET_LOCK = threading.Lock()
+_quiet_depth = 0
+_quiet_saved: int | None = None
+
+
 @contextlib.contextmanager
 def quiet_stdout() -> Iterator[None]:
-    """Send anything written to file descriptor 1 (C libraries included) to /dev/null meanwhile."""
-    try:
-        sys.stdout.flush()
-        fd = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):  # pragma: no cover - no real stdout (CliRunner)
-        yield
-        return
-    saved = os.dup(fd)
-    try:
-        with open(os.devnull, "wb") as devnull:
-            os.dup2(devnull.fileno(), fd)
+    """Send anything written to file descriptor 1 (C libraries included) to /dev/null meanwhile.
+
+    Thread-safe: solves running in several threads (a Dask worker's) share one redirection, made
+    by the first to enter and undone by the last to leave.
+    """
+    global _quiet_depth, _quiet_saved
+    with _QUIET_LOCK:
+        if _quiet_depth == 0:
+            with contextlib.suppress(AttributeError, OSError, ValueError):
+                sys.stdout.flush()  # what Python buffered goes out before fd 1 is swapped
             try:
-                yield
-            finally:
-                sys.stdout.flush()
-                os.dup2(saved, fd)
+                _quiet_saved = os.dup(1)
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, 1)
+                os.close(devnull)
+            except OSError:  # pragma: no cover - no fd 1 at all
+                _quiet_saved = None
+        _quiet_depth += 1
+    try:
+        yield
     finally:
-        os.close(saved)
+        with _QUIET_LOCK:
+            _quiet_depth -= 1
+            if _quiet_depth == 0 and _quiet_saved is not None:
+                os.dup2(_quiet_saved, 1)
+                os.close(_quiet_saved)
+                _quiet_saved = None
 
 
 def _highs_available() -> bool:

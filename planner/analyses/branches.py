@@ -1,0 +1,249 @@
+"""Many branches (分公司) at once: each scenario file planned independently, results merged.
+
+Locally with a process pool, or on an existing dask.distributed cluster. A branch that fails
+(a bad file, an impossible request) becomes a row with ``status = "error"`` and its reason; it
+never loses the other branches' results.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from planner.errors import InputError, PlannerError
+
+#: Columns every row has, in this order; ``heads.<role>`` columns follow, sorted.
+BASE_COLUMNS = (
+    "file",
+    "scenario",
+    "status",
+    "error",
+    "mode",
+    "total_headcount",
+    "current_headcount",
+    "gap",
+    "total_cost",
+    "current_cost",
+    "weighted_coverage",
+    "lowest_tier",
+    "lowest_coverage",
+    "lowest_coverage_at_current",
+)
+
+
+def expand_patterns(patterns: Iterable[str]) -> list[Path]:
+    """Files matching the glob patterns (or named directly), sorted and de-duplicated."""
+    found: set[Path] = set()
+    for pattern in patterns:
+        matches = glob.glob(pattern, recursive=True)
+        if not matches and Path(pattern).is_file():
+            matches = [pattern]
+        found.update(Path(m) for m in matches if Path(m).is_file())
+    if not found:
+        raise InputError("no scenario files match", source=", ".join(patterns))
+    return sorted(found)
+
+
+def solve_branch(path: str, solver: str = "auto") -> dict[str, Any]:
+    """Plan one branch file; never raises for bad input (the row says what went wrong)."""
+    from planner.data.scenario import load_scenario
+    from planner.model.headcount import plan
+
+    row: dict[str, Any] = {c: None for c in BASE_COLUMNS}
+    row["file"] = path
+    try:
+        scenario = load_scenario(path)
+        row["scenario"] = scenario.name
+        result = plan(scenario, solver=solver)
+    except PlannerError as exc:
+        row.update(status="error", error=str(exc))
+        return row
+    except Exception as exc:  # a bug must not lose the other branches either
+        row.update(status="error", error=f"unexpected {type(exc).__name__}: {exc}")
+        return row
+    if not result.ok:
+        row.update(status="error", error=result.explanation, mode=result.mode)
+        return row
+    tiers = [t for t in result.tiers if t.required_hours > 0]
+    lowest = min(
+        tiers,
+        key=lambda t: (t.coverage_at_current if t.coverage_at_current is not None else t.coverage, t.key),
+    )
+    row.update(
+        status="ok",
+        mode=result.mode,
+        total_headcount=result.total_headcount,
+        current_headcount=result.current_total_headcount,
+        gap=result.total_headcount - result.current_total_headcount,
+        total_cost=result.total_cost,
+        current_cost=result.current_total_cost,
+        weighted_coverage=result.weighted_coverage,
+        lowest_tier=lowest.key,
+        lowest_coverage=lowest.coverage,
+        lowest_coverage_at_current=lowest.coverage_at_current,
+    )
+    for r in result.roles:
+        row[f"heads.{r.role}"] = r.required_headcount
+    return row
+
+
+def _solve_chunk(paths: Sequence[str], solver: str) -> list[dict[str, Any]]:
+    return [solve_branch(p, solver) for p in paths]
+
+
+def run_batch(
+    files: Sequence[Path],
+    *,
+    workers: int = 1,
+    dask_address: str | None = None,
+    solver: str = "auto",
+    progress: Callable[[int, int], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Plan every file; rows come back in the order of ``files``.
+
+    ``workers`` > 1 uses a local process pool; ``dask_address`` sends the work to a running
+    dask.distributed scheduler (the workers must see the same files: paths are made absolute).
+    """
+    paths = [str(Path(f).resolve()) for f in files]
+    total = len(paths)
+    if workers < 1:
+        raise InputError(f"expected --workers >= 1, got {workers}", source="--workers")
+    # Chunks amortise the per-task overhead (each plan takes tens of milliseconds).
+    size = max(1, min(25, total // (max(workers, 2) * 4) or 1))
+    chunks = [paths[i : i + size] for i in range(0, total, size)]
+    rows: list[dict[str, Any]] = []
+    if dask_address is not None:
+        rows = _run_dask(chunks, dask_address, solver, progress, total)
+    elif workers == 1:
+        for chunk in chunks:
+            rows.extend(_solve_chunk(chunk, solver))
+            if progress:
+                progress(len(rows), total)
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for result in pool.map(_solve_chunk, chunks, [solver] * len(chunks)):
+                rows.extend(result)
+                if progress:
+                    progress(len(rows), total)
+    for row, original in zip(rows, files, strict=True):
+        row["file"] = str(original)
+    return rows
+
+
+def _run_dask(
+    chunks: list[list[str]],
+    address: str,
+    solver: str,
+    progress: Callable[[int, int], None] | None,
+    total: int,
+) -> list[dict[str, Any]]:
+    from distributed import Client
+
+    try:
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise InputError(f"cannot reach the Dask scheduler: {exc}", source="--dask") from None
+    try:
+        futures = client.map(_solve_chunk, chunks, solver=solver, pure=False)
+        done = 0
+        results = []
+        for future in futures:  # in submission order
+            part = future.result()
+            results.extend(part)
+            done += len(part)
+            if progress:
+                progress(done, total)
+        return results
+    finally:
+        client.close()
+
+
+def to_frame(rows: list[dict[str, Any]]) -> Any:
+    """The merged table: base columns, then ``heads.<role>`` columns in name order."""
+    import pandas as pd
+
+    extra = sorted({k for row in rows for k in row} - set(BASE_COLUMNS))
+    frame = pd.DataFrame(rows, columns=[*BASE_COLUMNS, *extra])
+    for col in extra:
+        frame[col] = frame[col].astype("Int64")
+    for col in ("total_headcount", "current_headcount", "gap"):
+        frame[col] = frame[col].astype("Int64")
+    return frame
+
+
+def write_results(rows: list[dict[str, Any]], out: str | Path) -> Path:
+    """Write the merged table as CSV or Parquet (by extension), atomically."""
+    from planner.report.export import write_with
+
+    target = Path(out)
+    frame = to_frame(rows)
+    if target.suffix.lower() == ".csv":
+        return write_with(target, lambda tmp: frame.to_csv(tmp, index=False))
+    if target.suffix.lower() == ".parquet":
+        return write_with(target, lambda tmp: frame.to_parquet(tmp, index=False))
+    raise InputError(f"expected a .csv or .parquet file, got {target.name!r}", source="--out")
+
+
+# ----------------------------------------------------------------------------- synthetic branches
+
+
+def generate_branches(base: str | Path, count: int, out_dir: str | Path, seed: int = 0) -> list[Path]:
+    """Write ``count`` varied copies of the scenario ``base`` into ``out_dir`` (deterministic).
+
+    Each branch scales every tier's customers by its own factor (lognormal, median 1, about
+    +/-30 %) and every role's headcount by another (+/-20 %), so branches range from comfortably
+    staffed to short. The policy path is rewritten to resolve from ``out_dir``.
+    """
+    import numpy as np
+    import yaml
+
+    from planner.data.scenario import load_scenario_document
+    from planner.report.export import write_text_atomic
+
+    if count <= 0:
+        raise InputError(f"expected a positive number of branches, got {count}", source="--generate")
+    doc = load_scenario_document(base)
+    data = doc.data
+    target = Path(out_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    policy = os.path.relpath(data["policy"], target.resolve())
+    rng = np.random.default_rng(seed)
+    width = max(4, len(str(count)))
+    written = []
+    base_name = data.get("name") or Path(base).stem
+    overrides = data.get("policy_overrides")
+    for i in range(1, count + 1):
+        size = float(rng.lognormal(0.0, 0.3))
+        staff = float(rng.uniform(0.8, 1.2))
+        customers = {
+            ch: {t: round(n * size * float(rng.uniform(0.9, 1.1))) for t, n in tiers.items()}
+            for ch, tiers in data.get("customers", {}).items()
+        }
+        roles = {}
+        for rid, role in data.get("roles", {}).items():
+            role = dict(role)
+            role["headcount"] = round(role["headcount"] * size * staff)
+            roles[rid] = role
+        # Sections with file paths of their own (callcentre forecasts) or horizons (hiring) stay out.
+        branch = {k: v for k, v in data.items() if k in ("budget", "max_total_headcount", "min_coverage")}
+        branch = {
+            "name": f"{base_name}-branch-{i:0{width}d}",
+            "description": (
+                f"synthetic branch {i} of {count} (seed {seed}): size x{size:.2f}, staffing x{staff:.2f}"
+            ),
+            "policy": policy,
+            "customers": customers,
+            "roles": roles,
+            **branch,
+        }
+        if overrides:
+            branch["policy_overrides"] = overrides
+        path = target / f"branch-{i:0{width}d}.yaml"
+        write_text_atomic(path, yaml.safe_dump(branch, allow_unicode=True, sort_keys=False))
+        written.append(path)
+    return written

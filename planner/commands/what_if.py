@@ -1,0 +1,191 @@
+"""``planner compare``, ``planner sweep`` and ``planner batch``: what-if questions at scale."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from planner.commands.options import (
+    echo_json,
+    format_option,
+    make_console,
+    scenario_argument,
+    scenario_options,
+)
+
+
+def _progress(label: str, total: int, enabled: bool):  # type: ignore[no-untyped-def]
+    """A rich progress bar on stderr (so stdout stays clean JSON); a no-op when disabled."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    return Progress(
+        label,
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        disable=not enabled,
+    )
+
+
+@click.command("compare")
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@scenario_options
+@format_option("table", "json")
+def compare_command(scenarios: tuple[Path, ...], sets: tuple[str, ...], solver: str, fmt: str) -> None:
+    """Scenarios side by side: headcount and cost per role, coverage per tier, boundary inversions.
+
+    Figures that differ from the first scenario are highlighted. --set applies to every scenario.
+    """
+    from planner.analyses.what_if import compare
+    from planner.data.scenario import load_scenario
+
+    loaded = [load_scenario(path, sets) for path in scenarios]
+    result = compare(loaded, solver=solver)
+    if fmt == "json":
+        echo_json(result)
+    else:
+        from planner.report.what_if import render_comparison
+
+        render_comparison(result, make_console())
+
+
+@click.command("sweep")
+@scenario_argument(required=True)
+@click.option(
+    "--vary",
+    "varies",
+    multiple=True,
+    required=True,
+    metavar="PATH=START:STOP:STEP|A,B,C",
+    help="A scenario key and its values (stop included); twice for a grid.",
+)
+@click.option(
+    "--out", type=click.Path(path_type=Path, file_okay=False), help="Write sweep.csv and PNG charts here."
+)
+@scenario_options
+@format_option("table", "json")
+def sweep_command(
+    scenario: Path, varies: tuple[str, ...], out: Path | None, sets: tuple[str, ...], solver: str, fmt: str
+) -> None:
+    """Plan a scenario at every value of one or two keys; table, CSV and charts.
+
+    Example: planner sweep scenarios/baseline.yaml --vary customers.key.crystal=1000:4000:250 --out sweep/
+    """
+    from planner.analyses.what_if import parse_vary, sweep
+
+    parsed = [parse_vary(v) for v in varies]
+    total = 1
+    for v in parsed:
+        total *= len(v.values)
+    with _progress("sweep", total, sys.stderr.isatty()) as bar:
+        task = bar.add_task("sweep", total=total)
+        result = sweep(
+            scenario,
+            parsed,
+            sets=sets,
+            solver=solver,
+            progress=lambda done, _n: bar.update(task, completed=done),
+        )
+    written = []
+    if out is not None:
+        from planner.report.what_if import write_sweep_outputs
+
+        written = write_sweep_outputs(result, out)
+    if fmt == "json":
+        echo_json(result)
+    else:
+        from planner.report.what_if import render_sweep
+
+        render_sweep(result, make_console())
+    for path in written:
+        click.echo(f"wrote {path}", err=True)
+
+
+@click.command("batch")
+@click.argument("patterns", nargs=-1, required=True)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="results .csv/.parquet, or with --generate a directory.",
+)
+@click.option("--workers", type=int, default=1, show_default=True, help="Local worker processes.")
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    help="Run on a dask.distributed scheduler, e.g. tcp://host:8786.",
+)
+@click.option(
+    "--generate",
+    type=int,
+    default=None,
+    metavar="N",
+    help="Instead: write N synthetic branch scenarios from PATTERN (one base scenario) into --out.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for --generate.")
+@click.option(
+    "--solver",
+    type=click.Choice(["auto", "highs", "cbc"]),
+    default="auto",
+    show_default=True,
+    help="LP/MIP solver.",
+)
+@format_option("table", "json")
+def batch_command(
+    patterns: tuple[str, ...],
+    out: Path,
+    workers: int,
+    dask_address: str | None,
+    generate: int | None,
+    seed: int,
+    solver: str,
+    fmt: str,
+) -> None:
+    """Plan many branch scenario files independently and merge the results into one table.
+
+    PATTERNS are files or quoted globs ('branches/*.yaml'). A branch that fails is a row with
+    status "error" and its reason; the others are kept. Exit status 2 if any branch failed
+    (the table is still written). With --generate N, PATTERNS is one base scenario and N varied
+    branch files are written into the --out directory.
+    """
+    if generate is not None:
+        from planner.analyses.branches import generate_branches
+
+        if len(patterns) != 1:
+            from planner.errors import InputError
+
+            raise InputError("--generate takes exactly one base scenario", source="--generate")
+        files = generate_branches(patterns[0], generate, out, seed)
+        click.echo(f"wrote {len(files):,} branch scenarios to {out}", err=True)
+        return
+    from planner.analyses.branches import expand_patterns, run_batch, write_results
+
+    files = expand_patterns(patterns)
+    with _progress("batch", len(files), sys.stderr.isatty()) as bar:
+        task = bar.add_task("batch", total=len(files))
+        rows = run_batch(
+            files,
+            workers=workers,
+            dask_address=dask_address,
+            solver=solver,
+            progress=lambda done, _n: bar.update(task, completed=done),
+        )
+    write_results(rows, out)
+    failed = [r for r in rows if r["status"] != "ok"]
+    if fmt == "json":
+        echo_json({"out": str(out), "branches": len(rows), "failed": len(failed), "rows": rows})
+    else:
+        from planner.report.what_if import render_batch
+
+        render_batch(rows, make_console())
+        click.echo(f"wrote {out}", err=True)
+    for r in failed:
+        click.echo(f"Error: {r['file']}: {r['error']}", err=True)
+    if failed:
+        raise SystemExit(2)

@@ -1,0 +1,226 @@
+"""Rendering of comparisons, sweeps and batches: rich tables, terminal bars and PNG charts.
+
+Reads the results of :mod:`planner.analyses.what_if` and :mod:`planner.analyses.branches`;
+computes nothing new (a chart's bar length is scaling, not a figure).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from planner.report.plan import fmt_int, fmt_pct
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rich.console import Console
+
+    from planner.analyses.what_if import Comparison, Sweep
+
+BAR = "█"
+
+
+def _cell(value: float | None, base: float | None, kind: str, first: bool) -> str:
+    text = "-" if value is None else (fmt_pct(value) if kind == "pct" else fmt_int(value))
+    if first or value is None or base is None or abs(value - base) <= 1e-9 * max(1.0, abs(base)):
+        return text
+    delta = value - base
+    shown = f"{delta * 100:+.1f} pt" if kind == "pct" else f"{delta:+,.0f}"
+    return f"[bold yellow]{text}[/] [dim]({shown})[/]"
+
+
+def render_comparison(comparison: Comparison, console: Console) -> None:
+    """One side-by-side table; figures that differ from the first scenario are highlighted."""
+    from rich.table import Table
+
+    scenarios = comparison.scenarios
+    base = scenarios[0]
+    table = Table(title="Scenarios compared (differences from the first in yellow)", title_justify="left")
+    table.add_column("")
+    for s in scenarios:
+        table.add_column(s.scenario, justify="right")
+
+    def row(label: str, getter: Any, kind: str = "int", style: str = "") -> None:
+        values = [getter(s) for s in scenarios]
+        table.add_row(label, *[_cell(v, values[0], kind, i == 0) for i, v in enumerate(values)], style=style)
+
+    table.add_row("mode", *[s.mode for s in scenarios])
+    row("total headcount", lambda s: s.total_headcount, style="bold")
+    row("today's headcount", lambda s: s.current_headcount)
+    row("annual cost (CNY)", lambda s: s.total_cost, style="bold")
+    roles = list(dict.fromkeys(r for s in scenarios for r in s.roles))
+    table.add_section()
+    for role in roles:
+        row(f"{role}: required", lambda s, r=role: s.roles.get(r, {}).get("required_headcount"))
+        row(f"{role}: today", lambda s, r=role: s.roles.get(r, {}).get("current_headcount"))
+    table.add_section()
+    tiers = list(dict.fromkeys(t for s in scenarios for t in s.tiers))
+    full = 0
+    for tier in tiers:
+        for key, label in (("coverage", "coverage"), ("coverage_at_current", "at today's heads")):
+            values = [s.tiers.get(tier, {}).get(key) for s in scenarios]
+            if all(v is not None and v >= 1 - 1e-9 for v in values):
+                full += 1  # met in full in every scenario: a row of 100 % says nothing
+                continue
+            row(f"{tier} {label}", lambda s, t=tier, k=key: s.tiers.get(t, {}).get(k), "pct")
+    if full:
+        table.add_row(f"[dim]+{full} coverage rows at 100 % everywhere[/]")
+    table.add_section()
+    for kind in ("designed", "delivered", "price", "total"):
+        row(f"inversions: {kind}", lambda s, k=kind: s.inversions.get(k))
+    console.print(table)
+    changed = {d.scenario for d in comparison.differences}
+    for s in scenarios[1:]:
+        if s.scenario not in changed:
+            console.print(f"{s.scenario}: no differences from {base.scenario}.")
+    for s in scenarios:
+        if s.explanation:
+            console.print(f"[bold red]{s.scenario}[/]: {s.explanation}")
+
+
+def terminal_bars(
+    labels: list[str], values: list[float], console: Console, width: int = 40, title: str = ""
+) -> None:
+    """A small horizontal bar chart in the terminal."""
+    if title:
+        console.print(f"[bold]{title}[/]")
+    top = max((abs(v) for v in values), default=0) or 1.0
+    pad = max((len(lbl) for lbl in labels), default=0)
+    for label, value in zip(labels, values, strict=True):
+        n = round(width * abs(value) / top)
+        console.print(f"  {label:>{pad}} {BAR * n} {fmt_int(value)}", highlight=False)
+
+
+def render_sweep(result: Sweep, console: Console) -> None:
+    """The sweep's table and a terminal chart of total headcount per point."""
+    from rich.table import Table
+
+    points = result.points
+    roles = list(dict.fromkeys(r for p in points for r in p.headcount))
+    tiers = list(dict.fromkeys(t for p in points for t in p.coverage))
+    table = Table(title=f"Sweep of {result.scenario}: {' x '.join(result.parameters)}", title_justify="left")
+    for name in result.parameters:
+        table.add_column(name, justify="right")
+    table.add_column("mode")
+    table.add_column("heads", justify="right")
+    table.add_column("cost (CNY)", justify="right")
+    for r in roles:
+        table.add_column(r, justify="right")
+    short = [t for t in tiers if any((p.coverage_at_current.get(t) or 1) < 1 - 1e-9 for p in points)]
+    for t in short:
+        table.add_column(f"{t} today", justify="right")
+    for p in points:
+        table.add_row(
+            *[str(p.values[n]) for n in result.parameters],
+            {"meet_standards": "meet", "max_coverage": "max cov"}.get(p.mode, p.mode)
+            if p.status == "optimal"
+            else p.status,
+            fmt_int(p.total_headcount),
+            fmt_int(p.total_cost),
+            *[fmt_int(p.headcount.get(r, 0)) for r in roles],
+            *[fmt_pct(p.coverage_at_current.get(t)) for t in short],
+        )
+    console.print(table)
+    labels = [", ".join(str(p.values[n]) for n in result.parameters) for p in points]
+    terminal_bars(labels, [float(p.total_headcount) for p in points], console, title="Total headcount")
+
+
+def write_sweep_outputs(result: Sweep, out: str | Path) -> list[Path]:
+    """sweep.csv plus headcount.png, cost.png and coverage.png in ``out`` (each written atomically)."""
+    import pandas as pd
+
+    from planner.report.export import write_with
+
+    target = Path(out)
+    target.mkdir(parents=True, exist_ok=True)
+    frame = pd.DataFrame(result.rows())
+    written = [write_with(target / "sweep.csv", lambda tmp: frame.to_csv(tmp, index=False))]
+    written += _charts(result, frame, target)
+    return written
+
+
+def _charts(result: Sweep, frame: Any, target: Path) -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from planner.report.export import write_with
+
+    x_name = result.parameters[0]
+    groups: list[tuple[str, Any]] = [("", frame)]
+    if len(result.parameters) == 2:
+        second = result.parameters[1]
+        groups = [(f"{second}={v}", g) for v, g in frame.groupby(second, sort=True)]
+    heads = [c for c in frame.columns if c.startswith("heads.")]
+    # Only tiers that fall short somewhere: a flat line at 100 % is noise.
+    coverage = [
+        c
+        for c in frame.columns
+        if c.startswith("coverage_at_current.") and (frame[c].dropna() < 1 - 1e-9).any()
+    ]
+    specs = [
+        ("headcount.png", "Required headcount", ["total_headcount", *heads], "managers"),
+        ("cost.png", "Annual cost", ["total_cost"], "CNY a year"),
+        ("coverage.png", "Coverage with today's headcount", coverage, "share of standard"),
+    ]
+    written = []
+    for name, title, columns, ylabel in specs:
+        fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
+        for label, group in groups:
+            for col in columns:
+                if col not in group or group[col].isna().all():
+                    continue
+                series = col.split(".", 1)[-1] if "." in col else col
+                ax.plot(group[x_name], group[col], marker="o", label=f"{series} {label}".strip())
+        ax.set_title(f"{title} vs {x_name} ({result.scenario})")
+        ax.set_xlabel(x_name)
+        ax.set_ylabel(ylabel)
+        ax.grid(True, alpha=0.3)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=7, loc="best")
+        fig.tight_layout()
+        written.append(write_with(target / name, lambda tmp, f=fig: f.savefig(tmp, format="png")))
+        plt.close(fig)
+    return written
+
+
+def render_batch(rows: list[dict[str, Any]], console: Console, show: int = 20) -> None:
+    """Totals, failed branches, and the branches with the lowest coverage at today's headcount."""
+    from rich.table import Table
+
+    ok = [r for r in rows if r["status"] == "ok"]
+    bad = [r for r in rows if r["status"] != "ok"]
+    console.print(
+        f"{len(rows):,} branches: {len(ok):,} planned, {len(bad):,} failed; "
+        f"{fmt_int(sum(r['total_headcount'] for r in ok))} managers needed against "
+        f"{fmt_int(sum(r['current_headcount'] for r in ok))} today, "
+        f"{fmt_int(sum(r['total_cost'] for r in ok))} CNY a year"
+    )
+    if bad:
+        table = Table(title="Failed branches", title_justify="left")
+        table.add_column("file")
+        table.add_column("reason")
+        for r in bad:
+            table.add_row(r["file"], str(r["error"]))
+        console.print(table)
+    worst = sorted(
+        ok,
+        key=lambda r: r["lowest_coverage_at_current"] if r["lowest_coverage_at_current"] is not None else 1.0,
+    )[:show]
+    if worst:
+        table = Table(
+            title=f"Lowest coverage with today's headcount (first {len(worst)})", title_justify="left"
+        )
+        for col in ("branch", "heads needed", "today", "gap", "cost (CNY)", "weakest tier", "covered today"):
+            table.add_column(col, justify="left" if col in ("branch", "weakest tier") else "right")
+        for r in worst:
+            table.add_row(
+                str(r["scenario"]),
+                fmt_int(r["total_headcount"]),
+                fmt_int(r["current_headcount"]),
+                f"{r['gap']:+d}",
+                fmt_int(r["total_cost"]),
+                str(r["lowest_tier"]),
+                fmt_pct(r["lowest_coverage_at_current"]),
+            )
+        console.print(table)
