@@ -12,6 +12,8 @@ from planner.commands.options import (
     load_cli_scenario,
     make_console,
     print_warnings,
+    read_cli_roster,
+    roster_options,
     scenario_argument,
     scenario_options,
 )
@@ -21,6 +23,7 @@ from planner.commands.options import (
 @scenario_argument()
 @scenario_options
 @format_option("table", "json")
+@roster_options
 @click.option(
     "--year",
     type=int,
@@ -47,6 +50,8 @@ def schedule_command(
     sets: tuple[str, ...],
     solver: str,
     fmt: str,
+    roster: Path | None,
+    columns: Path | None,
     year: int | None,
     headcount: str,
     out: Path | None,
@@ -54,12 +59,12 @@ def schedule_command(
 ) -> None:
     """Who visits whom, in which ISO week: a calendar meeting every tier's standard in every period.
 
-    Each customer (synthetic ids from the scenario's counts) gets one manager of a role serving
-    its tier for the whole year, books balanced by yearly hours, and a week for every visit and
-    phone contact its tier's standard asks: every month, quarter or year it names, visits spaced at
-    least half the even interval apart, no manager over capacity in any week.
+    Each customer (from --roster, else synthetic ids from the scenario's counts) gets one manager
+    of a role serving its tier for the whole year, books balanced by yearly hours, and a week for
+    every visit and phone contact its tier's standard asks: every month, quarter or year it names,
+    visits spaced at least half the even interval apart, no manager over capacity in any week.
     """
-    from planner.analyses.schedule import build_schedule
+    from planner.analyses.schedule import build_schedule, customers_from_frame
     from planner.data.calendar import default_year, year_calendar
     from planner.errors import InputError
 
@@ -69,9 +74,16 @@ def schedule_command(
         )
     the_year = year if year is not None else default_year()
     year_calendar(the_year)  # refuse a bad --year before any solving
-    sc = load_cli_scenario(scenario, sets)
+    sc, read = read_cli_roster(load_cli_scenario(scenario, sets), roster, columns)
     print_warnings(sc.warnings)
-    result = build_schedule(sc, year=the_year, headcount=headcount, solver=solver)  # type: ignore[arg-type]
+    customers = customers_from_frame(read.accepted, str(roster)) if read is not None else None
+    result = build_schedule(
+        sc,
+        year=the_year,
+        headcount=headcount,  # type: ignore[arg-type]
+        customers=customers,
+        solver=solver,
+    )
     print_warnings([w for w in result.warnings if w not in sc.warnings])
     if out is not None and result.ok:
         from planner.report.schedule import write_schedule_excel, write_schedule_files
