@@ -99,15 +99,15 @@ def render_sweep(result: Sweep, console: Console) -> None:
     tiers = list(dict.fromkeys(t for p in points for t in p.coverage))
     table = Table(title=f"Sweep of {result.scenario}: {' x '.join(result.parameters)}", title_justify="left")
     for name in result.parameters:
-        table.add_column(name, justify="right")
-    table.add_column("mode")
+        table.add_column(name.rsplit(".", 1)[-1], justify="right", no_wrap=True)
+    table.add_column("mode", no_wrap=True)
     table.add_column("heads", justify="right")
-    table.add_column("cost (CNY)", justify="right")
+    table.add_column("cost (CNY)", justify="right", no_wrap=True)
     for r in roles:
-        table.add_column(r, justify="right")
+        table.add_column(r.removesuffix("_manager"), justify="right")
     short = [t for t in tiers if any((p.coverage_at_current.get(t) or 1) < 1 - 1e-9 for p in points)]
     for t in short:
-        table.add_column(f"{t} today", justify="right")
+        table.add_column(f"{t.split('.', 1)[-1]} today", justify="right")
     for p in points:
         table.add_row(
             *[str(p.values[n]) for n in result.parameters],
