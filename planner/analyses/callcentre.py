@@ -150,7 +150,7 @@ class CallCentreResult:
         return self.status == SolveStatus.OPTIMAL.value
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON (the keys docs/callcentre.md lists)."""
+        """Plain data for JSON (the keys the README, planner callcentre lists)."""
         return asdict(self)
 
 

@@ -198,7 +198,7 @@ def hiring_spec(scenario: Scenario) -> HiringSpec:
     if spec is None:
         raise InputError(
             "the scenario has no `hiring:` section; add one with at least `penalty_per_hour` "
-            "(see docs/hiring.md)",
+            "(see the README, planner hire)",
             source=source,
             path="hiring",
         )

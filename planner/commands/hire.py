@@ -56,7 +56,7 @@ def hire_command(
     """Hires, transfers and leavers per role per period, ahead of customer growth.
 
     Reads the scenario's `hiring:` section (growth, churn, attrition, lead times, ramp-up, caps,
-    transfers; see docs/hiring.md) and minimises salary + hiring cost + a penalty per uncovered
+    transfers; see the README, planner hire) and minimises salary + hiring cost + a penalty per uncovered
     standard hour. A hiring cap that binds shows as a coverage gap, not as an error.
     """
     from planner.errors import InputError

@@ -494,7 +494,7 @@ def load_callcentre(scenario: Scenario) -> CallCentre:
     doc = scenario.document or Document(data={}, source=scenario.name)
     if spec is None:
         raise InputError(
-            "this scenario has no `callcentre:` section (see docs/callcentre.md); "
+            "this scenario has no `callcentre:` section (see the README, planner callcentre); "
             "try scenarios/baseline.yaml",
             source=doc.source,
         )
