@@ -298,12 +298,12 @@ def generate_roster(scenario: Scenario, customers: int, seed: int, profile: Prof
     counts = scaled_counts(scenario, customers)
     rng = np.random.default_rng(seed)
     channels, tiers, spends = [], [], []
-    for (channel, tier_id), n in counts.items():
-        tier = scenario.policy.tier(channel, tier_id)
-        high = tier.high if tier.high is not None else 2 * tier.mid_spend - tier.low
-        channels.append(np.full(n, channel, dtype=object))
+    for (channel_id, tier_id), n in counts.items():
+        band = scenario.policy.tier(channel_id, tier_id)
+        high = band.high if band.high is not None else 2 * band.mid_spend - band.low
+        channels.append(np.full(n, channel_id, dtype=object))
         tiers.append(np.full(n, tier_id, dtype=object))
-        spends.append(rng.uniform(tier.low, high, n))
+        spends.append(rng.uniform(band.low, high, n))
     channel = np.concatenate(channels)
     tier = np.concatenate(tiers)
     spend = np.concatenate(spends)
@@ -314,8 +314,8 @@ def generate_roster(scenario: Scenario, customers: int, seed: int, profile: Prof
     names = list(profile.industries)
     shares = np.array([profile.industries[n] for n in names], dtype=float)
     industry = np.array(names, dtype=object)[rng.choice(len(names), size=customers, p=shares / shares.sum())]
-    for channel_id, fixed in profile.channel_industry.items():
-        industry[channel == channel_id] = fixed
+    for name, fixed in profile.channel_industry.items():
+        industry[channel == name] = fixed
     district = np.array(profile.districts, dtype=object)[rng.integers(0, len(profile.districts), customers)]
     order = rng.permutation(customers)
     width = max(7, len(str(customers)))

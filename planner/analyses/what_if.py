@@ -125,13 +125,14 @@ def _flat(summary: ScenarioSummary) -> dict[str, float | None]:
         "total_headcount": summary.total_headcount,
         "total_cost": summary.total_cost,
     }
-    for role, figures in summary.roles.items():
+    role_figures: dict[str, dict[str, float]] = summary.roles
+    for role, figures in role_figures.items():
         out[f"roles.{role}.required_headcount"] = figures["required_headcount"]
         out[f"roles.{role}.current_headcount"] = figures["current_headcount"]
         out[f"roles.{role}.annual_cost"] = figures["annual_cost"]
-    for tier, figures in summary.tiers.items():
-        out[f"tiers.{tier}.coverage"] = figures["coverage"]
-        out[f"tiers.{tier}.coverage_at_current"] = figures["coverage_at_current"]
+    for tier, shares in summary.tiers.items():
+        out[f"tiers.{tier}.coverage"] = shares["coverage"]
+        out[f"tiers.{tier}.coverage_at_current"] = shares["coverage_at_current"]
     for kind, n in summary.inversions.items():
         out[f"inversions.{kind}"] = n
     return out

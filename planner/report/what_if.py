@@ -6,6 +6,7 @@ computes nothing new (a chart's bar length is scaling, not a figure).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -179,9 +180,18 @@ def _charts(result: Sweep, frame: Any, target: Path) -> list[Path]:
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=7, loc="best")
         fig.tight_layout()
-        written.append(write_with(target / name, lambda tmp, f=fig: f.savefig(tmp, format="png")))
+        written.append(write_with(target / name, _png_writer(fig)))
         plt.close(fig)
     return written
+
+
+def _png_writer(fig: Any) -> Callable[[Path], None]:
+    """A writer that saves ``fig`` as PNG to the path it is given."""
+
+    def write(tmp: Path) -> None:
+        fig.savefig(tmp, format="png")
+
+    return write
 
 
 def render_batch(rows: list[dict[str, Any]], console: Console, show: int = 20) -> None:

@@ -244,3 +244,11 @@ def test_help_does_not_import_heavy_modules(repo):
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "HEAVY="
+
+
+def test_readme_documents_every_command(repo):
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    for name in COMMANDS:
+        assert f"planner {name}" in readme, name
+    assert "pip install -e . && planner plan" in readme
+    assert "python -m pytest" in readme
