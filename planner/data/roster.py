@@ -169,8 +169,12 @@ def _mask(series: pd.Series, value: str) -> np.ndarray:
     return np.asarray((series == value).to_numpy(dtype=bool, na_value=False))
 
 
-def band_tiers(policy: Policy, channel: pd.Series, spend: pd.Series) -> pd.Series:
-    """The tier whose spend band holds each row's spend within its channel ("" when none does)."""
+def band_tiers(policy: Policy, channel: pd.Series, spend: pd.Series, nearest: bool = False) -> pd.Series:
+    """The tier whose spend band holds each row's spend within its channel ("" when none does).
+
+    With ``nearest``, a spend outside every band gets the channel's bottom tier if below it and its
+    top tier if above (where a customer listed in the channel is planned until the list is redrawn).
+    """
     import numpy as np
     import pandas as pd
 
@@ -190,7 +194,10 @@ def band_tiers(policy: Policy, channel: pd.Series, spend: pd.Series) -> pd.Serie
         ok = (idx >= 0) & ~np.isnan(values)
         safe = np.clip(idx, 0, len(ids) - 1)
         ok &= values < highs[safe]
-        out[np.flatnonzero(mask)[ok]] = ids[safe[ok]]
+        rows = np.flatnonzero(mask)
+        out[rows[ok]] = ids[safe[ok]]
+        if nearest:
+            out[rows[~ok]] = np.where(values[~ok] < lows[0], ids[0], ids[-1])
     return pd.Series(out, index=channel.index, dtype=object)
 
 
@@ -202,23 +209,6 @@ def ladder_range(policy: Policy) -> tuple[float, float]:
             lows.append(t.low)
             highs.append(float("inf") if t.high is None else t.high)
     return (min(lows), max(highs)) if lows else (0.0, 0.0)
-
-
-def _nearest_tier(policy: Policy, channel: pd.Series, spend: pd.Series) -> pd.Series:
-    """For spend outside its channel's bands: the channel's bottom tier if below, top tier if above."""
-    import numpy as np
-    import pandas as pd
-
-    out = np.full(len(channel), "", dtype=object)
-    sp = spend.to_numpy(dtype=float, na_value=np.nan)
-    for cid, chan in policy.channels.items():
-        if not chan.tiers:
-            continue
-        mask = _mask(channel, cid)
-        below = mask & (sp < chan.tiers[0].low)
-        out[below] = chan.tiers[0].id
-        out[mask & ~below] = chan.tiers[-1].id
-    return pd.Series(out, index=channel.index, dtype=object)
 
 
 def read_roster(path: str | Path, policy: Policy, columns: str | Path | None = None) -> Roster:
@@ -326,7 +316,7 @@ def read_roster(path: str | Path, policy: Policy, columns: str | Path | None = N
     acc_channel = channel[ok].reset_index(drop=True)
     acc_spend = spend[ok].reset_index(drop=True)
     band_ok = band[ok]
-    nearest = _nearest_tier(policy, acc_channel, acc_spend).to_numpy()
+    nearest = band_tiers(policy, acc_channel, acc_spend, nearest=True).to_numpy()
     listed_ok = listed[ok].to_numpy(dtype=object)
     tier = np.where(listed_ok != "", listed_ok, np.where(band_ok != "", band_ok, nearest))
     tier_churn = np.full(len(tier), np.nan)
