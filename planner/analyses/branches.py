@@ -34,6 +34,10 @@ BASE_COLUMNS = (
 )
 
 
+#: How an error row whose worker process died begins.
+LOST = "worker lost: "
+
+
 def expand_patterns(patterns: Iterable[str]) -> list[Path]:
     """Files matching the glob patterns (or named directly), sorted and de-duplicated."""
     found: set[Path] = set()
@@ -94,6 +98,48 @@ def _solve_chunk(paths: Sequence[str], solver: str) -> list[dict[str, Any]]:
     return [solve_branch(p, solver) for p in paths]
 
 
+def _chunk_rows(chunk: Sequence[str], future: Any) -> list[dict[str, Any]]:
+    """The rows of one chunk's future; if its worker died, an error row per branch instead.
+
+    ``solve_branch`` never raises, so an exception here means the worker process itself was lost
+    (killed, out of memory, a crash in the solver): those branches are reported, the rest kept.
+    """
+    try:
+        rows: list[dict[str, Any]] = future.result()
+        return rows
+    except Exception as exc:
+        reason = f"{LOST}{type(exc).__name__}: {exc}"
+        return [{**dict.fromkeys(BASE_COLUMNS), "file": p, "status": "error", "error": reason} for p in chunk]
+
+
+def _retry_lost(rows: list[dict[str, Any]], solver: str) -> list[dict[str, Any]]:
+    """Plan again, one at a time, the branches a dead worker took down with it.
+
+    A crashed process breaks the whole pool, so innocent branches still queued fail with the
+    culprit. Each is retried alone in a fresh one-process pool: one that kills its process again
+    is the culprit and keeps an error row; the others get their real results.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    lost = [i for i, r in enumerate(rows) if r["status"] == "error" and str(r["error"]).startswith(LOST)]
+    if not lost:
+        return rows
+    rows = list(rows)
+    pool = ProcessPoolExecutor(max_workers=1)
+    try:
+        for i in lost:
+            path = rows[i]["file"]
+            row = _chunk_rows([path], pool.submit(_solve_chunk, [path], solver))[0]
+            if str(row["error"]).startswith(LOST):
+                row["error"] = f"the worker process died planning this branch ({row['error'][len(LOST) :]})"
+                pool.shutdown(wait=True)
+                pool = ProcessPoolExecutor(max_workers=1)
+            rows[i] = row
+    finally:
+        pool.shutdown(wait=True)
+    return rows
+
+
 def run_batch(
     files: Sequence[Path],
     *,
@@ -125,11 +171,14 @@ def run_batch(
     else:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for result in pool.map(_solve_chunk, chunks, [solver] * len(chunks)):
-                rows.extend(result)
+        # No more processes than chunks: --workers 500 on five files starts five.
+        with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
+            futures = [pool.submit(_solve_chunk, chunk, solver) for chunk in chunks]
+            for chunk, future in zip(chunks, futures, strict=True):  # in submission order
+                rows.extend(_chunk_rows(chunk, future))
                 if progress:
                     progress(len(rows), total)
+        rows = _retry_lost(rows, solver)
     for row, original in zip(rows, files, strict=True):
         row["file"] = str(original)
     return rows
@@ -152,8 +201,8 @@ def _run_dask(
         futures = client.map(_solve_chunk, chunks, solver=solver, pure=False)
         done = 0
         results = []
-        for future in futures:  # in submission order
-            part = future.result()
+        for chunk, future in zip(chunks, futures, strict=True):  # in submission order
+            part = _chunk_rows(chunk, future)
             results.extend(part)
             done += len(part)
             if progress:

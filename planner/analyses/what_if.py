@@ -182,9 +182,12 @@ def _number(text: str, option: str) -> int | float | Decimal:
     except ValueError:
         pass
     try:
-        return Decimal(text)
+        number = Decimal(text)
     except InvalidOperation:
         raise InputError(f"{text!r} is not a number", source=option) from None
+    if not number.is_finite():  # Decimal reads "nan" and "inf"; neither makes a grid
+        raise InputError(f"{text!r} is not a finite number", source=option)
+    return number
 
 
 def parse_vary(text: str, option: str = "--vary") -> Vary:
@@ -293,6 +296,8 @@ def sweep(
         raise InputError("give at least one --vary PATH=...", source="--vary")
     if len(varies) > 2:
         raise InputError("at most two --vary options (a grid)", source="--vary")
+    if len({v.path for v in varies}) < len(varies):
+        raise InputError(f"the same key is varied twice: {varies[0].path}", source="--vary")
     base = load_scenario_document(path, sets)
     grid = list(itertools.product(*(v.values for v in varies)))
     if len(grid) > MAX_POINTS:

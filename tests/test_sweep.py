@@ -1,0 +1,83 @@
+"""sweep: edge cases of --vary beyond tests/test_what_if.py, and clean JSON through a process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from planner.data.scenario import load_scenario
+from planner.model.headcount import plan
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("customers.key.crystal=nan:5:1", "'nan' is not a finite number"),
+        ("customers.key.crystal=1:inf:1", "'inf' is not a finite number"),
+        ("customers.key.crystal=1:5:-Infinity", "'-Infinity' is not a finite number"),
+    ],
+)
+def test_non_finite_bounds_exit_2_naming_the_option(cli, text, expected):
+    result = cli("sweep", "scenarios/baseline.yaml", "--vary", text)
+    assert result.exit_code == 2
+    assert f"--vary {text}" in result.stderr and expected in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_the_same_key_twice_is_refused(cli):
+    result = cli(
+        "sweep",
+        "scenarios/baseline.yaml",
+        "--vary",
+        "customers.key.crystal=1000,2000",
+        "--vary",
+        "customers.key.crystal=5,6",
+    )
+    assert result.exit_code == 2
+    assert "--vary" in result.stderr and "varied twice: customers.key.crystal" in result.stderr
+
+
+def test_grid_json_through_a_process_is_clean_and_matches_single_plans(tmp_path):
+    out = subprocess.run(
+        [
+            sys.executable,
+            "cli.py",
+            "sweep",
+            "scenarios/baseline.yaml",
+            "--vary",
+            "customers.key.crystal=1000:2000:1000",
+            "--vary",
+            "roles.key_manager.headcount=100,140",
+            "--format",
+            "json",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    data = json.loads(out.stdout)
+    # The first --vary changes slowest.
+    assert [tuple(p["values"].values()) for p in data["points"]] == [
+        (1000, 100),
+        (1000, 140),
+        (2000, 100),
+        (2000, 140),
+    ]
+    last = data["points"][-1]
+    single = plan(
+        load_scenario(
+            REPO / "scenarios" / "baseline.yaml",
+            ["customers.key.crystal=2000", "roles.key_manager.headcount=140"],
+        )
+    )
+    assert last["total_headcount"] == single.total_headcount
+    assert last["total_cost"] == pytest.approx(single.total_cost)
+    # By hand: key managers = ceil((2,000 x 18 h + 107,440 h) / 1,200 h) = ceil(119.53) = 120.
+    assert last["headcount"]["key_manager"] == 120
