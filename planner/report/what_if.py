@@ -22,7 +22,11 @@ BAR = "█"
 
 def _cell(value: float | None, base: float | None, kind: str, first: bool) -> str:
     text = "-" if value is None else (fmt_pct(value) if kind == "pct" else fmt_int(value))
-    if first or value is None or base is None or abs(value - base) <= 1e-9 * max(1.0, abs(base)):
+    if first or (value is None and base is None):
+        return text
+    if value is None or base is None:  # a role or tier only one side has differs too
+        return f"[bold yellow]{text}[/] [dim]({'new' if base is None else 'absent'})[/]"
+    if abs(value - base) <= 1e-9 * max(1.0, abs(base)):
         return text
     delta = value - base
     shown = f"{delta * 100:+.1f} pt" if kind == "pct" else f"{delta:+,.0f}"
