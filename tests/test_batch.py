@@ -95,3 +95,18 @@ def test_dask_through_the_cli(three, tmp_path, cli):
     assert result.exit_code == 0, result.output
     local = run_batch(three, workers=1)
     assert list(pd.read_csv(out)["total_headcount"]) == [r["total_headcount"] for r in local]
+
+
+def test_more_bad_input_exits_2(cli, tmp_path, three):
+    a_file = tmp_path / "afile"
+    a_file.write_text("")
+    result = cli("batch", "scenarios/baseline.yaml", "--generate", "2", "--out", a_file)
+    assert result.exit_code == 2 and "expected a directory for the branch files" in result.stderr
+    result = cli("batch", "tests/data/bad/wrong-type.yaml", "--generate", "2", "--out", tmp_path / "g")
+    assert result.exit_code == 2
+    assert "wrong-type.yaml:8: roles.rep.headcount: expected an integer" in result.stderr
+    assert not (tmp_path / "g").exists()
+    result = cli("batch", str(three[0]), "--out", tmp_path / "r.csv", "--dask", "notanaddress")
+    assert result.exit_code == 2
+    assert "--dask: cannot reach the Dask scheduler" in result.stderr
+    assert not (tmp_path / "r.csv").exists()

@@ -195,7 +195,7 @@ def _run_dask(
 
     try:
         client = Client(address, timeout="10s")
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:  # ValueError: a malformed address
         raise InputError(f"cannot reach the Dask scheduler: {exc}", source="--dask") from None
     try:
         futures = client.map(_solve_chunk, chunks, solver=solver, pure=False)
@@ -251,14 +251,17 @@ def generate_branches(base: str | Path, count: int, out_dir: str | Path, seed: i
     import numpy as np
     import yaml
 
-    from planner.data.scenario import load_scenario_document
+    from planner.data.scenario import load_scenario_document, scenario_from_document
     from planner.report.export import write_text_atomic
 
     if count <= 0:
         raise InputError(f"expected a positive number of branches, got {count}", source="--generate")
     doc = load_scenario_document(base)
+    scenario_from_document(doc, path=Path(base))  # a bad base is refused here, with its line
     data = doc.data
     target = Path(out_dir)
+    if target.exists() and not target.is_dir():
+        raise InputError(f"expected a directory for the branch files, {target} is a file", source="--out")
     target.mkdir(parents=True, exist_ok=True)
     policy = os.path.relpath(data["policy"], target.resolve())
     rng = np.random.default_rng(seed)
