@@ -236,6 +236,41 @@ def test_bad_roster_files_exit_2(cli, tmp_path, name, content, extra, expected):
     result = cli("roster", "check", path, *extra)
     assert result.exit_code == 2
     assert expected in result.stderr
+    assert result.stderr.startswith("Error: ") and str(tmp_path) in result.stderr  # names the file
+    assert "Traceback" not in result.output
+
+
+def test_short_rows_are_rejected_and_long_rows_name_their_line(cli, tmp_path, baseline):
+    # pyarrow refuses both; the C parser fills a short row with empty fields (a counted reject)...
+    short = write_csv(
+        tmp_path / "s.csv", "customer_id,channel,monthly_spend\na,key,4000\nb,key\n\nc,key,5000\n"
+    )
+    roster = read_roster(short, baseline.policy)
+    assert (roster.rows_read, roster.rows_accepted) == (3, 2)  # the blank line is not a row
+    assert list(roster.rejected.itertuples(index=False, name=None)) == [
+        (2, "b", "monthly_spend (empty) is not a number")
+    ]
+    # ...and a row with a field too many makes the file unreadable, naming the line (header = line 1).
+    long = write_csv(tmp_path / "l.csv", "customer_id,channel,monthly_spend\na,key,4000\nb,key,1,2\n")
+    result = cli("roster", "check", long)
+    assert result.exit_code == 2
+    assert f"{long}: cannot read as CSV: Expected 3 fields in line 3, saw 4" in result.stderr
+
+
+def test_check_json_through_a_real_process_is_clean(tmp_path):
+    import subprocess
+    import sys
+
+    path = write_csv(tmp_path / "r.csv", HEADER + BAD_ROWS)
+    out = subprocess.run(
+        [sys.executable, "cli.py", "roster", "check", str(path), "--format", "json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    data = json.loads(out.stdout)
+    assert data["rows_read"] == data["rows_accepted"] + data["rows_rejected"] == 11
 
 
 def test_missing_roster_and_bad_mapping(cli, tmp_path, write):

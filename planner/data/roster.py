@@ -117,9 +117,7 @@ def _read_frame(path: Path) -> pd.DataFrame:
         raise InputError("file not found", source=path)
     try:
         if suffix == ".csv":
-            return pd.read_csv(
-                path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8-sig", engine="pyarrow"
-            )
+            return _read_csv(path)
         if suffix == ".xlsx":
             return pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
         frame = pd.read_parquet(path)
@@ -136,6 +134,32 @@ def _read_frame(path: Path) -> pd.DataFrame:
         if col != "monthly_spend" and col != "churn_risk":
             frame[col] = frame[col].astype("string").fillna("")
     return frame
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """All fields as text. pyarrow's parser is fast; a file it refuses (a row with too few or too
+    many fields) is read again by pandas' C parser, which fills short rows with empty fields (their
+    rows are then rejected and counted like any other) and names the line of a row that is too long.
+    """
+    import pandas as pd
+
+    options: dict[str, Any] = {
+        "dtype": str,
+        "keep_default_na": False,
+        "na_values": [],
+        "encoding": "utf-8-sig",
+    }
+    try:
+        return pd.read_csv(path, engine="pyarrow", **options)
+    except (UnicodeDecodeError, pd.errors.EmptyDataError):
+        raise
+    except Exception:  # pyarrow.lib.ArrowInvalid: fall back for the precise behaviour below
+        pass
+    try:
+        return pd.read_csv(path, engine="c", **options)
+    except pd.errors.ParserError as exc:
+        detail = str(exc).removeprefix("Error tokenizing data. C error: ").strip()
+        raise InputError(f"cannot read as CSV: {detail}", source=path) from None
 
 
 def _normalise_columns(frame: pd.DataFrame, mapping: ColumnMap | None, path: Path) -> pd.DataFrame:
