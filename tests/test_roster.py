@@ -316,3 +316,20 @@ def test_accounting_always_adds_up(tmp_path, baseline, rows):
     assert roster.rows_accepted + roster.rows_rejected == len(rows)
     assert set(roster.accepted["row"]).isdisjoint(set(roster.rejected["row"]))
     assert sum(roster.counts().values()) == roster.rows_accepted
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 3, 20_000])
+def test_fast_json_is_byte_identical_to_the_generic_encoder(tmp_path, baseline, chunk_rows):
+    from planner.report.export import to_json
+    from planner.report.roster import roster_check_json_chunks
+
+    odd = '"q""u\\o,te",retail,1,,,\n客户7,key,x,,,\n'  # a quote and a backslash in an id; a Chinese id
+    path = write_csv(tmp_path / "r.csv", HEADER + BAD_ROWS + odd)
+    check = check_roster(read_roster(path, baseline.policy), baseline)
+    assert check.rows_rejected == 10
+    assert {'q"u\\o,te', "客户7"} <= {r["customer_id"] for r in check.rejected}
+    assert "".join(roster_check_json_chunks(check, chunk_rows)) == to_json(check)
+    clean = check_roster(
+        read_roster(write_csv(tmp_path / "ok.csv", HEADER + BAD_ROWS[:40]), baseline.policy), baseline
+    )
+    assert "".join(roster_check_json_chunks(clean, chunk_rows)) == to_json(clean)

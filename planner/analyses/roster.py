@@ -185,14 +185,14 @@ def check_roster(roster: Roster, scenario: Scenario) -> RosterCheck:
         for k, r in by_industry.sort_values(["risk"], ascending=False, kind="stable").iterrows()
     ]
     rejected = roster.rejected
-    reasons = (
-        rejected["reason"].str.replace(
-            r" \(first at row \d+\)|'.*'|for channel \S+|channel \S+$", "…", regex=True
-        )
-        if len(rejected)
-        else rejected["reason"]
+    # Count the distinct messages first, then fold them into kinds: the regex runs once per distinct
+    # message, not once per rejected row.
+    distinct = rejected["reason"].astype(object).value_counts()
+    kinds = distinct.index.to_series().str.replace(
+        r" \(first at row \d+\)|'.*'|for channel \S+|channel \S+$", "…", regex=True
     )
-    reason_counts = {str(k): int(v) for k, v in reasons.value_counts().sort_index().items()}
+    by_kind = distinct.groupby(kinds.to_numpy()).sum() if len(distinct) else distinct
+    reason_counts = {str(k): int(v) for k, v in by_kind.sort_index().items()}
     return RosterCheck(
         source=roster.source,
         rows_read=roster.rows_read,
@@ -200,7 +200,12 @@ def check_roster(roster: Roster, scenario: Scenario) -> RosterCheck:
         rows_rejected=roster.rows_rejected,
         rejected=[
             {"row": int(r), "customer_id": str(c), "reason": str(m)}
-            for r, c, m in zip(rejected["row"], rejected["customer_id"], rejected["reason"], strict=True)
+            for r, c, m in zip(
+                rejected["row"].tolist(),
+                rejected["customer_id"].astype(object).tolist(),
+                rejected["reason"].astype(object).tolist(),
+                strict=True,
+            )
         ],
         reasons=reason_counts,
         tiers=tiers,

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from planner.commands.options import (
-    echo_json,
     format_option,
     load_cli_scenario,
     make_console,
@@ -50,7 +49,11 @@ def check_command(
     sc = load_cli_scenario(scenario, sets)
     result = check_roster(read_roster(roster, sc.policy, columns), sc)
     if fmt == "json":
-        echo_json(result)
+        from planner.report.roster import roster_check_json_chunks
+
+        for chunk in roster_check_json_chunks(result):
+            click.echo(chunk, nl=False)
+        click.echo()
     else:
         from planner.report.roster import render_roster_check
 

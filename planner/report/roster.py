@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from planner.report.plan import fmt_int
@@ -82,3 +83,43 @@ def render_roster_check(check: RosterCheck, console: Console) -> None:
         console.print(table)
     for w in check.warnings:
         console.print(f"[dim]{w}[/]")
+
+
+def roster_check_json(check: RosterCheck) -> str:
+    """The check as JSON text: the same bytes as ``to_json(check)`` (see :func:`roster_check_json_chunks`)."""
+    return "".join(roster_check_json_chunks(check))
+
+
+def roster_check_json_chunks(check: RosterCheck, chunk_rows: int = 20_000) -> Iterator[str]:
+    """The check as JSON, in pieces whose concatenation equals ``to_json(check)``, byte for byte.
+
+    The generic encoder walks every rejected row in Python with indentation (several seconds and
+    gigabytes for 1,000,000 rejects); here the rest goes through it and the rejected rows, whose
+    layout is fixed (``row`` an int, ``customer_id`` and ``reason`` strings), are written directly,
+    ``chunk_rows`` at a time so the whole text never sits in memory at once.
+    """
+    from json.encoder import encode_basestring as quote
+
+    from planner.report.export import to_json
+
+    data = check.to_dict()
+    rejected = data["rejected"]
+    text = to_json({k: [] if k == "rejected" else v for k, v in data.items()})
+    if not rejected:
+        yield text
+        return
+    marker = '\n  "rejected": [],\n'
+    at = text.index(marker)
+    yield text[:at] + '\n  "rejected": [\n'
+    for start in range(0, len(rejected), chunk_rows):
+        part = rejected[start : start + chunk_rows]
+        lead = "" if start == 0 else ",\n"
+        yield lead + ",\n".join(
+            [
+                f'    {{\n      "row": {int(r["row"])},\n'
+                f'      "customer_id": {quote(str(r["customer_id"]))},\n'
+                f'      "reason": {quote(str(r["reason"]))}\n    }}'
+                for r in part
+            ]
+        )
+    yield "\n  ],\n" + text[at + len(marker) :]
