@@ -349,3 +349,23 @@ def test_generate_excel_and_parquet_are_deterministic(cli, tmp_path, baseline, e
             assert {i.date_time for i in z.infolist()} == {(2000, 1, 1, 0, 0, 0)}
             assert z.read("docProps/core.xml").count(b">2000-01-01T00:00:00Z<") == 2
     assert sum(read_roster(a, baseline.policy).counts().values()) == 200
+
+
+def test_parquet_integer_ids_with_gaps_stay_integers(tmp_path, baseline):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {
+            "customer_id": pa.array([101, None, 103], pa.int64()),
+            "channel": ["key", "key", "key"],
+            "monthly_spend": pa.array([4000, 5000, None], pa.int64()),
+        }
+    )
+    pq.write_table(table, tmp_path / "r.parquet")
+    roster = read_roster(tmp_path / "r.parquet", baseline.policy)
+    assert list(roster.accepted["customer_id"]) == ["101"]  # not "101.0"
+    assert list(roster.rejected.itertuples(index=False, name=None)) == [
+        (2, "", "missing customer_id"),
+        (3, "103", "monthly_spend (empty) is not a number"),
+    ]

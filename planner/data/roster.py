@@ -120,7 +120,8 @@ def _read_frame(path: Path) -> pd.DataFrame:
             return _read_csv(path)
         if suffix == ".xlsx":
             return pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
-        frame = pd.read_parquet(path)
+        # Nullable types keep an integer id column with gaps integral (not 101.0).
+        frame = pd.read_parquet(path, dtype_backend="numpy_nullable")
     except InputError:
         raise
     except UnicodeDecodeError as exc:
