@@ -226,12 +226,13 @@ def test_roster_check_table(cli, tmp_path):
         ),
         ("r.csv", "", [], "file is empty"),
         ("r.xlsx", "not really a workbook", [], "cannot read as Excel"),
+        ("r.csv", "客户编号,渠道,月消费\nX1,大客户,4000\n".encode("gbk"), [], "not UTF-8 text"),
         ("r.csv", HEADER, ["--columns", "nope.yaml"], "nope.yaml: file not found"),
     ],
 )
 def test_bad_roster_files_exit_2(cli, tmp_path, name, content, extra, expected):
     path = tmp_path / name
-    path.write_text(content)
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
     extra = [str(tmp_path / e) if e.endswith(".yaml") else e for e in extra]
     result = cli("roster", "check", path, *extra)
     assert result.exit_code == 2
@@ -368,4 +369,14 @@ def test_parquet_integer_ids_with_gaps_stay_integers(tmp_path, baseline):
     assert list(roster.rejected.itertuples(index=False, name=None)) == [
         (2, "", "missing customer_id"),
         (3, "103", "monthly_spend (empty) is not a number"),
+    ]
+
+
+def test_duplicate_of_a_rejected_row_is_still_a_duplicate(tmp_path, baseline):
+    # The first occurrence is the one kept, even when it is itself rejected (documented rule).
+    path = write_csv(tmp_path / "d.csv", "customer_id,channel,monthly_spend\nk1,key,oops\nk1,key,4000\n")
+    roster = read_roster(path, baseline.policy)
+    assert list(roster.rejected.itertuples(index=False, name=None)) == [
+        (1, "k1", "monthly_spend 'oops' is not a number"),
+        (2, "k1", "duplicate customer_id (first at row 1)"),
     ]

@@ -125,7 +125,12 @@ def _read_frame(path: Path) -> pd.DataFrame:
     except InputError:
         raise
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", source=path) from None
+        # Chinese CRM exports are often GBK; say how to convert rather than guess the encoding.
+        raise InputError(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the export as UTF-8 CSV "
+            "(e.g. `iconv -f GBK -t UTF-8 in.csv > out.csv`) or as .xlsx",
+            source=path,
+        ) from None
     except pd.errors.EmptyDataError:
         raise InputError("file is empty; expected a header row and customers", source=path) from None
     except Exception as exc:  # the readers raise many types for a corrupt file
