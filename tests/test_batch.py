@@ -25,11 +25,11 @@ BASELINE = REPO / "scenarios" / "baseline.yaml"
 _REAL_CHUNK = branches._solve_chunk
 
 
-def _dying_chunk(paths: list[str], solver: str) -> list[dict]:
+def _dying_chunk(paths: list[str], solver: str, sets: list[str]) -> list[dict]:
     """Stands in for a solver crash: the worker process exits while planning 'crash' files."""
     if any("crash" in Path(p).name for p in paths):
         os._exit(1)
-    return _REAL_CHUNK(paths, solver)
+    return _REAL_CHUNK(paths, solver, sets)
 
 
 @pytest.fixture(scope="module")
@@ -110,3 +110,66 @@ def test_more_bad_input_exits_2(cli, tmp_path, three):
     assert result.exit_code == 2
     assert "--dask: cannot reach the Dask scheduler" in result.stderr
     assert not (tmp_path / "r.csv").exists()
+
+
+def test_set_applies_to_every_branch_and_matches_plan(three, tmp_path, cli):
+    sets = ("customers.key.crystal=2000", "roles.key_manager.headcount=100")
+    out = tmp_path / "set.csv"
+    args = [a for s in sets for a in ("--set", s)]
+    result = cli("batch", str(three[0].parent / "*.yaml"), "--out", out, "--workers", "2", *args)
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(out)
+    singles = [plan(load_scenario(p, list(sets))) for p in three]
+    assert list(frame["total_headcount"]) == [s.total_headcount for s in singles]
+    assert list(frame["current_headcount"]) == [s.current_total_headcount for s in singles]
+    # Both overrides reach every branch (not only the first chunk or the first worker).
+    assert all(s.role("key_manager").current_headcount == 100 for s in singles)
+
+
+def test_set_a_key_only_some_branches_have(tmp_path, cli):
+    # unified-centre.yaml has a unified_manager role; baseline.yaml does not: only baseline fails.
+    out = tmp_path / "r.csv"
+    result = cli(
+        "batch",
+        "scenarios/baseline.yaml",
+        "scenarios/unified-centre.yaml",
+        "--set",
+        "roles.unified_manager.headcount=50",
+        "--out",
+        out,
+    )
+    assert result.exit_code == 2
+    frame = pd.read_csv(out)
+    assert list(frame["status"]) == ["error", "ok"]
+    assert "unified_manager" in frame["error"][0]
+    single = plan(load_scenario("scenarios/unified-centre.yaml", ["roles.unified_manager.headcount=50"]))
+    assert frame["current_headcount"][1] == single.current_total_headcount
+    assert "Error: scenarios/baseline.yaml: --set" in result.stderr
+    assert "1 of 2 branches failed" in result.stderr
+
+
+def test_malformed_set_is_refused_before_any_work(three, tmp_path, cli):
+    out = tmp_path / "r.csv"
+    result = cli("batch", str(three[0]), "--set", "customers.key.crystal", "--out", out)
+    assert result.exit_code == 2 and "--set: expected PATH=VALUE" in result.stderr
+    assert not out.exists()
+
+
+def test_generate_applies_set_to_the_base(tmp_path, cli):
+    result = cli(
+        "batch", "scenarios/baseline.yaml", "--generate", "2", "--set", "name=north", "--out", tmp_path / "g"
+    )
+    assert result.exit_code == 0, result.output
+    assert [load_scenario(p).name for p in sorted((tmp_path / "g").glob("*.yaml"))] == [
+        "north-branch-0001",
+        "north-branch-0002",
+    ]
+
+
+def test_error_lines_name_the_file_once(tmp_path, cli):
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes((REPO / "tests" / "data" / "bad" / "wrong-type.yaml").read_bytes())
+    result = cli("batch", str(bad), "--out", tmp_path / "r.csv")
+    assert result.exit_code == 2
+    assert f"Error: {bad}:8: roles.rep.headcount" in result.stderr
+    assert f"{bad}: {bad}" not in result.stderr

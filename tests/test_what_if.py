@@ -196,7 +196,10 @@ def test_batch_on_a_local_dask_cluster(tmp_path):
     assert rows == local
 
 
-def test_unreachable_dask_scheduler_is_an_input_error(tmp_path):
+def test_unreachable_dask_scheduler_is_an_input_error(tmp_path, monkeypatch):
+    from planner.analyses import branches
+
+    monkeypatch.setattr(branches, "DASK_CONNECT_TIMEOUT", "1s")  # the default 10 s, for a test
     files = generate_branches(BASELINE, 1, tmp_path / "branches", seed=2)
     with pytest.raises(InputError, match="cannot reach the Dask scheduler"):
         run_batch(files, dask_address="tcp://127.0.0.1:1")

@@ -34,6 +34,9 @@ BASE_COLUMNS = (
 )
 
 
+#: How long to keep trying to reach a Dask scheduler before giving up (an error naming --dask).
+DASK_CONNECT_TIMEOUT = "10s"
+
 #: How an error row whose worker process died begins.
 LOST = "worker lost: "
 
@@ -51,15 +54,15 @@ def expand_patterns(patterns: Iterable[str]) -> list[Path]:
     return sorted(found)
 
 
-def solve_branch(path: str, solver: str = "auto") -> dict[str, Any]:
-    """Plan one branch file; never raises for bad input (the row says what went wrong)."""
+def solve_branch(path: str, solver: str = "auto", sets: Sequence[str] = ()) -> dict[str, Any]:
+    """Plan one branch file (with ``--set`` overrides); never raises: the row says what went wrong."""
     from planner.data.scenario import load_scenario
     from planner.model.headcount import plan
 
     row: dict[str, Any] = {c: None for c in BASE_COLUMNS}
     row["file"] = path
     try:
-        scenario = load_scenario(path)
+        scenario = load_scenario(path, sets)
         row["scenario"] = scenario.name
         result = plan(scenario, solver=solver)
     except PlannerError as exc:
@@ -94,8 +97,25 @@ def solve_branch(path: str, solver: str = "auto") -> dict[str, Any]:
     return row
 
 
-def _solve_chunk(paths: Sequence[str], solver: str) -> list[dict[str, Any]]:
-    return [solve_branch(p, solver) for p in paths]
+def _solve_chunk(paths: Sequence[str], solver: str, sets: Sequence[str] = ()) -> list[dict[str, Any]]:
+    return [solve_branch(p, solver, sets) for p in paths]
+
+
+def _pool(workers: int) -> Any:
+    """A process pool whose workers come from a fork server that has already imported the model.
+
+    Forking the caller directly copies whatever threads it runs (a Dask client's event loop, a
+    solver's thread pool) in a half state and can stall the children; a fork server is a clean,
+    single-threaded process, and preloading the model there keeps each worker's start cheap.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # e.g. Windows
+        return ProcessPoolExecutor(max_workers=workers)
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["planner.analyses.branches", "planner.model.headcount"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
 def _chunk_rows(chunk: Sequence[str], future: Any) -> list[dict[str, Any]]:
@@ -112,28 +132,26 @@ def _chunk_rows(chunk: Sequence[str], future: Any) -> list[dict[str, Any]]:
         return [{**dict.fromkeys(BASE_COLUMNS), "file": p, "status": "error", "error": reason} for p in chunk]
 
 
-def _retry_lost(rows: list[dict[str, Any]], solver: str) -> list[dict[str, Any]]:
+def _retry_lost(rows: list[dict[str, Any]], solver: str, sets: Sequence[str]) -> list[dict[str, Any]]:
     """Plan again, one at a time, the branches a dead worker took down with it.
 
     A crashed process breaks the whole pool, so innocent branches still queued fail with the
     culprit. Each is retried alone in a fresh one-process pool: one that kills its process again
     is the culprit and keeps an error row; the others get their real results.
     """
-    from concurrent.futures import ProcessPoolExecutor
-
     lost = [i for i, r in enumerate(rows) if r["status"] == "error" and str(r["error"]).startswith(LOST)]
     if not lost:
         return rows
     rows = list(rows)
-    pool = ProcessPoolExecutor(max_workers=1)
+    pool = _pool(1)
     try:
         for i in lost:
             path = rows[i]["file"]
-            row = _chunk_rows([path], pool.submit(_solve_chunk, [path], solver))[0]
+            row = _chunk_rows([path], pool.submit(_solve_chunk, [path], solver, sets))[0]
             if str(row["error"]).startswith(LOST):
                 row["error"] = f"the worker process died planning this branch ({row['error'][len(LOST) :]})"
                 pool.shutdown(wait=True)
-                pool = ProcessPoolExecutor(max_workers=1)
+                pool = _pool(1)
             rows[i] = row
     finally:
         pool.shutdown(wait=True)
@@ -146,13 +164,20 @@ def run_batch(
     workers: int = 1,
     dask_address: str | None = None,
     solver: str = "auto",
+    sets: Sequence[str] = (),
     progress: Callable[[int, int], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Plan every file; rows come back in the order of ``files``.
 
     ``workers`` > 1 uses a local process pool; ``dask_address`` sends the work to a running
     dask.distributed scheduler (the workers must see the same files: paths are made absolute).
+    ``sets`` (``--set PATH=VALUE``) apply to every branch; a key a branch lacks fails that branch only.
     """
+    from planner.data.yaml_io import parse_assignment
+
+    sets = list(sets)
+    for text in sets:  # a malformed --set would fail every branch: refuse it once, up front
+        parse_assignment(text)
     paths = [str(Path(f).resolve()) for f in files]
     total = len(paths)
     if workers < 1:
@@ -162,23 +187,21 @@ def run_batch(
     chunks = [paths[i : i + size] for i in range(0, total, size)]
     rows: list[dict[str, Any]] = []
     if dask_address is not None:
-        rows = _run_dask(chunks, dask_address, solver, progress, total)
+        rows = _run_dask(chunks, dask_address, solver, sets, progress, total)
     elif workers == 1:
         for chunk in chunks:
-            rows.extend(_solve_chunk(chunk, solver))
+            rows.extend(_solve_chunk(chunk, solver, sets))
             if progress:
                 progress(len(rows), total)
     else:
-        from concurrent.futures import ProcessPoolExecutor
-
         # No more processes than chunks: --workers 500 on five files starts five.
-        with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
-            futures = [pool.submit(_solve_chunk, chunk, solver) for chunk in chunks]
+        with _pool(min(workers, len(chunks))) as pool:
+            futures = [pool.submit(_solve_chunk, chunk, solver, sets) for chunk in chunks]
             for chunk, future in zip(chunks, futures, strict=True):  # in submission order
                 rows.extend(_chunk_rows(chunk, future))
                 if progress:
                     progress(len(rows), total)
-        rows = _retry_lost(rows, solver)
+        rows = _retry_lost(rows, solver, sets)
     for row, original in zip(rows, files, strict=True):
         row["file"] = str(original)
     return rows
@@ -188,17 +211,18 @@ def _run_dask(
     chunks: list[list[str]],
     address: str,
     solver: str,
+    sets: list[str],
     progress: Callable[[int, int], None] | None,
     total: int,
 ) -> list[dict[str, Any]]:
     from distributed import Client
 
     try:
-        client = Client(address, timeout="10s")
+        client = Client(address, timeout=DASK_CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as exc:  # ValueError: a malformed address
         raise InputError(f"cannot reach the Dask scheduler: {exc}", source="--dask") from None
     try:
-        futures = client.map(_solve_chunk, chunks, solver=solver, pure=False)
+        futures = client.map(_solve_chunk, chunks, solver=solver, sets=sets, pure=False)
         done = 0
         results = []
         for chunk, future in zip(chunks, futures, strict=True):  # in submission order
@@ -241,12 +265,15 @@ def write_results(rows: list[dict[str, Any]], out: str | Path) -> Path:
 # ----------------------------------------------------------------------------- synthetic branches
 
 
-def generate_branches(base: str | Path, count: int, out_dir: str | Path, seed: int = 0) -> list[Path]:
-    """Write ``count`` varied copies of the scenario ``base`` into ``out_dir`` (deterministic).
+def generate_branches(
+    base: str | Path, count: int, out_dir: str | Path, seed: int = 0, sets: Sequence[str] = ()
+) -> list[Path]:
+    """Write ``count`` varied copies of the scenario ``base`` (with ``sets`` applied) into ``out_dir``.
 
-    Each branch scales every tier's customers by its own factor (lognormal, median 1, about
-    +/-30 %) and every role's headcount by another (+/-20 %), so branches range from comfortably
-    staffed to short. The policy path is rewritten to resolve from ``out_dir``.
+    Deterministic for a ``seed``. Each branch scales every tier's customers by its own factor
+    (lognormal, median 1, about +/-30 %) and every role's headcount by another (+/-20 %), so
+    branches range from comfortably staffed to short. The policy path is rewritten to resolve from
+    ``out_dir``.
     """
     import numpy as np
     import yaml
@@ -256,7 +283,7 @@ def generate_branches(base: str | Path, count: int, out_dir: str | Path, seed: i
 
     if count <= 0:
         raise InputError(f"expected a positive number of branches, got {count}", source="--generate")
-    doc = load_scenario_document(base)
+    doc = load_scenario_document(base, sets)
     scenario_from_document(doc, path=Path(base))  # a bad base is refused here, with its line
     data = doc.data
     target = Path(out_dir)

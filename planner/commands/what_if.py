@@ -13,6 +13,7 @@ from planner.commands.options import (
     make_console,
     scenario_argument,
     scenario_options,
+    set_option,
 )
 
 
@@ -129,6 +130,7 @@ def sweep_command(
     help="Instead: write N synthetic branch scenarios from PATTERN (one base scenario) into --out.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for --generate.")
+@set_option
 @click.option(
     "--solver",
     type=click.Choice(["auto", "highs", "cbc"]),
@@ -144,15 +146,16 @@ def batch_command(
     dask_address: str | None,
     generate: int | None,
     seed: int,
+    sets: tuple[str, ...],
     solver: str,
     fmt: str,
 ) -> None:
     """Plan many branch scenario files independently and merge the results into one table.
 
-    PATTERNS are files or quoted globs ('branches/*.yaml'). A branch that fails is a row with
-    status "error" and its reason; the others are kept. Exit status 2 if any branch failed
-    (the table is still written). With --generate N, PATTERNS is one base scenario and N varied
-    branch files are written into the --out directory.
+    PATTERNS are files or quoted globs ('branches/*.yaml'). --set applies to every branch. A
+    branch that fails is a row with status "error" and its reason; the others are kept. Exit
+    status 2 if any branch failed (the table is still written). With --generate N, PATTERNS is
+    one base scenario and N varied branch files are written into the --out directory.
     """
     if generate is not None:
         from planner.analyses.branches import generate_branches
@@ -161,7 +164,7 @@ def batch_command(
             from planner.errors import InputError
 
             raise InputError("--generate takes exactly one base scenario", source="--generate")
-        files = generate_branches(patterns[0], generate, out, seed)
+        files = generate_branches(patterns[0], generate, out, seed, sets)
         click.echo(f"wrote {len(files):,} branch scenarios to {out}", err=True)
         return
     from planner.analyses.branches import expand_patterns, run_batch, write_results
@@ -174,6 +177,7 @@ def batch_command(
             workers=workers,
             dask_address=dask_address,
             solver=solver,
+            sets=sets,
             progress=lambda done, _n: bar.update(task, completed=done),
         )
     write_results(rows, out)
@@ -186,6 +190,14 @@ def batch_command(
         render_batch(rows, make_console())
         click.echo(f"wrote {out}", err=True)
     for r in failed:
-        click.echo(f"Error: {r['file']}: {r['error']}", err=True)
+        reason = str(r["error"])
+        # Load errors already begin with the file (and line); say it once.
+        where = "" if reason.startswith(r["file"]) else f"{r['file']}: "
+        click.echo(f"Error: {where}{reason}", err=True)
     if failed:
+        click.echo(
+            f'{len(failed):,} of {len(rows):,} branches failed (status "error" in {out}); '
+            f"{len(rows) - len(failed):,} planned",
+            err=True,
+        )
         raise SystemExit(2)
