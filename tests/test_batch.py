@@ -173,3 +173,13 @@ def test_error_lines_name_the_file_once(tmp_path, cli):
     assert result.exit_code == 2
     assert f"Error: {bad}:8: roles.rep.headcount" in result.stderr
     assert f"{bad}: {bad}" not in result.stderr
+
+
+def test_results_are_byte_identical_across_workers(three, tmp_path, cli):
+    pattern = str(three[0].parent / "*.yaml")
+    assert cli("batch", pattern, "--out", tmp_path / "one.csv").exit_code == 0
+    assert cli("batch", pattern, "--out", tmp_path / "two.csv", "--workers", "2").exit_code == 0
+    text = (tmp_path / "one.csv").read_text()
+    assert text == (tmp_path / "two.csv").read_text()
+    # Floats carry the JSON output's six decimals, not binary noise such as ...79999998.
+    assert "9999999" not in text and "0000001" not in text

@@ -240,13 +240,16 @@ def to_frame(rows: list[dict[str, Any]]) -> Any:
     """The merged table: base columns, then ``heads.<role>`` columns in name order."""
     import pandas as pd
 
+    from planner.report.export import JSON_DECIMALS
+
     extra = sorted({k for row in rows for k in row} - set(BASE_COLUMNS))
     frame = pd.DataFrame(rows, columns=[*BASE_COLUMNS, *extra])
     for col in extra:
         frame[col] = frame[col].astype("Int64")
     for col in ("total_headcount", "current_headcount", "gap"):
         frame[col] = frame[col].astype("Int64")
-    return frame
+    # The same rounding as the JSON output (147186148.8, not 147186148.79999998).
+    return frame.round(JSON_DECIMALS)
 
 
 def write_results(rows: list[dict[str, Any]], out: str | Path) -> Path:
