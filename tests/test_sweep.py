@@ -81,3 +81,26 @@ def test_grid_json_through_a_process_is_clean_and_matches_single_plans(tmp_path)
     assert last["total_cost"] == pytest.approx(single.total_cost)
     # By hand: key managers = ceil((2,000 x 18 h + 107,440 h) / 1,200 h) = ceil(119.53) = 120.
     assert last["headcount"]["key_manager"] == 120
+
+
+def test_a_tier_left_at_zero_today_is_shown_and_charted():
+    from rich.console import Console
+
+    from planner.analyses.what_if import parse_vary, sweep
+    from planner.report.what_if import render_sweep
+
+    # No key managers today: every key tier is covered 0 % (not "fully", as a falsy 0.0 once read).
+    varies = [parse_vary("roles.key_manager.headcount=0,100,140")]
+    result = sweep(REPO / "scenarios" / "baseline.yaml", varies)
+    console = Console(width=160, record=True)
+    render_sweep(result, console)
+    out = console.export_text()
+    assert "more tiers short of their standard today" in out  # only the worst 4 get columns
+    assert "key_manager headcount" in out
+    # The chart is of crystal, the tier served worst. By hand, at 100 key managers: 120,000 h, of
+    # which the higher key tiers take 107,440 h first, leaving 12,560 h of crystal's 57,600 h =
+    # 21.8 %; at 140 (168,000 h >= 165,040 h) all of it. Bars scale to 100 %, so 0 % has none.
+    chart = out[out.index("key.crystal coverage with today's headcount") :]
+    assert "    0  0.0%" in chart
+    assert "  100 " + "█" * 9 + " 21.8%" in chart
+    assert "  140 " + "█" * 40 + " 100.0%" in chart

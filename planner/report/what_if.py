@@ -19,6 +19,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 BAR = "█"
 
+#: Coverage columns a sweep table shows at most (the tiers served worst).
+MAX_COVERAGE_COLUMNS = 4
+
 
 def _cell(value: float | None, base: float | None, kind: str, first: bool) -> str:
     text = "-" if value is None else (fmt_pct(value) if kind == "pct" else fmt_int(value))
@@ -83,16 +86,34 @@ def render_comparison(comparison: Comparison, console: Console) -> None:
 
 
 def terminal_bars(
-    labels: list[str], values: list[float], console: Console, width: int = 40, title: str = ""
+    labels: list[str],
+    values: list[float],
+    console: Console,
+    width: int = 40,
+    title: str = "",
+    fmt: Callable[[float], str] = fmt_int,
+    top: float | None = None,
 ) -> None:
-    """A small horizontal bar chart in the terminal."""
+    """A small horizontal bar chart in the terminal.
+
+    ``fmt`` writes the figure after each bar; ``top`` is the value of a full bar (default: the
+    largest value; 1.0 for shares, so 84 % never looks full).
+    """
     if title:
         console.print(f"[bold]{title}[/]")
-    top = max((abs(v) for v in values), default=0) or 1.0
+    top = top or max((abs(v) for v in values), default=0) or 1.0
     pad = max((len(lbl) for lbl in labels), default=0)
     for label, value in zip(labels, values, strict=True):
         n = round(width * abs(value) / top)
-        console.print(f"  {label:>{pad}} {BAR * n} {fmt_int(value)}", highlight=False)
+        console.print(f"  {label:>{pad}} {BAR * n} {fmt(value)}", highlight=False)
+
+
+def _parameter_label(path: str) -> str:
+    """A short column name for a swept key: the tier for customers.key.crystal, the role and field
+    for roles.key_manager.headcount (a bare "headcount" would not say whose)."""
+    parts = path.split(".")
+    # A space, not a dot, so a narrow terminal wraps the header rather than cutting it.
+    return " ".join(parts[-2:]) if parts[0] == "roles" and len(parts) > 2 else parts[-1]
 
 
 def render_sweep(result: Sweep, console: Console) -> None:
@@ -104,15 +125,27 @@ def render_sweep(result: Sweep, console: Console) -> None:
     tiers = list(dict.fromkeys(t for p in points for t in p.coverage))
     table = Table(title=f"Sweep of {result.scenario}: {' x '.join(result.parameters)}", title_justify="left")
     for name in result.parameters:
-        table.add_column(name.rsplit(".", 1)[-1], justify="right", no_wrap=True)
+        table.add_column(_parameter_label(name), justify="right", min_width=5)
     table.add_column("mode", no_wrap=True)
-    table.add_column("heads", justify="right")
+    table.add_column("heads", justify="right", min_width=3)
     table.add_column("cost (CNY)", justify="right", no_wrap=True)
     for r in roles:
         table.add_column(r.removesuffix("_manager"), justify="right")
-    short = [t for t in tiers if any((p.coverage_at_current.get(t) or 1) < 1 - 1e-9 for p in points)]
-    for t in short:
-        table.add_column(f"{t.split('.', 1)[-1]} today", justify="right")
+
+    def today(p: Any, t: str) -> float:
+        value = p.coverage_at_current.get(t)
+        return 1.0 if value is None else float(value)  # None: nothing to cover today
+
+    short = [t for t in tiers if any(today(p, t) < 1 - 1e-9 for p in points)]
+    # A terminal fits a few coverage columns: the tiers served worst, in policy order (all are in
+    # the JSON and sweep.csv).
+    worst_first = sorted(
+        short, key=lambda t: (min(today(p, t) for p in points), sum(today(p, t) for p in points), t)
+    )
+    hidden = len(short) - MAX_COVERAGE_COLUMNS
+    shown = [t for t in short if t in worst_first[:MAX_COVERAGE_COLUMNS]]
+    for t in shown:
+        table.add_column(f"{t.split('.', 1)[-1]} today", justify="right", min_width=6)
     for p in points:
         table.add_row(
             *[str(p.values[n]) for n in result.parameters],
@@ -122,11 +155,26 @@ def render_sweep(result: Sweep, console: Console) -> None:
             fmt_int(p.total_headcount),
             fmt_int(p.total_cost),
             *[fmt_int(p.headcount.get(r, 0)) for r in roles],
-            *[fmt_pct(p.coverage_at_current.get(t)) for t in short],
+            *[fmt_pct(p.coverage_at_current.get(t)) for t in shown],
         )
     console.print(table)
+    if hidden > 0:
+        console.print(
+            f"[dim]+{hidden} more tiers short of their standard today: see --format json or --out[/]"
+        )
     labels = [", ".join(str(p.values[n]) for n in result.parameters) for p in points]
     terminal_bars(labels, [float(p.total_headcount) for p in points], console, title="Total headcount")
+    if short:
+        # The tier today's headcount serves worst anywhere in the sweep: the one to watch.
+        worst = worst_first[0]
+        terminal_bars(
+            labels,
+            [today(p, worst) for p in points],
+            console,
+            title=f"{worst} coverage with today's headcount",
+            fmt=fmt_pct,
+            top=1.0,
+        )
 
 
 def write_sweep_outputs(result: Sweep, out: str | Path) -> list[Path]:
@@ -169,14 +217,24 @@ def _charts(result: Sweep, frame: Any, target: Path) -> list[Path]:
         ("coverage.png", "Coverage with today's headcount", coverage, "share of standard"),
     ]
     written = []
+    # One colour per series, one line style per value of the second parameter, so lines that
+    # coincide (a figure the second key does not move) stay told apart in the legend.
+    styles = ["-", "--", ":", "-."]
     for name, title, columns, ylabel in specs:
         fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
-        for label, group in groups:
-            for col in columns:
+        for g, (label, group) in enumerate(groups):
+            for c, col in enumerate(columns):
                 if col not in group or group[col].isna().all():
                     continue
                 series = col.split(".", 1)[-1] if "." in col else col
-                ax.plot(group[x_name], group[col], marker="o", label=f"{series} {label}".strip())
+                ax.plot(
+                    group[x_name],
+                    group[col],
+                    marker="o",
+                    color=f"C{c % 10}",
+                    linestyle=styles[g % len(styles)],
+                    label=f"{series} {label}".strip(),
+                )
         ax.set_title(f"{title} vs {x_name} ({result.scenario})")
         ax.set_xlabel(x_name)
         ax.set_ylabel(ylabel)
