@@ -183,3 +183,15 @@ def test_results_are_byte_identical_across_workers(three, tmp_path, cli):
     assert text == (tmp_path / "two.csv").read_text()
     # Floats carry the JSON output's six decimals, not binary noise such as ...79999998.
     assert "9999999" not in text and "0000001" not in text
+
+
+def test_a_bad_results_path_is_refused_before_any_work(three, tmp_path, cli, monkeypatch):
+    def no_work(*args, **kwargs):
+        raise AssertionError("planned branches before checking --out")
+
+    monkeypatch.setattr(branches, "run_batch", no_work)
+    result = cli("batch", str(three[0]), "--out", tmp_path / "r.txt")
+    assert result.exit_code == 2 and "--out: expected a .csv or .parquet file, got 'r.txt'" in result.stderr
+    (tmp_path / "d.csv").mkdir()
+    result = cli("batch", str(three[0]), "--out", tmp_path / "d.csv")
+    assert result.exit_code == 2 and "is a directory" in result.stderr

@@ -252,17 +252,25 @@ def to_frame(rows: list[dict[str, Any]]) -> Any:
     return frame.round(JSON_DECIMALS)
 
 
+def check_results_path(out: str | Path) -> Path:
+    """The results file, if its extension is one :func:`write_results` writes (checked before any work)."""
+    target = Path(out)
+    if target.suffix.lower() not in (".csv", ".parquet"):
+        raise InputError(f"expected a .csv or .parquet file, got {target.name!r}", source="--out")
+    if target.is_dir():
+        raise InputError(f"expected a file for the results, {target} is a directory", source="--out")
+    return target
+
+
 def write_results(rows: list[dict[str, Any]], out: str | Path) -> Path:
     """Write the merged table as CSV or Parquet (by extension), atomically."""
     from planner.report.export import write_with
 
-    target = Path(out)
+    target = check_results_path(out)
     frame = to_frame(rows)
     if target.suffix.lower() == ".csv":
         return write_with(target, lambda tmp: frame.to_csv(tmp, index=False))
-    if target.suffix.lower() == ".parquet":
-        return write_with(target, lambda tmp: frame.to_parquet(tmp, index=False))
-    raise InputError(f"expected a .csv or .parquet file, got {target.name!r}", source="--out")
+    return write_with(target, lambda tmp: frame.to_parquet(tmp, index=False))
 
 
 # ----------------------------------------------------------------------------- synthetic branches

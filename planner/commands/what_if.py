@@ -167,8 +167,9 @@ def batch_command(
         files = generate_branches(patterns[0], generate, out, seed, sets)
         click.echo(f"wrote {len(files):,} branch scenarios to {out}", err=True)
         return
-    from planner.analyses.branches import expand_patterns, run_batch, write_results
+    from planner.analyses.branches import check_results_path, expand_patterns, run_batch, write_results
 
+    check_results_path(out)  # a wrong extension is refused before the work, not after
     files = expand_patterns(patterns)
     with _progress("batch", len(files), sys.stderr.isatty()) as bar:
         task = bar.add_task("batch", total=len(files))
