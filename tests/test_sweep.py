@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planner.data.scenario import load_scenario
 from planner.model.headcount import plan
@@ -104,3 +106,33 @@ def test_a_tier_left_at_zero_today_is_shown_and_charted():
     assert "    0  0.0%" in chart
     assert "  100 " + "█" * 9 + " 21.8%" in chart
     assert "  140 " + "█" * 40 + " 100.0%" in chart
+
+
+@given(
+    start=st.integers(min_value=0, max_value=10_000),
+    span=st.integers(min_value=0, max_value=5_000),
+    step=st.integers(min_value=1, max_value=1_000),
+)
+def test_integer_ranges_match_python_range(start, span, step):
+    from planner.analyses.what_if import parse_vary
+
+    # A second method: Python's range with the stop made inclusive.
+    values = parse_vary(f"customers.key.crystal={start}:{start + span}:{step}").values
+    assert values == list(range(start, start + span + 1, step))
+    assert all(isinstance(v, int) for v in values)
+
+
+@given(
+    start=st.decimals(min_value=0, max_value=10, places=2),
+    span=st.decimals(min_value=0, max_value=10, places=2),
+    step=st.decimals(min_value="0.05", max_value=5, places=2),
+)
+def test_decimal_ranges_are_exact_steps_up_to_stop(start, span, step):
+    from decimal import Decimal
+
+    from planner.analyses.what_if import parse_vary
+
+    values = parse_vary(f"budget={start}:{start + span}:{step}").values
+    # Exact decimal steps (no 0.30000000000000004 drift), never past stop, and no room for one more.
+    assert values == [float(start + i * step) for i in range(len(values))]
+    assert Decimal(str(values[-1])) <= start + span < Decimal(str(values[-1])) + step
