@@ -348,9 +348,9 @@ def test_limits_keep_the_plans_headcount_and_show_the_gap():
 
 def test_same_input_same_files(cli, tmp_path: Path):
     a, b = tmp_path / "a", tmp_path / "b"
-    _run(cli, a)
-    _run(cli, b)
-    for name in ("schedule.csv", "managers.csv"):
+    _run(cli, a, "--excel")
+    _run(cli, b, "--excel")
+    for name in ("schedule.csv", "managers.csv", "schedule.xlsx"):
         assert (a / name).read_bytes() == (b / name).read_bytes()
 
 

@@ -356,29 +356,8 @@ def write_roster(frame: pd.DataFrame, path: str | Path) -> Path:
     )
 
 
-#: The time stamped on every part of a generated workbook, so the same seed gives the same bytes.
-_XLSX_TIME = (2000, 1, 1, 0, 0, 0)
-
-
 def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
-    """``frame`` as a workbook whose bytes depend on the data only.
+    """``frame`` as a workbook whose bytes depend on the data only."""
+    from planner.report.export import write_xlsx_deterministic
 
-    openpyxl stamps each zip entry and the document's created/modified properties with the clock;
-    the workbook is written to memory, then copied entry by entry with a fixed time.
-    """
-    import io
-    import re
-    import zipfile
-
-    buffer = io.BytesIO()
-    frame.to_excel(buffer, index=False, engine="openpyxl")
-    stamp = b"%04d-%02d-%02dT00:00:00Z" % _XLSX_TIME[:3]
-    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
-            entry = zipfile.ZipInfo(info.filename, date_time=_XLSX_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = info.external_attr
-            out.writestr(entry, data)
+    write_xlsx_deterministic(lambda buffer: frame.to_excel(buffer, index=False, engine="openpyxl"), path)

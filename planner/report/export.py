@@ -78,6 +78,37 @@ def write_with(target: str | Path, writer: Callable[[Path], None]) -> Path:
     return Path(target)
 
 
+#: The time stamped on every part of a workbook, so its bytes depend on the data only.
+XLSX_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+def write_xlsx_deterministic(save: Callable[[Any], None], target: str | Path) -> None:
+    """Have ``save(buffer)`` write a workbook (openpyxl or pandas), then copy it to ``target`` clock-free.
+
+    openpyxl stamps every zip entry and the document's created/modified properties with the current
+    time, so the same data would give different bytes on each run. The workbook is written to memory
+    and copied entry by entry with :data:`XLSX_TIME`. ``target`` is written directly: wrap the call
+    in :func:`write_with` for an atomic write.
+    """
+    import io
+    import re
+    import zipfile
+
+    buffer = io.BytesIO()
+    save(buffer)
+    buffer.seek(0)
+    stamp = b"%04d-%02d-%02dT00:00:00Z" % XLSX_TIME[:3]
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
+            entry = zipfile.ZipInfo(info.filename, date_time=XLSX_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            out.writestr(entry, data)
+
+
 def write_json(target: str | Path, obj: Any) -> Path:
     """Write ``obj`` as deterministic JSON to ``target`` atomically."""
     return write_text_atomic(target, to_json(obj) + "\n")

@@ -17,8 +17,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Rows of the terminal chart.
 CHART_HEIGHT = 8
-#: A fixed timestamp for the workbook's properties and zip entries (byte-identical output).
-FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 #: Characters not allowed in an Excel sheet name.
 _SHEET_BAD = set("[]:*?/\\")
 
@@ -189,16 +187,15 @@ def write_workbook(result: HiringResult, path: str | Path) -> Path:
 
 def _write_xlsx(result: HiringResult, target: Path) -> None:
     import datetime
-    import io
-    import re
-    import zipfile
 
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from planner.report.export import XLSX_TIME, write_xlsx_deterministic
+
     bold = Font(bold=True)
     wb = Workbook()
-    stamp = datetime.datetime(*FIXED_TIME)
+    stamp = datetime.datetime(*XLSX_TIME)
     wb.properties.created = stamp
     wb.properties.modified = stamp
     wb.properties.creator = "planner"
@@ -330,17 +327,4 @@ def _write_xlsx(result: HiringResult, target: Path) -> None:
         hours = [round(tp.required_hours, 2), round(tp.delivered_hours, 2)]
         cust.append([tp.period, tp.tier, tp.customers, *hours])
 
-    # openpyxl stamps zip entries with the current time; re-zip with a fixed one.
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    buffer.seek(0)
-    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = info.external_attr
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                # openpyxl writes the save time as `modified` whatever the properties say.
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
-            dst.writestr(entry, data)
+    write_xlsx_deterministic(wb.save, target)

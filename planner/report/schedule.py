@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from planner.report.export import write_with
+from planner.report.export import write_with, write_xlsx_deterministic
 from planner.report.plan import fmt_int, fmt_pct
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -181,7 +181,7 @@ def write_schedule_excel(result: ScheduleResult, out: str | Path) -> Path:
                 ]
             )
         if len(frame) == 0:
-            wb.save(tmp)
+            write_xlsx_deterministic(wb.save, tmp)
             return
         # One pass over the rows, already sorted by manager: group boundaries by position.
         mgr = frame["manager_id"].to_numpy()
@@ -209,6 +209,6 @@ def write_schedule_excel(result: ScheduleResult, out: str | Path) -> Path:
                 row[week[i] - 1] = CELL[kind[i]] if cell is None else f"{cell} {CELL[kind[i]]}"
             for c in sorted(rows):
                 ws.append([c, tiers[c], *rows[c]])
-        wb.save(tmp)
+        write_xlsx_deterministic(wb.save, tmp)
 
     return write_with(out / "schedule.xlsx", write)
