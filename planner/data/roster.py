@@ -348,7 +348,7 @@ def read_roster(path: str | Path, policy: Policy, columns: str | Path | None = N
     band_ok = band[ok]
     nearest = band_tiers(policy, acc_channel, acc_spend, nearest=True).to_numpy()
     listed_ok = listed[ok].to_numpy(dtype=object)
-    tier = np.where(listed_ok != "", listed_ok, np.where(band_ok != "", band_ok, nearest))
+    tier = np.where(listed_ok != "", listed_ok, nearest)  # nearest is the band tier where one holds the spend
     tier_churn = np.full(len(tier), np.nan)
     for c in field:
         in_channel = _mask(acc_channel, c)

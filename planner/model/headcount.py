@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from planner.data.scenario import Scenario, TierKey, tier_key
@@ -340,10 +340,6 @@ def _exclusive_floors(data: _Data) -> dict[str, int]:
     return floors
 
 
-def _status_name(status: SolveStatus) -> str:
-    return status.value
-
-
 def plan(
     scenario: Scenario,
     *,
@@ -374,8 +370,10 @@ def plan(
         result = _plan_optimal(scenario, data, solver, time_limit)
         if with_current and result.ok:
             current = _plan_fixed(scenario, data, _current(scenario), "current", solver, time_limit)
-            tiers = [_with_current(t, current.tier(t.channel, t.tier).coverage) for t in result.tiers]
-            result = _replace(result, tiers=tiers)
+            tiers = [
+                replace(t, coverage_at_current=current.tier(t.channel, t.tier).coverage) for t in result.tiers
+            ]
+            result = replace(result, tiers=tiers)
         return result
     if headcount == "current":
         return _plan_fixed(scenario, data, _current(scenario), "current", solver, time_limit)
@@ -390,18 +388,6 @@ def plan(
 
 def _current(scenario: Scenario) -> dict[str, int]:
     return {r: role.headcount for r, role in scenario.roles.items()}
-
-
-def _replace(result: PlanResult, **changes: Any) -> PlanResult:
-    from dataclasses import replace
-
-    return replace(result, **changes)
-
-
-def _with_current(t: TierResult, coverage: float) -> TierResult:
-    from dataclasses import replace
-
-    return replace(t, coverage_at_current=coverage)
 
 
 def _plan_optimal(scenario: Scenario, data: _Data, solver: str, time_limit: float) -> PlanResult:
@@ -444,7 +430,7 @@ def _plan_fixed(
     mode: Mode = "meet_standards"
     result = _finish(scenario, data, dict(heads), mode, basis, "", solver, time_limit)
     if result.shortfalls():
-        result = _replace(result, mode="max_coverage")
+        result = replace(result, mode="max_coverage")
     return result
 
 
@@ -656,7 +642,7 @@ def _failed(
     return PlanResult(
         scenario=scenario.name,
         mode=mode,
-        status=_status_name(status),
+        status=status.value,
         solver=solver_used,
         headcount_basis="optimal",
         total_cost=0.0,
