@@ -92,7 +92,8 @@ def tiny(write: Callable[[str, str], Path]) -> Callable[..., Path]:
         )
         body = (
             "policy: policy.yaml\n"
-            f"customers:\n  retail:\n    small: {small}\n    big: {big}\n"
+            + ("year: 2027\n" if "year:" not in extra else "")
+            + f"customers:\n  retail:\n    small: {small}\n    big: {big}\n"
             "roles:\n"
             + textwrap.indent(textwrap.dedent(roles).strip("\n"), "  ")
             + "\n"

@@ -1,8 +1,8 @@
 """The visit calendar, checked from the files it writes, independently of the code that made them.
 
-The checks re-derive everything they need from the policy, the scenario and the ``holidays``
-package: which month an ISO week belongs to (its Thursday), each week's working days, a manager's
-weekly capacity, the spacing rule. Scenario: ``tests/data/schedule/small.yaml`` (608 customers).
+The checks re-derive what they need from the policy, the scenario and the ``holidays`` package: a
+date's month and quarter, each slot's working days (an ISO week inside one month), a manager's
+capacity in a slot, the spacing rule. Scenario: ``tests/data/schedule/small.yaml`` (608 customers).
 """
 
 from __future__ import annotations
@@ -23,16 +23,18 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.analyses.schedule import build_schedule, min_gap_weeks
-from planner.analyses.schedule_assign import deal_books
-from planner.data.calendar import default_year, iso_weeks_in_year, year_calendar
+from planner.analyses.schedule import build_schedule
+from planner.data.calendar import WEEKS_PER_YEAR, default_year, min_gap_weeks, plan_calendar
 from planner.data.scenario import load_scenario
+from planner.model.booking import deal_books
+from planner.model.headcount import plan
 
 REPO = Path(__file__).resolve().parent.parent
 SMALL = REPO / "tests" / "data" / "schedule" / "small.yaml"
 POLICY = REPO / "policies" / "telecom-4plus1.yaml"
 YEAR = 2027
 PERIODS = {"month": 12, "quarter": 4, "year": 1}
+CN = holidays.China(years=[YEAR - 1, YEAR, YEAR + 1])
 
 
 def _policy_tiers() -> dict[tuple[str, str], dict]:
@@ -40,16 +42,34 @@ def _policy_tiers() -> dict[tuple[str, str], dict]:
     return {(c, t["id"]): t for c, ch in data["channels"].items() for t in ch["tiers"]}
 
 
-def _period(week: int, per: str) -> int:
-    """Period of an ISO week, by its Thursday (computed here, not by planner)."""
-    month = dt.date.fromisocalendar(YEAR, week, 4).month
-    return {"month": month, "quarter": (month - 1) // 3 + 1, "year": 1}[per]
+def _period(day: dt.date, per: str) -> int:
+    """Period of a date (computed here, not by planner)."""
+    return {"month": day.month, "quarter": (day.month - 1) // 3 + 1, "year": 1}[per]
 
 
-def _working_days(week: int) -> int:
-    cn = holidays.China(years=[YEAR - 1, YEAR, YEAR + 1])
-    days = [dt.date.fromisocalendar(YEAR, week, d) for d in range(1, 8)]
-    return sum(1 for d in days if cn.is_working_day(d))
+def _year_working_days(year: int = YEAR) -> list[dt.date]:
+    cn = holidays.China(years=[year])
+    d, out = dt.date(year, 1, 1), []
+    while d.year == year:
+        if cn.is_working_day(d):
+            out.append(d)
+        d += dt.timedelta(days=1)
+    return out
+
+
+def _slot_of(day: dt.date) -> tuple[int, int, int]:
+    """(ISO year, ISO week, month): the slot a date falls in."""
+    iso = day.isocalendar()
+    return iso.year, iso.week, day.month
+
+
+def _slot_working_days(year: int = YEAR) -> Counter:
+    return Counter(_slot_of(d) for d in _year_working_days(year))
+
+
+def _week_index(day: dt.date) -> int:
+    """Weeks since a fixed Monday: consecutive ISO weeks differ by 1, across year ends too."""
+    return (day.toordinal() - dt.date(2000, 1, 3).toordinal()) // 7
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -71,8 +91,7 @@ def required_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from planner.commands import main
 
     out = tmp_path_factory.mktemp("required")
-    runner = CliRunner()
-    res = runner.invoke(
+    res = CliRunner().invoke(
         main,
         ["schedule", str(SMALL), "--year", str(YEAR), "--out", str(out), "--excel"],
         catch_exceptions=False,
@@ -89,23 +108,8 @@ def current_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     from planner.commands import main
 
     out = tmp_path_factory.mktemp("current")
-    runner = CliRunner()
-    res = runner.invoke(
-        main,
-        [
-            "schedule",
-            str(SMALL),
-            "--year",
-            str(YEAR),
-            "--headcount",
-            "current",
-            "--out",
-            str(out),
-            "--format",
-            "json",
-        ],
-        catch_exceptions=False,
-    )
+    args = ["schedule", str(SMALL), "--year", str(YEAR), "--headcount", "current", "--out", str(out)]
+    res = CliRunner().invoke(main, [*args, "--format", "json"], catch_exceptions=False)
     assert res.exit_code == 0, res.output
     return out, json.loads(res.stdout)
 
@@ -113,37 +117,39 @@ def current_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
 # --- calendar -------------------------------------------------------------------------------------
 
 
-def test_iso_weeks_per_year():
-    # 2026 starts on a Thursday, so it has 53 ISO weeks; 2027 has 52.
-    assert iso_weeks_in_year(2026) == 53
-    assert iso_weeks_in_year(2027) == 52
-    assert year_calendar(2026).n_weeks == 53
+def test_slots_split_weeks_at_month_ends_and_cover_the_year_once():
+    cal = plan_calendar(YEAR)
+    days = []
+    for s in cal.slots:
+        d = s.start
+        while d <= s.end:
+            days.append(d)
+            assert (
+                d.month == s.month and f"{d.isocalendar().year}-W{d.isocalendar().week:02d}" == s.week_label
+            )
+            d += dt.timedelta(days=1)
+    assert days[0] == dt.date(YEAR, 1, 1) and days[-1] == dt.date(YEAR, 12, 31)
+    assert len(days) == len(set(days)) == 365
+    # 2027 starts on a Friday, in ISO week 2026-W53; W13 (29 Mar - 4 Apr) is split between Q1 and Q2.
+    assert cal.slots[0].week_label == "2026-W53"
+    w13 = [s for s in cal.slots if s.week_label == "2027-W13"]
+    assert [(s.start, s.end) for s in w13] == [
+        (dt.date(2027, 3, 29), dt.date(2027, 3, 31)),
+        (dt.date(2027, 4, 1), dt.date(2027, 4, 4)),
+    ]
 
 
-def test_weeks_belong_to_the_month_of_their_thursday():
-    cal = year_calendar(YEAR)
-    for w in cal.weeks:
-        assert w.month == dt.date.fromisocalendar(YEAR, w.week, 4).month
-    # Every month gets 4 or 5 weeks.
-    per_month = Counter(w.month for w in cal.weeks)
-    assert sorted(set(per_month.values())) == [4, 5] and sum(per_month.values()) == 52
-
-
-def test_holiday_weeks_carry_less():
-    cal = year_calendar(YEAR)
-    by_week = {w.week: w for w in cal.weeks}
-    # Spring Festival 2027: 5 Feb (Fri, eve) and 8-10 Feb (Mon-Wed, observed) are days off.
-    assert by_week[5].working_days == 4
-    assert by_week[6].working_days == 2
-    # National Day 2027: 1 Oct (Fri) and 4-5 Oct (Mon-Tue) off.
-    assert by_week[39].working_days == 4
-    assert by_week[40].working_days == 3
-    assert by_week[30].working_days == 5
-    for w in cal.weeks:
-        assert w.working_days == _working_days(w.week)
-    share = cal.week_share()
-    assert math.isclose(sum(share), 1.0)
-    assert share[5] < share[29] / 2  # W06 holds 2 days, W30 five
+def test_working_days_by_date_from_the_holiday_calendar():
+    cal = plan_calendar(YEAR)
+    expected = _slot_working_days()
+    for s in cal.slots:
+        iso = s.start.isocalendar()
+        assert s.working_days == expected.get((iso.year, iso.week, s.month), 0)
+    # Split by dates, 2027's Q1 holds 59 of the year's 248 working days (by ISO Thursdays it was 56).
+    assert cal.working_days == 248 == len(_year_working_days())
+    assert cal.period_working_days("quarter")[0] == 59
+    assert cal.period_working_days("month")[1] == 16  # February: Spring Festival
+    assert math.isclose(sum(cal.slot_share()), 1.0)
 
 
 def test_default_year_is_next_year():
@@ -151,22 +157,23 @@ def test_default_year_is_next_year():
 
 
 def test_min_gap_by_hand():
-    # 52 weeks: 2/quarter -> 8 a year -> interval 6.5 -> half 3.25 -> 4 weeks; 1/month -> 26/12 -> 3.
-    assert min_gap_weeks(52, 8) == 4
-    assert min_gap_weeks(52, 12) == 3
-    assert min_gap_weeks(52, 4) == 7
-    assert min_gap_weeks(52, 24) == 2
-    assert min_gap_weeks(52, 48) == 1
-    assert min_gap_weeks(52, 0) == 0
+    # 365.25 / 7 = 52.18 weeks: 2/quarter -> 8 a year -> interval 6.52 -> half 3.26 -> 4 weeks;
+    # 1/month -> 4.35 / 2 = 2.17 -> 3; 1/quarter -> 13.04 / 2 -> 7; 24/yr -> 1.09 -> 2; 48 -> 1.
+    assert math.isclose(WEEKS_PER_YEAR, 52.178571, rel_tol=1e-6)
+    assert min_gap_weeks(8) == 4
+    assert min_gap_weeks(12) == 3
+    assert min_gap_weeks(4) == 7
+    assert min_gap_weeks(24) == 2
+    assert min_gap_weeks(48) == 1
+    assert min_gap_weeks(0) == 0
 
 
 # --- books ----------------------------------------------------------------------------------------
 
 
 def test_deal_books_by_hand():
-    # 3 managers; 2 heavy customers (10 h) and 4 light ones (1 h): heavy to managers 0 and 1,
-    # then the light ones fill the empty book first: manager 2 gets 4 light? No: water-filling
-    # tops books up evenly -> manager 2 reaches 4 h with 4 light ones, others keep 10 h.
+    # 3 managers; 2 heavy customers (10 h) and 4 light ones (1 h): heavy to managers 0 and 1, then
+    # water-filling tops the books up evenly: manager 2 reaches 4 h with the 4 light ones.
     per, load = deal_books([2, 4], [10.0, 1.0], 3)
     assert per.tolist() == [[1, 1, 0], [0, 0, 4]]
     assert load.tolist() == [10.0, 10.0, 4.0]
@@ -188,6 +195,119 @@ def test_deal_books_keeps_every_customer_and_balances(counts, weights, managers)
     assert load.max() - load.min() <= heaviest + 1e-6
 
 
+# --- a hand-worked calendar -----------------------------------------------------------------------
+
+MONTHLY_POLICY = """
+channels:
+  retail:
+    tiers:
+      - id: monthly
+        spend: [0, 1000]
+        visits: {count: 1, per: month}
+        calls: {count: 0, per: year}
+        visit_minutes: 60
+        call_minutes: 0
+        discount: 0.0
+        churn_risk: 0.1
+"""
+
+
+def test_hand_worked_february_needs_a_second_manager(write, cli, tmp_path):
+    # 60 customers, 1 one-hour visit a month each: 60 h a month, 720 h a year. One rep gives
+    # 2000 x 0.4 = 800 h a year, spread over 2027's 248 working days: 800 x 20 / 248 = 64.5 h in
+    # January (20 days) but 800 x 16 / 248 = 51.6 h in February (Spring Festival, 16 days) and
+    # 800 x 18 / 248 = 58.1 h in October (National Day, 18 days). The annual average needs
+    # ceil(720 / 800) = 1 rep; February's 60 h need ceil(60 / 51.6) = 2. With two reps each holds 30
+    # customers (30 h a month, within February's 51.6 h each).
+    write("policy.yaml", MONTHLY_POLICY)
+    path = write(
+        "scenario.yaml",
+        """
+        policy: policy.yaml
+        year: 2027
+        customers: {retail: {monthly: 60}}
+        roles:
+          rep: {serves: [retail], headcount: 1, hours_per_year: 2000, customer_time_share: 0.4,
+                annual_cost: 100000}
+        """,
+    )
+    sc = load_scenario(path)
+    result = plan(sc)
+    rep = result.role("rep")
+    assert rep.required_headcount == 2 and rep.annual_bound == 1
+    assert "2027 calendar needs 1 more rep" in (result.calendar_note or "")
+    # At today's one rep: February delivers 51.6 of 60 visits and October 58.1 of 60; every other
+    # month is met. Delivered = 720 - (60 - 51.61) - (60 - 58.06) = 709.68 visits.
+    feb, octo = 800 * 16 / 248, 800 * 18 / 248
+    expected = 720 - (60 - feb) - (60 - octo)
+    today = plan(sc, headcount="current")
+    t = today.tier("retail", "monthly")
+    assert math.isclose(t.delivered_visits, expected, rel_tol=1e-6)
+    assert math.isclose(t.coverage, expected / 720, rel_tol=1e-6)
+    # The schedule uses the same two reps and gives every customer one visit in every month, on a
+    # working day, consecutive visits at least 3 ISO weeks apart (half of 52.18 / 12, rounded up).
+    out = tmp_path / "out"
+    res = cli("schedule", path, "--out", out)
+    assert res.exit_code == 0, res.output
+    rows = _read_csv(out / "schedule.csv")
+    assert len({r["manager_id"] for r in rows}) == 2
+    per_customer: dict[str, list[dt.date]] = defaultdict(list)
+    for r in rows:
+        day = dt.date.fromisoformat(r["date"])
+        assert CN.is_working_day(day), r
+        per_customer[r["customer_id"]].append(day)
+    assert len(per_customer) == 60
+    for days in per_customer.values():
+        assert sorted(d.month for d in days) == list(range(1, 13))
+        weeks = sorted(_week_index(d) for d in days)
+        assert all(b - a >= 3 for a, b in itertools.pairwise(weeks))
+    # With whole visits at one rep, each slot (an ISO week inside a month) of February and October
+    # holds floor(800 x its working days / 248) one-hour visits; the other ten months are met.
+    slot_days = _slot_working_days()
+    whole = {
+        m: sum(math.floor(800 * d / 248 + 1e-9) for (_, _, mm), d in slot_days.items() if mm == m)
+        for m in (2, 10)
+    }
+    cur = build_schedule(sc, year=YEAR, headcount="current")
+    got = next(x for x in cur.tiers if x.key == "retail.monthly")
+    assert got.scheduled_visits == 600 + min(60, whole[2]) + min(60, whole[10])
+    assert abs(got.scheduled_visits - expected) <= 0.01 * 720  # the issue's rounding tolerance
+
+
+def test_priority_more_valuable_tier_served_first(tiny):
+    # Both tiers need 8 h a customer a year (small: 4 visits x 2 h; big: 2 a quarter x 1 h), 100
+    # customers each: 1,600 h. One rep gives 2000 x 0.6 = 1,200 h: room for one tier and a half.
+    # big's hour is worth more (same churn risk, higher spend), so big gets all 800 h and small the
+    # other 400 h: 50 %. No rep-hour idles: 1,200 h are used.
+    path = tiny(
+        small=100,
+        big=100,
+        roles="""
+        rep:
+          serves: [retail]
+          headcount: 1
+          hours_per_year: 2000
+          customer_time_share: 0.6
+          annual_cost: 100000
+        """,
+        extra="year: 2027\n",
+    )
+    sc = load_scenario(path)
+    today = plan(sc, headcount="current")
+    assert today.tier("retail", "big").coverage == 1.0
+    assert math.isclose(today.tier("retail", "small").coverage, 0.5, rel_tol=1e-6)
+    assert math.isclose(today.role("rep").assigned_hours, 1200, rel_tol=1e-6)
+    sched = build_schedule(sc, year=YEAR, headcount="current")
+    big = next(t for t in sched.tiers if t.tier == "big")
+    small = next(t for t in sched.tiers if t.tier == "small")
+    assert big.shortfall_visits == 0
+    # Whole contacts: a slot (ISO week inside a month) of d working days holds 1200 x d / 248 h, of
+    # which only whole hours can hold one-hour big visits and two-hour small ones. big's 800 h come
+    # first; small gets the rest of the whole hours, in two-hour visits.
+    whole_hours = sum(math.floor(1200 * d / 248 + 1e-9) for d in _slot_working_days().values())
+    assert small.scheduled_visits == (whole_hours - 800) // 2
+
+
 # --- the calendar from its files ------------------------------------------------------------------
 
 
@@ -201,7 +321,7 @@ def test_every_standard_met_in_every_period_for_every_customer(required_files: P
         key = (r["channel"], r["tier"])
         tier_of[r["customer_id"]] = key
         per = tiers[key]["visits" if r["kind"] == "visit" else "calls"]["per"]
-        got[(r["customer_id"], r["kind"], _period(int(r["week"]), per))] += 1
+        got[(r["customer_id"], r["kind"], _period(dt.date.fromisoformat(r["date"]), per))] += 1
     checked = 0
     for channel, counts in scenario["customers"].items():
         for tier_id, n in counts.items():
@@ -213,9 +333,17 @@ def test_every_standard_met_in_every_period_for_every_customer(required_files: P
                 for kind, std in (("visit", t["visits"]), ("call", t["calls"])):
                     periods = {"month": range(1, 13), "quarter": range(1, 5), "year": [1]}[std["per"]]
                     for p in periods:
-                        assert got[(c, kind, p)] >= std["count"], (c, kind, p)
+                        assert got[(c, kind, p)] == std["count"], (c, kind, p)
                         checked += 1
     assert checked > 5000
+
+
+def test_every_contact_on_a_working_day_of_its_week(required_files: Path):
+    for r in _read_csv(required_files / "schedule.csv"):
+        day = dt.date.fromisoformat(r["date"])
+        assert CN.is_working_day(day), r
+        iso = day.isocalendar()
+        assert r["week"] == f"{iso.year}-W{iso.week:02d}"
 
 
 def test_visits_are_spaced_at_least_half_the_even_interval(required_files: Path):
@@ -224,36 +352,31 @@ def test_visits_are_spaced_at_least_half_the_even_interval(required_files: Path)
     tier_of = {}
     for r in _read_csv(required_files / "schedule.csv"):
         if r["kind"] == "visit":
-            weeks[r["customer_id"]].append(int(r["week"]))
+            weeks[r["customer_id"]].append(_week_index(dt.date.fromisoformat(r["date"])))
             tier_of[r["customer_id"]] = (r["channel"], r["tier"])
     assert weeks
     for c, ws in weeks.items():
         std = tiers[tier_of[c]]["visits"]
         per_year = std["count"] * PERIODS[std["per"]]
-        need = 52 / per_year / 2
+        need = 365.25 / 7 / per_year / 2
         ws.sort()
-        gaps = [b - a for a, b in itertools.pairwise(ws)]
-        assert all(g >= need for g in gaps), (c, ws)
-
-
-def _capacity(role: dict, week: int) -> float:
-    """One manager's hours in ``week``: yearly customer hours spread over the year's working days."""
-    total = sum(_working_days(w) for w in range(1, 53))
-    hours = role["hours_per_year"] * role["customer_time_share"] * role.get("productivity", 1.0)
-    return hours * _working_days(week) / total
+        assert all(b - a >= need for a, b in itertools.pairwise(ws)), (c, ws)
 
 
 def _check_no_overbooking(folder: Path) -> None:
     roles = yaml.safe_load(SMALL.read_text(encoding="utf-8"))["roles"]
+    year_days = len(_year_working_days())
+    slot_days = _slot_working_days()
     minutes: Counter = Counter()
     role_of = {}
     for r in _read_csv(folder / "schedule.csv"):
-        minutes[(r["manager_id"], int(r["week"]))] += float(r["minutes"])
+        minutes[(r["manager_id"], _slot_of(dt.date.fromisoformat(r["date"])))] += float(r["minutes"])
         role_of[r["manager_id"]] = r["role"]
     assert minutes
-    caps = {(role, w): _capacity(spec, w) for role, spec in roles.items() for w in range(1, 53)}
-    for (manager, week), m in minutes.items():
-        assert m / 60 <= caps[(role_of[manager], week)] + 1e-6, (manager, week, m / 60)
+    for (manager, slot), m in minutes.items():
+        spec = roles[role_of[manager]]
+        hours = spec["hours_per_year"] * spec["customer_time_share"] * spec.get("productivity", 1.0)
+        assert m / 60 <= hours * slot_days[slot] / year_days + 1e-6, (manager, slot, m / 60)
 
 
 def test_no_manager_over_capacity_under_required_headcount(required_files: Path):
@@ -267,10 +390,10 @@ def test_no_manager_over_capacity_under_current_headcount(current_run):
 def test_holiday_weeks_get_less_work(required_files: Path):
     hours: Counter = Counter()
     for r in _read_csv(required_files / "schedule.csv"):
-        hours[int(r["week"])] += float(r["minutes"]) / 60
-    ordinary = sorted(hours[w] for w in range(1, 53) if _working_days(w) == 5)
+        hours[r["week"]] += float(r["minutes"]) / 60
+    ordinary = sorted(v for k, v in hours.items() if k not in ("2027-W06",))
     median = ordinary[len(ordinary) // 2]
-    assert hours[6] < median / 2  # Spring Festival week: 2 working days of 5
+    assert hours["2027-W06"] < median / 2  # Spring Festival week: 2 working days of 5
 
 
 def test_one_manager_per_customer_of_a_role_serving_the_tier(required_files: Path):
@@ -288,22 +411,25 @@ def test_books_balanced_within_five_percent(required_files: Path):
     by_role: dict[str, list[float]] = defaultdict(list)
     for m in managers:
         by_role[m["role"]].append(float(m["yearly_hours"]))
-        weekly = sum(float(m[f"w{w:02d}"]) for w in range(1, 53))
-        assert math.isclose(weekly, float(m["yearly_hours"]), abs_tol=0.01 * 53)
+        weekly = sum(float(v) for k, v in m.items() if "-W" in k)
+        assert math.isclose(weekly, float(m["yearly_hours"]), abs_tol=0.01 * 54)
     for role, hours in by_role.items():
         mean = sum(hours) / len(hours)
         assert all(abs(h - mean) <= 0.05 * mean for h in hours), (role, hours)
 
 
-def test_required_headcount_meets_every_standard_without_shortfall():
+def test_required_schedule_uses_exactly_the_plans_headcount_and_meets_every_standard():
     sc = load_scenario(SMALL)
     result = build_schedule(sc, year=YEAR, headcount="required")
-    assert result.ok
+    planned = plan(sc, year=YEAR)
+    assert result.ok and planned.ok
+    assert {r.role: r.managers for r in result.roles} == {
+        r.role: r.required_headcount for r in planned.roles if r.required_headcount
+    }
     for t in result.tiers:
         assert t.scheduled_visits == t.required_visits and t.scheduled_calls == t.required_calls
-        assert t.missed == ()
+        assert t.short == ()
     for r in result.roles:
-        assert r.managers >= r.plan_headcount
         assert r.weeks_over_capacity == 0 and r.max_manager_utilization <= 1 + 1e-9
 
 
@@ -325,22 +451,41 @@ def test_current_headcount_shortfall_is_required_minus_scheduled(current_run):
         assert t["scheduled_calls"] == counted[(t["channel"], t["tier"], "call")]
         assert t["shortfall_visits"] == req_v - t["scheduled_visits"]
         assert t["shortfall_calls"] == req_c - t["scheduled_calls"]
-        # The week-by-week gap adds up to the same shortfall.
-        assert sum(m["visits"] for m in t["missed"]) == t["shortfall_visits"]
-        assert sum(m["calls"] for m in t["missed"]) == t["shortfall_calls"]
+        # The period-by-period gap adds up to the same shortfall.
+        assert (
+            sum(s["due"] - s["scheduled"] for s in t["short"] if s["kind"] == "visit")
+            == t["shortfall_visits"]
+        )
+        assert (
+            sum(s["due"] - s["scheduled"] for s in t["short"] if s["kind"] == "call") == t["shortfall_calls"]
+        )
         short_total += t["shortfall_visits"] + t["shortfall_calls"]
     assert short_total > 0  # four key managers cannot carry 228 key accounts
     assert {r["role"]: r["managers"] for r in data["roles"]}["key_manager"] == 4
 
 
+def test_current_schedule_delivers_the_models_allocation(current_run):
+    # One allocation: per tier, whole-contact delivery within 1 % of the model's plan or one contact
+    # per manager (the tolerance of the issue: integer rounding).
+    _, data = current_run
+    today = plan(load_scenario(SMALL), headcount="current", year=YEAR)
+    managers = sum(r["managers"] for r in data["roles"])
+    for t in data["tiers"]:
+        model = today.tier(t["channel"], t["tier"])
+        for kind in ("visits", "calls"):
+            planned = getattr(model, f"delivered_{kind}")
+            got = t[f"scheduled_{kind}"]
+            assert abs(got - planned) <= max(0.01 * t[f"required_{kind}"], managers), (t["tier"], kind)
+
+
 def test_limits_keep_the_plans_headcount_and_show_the_gap():
-    # 6 managers in all cannot meet every standard (the yearly plan needs 5 key + 1 + 1), so the
-    # plan maximises coverage; the calendar must not add heads past the limit, and shows the gap.
+    # 6 managers in all cannot meet every standard, so the plan maximises coverage; the calendar must
+    # not add heads past the limit, and shows the gap.
     sc = load_scenario(SMALL, ["max_total_headcount=6"])
     result = build_schedule(sc, year=YEAR, headcount="required")
     assert result.ok
     assert sum(r.managers for r in result.roles) <= 6
-    assert any("within the scenario's limits" in w for w in result.warnings)
+    assert any("limits do not allow every standard" in w for w in result.warnings)
     assert sum(t.shortfall_visits + t.shortfall_calls for t in result.tiers) > 0
     for r in result.roles:
         assert r.max_manager_utilization <= 1 + 1e-9
@@ -363,7 +508,8 @@ def test_excel_has_summary_and_one_sheet_per_manager(required_files: Path):
     assert set(wb.sheetnames[1:]) == managers
     ws = wb[sorted(managers)[0]]
     header = next(ws.iter_rows(values_only=True))
-    assert header[:3] == ("customer", "tier", "W01") and len(header) == 54
+    weeks = sorted({r["week"] for r in _read_csv(required_files / "schedule.csv")})
+    assert header == ("customer", "tier", *weeks)
 
 
 # --- command line ---------------------------------------------------------------------------------
@@ -379,25 +525,20 @@ def test_json_on_stdout_is_clean():
     )
     data = json.loads(proc.stdout)
     assert {"year", "weeks", "roles", "tiers", "customers_scheduled"} <= set(data)
-    assert data["year"] == YEAR and data["weeks"] == 52 and data["customers_scheduled"] == 608
+    assert data["year"] == YEAR and data["customers_scheduled"] == 608
     assert {"role", "managers", "peak_utilization", "weeks_over_capacity"} <= set(data["roles"][0])
-    assert {
-        "channel",
-        "tier",
-        "required_visits",
-        "scheduled_visits",
-        "required_calls",
-        "scheduled_calls",
-    } <= set(data["tiers"][0])
-    assert "calendar needs" in proc.stderr  # the extra key manager is said, on stderr
+    assert {"required_visits", "scheduled_visits", "required_calls", "scheduled_calls"} <= set(
+        data["tiers"][0]
+    )
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--year", "1990"], "--year: year must be between 2001 and 2099, got 1990"),
+        (["--year", "1990"], "1990 is not in the range 2001<=x<=2099"),
         (["--excel"], "--excel: --excel writes schedule.xlsx into the --out directory; add --out DIR"),
         (["--set", "roles.key_manager.headcount=-1"], "roles.key_manager.headcount"),
+        (["--headcount", "optimal"], "'optimal' is not one of 'required', 'current'"),
     ],
 )
 def test_bad_input_exits_2(cli, args, message):
@@ -446,32 +587,38 @@ def test_random_branches_keep_every_rule(crystal, gold, diamond, commercial_a, k
     result = build_schedule(sc, year=year, headcount=basis)
     assert result.ok
     frame = result.schedule
-    n_w = iso_weeks_in_year(year)
-    cn = holidays.China(years=[year - 1, year, year + 1])
-    wd = [
-        sum(1 for d in range(1, 8) if cn.is_working_day(dt.date.fromisocalendar(year, w, d)))
-        for w in range(1, n_w + 1)
-    ]
-    # Nobody over capacity, in any week.
+    year_days = len(_year_working_days(year))
+    slot_days = _slot_working_days(year)
+    cn = holidays.China(years=[year])
     spec = yaml.safe_load(SMALL.read_text(encoding="utf-8"))["roles"]
-    load = frame.groupby(["manager_id", "role", "week"])["minutes"].sum()
-    for (_m, role, week), minutes in load.items():
+    frame = frame.assign(slot=[_slot_of(dt.date.fromisoformat(d)) for d in frame["date"]])
+    for (_m, role, slot), minutes in frame.groupby(["manager_id", "role", "slot"])["minutes"].sum().items():
         r = spec[role]
-        cap = r["hours_per_year"] * r["customer_time_share"] * wd[week - 1] / sum(wd)
+        cap = r["hours_per_year"] * r["customer_time_share"] * slot_days[slot] / year_days
         assert minutes / 60 <= cap + 1e-6
+    assert all(cn.is_working_day(dt.date.fromisoformat(d)) for d in frame["date"])
     tiers = _policy_tiers()
     for t in result.tiers:
         rows = frame[(frame["channel"] == t.channel) & (frame["tier"] == t.tier)]
         assert t.scheduled_visits == int((rows["kind"] == "visit").sum())
-        assert t.shortfall_visits == t.required_visits - t.scheduled_visits
-        assert t.shortfall_calls == t.required_calls - t.scheduled_calls
         std = tiers[(t.channel, t.tier)]["visits"]
         per_year = std["count"] * PERIODS[std["per"]]
-        for _c, weeks in rows[rows["kind"] == "visit"].groupby("customer_id")["week"]:
-            ws = sorted(weeks)
-            assert all(b - a >= n_w / per_year / 2 for a, b in itertools.pairwise(ws))
+        for _c, dates in rows[rows["kind"] == "visit"].groupby("customer_id")["date"]:
+            ws = sorted(_week_index(dt.date.fromisoformat(d)) for d in dates)
+            assert all(b - a >= 365.25 / 7 / per_year / 2 for a, b in itertools.pairwise(ws))
         if basis == "required":
-            assert t.shortfall_visits == 0 and t.shortfall_calls == 0
+            assert t.shortfall_visits == 0
+            # Calls are at most one a customer a week: a month with fewer weeks holding working days
+            # than its calls per customer (February 2026's Spring Festival) cannot meet 4 a month.
+            for short in t.short:
+                assert short.kind == "call" and any(
+                    "no headcount meets every standard" in w for w in result.warnings
+                )
+                y, m = (int(x) for x in short.period.split("-"))
+                weeks = {d.isocalendar()[:2] for d in _year_working_days(y) if d.month == m}
+                std = tiers[(t.channel, t.tier)]["calls"]
+                assert len(weeks) < std["count"]
+                assert short.scheduled == len(weeks) * t.customers
 
 
 def test_a_tier_nobody_serves_is_all_shortfall_and_said():
@@ -479,7 +626,7 @@ def test_a_tier_nobody_serves_is_all_shortfall_and_said():
     result = build_schedule(sc, year=YEAR, headcount="current")
     crystal = next(t for t in result.tiers if t.key == "key.crystal")
     assert crystal.scheduled_visits == 0 and crystal.shortfall_visits == 120 * 8
-    assert sum(m.visits for m in crystal.missed) == crystal.shortfall_visits
+    assert sum(s.missed for s in crystal.short if s.kind == "visit") == crystal.shortfall_visits
     assert crystal.quarter_met == (0.0, 0.0, 0.0, 0.0)
-    assert any("key.crystal: 120 customers but no manager serves the tier" in w for w in result.warnings)
+    assert any("key.crystal: 120 customers have no manager" in w for w in result.warnings)
     assert result.customers_scheduled == 608 - 228

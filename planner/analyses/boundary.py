@@ -11,24 +11,29 @@ in a scenario's policy and judges it three ways:
     (:attr:`~planner.data.policy.ContactStandard.per_year`) and service hours
     (:func:`planner.model.workload.tier_hours_per_customer`).
 ``delivered``
-    What today's headcount actually gives: the one headcount model,
-    :func:`planner.model.headcount.plan` with ``headcount="current"``. The model allocates hours
-    to a tier as a whole, so a tier's visits and its calls are scaled together by the tier's
-    coverage: delivered visits = designed visits x coverage (likewise calls and hours).
+    What today's headcount actually gives in the plan year's calendar: the one model,
+    :func:`planner.model.headcount.plan` with ``headcount="current"``, which reports a tier's
+    delivered visits and phone contacts separately (the same figures ``schedule --headcount current``
+    delivers, within whole-contact rounding).
 ``price``
     The effective monthly price of the same spend ``x`` (the boundary) on both sides:
     ``x * (1 - lower discount)`` just below the line against ``x * (1 - upper discount)`` just above.
 
-**Which pairs are boundaries.** Field channels are the channels with tiers (the call centre has
-none). Each one's tiers are sorted by spend; the channels are ranked by their bottom tier's band
-(lower edge, then upper edge, open-ended last; ties keep file order), so in the shipped policy:
+**Which pairs are boundaries.** Only lines a customer can cross by spending more are compared:
+adjacent tiers within a channel, adjacent channels of the policy's ``ladder`` (the key-account line at
+3,000 CNY a month: commercial.A / key.crystal), and any pair the policy lists under ``boundaries:``.
+A household does not become a firm by spending more, so public/commercial and mobile/commercial
+lines are not compared unless asked for (``all_lines``, ``--all-lines``); they are then marked
+``crossable: false``. They are found by this rule: field channels are the channels with tiers (the
+call centre has none). Each one's tiers are sorted by spend; the channels are ranked by their bottom
+tier's band (lower edge, then upper edge, open-ended last; ties keep file order), so in the shipped policy:
 mobile < public < commercial < key. For each channel ``L``, walk the channels ranked above it and
 stop at the first whose bottom tier ``B`` meets, overlaps or lies wholly above ``L``'s top tier
 ``T`` (a bottom tier lying wholly below ``T``, like public.basic under mobile.site, is skipped).
 ``(T, B)`` is a boundary; its spend is ``x = max(T.low, B.low)``: where the bands meet, where the
 overlap starts, or where the upper band starts after a gap. Boundaries are listed highest spend
-first. Shipped: commercial.A / key.crystal (meet at 3,000), public.premium / commercial.D (overlap
-from 150), mobile.site / commercial.D (overlap from 100).
+first. Shipped: commercial.A / key.crystal (meet at 3,000, also the ladder's line), public.premium /
+commercial.D (overlap from 150), mobile.site / commercial.D (overlap from 100).
 
 **What is an inversion.** Judged at the boundary, where both sides spend about the same:
 
@@ -46,6 +51,7 @@ more service per yuan.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -181,6 +187,8 @@ class Boundary:
     inversions: list[Inversion]
     near: NearFigures | None
     verdict: str
+    #: False for a line no customer can cross by spending more (shown only with all_lines).
+    crossable: bool = True
 
     @property
     def name(self) -> str:
@@ -194,11 +202,18 @@ class Boundary:
 
 @dataclass(frozen=True)
 class RemedySide:
-    """One scenario of a before/after pair, at its own today's headcount."""
+    """One scenario of a before/after pair.
+
+    ``headcount``/``annual_cost`` are the scenario's own today's heads (what the organisation as
+    designed has) and coverage is what they deliver; ``required_headcount``/``required_cost`` are what
+    ``plan`` (and ``compare``) say every standard needs. Both bases are shown, each named.
+    """
 
     scenario: str
     headcount: int
     annual_cost: float
+    required_headcount: int
+    required_cost: float
     coverage: dict[str, float]
     customers_per_manager: dict[str, float | None]
     inversions: list[Inversion]
@@ -258,6 +273,7 @@ class BoundaryPair:
     upper_tier: Tier
     spend: float
     meeting: Literal["meet", "overlap", "gap"]
+    crossable: bool = True
 
     @property
     def lower(self) -> str:
@@ -283,8 +299,32 @@ def _meeting(top: Tier, bottom: Tier) -> Literal["meet", "overlap", "gap"] | Non
     return None
 
 
-def boundary_pairs(policy: Policy) -> list[BoundaryPair]:
-    """The boundaries of a policy, by the rule in the module docstring, ordered by spend."""
+def boundary_pairs(policy: Policy, all_lines: bool = False) -> list[BoundaryPair]:
+    """The lines of a policy customers can cross (and, with ``all_lines``, the rest), highest spend first."""
+    pairs: dict[tuple[str, str], BoundaryPair] = {}
+
+    def add(lc: str, lt: Tier, uc: str, ut: Tier, crossable: bool) -> None:
+        meeting = _meeting(lt, ut) or "overlap"
+        key = (tier_key(lc, lt.id), tier_key(uc, ut.id))
+        if key not in pairs:
+            pairs[key] = BoundaryPair(lc, lt, uc, ut, max(lt.low, ut.low), meeting, crossable)
+
+    for c, ch in policy.channels.items():
+        for lower, upper in itertools.pairwise(ch.tiers):
+            add(c, lower, c, upper, True)
+    for lc, uc in itertools.pairwise(policy.ladder):
+        add(lc, policy.channels[lc].tiers[-1], uc, policy.channels[uc].tiers[0], True)
+    for lc, lt, uc, ut in policy.boundary_list():
+        add(lc, policy.tier(lc, lt), uc, policy.tier(uc, ut), True)
+    if all_lines:
+        for p in _channel_lines(policy):
+            add(p.lower_channel, p.lower_tier, p.upper_channel, p.upper_tier, False)
+    # Highest boundary first: that is where each customer carries most revenue (and the case study's).
+    return sorted(pairs.values(), key=lambda p: (-p.spend, p.lower, p.upper))
+
+
+def _channel_lines(policy: Policy) -> list[BoundaryPair]:
+    """Where each field channel's top tier meets the next channel's bottom tier, by spend."""
     field_channels: list[tuple[str, Channel]] = [(c, ch) for c, ch in policy.channels.items() if ch.tiers]
     order = {c: i for i, (c, _) in enumerate(field_channels)}
     # Channel tiers are sorted by spend when the policy loads (check_policy).
@@ -297,10 +337,9 @@ def boundary_pairs(policy: Policy) -> list[BoundaryPair]:
             meeting = _meeting(top, bottom)
             if meeting is None:
                 continue
-            pairs.append(BoundaryPair(lc, top, uc, bottom, max(top.low, bottom.low), meeting))
+            pairs.append(BoundaryPair(lc, top, uc, bottom, max(top.low, bottom.low), meeting, False))
             break
-    # Highest boundary first: that is where each customer carries most revenue (and the case study's).
-    return sorted(pairs, key=lambda p: (-p.spend, p.lower, p.upper))
+    return pairs
 
 
 # --------------------------------------------------------------------------- figures
@@ -319,7 +358,10 @@ def _service(
     scale: float = 1.0,
     coverage: float | None = None,
     customers_per_manager: float | None = None,
+    visits_scale: float | None = None,
+    calls_scale: float | None = None,
 ) -> ServiceFigures:
+    """One side's figures; visits and calls may be scaled apart (the calendar delivers them apart)."""
     from planner.model.workload import tier_hours_per_customer
 
     hours = tier_hours_per_customer(tier) * scale
@@ -328,8 +370,8 @@ def _service(
         label=tier.label,
         style=policy.channels[channel].tier_style(tier),
         customers=customers,
-        visits_per_year=tier.visits.per_year * scale,
-        contacts_per_year=tier.calls.per_year * scale,
+        visits_per_year=tier.visits.per_year * (scale if visits_scale is None else visits_scale),
+        contacts_per_year=tier.calls.per_year * (scale if calls_scale is None else calls_scale),
         hours_per_year=hours,
         hours_per_10k_at_boundary=_per_10k(hours, spend),
         hours_per_10k_mid=_per_10k(hours, tier.mid_spend) or 0.0,
@@ -484,10 +526,10 @@ def _near(pair: BoundaryPair, roster: Roster) -> NearFigures:
     )
 
 
-def _plan_current(scenario: Scenario, solver: str) -> PlanResult:
+def _plan_current(scenario: Scenario, solver: str, year: int | None = None) -> PlanResult:
     from planner.model.headcount import plan
 
-    result = plan(scenario, headcount="current", solver=solver)
+    result = plan(scenario, headcount="current", solver=solver, year=year)
     if not result.ok:
         raise SolverError(f"{scenario.name}: no plan at today's headcount: {result.explanation}")
     return result
@@ -502,8 +544,21 @@ def _boundary(pair: BoundaryPair, scenario: Scenario, result: PlanResult, roster
         n = scenario.customers(channel, tier.id)
         sides.append(_service(channel, tier, policy, pair.spend, n))
         t = result.tier(channel, tier.id)
+        visits = t.delivered_visits / t.required_visits if t.required_visits else t.coverage
+        calls = t.delivered_calls / t.required_calls if t.required_calls else t.coverage
         delivered.append(
-            _service(channel, tier, policy, pair.spend, n, t.coverage, t.coverage, t.customers_per_manager)
+            _service(
+                channel,
+                tier,
+                policy,
+                pair.spend,
+                n,
+                t.coverage,
+                t.coverage,
+                t.customers_per_manager,
+                visits_scale=visits,
+                calls_scale=calls,
+            )
         )
     designed_pair = SidePair(*sides)
     delivered_pair = SidePair(*delivered)
@@ -524,6 +579,7 @@ def _boundary(pair: BoundaryPair, scenario: Scenario, result: PlanResult, roster
         inversions=inversions,
         near=_near(pair, roster) if roster is not None else None,
         verdict=_verdict(inversions, delivered_pair),
+        crossable=pair.crossable,
     )
 
 
@@ -536,6 +592,8 @@ def analyse_boundaries(
     solver: str = "auto",
     roster: Roster | None = None,
     remedy: Scenario | None = None,
+    all_lines: bool = False,
+    year: int | None = None,
 ) -> BoundaryReport:
     """Compare both sides of every channel boundary of ``scenario``: designed, delivered, price.
 
@@ -550,6 +608,10 @@ def analyse_boundaries(
         Optional customer roster: adds the customers near each boundary (``Boundary.near``).
     remedy
         Optional remedy scenario: adds :func:`compare_remedy` (``BoundaryReport.remedy``).
+    all_lines
+        Also compare lines no customer can cross (marked ``crossable: false``).
+    year
+        The plan year (default: the scenario's).
 
     Raises
     ------
@@ -560,13 +622,15 @@ def analyse_boundaries(
     """
     if remedy is not None:
         check_same_tiers(scenario, remedy)
-    result = _plan_current(scenario, solver)
-    boundaries = [_boundary(p, scenario, result, roster) for p in boundary_pairs(scenario.policy)]
-    comparison = _compare(scenario, result, boundaries, remedy, solver) if remedy is not None else None
+    result = _plan_current(scenario, solver, year)
+    boundaries = [_boundary(p, scenario, result, roster) for p in boundary_pairs(scenario.policy, all_lines)]
+    comparison = _compare(scenario, result, boundaries, remedy, solver, year) if remedy is not None else None
     return BoundaryReport(scenario.name, boundaries, comparison, list(result.warnings))
 
 
-def compare_remedy(before: Scenario, after: Scenario, *, solver: str = "auto") -> RemedyComparison:
+def compare_remedy(
+    before: Scenario, after: Scenario, *, solver: str = "auto", year: int | None = None
+) -> RemedyComparison:
     """Headcount, cost, boundary tiers' coverage and inversions left, before and after a remedy.
 
     Each scenario is planned at its own today's headcount. Coverage is shown for every tier on a
@@ -578,9 +642,9 @@ def compare_remedy(before: Scenario, after: Scenario, *, solver: str = "auto") -
         When ``after``'s policy has different tiers (channel.tier) from ``before``'s.
     """
     check_same_tiers(before, after)
-    result = _plan_current(before, solver)
+    result = _plan_current(before, solver, year)
     boundaries = [_boundary(p, before, result, None) for p in boundary_pairs(before.policy)]
-    return _compare(before, result, boundaries, after, solver)
+    return _compare(before, result, boundaries, after, solver, year)
 
 
 def check_same_tiers(before: Scenario, after: Scenario) -> None:
@@ -609,7 +673,17 @@ def _boundary_tiers(boundaries: Iterable[Boundary]) -> list[str]:
     return list(seen)
 
 
-def _side(scenario: Scenario, result: PlanResult, tiers: list[str], boundaries: list[Boundary]) -> RemedySide:
+def _side(
+    scenario: Scenario,
+    result: PlanResult,
+    tiers: list[str],
+    boundaries: list[Boundary],
+    solver: str,
+    year: int | None,
+) -> RemedySide:
+    from planner.model.headcount import plan
+
+    required = plan(scenario, solver=solver, year=year, with_current=False)
     coverage: dict[str, float] = {}
     per_manager: dict[str, float | None] = {}
     for key in tiers:
@@ -621,6 +695,8 @@ def _side(scenario: Scenario, result: PlanResult, tiers: list[str], boundaries: 
         scenario=scenario.name,
         headcount=result.current_total_headcount,
         annual_cost=result.current_total_cost,
+        required_headcount=required.total_headcount,
+        required_cost=required.total_cost,
         coverage=coverage,
         customers_per_manager=per_manager,
         inversions=[i for b in boundaries for i in b.inversions],
@@ -633,13 +709,14 @@ def _compare(
     before_boundaries: list[Boundary],
     after: Scenario,
     solver: str,
+    year: int | None = None,
 ) -> RemedyComparison:
-    after_result = _plan_current(after, solver)
+    after_result = _plan_current(after, solver, year)
     after_boundaries = [_boundary(p, after, after_result, None) for p in boundary_pairs(after.policy)]
     tiers = _boundary_tiers(before_boundaries)
     return RemedyComparison(
-        before=_side(before, before_result, tiers, before_boundaries),
-        after=_side(after, after_result, tiers, after_boundaries),
+        before=_side(before, before_result, tiers, before_boundaries, solver, year),
+        after=_side(after, after_result, tiers, after_boundaries, solver, year),
     )
 
 

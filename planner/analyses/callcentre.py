@@ -398,9 +398,10 @@ def compare_outbound(
     scenario: Scenario,
     callcentre: CallCentreResult,
     *,
-    headcount: str = "optimal",
+    headcount: str = "required",
     solver: str = "auto",
     time_limit: float = DEFAULT_TIME_LIMIT,
+    year: int | None = None,
 ) -> tuple[PlanResult, OutboundResult]:
     """The field plan with the call centre's outbound role, and what that role frees.
 
@@ -412,13 +413,14 @@ def compare_outbound(
 
     spec = scenario.spec.callcentre
     assert spec is not None and spec.outbound is not None
-    without = plan(scenario, headcount=headcount, solver=solver, time_limit=time_limit)  # type: ignore[arg-type]
+    without = plan(scenario, headcount=headcount, solver=solver, time_limit=time_limit, year=year)  # type: ignore[arg-type]
     available = callcentre.outbound_hours_available
     with_ = plan(
         outbound_scenario(scenario, available),
         headcount=headcount,  # type: ignore[arg-type]
         solver=solver,
         time_limit=time_limit,
+        year=year,
     )
     freed: dict[str, int] = {}
     if without.ok and with_.ok:
@@ -446,7 +448,7 @@ def compare_outbound(
 
 
 def plan_with_callcentre(
-    scenario: Scenario, *, headcount: str = "optimal", solver: str = "auto"
+    scenario: Scenario, *, headcount: str = "required", solver: str = "auto", year: int | None = None
 ) -> tuple[PlanResult, OutboundResult] | None:
     """For ``planner plan``: the plan with the call centre's outbound role, or None when not enabled."""
     spec = scenario.spec.callcentre
@@ -455,4 +457,4 @@ def plan_with_callcentre(
     cc = analyse_callcentre(scenario, solver=solver, with_outbound=False)
     if not cc.ok:
         return None
-    return compare_outbound(scenario, cc, headcount=headcount, solver=solver)
+    return compare_outbound(scenario, cc, headcount=headcount, solver=solver, year=year)

@@ -1,101 +1,78 @@
-"""Visit schedules: a week-by-week calendar per manager and customer that meets every tier's standard.
+"""Visit schedules: each manager's dated calendar of visits and phone contacts for the plan year.
 
-How it is made
---------------
-1. **Headcount** comes from the one headcount model, :func:`planner.model.headcount.plan`
-   (``required``: the plan's headcount; ``current``: today's). Its ``allocations`` say which role
-   serves which tier; a tier served by several roles has its customers split in proportion.
-2. **Aggregate plan** (one linear program through :func:`planner.model.solver.solve`). Per stream
-   (a role's visits or calls to one tier) and ISO week, how many contacts (continuous). Each tier's
-   standard holds in every period it names (ISO weeks belong to the month of their Thursday), no
-   run of ``gap`` weeks holds more contacts than the stream has customers (this is what lets every
-   customer's visits sit at least half the even interval apart, see :mod:`.schedule_assign`), and
-   each role's hours in a week stay within ``u_r`` x its capacity that week (heads x hours a head
-   spread over the year's working days, China's holidays removed). The objective minimises the
-   peak-week utilisation ``sum_r u_r``; with today's headcount ``u_r <= 1`` and the contacts that do
-   not fit are "missed", weighted by the tier's revenue at risk per required hour (the core
-   model's priority), first.
-3. **Books and weeks** (:mod:`.schedule_assign`): customers dealt to named managers with balanced
-   yearly hours, each manager's share of the plan rounded to whole contacts, contacts numbered to
-   customers. With ``required`` headcount a role whose peak week exceeds its capacity, or whose
-   whole visits leave one manager over in some week, gets more heads (reported beside the plan's
-   figure); with ``current`` headcount such contacts are reported missed instead.
+Nothing is decided here. The calendar model (:func:`planner.model.headcount.solve_branch`) chooses
+the heads (``required``: the same heads ``plan`` reports) or takes today's (``current``), plans every
+tier's contacts slot by slot, and deals customers into managers' books with whole contacts per slot
+(:mod:`planner.model.booking`). This module gives each contact its customer, its manager and a date,
+and sums the result per role, tier, period and week for the report.
 
-No variable per customer-week exists anywhere: the LP has streams x weeks variables and the rest
-is integer arithmetic on arrays.
+A contact's date is a working day of its slot: a manager's contacts in a slot are laid over the
+slot's working days in order, by cumulative minutes, so no day holds much more than its share.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from planner.data.calendar import YearCalendar, year_calendar
+from planner.data.calendar import PlanCalendar
 from planner.data.scenario import Scenario
-from planner.model.solver import DEFAULT_TIME_LIMIT, SolveStatus, solve
+from planner.model.solver import DEFAULT_TIME_LIMIT, SolveStatus
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from planner.model.booking import RoleCalendar
+    from planner.model.calendar import CalendarProblem, CalendarSolution
+
 
 HeadcountChoice = Literal["required", "current"]
 
-#: A role's aggregate utilisation above this counts as a "hot" week in the summary.
+#: A role's utilisation above this counts as a "hot" week in the summary.
 HOT_WEEK = 0.95
-#: Missed contacts outweigh peak utilisation by this factor in the fixed-headcount objective.
-MISS_WEIGHT = 1_000.0
-#: Floor on a tier's miss priority, so tiers worth nothing at risk are still served when possible.
-MIN_PRIORITY = 1e-3
-#: How many times a role may gain heads while its managers' weeks do not fit.
-MAX_GROW_ROUNDS = 200
-
-
-def min_gap_weeks(weeks_in_year: int, per_year: int) -> int:
-    """Fewest weeks between a customer's consecutive contacts: half the even interval, rounded up.
-
-    ``weeks_in_year / per_year`` is the even interval; 2 visits a quarter in a 52-week year gives
-    6.5 weeks, so consecutive visits sit at least ceil(3.25) = 4 weeks apart. Never below 1 (no two
-    contacts of one kind for one customer in the same week).
-    """
-    if per_year <= 0:
-        return 0
-    return max(1, math.ceil(weeks_in_year / per_year / 2 - 1e-9))
+#: Delivered within this share of the model's plan (or one contact) counts as "as planned".
+PLAN_TOLERANCE = 0.01
 
 
 @dataclass(frozen=True)
 class RoleSchedule:
-    """One role's calendar: heads used, how full its weeks are, how even its books are."""
+    """One role's calendar: heads, how full its weeks are, how even its books are."""
 
     role: str
-    plan_headcount: int
     managers: int
+    calendar_bound: int
     hours_per_head: float
     customers: int
     scheduled_hours: float
     capacity_hours: float
     peak_utilization: float
-    peak_week: int
+    peak_week: str
     max_manager_utilization: float
     weeks_over_95: int
     weeks_over_capacity: int
     books_spread: float
-    weekly_utilization: tuple[float, ...]
+    idle_hours_while_short: float
+    weekly_utilization: tuple[float, ...] = field(repr=False, default=())
 
 
 @dataclass(frozen=True)
-class MissedWeek:
-    """Contacts of one tier that no manager can make in one week (fixed headcount only)."""
+class PeriodShort:
+    """Contacts of one tier the calendar does not make in one period of its standard."""
 
-    week: int
-    visits: int
-    calls: int
+    period: str  # "2027-Q1", "2027-03" or "2027"
+    kind: str
+    due: int
+    scheduled: int
+
+    @property
+    def missed(self) -> int:
+        """Contacts short."""
+        return self.due - self.scheduled
 
 
 @dataclass(frozen=True)
 class TierSchedule:
-    """One tier: what its standard asks for the year, what the calendar gives, and where it falls short."""
+    """One tier: what its standard asks for the year, what the calendar gives, where it falls short."""
 
     channel: str
     tier: str
@@ -104,26 +81,35 @@ class TierSchedule:
     call_standard: str
     required_visits: int
     scheduled_visits: int
+    planned_visits: float
     required_calls: int
     scheduled_calls: int
-    shortfall_visits: int
-    shortfall_calls: int
+    planned_calls: float
     quarter_met: tuple[float, ...]
-    missed: tuple[MissedWeek, ...] = ()
+    short: tuple[PeriodShort, ...] = ()
 
     @property
     def key(self) -> str:
         """``channel.tier``."""
         return f"{self.channel}.{self.tier}"
 
+    @property
+    def shortfall_visits(self) -> int:
+        """Visits short of the standard over the year."""
+        return self.required_visits - self.scheduled_visits
+
+    @property
+    def shortfall_calls(self) -> int:
+        """Phone contacts short of the standard over the year."""
+        return self.required_calls - self.scheduled_calls
+
 
 @dataclass(frozen=True)
 class WeekInfo:
-    """One ISO week of the calendar."""
+    """One ISO week of the plan year (partial weeks at either end count too)."""
 
-    week: int
-    monday: str
-    month: int
+    week: str
+    start: str
     working_days: int
     holidays: tuple[str, ...]
     hours: float
@@ -139,7 +125,7 @@ class ScheduleResult:
     year: int
     weeks: int
     headcount: str
-    status: str
+    status: SolveStatus
     solver: str
     customers_scheduled: int
     roles: list[RoleSchedule]
@@ -153,25 +139,27 @@ class ScheduleResult:
     @property
     def ok(self) -> bool:
         """True when a calendar was made."""
-        return self.status == SolveStatus.OPTIMAL.value
+        return SolveStatus(self.status).is_ok
 
     def worst_weeks(self, n: int = 5) -> list[WeekInfo]:
         """The ``n`` weeks with the highest utilisation of all roles together, busiest first."""
         return sorted(self.calendar, key=lambda w: (-w.utilization, w.week))[:n]
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON document: the keys the issue names plus the detail behind them."""
-        from dataclasses import asdict
-
+        """The JSON document: summaries, not the row tables."""
         return {
             "scenario": self.scenario,
             "year": self.year,
             "weeks": self.weeks,
             "headcount": self.headcount,
             "status": self.status,
+            "solver": self.solver,
             "customers_scheduled": self.customers_scheduled,
             "roles": [{k: v for k, v in asdict(r).items() if k != "weekly_utilization"} for r in self.roles],
-            "tiers": [asdict(t) for t in self.tiers],
+            "tiers": [
+                {**asdict(t), "shortfall_visits": t.shortfall_visits, "shortfall_calls": t.shortfall_calls}
+                for t in self.tiers
+            ],
             "worst_weeks": [asdict(w) for w in self.worst_weeks()],
             "warnings": list(self.warnings),
             "explanation": self.explanation,
@@ -189,6 +177,12 @@ class Customers:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        """Customers per (channel, tier)."""
+        from collections import Counter
+
+        return dict(Counter(zip(self.channel.tolist(), self.tier.tolist(), strict=True)))
 
 
 def synthetic_customers(scenario: Scenario) -> Customers:
@@ -223,21 +217,6 @@ def customers_from_frame(frame: pd.DataFrame, source: str) -> Customers:
     )
 
 
-@dataclass
-class _Stream:
-    role: str
-    channel: str
-    tier: str
-    kind: str
-    customers: int
-    count: int
-    per: str
-    per_year: int
-    minutes: float
-    gap: int
-    priority: float
-
-
 def build_schedule(
     scenario: Scenario,
     *,
@@ -252,87 +231,53 @@ def build_schedule(
     Parameters
     ----------
     scenario
-        A validated scenario (with a roster, its customer counts should be the roster's).
+        A validated scenario.
     year
-        ISO year to schedule.
+        The plan year.
     headcount
-        ``required``: the headcount plan's (raised where the calendar needs it, with a warning);
-        ``current``: today's, reporting what it cannot cover.
+        ``required``: the heads ``plan`` reports (the calendar model's); ``current``: today's,
+        reporting what they cannot cover.
     customers
         Named customers; ``None`` makes synthetic ids from the scenario's counts.
     solver, time_limit
         As for every model solve.
     """
-    from planner.model.headcount import plan
+    from planner.model.headcount import solve_branch
 
-    cal = year_calendar(year)
     if customers is None:
         customers = synthetic_customers(scenario)
-    result = plan(scenario, headcount="optimal" if headcount == "required" else "current", solver=solver)
-    warnings = list(result.warnings)
-    if not result.ok:
-        return _failed(scenario, cal, headcount, result.status, result.solver, result.explanation, warnings)
-    heads = {r.role: r.required_headcount for r in result.roles}
-    # A plan that cannot meet every standard within the scenario's limits keeps its headcount here
-    # too: adding heads would break the limits, so the calendar shows the gap instead.
-    basis = "current" if headcount == "current" or result.mode == "max_coverage" else "required"
-    if headcount == "required" and basis == "current":
-        warnings.append(
-            "the headcount plan cannot meet every standard within the scenario's limits; the calendar "
-            "keeps the plan's headcount and shows what it misses"
-        )
-    streams, split = _streams(scenario, cal, customers, result, heads, warnings)
-    lp = _solve_aggregate(scenario, cal, streams, heads, basis, solver, time_limit)
-    if lp is None or not lp[0].is_ok:
-        status = lp[0] if lp is not None else SolveStatus.NOT_SOLVED
-        why = "the weekly plan has no solution: the spacing and period rules cannot hold together"
-        return _failed(scenario, cal, headcount, status.value, solver, why, warnings)
-    _status, solver_used, full, served, peaks = lp
-    made = _assemble(
-        scenario,
-        cal,
-        customers,
-        streams,
-        split,
-        heads,
-        full,
-        served,
-        peaks,
-        basis,
-        solver_used,
-        warnings,
-        solver,
-        time_limit,
+    counts = customers.counts()
+    heads = None if headcount == "required" else {r: role.headcount for r, role in scenario.roles.items()}
+    problem, sol, books = solve_branch(
+        scenario, year, heads=heads, solver=solver, time_limit=time_limit, customers=counts
     )
-    if made.ok:
-        made.warnings.extend(_limit_warnings(scenario, made.roles))
-    return replace(made, headcount=headcount)
-
-
-def _limit_warnings(scenario: Scenario, roles: list[RoleSchedule]) -> list[str]:
-    """Say which of the scenario's limits the calendar's headcount goes past."""
-    out = []
-    spec = scenario.spec
-    for r in roles:
-        cap = scenario.roles[r.role].max_headcount
-        if cap is not None and r.managers > cap:
-            out.append(f"{r.role}: {r.managers} managers exceed its max_headcount of {cap}")
-    total = sum(r.managers for r in roles)
-    cost = sum(r.managers * scenario.roles[r.role].annual_cost for r in roles)
-    if spec.max_total_headcount is not None and total > spec.max_total_headcount:
-        out.append(f"the calendar's {total} managers exceed max_total_headcount {spec.max_total_headcount}")
-    if spec.budget is not None and cost > spec.budget:
-        out.append(
-            f"the calendar's managers cost {cost:,.0f} CNY a year, over the budget of {spec.budget:,.0f}"
+    warnings = list(scenario.warnings)
+    cal = problem.calendar
+    if not sol.ok:
+        return _failed(scenario, cal, headcount, sol.status, sol.solver, sol.explanation, warnings)
+    if headcount == "required" and sol.calendar_bound:
+        warnings.append(
+            f"no headcount meets every standard in {year}'s calendar: some month or quarter has fewer "
+            "working weeks than its contacts need at one a customer a week (or visits spaced apart); the "
+            "calendar shows what it misses"
         )
-    return out
+    elif headcount == "required" and sol.mode == "max_coverage":
+        warnings.append(
+            "the scenario's limits do not allow every standard to be met; the calendar uses the plan's "
+            "headcount within them and shows what it misses"
+        )
+    for r, role in scenario.roles.items():
+        if role.contacts == "calls" and r in books:
+            warnings.append(f"role {r} makes phone contacts only; its managers' books hold calls only")
+    made = _assemble(scenario, problem, sol, books, customers, headcount, warnings)
+    return made
 
 
 def _failed(
     scenario: Scenario,
-    cal: YearCalendar,
+    cal: PlanCalendar,
     headcount: str,
-    status: str,
+    status: SolveStatus,
     solver: str,
     explanation: str | None,
     warnings: list[str],
@@ -342,7 +287,7 @@ def _failed(
         year=cal.year,
         weeks=cal.n_weeks,
         headcount=headcount,
-        status=status if status != SolveStatus.OPTIMAL.value else SolveStatus.NOT_SOLVED.value,
+        status=status if status is not SolveStatus.OPTIMAL else SolveStatus.NOT_SOLVED,
         solver=solver,
         customers_scheduled=0,
         roles=[],
@@ -350,337 +295,6 @@ def _failed(
         calendar=[],
         warnings=warnings,
         explanation=explanation,
-    )
-
-
-def _streams(
-    scenario: Scenario,
-    cal: YearCalendar,
-    customers: Customers,
-    result: Any,
-    heads: dict[str, int],
-    warnings: list[str],
-) -> tuple[list[_Stream], dict[tuple[str, str], dict[str, int]]]:
-    """Streams per (role, tier, kind) and each tier's customers split among the roles serving it."""
-    from collections import Counter
-
-    from planner.model.workload import tier_required_hours, tier_revenue_at_risk
-
-    counts = Counter(zip(customers.channel.tolist(), customers.tier.tolist(), strict=True))
-    alloc: dict[tuple[str, str], dict[str, float]] = {}
-    for a in result.allocations:
-        alloc.setdefault((a.channel, a.tier), {})[a.role] = a.hours
-    visiting = [r for r, role in scenario.roles.items() if role.contacts == "all"]
-    for r, role in scenario.roles.items():
-        if role.contacts != "all":
-            warnings.append(
-                f"role {r} makes phone contacts only; the calendar gives customers to visiting roles"
-            )
-    priority: dict[tuple[str, str], float] = {}
-    for channel, tier in scenario.tiers():
-        n = counts.get((channel, tier.id), 0)
-        need = tier_required_hours(tier, n)
-        priority[(channel, tier.id)] = tier_revenue_at_risk(tier, n) / need if need > 0 else 0.0
-    top = max(priority.values(), default=0.0) or 1.0
-    split: dict[tuple[str, str], dict[str, int]] = {}
-    streams: list[_Stream] = []
-    for channel, tier in scenario.tiers():
-        key = (channel, tier.id)
-        n = counts.get(key, 0)
-        if n == 0:
-            continue
-        serving = [r for r in visiting if key in scenario.served_tiers(r) and heads.get(r, 0) > 0]
-        if not serving:
-            warnings.append(
-                f"{channel}.{tier.id}: {n} customers but no manager serves the tier "
-                "(its roles have no heads or make calls only)"
-            )
-            continue
-        hours = alloc.get(key, {})
-        shares = {r: hours.get(r, 0.0) for r in serving}
-        if sum(shares.values()) <= 0:
-            shares = {r: float(heads[r]) for r in serving}
-        split[key] = _largest_remainder(n, shares)
-        for r in serving:
-            n_r = split[key][r]
-            if n_r == 0:
-                continue
-            for kind, std, minutes in (
-                ("visit", tier.visits, tier.visit_minutes),
-                ("call", tier.calls, tier.call_minutes),
-            ):
-                if std.count == 0:
-                    continue
-                gap = min_gap_weeks(cal.n_weeks, std.per_year) if kind == "visit" else 0
-                streams.append(
-                    _Stream(
-                        role=r,
-                        channel=channel,
-                        tier=tier.id,
-                        kind=kind,
-                        customers=n_r,
-                        count=std.count,
-                        per=std.per,
-                        per_year=std.per_year,
-                        minutes=float(minutes),
-                        gap=gap,
-                        priority=priority[key] / top + MIN_PRIORITY,
-                    )
-                )
-    return streams, split
-
-
-def _largest_remainder(n: int, shares: dict[str, float]) -> dict[str, int]:
-    """Split ``n`` customers in proportion to ``shares`` (largest remainder; ties in given order)."""
-    total = sum(shares.values())
-    exact = {r: n * s / total for r, s in shares.items()}
-    out = {r: math.floor(v) for r, v in exact.items()}
-    left = n - sum(out.values())
-    order = sorted(shares, key=lambda r: (-(exact[r] - out[r]), list(shares).index(r)))
-    for r in order[:left]:
-        out[r] += 1
-    return out
-
-
-def _capacity_hours(scenario: Scenario, cal: YearCalendar, role: str) -> list[float]:
-    """One manager's customer hours in each week: the role's yearly hours spread over working days."""
-    from planner.model.workload import role_hours_per_head
-
-    hph = role_hours_per_head(scenario.roles[role])
-    return [hph * s for s in cal.week_share()]
-
-
-def _solve_aggregate(
-    scenario: Scenario,
-    cal: YearCalendar,
-    streams: list[_Stream],
-    heads: dict[str, int],
-    headcount: str,
-    solver: str,
-    time_limit: float,
-) -> tuple[SolveStatus, str, list[list[float]], list[list[float]], dict[str, float]] | None:
-    """The aggregate LP; returns (status, solver, due per stream-week, scheduled per stream-week, peaks)."""
-    import pulp
-
-    n_w = cal.n_weeks
-    fixed = headcount == "current"
-    prob = pulp.LpProblem("schedule", pulp.LpMinimize)
-    x = [[pulp.LpVariable(f"x_{s}_{w}", lowBound=0) for w in range(n_w)] for s in range(len(streams))]
-    miss: list[list[Any]] = []
-    if fixed:
-        miss = [[pulp.LpVariable(f"m_{s}_{w}", lowBound=0) for w in range(n_w)] for s in range(len(streams))]
-    roles = [r for r in scenario.roles if any(st.role == r for st in streams)]
-    u = {r: pulp.LpVariable(f"u_{i}", lowBound=0, upBound=1 if fixed else None) for i, r in enumerate(roles)}
-    for s, st in enumerate(streams):
-        due = [x[s][w] + miss[s][w] if fixed else x[s][w] for w in range(n_w)]
-        periods: dict[int, list[int]] = {}
-        for w, p in enumerate(cal.period_index(st.per)):
-            periods.setdefault(p, []).append(w)
-        for p, weeks in sorted(periods.items()):
-            prob += pulp.lpSum(due[w] for w in weeks) == st.customers * st.count, f"std_{s}_{p}"
-        g = min(st.gap, n_w)
-        if g >= 1:
-            for a in range(n_w - g + 1):
-                prob += pulp.lpSum(due[a : a + g]) <= st.customers, f"gap_{s}_{a}"
-    for i, r in enumerate(roles):
-        cap = _capacity_hours(scenario, cal, r)
-        mine = [s for s, st in enumerate(streams) if st.role == r]
-        for w in range(n_w):
-            load = pulp.lpSum(streams[s].minutes / 60.0 * x[s][w] for s in mine)
-            prob += load - heads[r] * cap[w] * u[r] <= 0, f"cap_{i}_{w}"
-    objective = pulp.lpSum(u.values())
-    if fixed:
-        objective += MISS_WEIGHT * pulp.lpSum(
-            st.priority * st.minutes / 60.0 * pulp.lpSum(miss[s]) for s, st in enumerate(streams)
-        )
-    prob.setObjective(objective)
-    if not streams:
-        return SolveStatus.OPTIMAL, "none", [], [], {}
-    outcome = solve(prob, solver, time_limit)
-    if not outcome.status.is_ok:
-        return outcome.status, outcome.solver, [], [], {}
-    served = [[max(0.0, v.value() or 0.0) for v in row] for row in x]
-    if fixed:
-        due = [
-            [s_v + max(0.0, m.value() or 0.0) for s_v, m in zip(served[s], miss[s], strict=True)]
-            for s in range(len(streams))
-        ]
-    else:
-        due = [list(row) for row in served]
-    peaks = {r: float(u[r].value() or 0.0) for r in roles}
-    return outcome.status, outcome.solver, due, served, peaks
-
-
-def _assemble(
-    scenario: Scenario,
-    cal: YearCalendar,
-    customers: Customers,
-    streams: list[_Stream],
-    split: dict[tuple[str, str], dict[str, int]],
-    plan_heads: dict[str, int],
-    full: list[list[float]],
-    served: list[list[float]],
-    peaks: dict[str, float],
-    headcount: str,
-    solver_used: str,
-    warnings: list[str],
-    solver: str,
-    time_limit: float,
-) -> ScheduleResult:
-    """Books, weeks and rows for every role; then the summaries."""
-    import numpy as np
-
-    from planner.analyses.schedule_assign import (
-        StreamPlan,
-        deal_books,
-        round_role,
-        slot_rows,
-    )
-    from planner.model.workload import role_hours_per_head, tier_hours_per_customer
-
-    n_w = cal.n_weeks
-    tier_keys = [(c, t.id) for c, t in scenario.tiers()]
-    tier_obj = {(c, t.id): t for c, t in scenario.tiers()}
-    # Where each tier's customers sit in the sorted customer arrays.
-    tier_start = _tier_starts(customers)
-    manager_of = np.full(len(customers), -1, dtype=np.int64)
-    manager_names: list[str] = []
-    manager_role: list[str] = []
-    manager_counts: list[int] = []
-    manager_load: list[Any] = []
-    parts: list[tuple[Any, ...]] = []
-    roles_out: list[RoleSchedule] = []
-    due_total: dict[tuple[str, str, str], Any] = {}
-    got_total: dict[tuple[str, str, str], Any] = {}
-    for role_id in scenario.roles:
-        role_tiers = [k for k in tier_keys if role_id in split.get(k, {})]
-        if not role_tiers:
-            continue
-        counts = [split[k][role_id] for k in role_tiers]
-        hours = [tier_hours_per_customer(tier_obj[k]) for k in role_tiers]
-        hph = role_hours_per_head(scenario.roles[role_id])
-        cap_min = np.array(_capacity_hours(scenario, cal, role_id)) * 60.0
-        mine = [s for s, st in enumerate(streams) if st.role == role_id]
-        plans = [
-            StreamPlan(
-                index=s,
-                tier_index=role_tiers.index((streams[s].channel, streams[s].tier)),
-                kind=streams[s].kind,
-                customers=streams[s].customers,
-                count=streams[s].count,
-                minutes=streams[s].minutes,
-                gap=streams[s].gap,
-                priority=streams[s].priority,
-                full=np.array(full[s]),
-                served=np.array(served[s]),
-            )
-            for s in mine
-        ]
-        periods = [_period_weeks(cal, streams[sp.index].per) for sp in plans]
-        h = plan_heads[role_id]
-        if headcount == "required":
-            h = max(h, math.ceil(h * peaks.get(role_id, 0.0) - 1e-6))
-        cache: dict[tuple[int, ...], Any] = {}
-        fixed = headcount == "current"
-        for _ in range(MAX_GROW_ROUNDS):
-            per_manager, _load = deal_books(counts, hours, h)
-            rounding = round_role(
-                plans,
-                per_manager,
-                cap_min,
-                periods,
-                fixed=fixed,
-                solver=solver,
-                time_limit=time_limit,
-                cache=cache,
-            )
-            if fixed or rounding.feasible:
-                break
-            h += 1
-        if not rounding.feasible:
-            return _failed(
-                scenario,
-                cal,
-                headcount,
-                SolveStatus.INFEASIBLE.value,
-                solver_used,
-                f"{role_id}: no whole-visit calendar fits even {h} managers",
-                warnings,
-            )
-        if h > plan_heads[role_id]:
-            warnings.append(
-                f"{role_id}: the calendar needs {h} managers, {h - plan_heads[role_id]} more than the "
-                f"headcount plan's {plan_heads[role_id]} (holiday weeks hold less time and visits come whole)"
-            )
-        base = len(manager_names)
-        width = max(3, len(str(h)))
-        manager_names.extend(f"{role_id}-{m + 1:0{width}d}" for m in range(h))
-        manager_role.extend([role_id] * h)
-        manager_counts.extend(per_manager.sum(axis=0).tolist())
-        manager_load.append(rounding.load_minutes / 60.0)
-        # Books: contiguous blocks of each tier's (role share of) customers.
-        offsets_by_tier = []
-        role_offset_in_tier = _role_offsets(split, role_id, role_tiers, scenario)
-        for t, key in enumerate(role_tiers):
-            start = tier_start[key] + role_offset_in_tier[key]
-            offs = start + np.concatenate([[0], np.cumsum(per_manager[t])[:-1]]).astype(np.int64)
-            offsets_by_tier.append(offs)
-            owner = np.repeat(np.arange(h) + base, per_manager[t])
-            manager_of[start : start + len(owner)] = owner
-        for j, sp in enumerate(plans):
-            st = streams[sp.index]
-            mgr, week, pos = slot_rows(
-                rounding.slots[j],
-                rounding.served[j],
-                per_manager[sp.tier_index],
-                offsets_by_tier[sp.tier_index],
-            )
-            parts.append((mgr + base, week, pos, sp.index))
-            tk = (st.channel, st.tier, st.kind)
-            due_total[tk] = due_total.get(tk, 0) + rounding.slots[j].sum(axis=0)
-            got_total[tk] = got_total.get(tk, 0) + rounding.served[j].sum(axis=0)
-        util = rounding.load_minutes.sum(axis=0) / (h * cap_min)
-        util = np.where(cap_min > 0, util, 0.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mutil = np.where(cap_min[None, :] > 0, rounding.load_minutes / cap_min[None, :], 0.0)
-        yearly = rounding.load_minutes.sum(axis=1) / 60.0
-        mean = float(yearly.mean()) if h else 0.0
-        roles_out.append(
-            RoleSchedule(
-                role=role_id,
-                plan_headcount=plan_heads[role_id],
-                managers=h,
-                hours_per_head=hph,
-                customers=int(sum(counts)),
-                scheduled_hours=float(yearly.sum()),
-                capacity_hours=h * hph,
-                peak_utilization=float(util.max()) if n_w else 0.0,
-                peak_week=int(util.argmax()) + 1 if n_w else 0,
-                max_manager_utilization=float(mutil.max()) if mutil.size else 0.0,
-                weeks_over_95=int((util > HOT_WEEK + 1e-9).sum()),
-                weeks_over_capacity=int((mutil > 1 + 1e-9).any(axis=0).sum()),
-                books_spread=float(np.abs(yearly - mean).max() / mean) if mean > 0 else 0.0,
-                weekly_utilization=tuple(float(v) for v in util),
-            )
-        )
-    schedule = _rows(customers, streams, parts, manager_names, cal)
-    managers = _managers_frame(manager_names, manager_role, manager_counts, manager_load, n_w)
-    tiers_out = _tier_summaries(scenario, cal, customers, streams, due_total, got_total, schedule)
-    calendar = _week_infos(scenario, cal, roles_out)
-    return ScheduleResult(
-        scenario=scenario.name,
-        year=cal.year,
-        weeks=n_w,
-        headcount=headcount,
-        status=SolveStatus.OPTIMAL.value,
-        solver=solver_used,
-        customers_scheduled=int((manager_of >= 0).sum()),
-        roles=roles_out,
-        tiers=tiers_out,
-        calendar=calendar,
-        warnings=warnings,
-        schedule=schedule,
-        managers=managers,
     )
 
 
@@ -698,144 +312,288 @@ def _tier_starts(customers: Customers) -> dict[tuple[str, str], int]:
     return {(str(customers.channel[i]), str(customers.tier[i])): int(i) for i in starts}
 
 
-def _period_weeks(cal: YearCalendar, per: str) -> list[list[int]]:
-    """The week indices of each period (month, quarter or year) of ``cal``, in order."""
-    out: dict[int, list[int]] = {}
-    for w, p in enumerate(cal.period_index(per)):
-        out.setdefault(p, []).append(w)
-    return [out[p] for p in sorted(out)]
-
-
-def _role_offsets(
-    split: dict[tuple[str, str], dict[str, int]],
-    role_id: str,
-    role_tiers: Sequence[tuple[str, str]],
+def _assemble(
     scenario: Scenario,
-) -> dict[tuple[str, str], int]:
-    """Where ``role_id``'s share starts inside each tier's customers (roles take blocks in file order)."""
-    out = {}
-    for key in role_tiers:
-        before = 0
-        for r in scenario.roles:
-            if r == role_id:
-                break
-            before += split[key].get(r, 0)
-        out[key] = before
+    problem: CalendarProblem,
+    sol: CalendarSolution,
+    books: dict[str, RoleCalendar],
+    customers: Customers,
+    headcount: str,
+    warnings: list[str],
+) -> ScheduleResult:
+    """Rows for every role's contacts; then the summaries."""
+    import numpy as np
+
+    from planner.model.booking import slot_rows
+
+    cal = problem.calendar
+    n_w = cal.n_slots
+    tier_start = _tier_starts(customers)
+    scheduled = np.zeros(len(customers), dtype=bool)
+    names: list[str] = []
+    name_role: list[str] = []
+    name_customers: list[int] = []
+    loads: list[Any] = []
+    parts: list[tuple[Any, ...]] = []
+    roles_out: list[RoleSchedule] = []
+    stream_meta: list[tuple[str, str, str, str, float]] = []  # role, channel, tier, kind, minutes
+    # Where each role's share starts inside a tier's customers: roles take blocks in file order.
+    # (Call-only roles hold the same customers for their calls: their blocks start again at 0.)
+    offset_in_tier: dict[tuple[str, str, bool], int] = {}
+    short_tiers = {k for k, c in sol.coverage.items() if c < 1 - 1e-9}
+    bound = sol.heads
+    for role_id in scenario.roles:
+        rc = books.get(role_id)
+        if rc is None:
+            continue
+        b = rc.books
+        h = b.heads
+        base = len(names)
+        width = max(3, len(str(h)))
+        names.extend(f"{role_id}-{m + 1:0{width}d}" for m in range(h))
+        name_role.extend([role_id] * h)
+        name_customers.extend(b.per_manager.sum(axis=0).tolist())
+        loads.append(b.load_minutes / 60.0)
+        block_offsets = []
+        calls_only = scenario.roles[role_id].contacts == "calls"
+        for t, key in enumerate(rc.tiers):
+            okey = (key[0], key[1], calls_only)
+            start = tier_start.get(key, 0) + offset_in_tier.get(okey, 0)
+            offset_in_tier[okey] = offset_in_tier.get(okey, 0) + rc.customers[t]
+            offs = start + np.concatenate([[0], np.cumsum(b.per_manager[t])[:-1]]).astype(np.int64)
+            block_offsets.append(offs)
+            scheduled[start : start + rc.customers[t]] = True
+        for j, st in enumerate(rc.streams):
+            sidx = len(stream_meta)
+            key = rc.tiers[st.tier_index]
+            stream_meta.append((role_id, key[0], key[1], st.kind, st.minutes))
+            mgr, slot, pos = slot_rows(
+                b.served[j], b.per_manager[st.tier_index], block_offsets[st.tier_index]
+            )
+            parts.append((mgr + base, slot, pos, sidx))
+        cap = rc.capacity_minutes / 60.0  # one manager's hours per slot
+        total_cap = cap * h
+        load = b.load_minutes.sum(axis=0) / 60.0 if h else np.zeros(n_w)
+        week_load, week_cap = _by_week(cal, load), _by_week(cal, total_cap)
+        util = np.where(week_cap > 0, week_load / np.where(week_cap > 0, week_cap, 1), 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mutil = np.where(
+                cap[None, :] > 0, b.load_minutes / 60.0 / np.where(cap > 0, cap, 1)[None, :], 0.0
+            )
+        yearly = b.load_minutes.sum(axis=1) / 60.0
+        mean = float(yearly.mean()) if h else 0.0
+        serves_short = any(k in short_tiers for k in rc.tiers)
+        idle = float(np.clip(total_cap - load, 0, None).sum()) if serves_short else 0.0
+        peak = int(util.argmax()) if len(util) else 0
+        roles_out.append(
+            RoleSchedule(
+                role=role_id,
+                managers=h,
+                calendar_bound=int(bound.get(role_id, h)),
+                hours_per_head=float(cap.sum()),
+                customers=int(sum(rc.customers)),
+                scheduled_hours=float(yearly.sum()),
+                capacity_hours=float(total_cap.sum()),
+                peak_utilization=float(util.max()) if len(util) else 0.0,
+                peak_week=cal.week_labels[peak],
+                max_manager_utilization=float(mutil.max()) if mutil.size else 0.0,
+                weeks_over_95=int((util > HOT_WEEK + 1e-9).sum()),
+                weeks_over_capacity=int((mutil > 1 + 1e-9).any(axis=0).sum()),
+                books_spread=float(np.abs(yearly - mean).max() / mean) if mean > 0 else 0.0,
+                idle_hours_while_short=idle,
+                weekly_utilization=tuple(float(v) for v in util),
+            )
+        )
+        if idle > 0.5:
+            warnings.append(
+                f"{role_id}: {idle:,.0f} h of its managers' time stay free while a tier it serves is short: "
+                "the spacing and period rules (and whole contacts) allow no more contacts in those slots"
+            )
+    for key, n in customers.counts().items():
+        if key in {(c, t.id) for c, t in scenario.tiers()}:
+            covered = sum(
+                rc.customers[rc.tiers.index(key)]
+                for r, rc in books.items()
+                if key in rc.tiers and scenario.roles[r].contacts != "calls"
+            )
+            tier = next(t for c, t in scenario.tiers() if (c, t.id) == key)
+            if covered < n and (tier.visits.per_year > 0 or tier.calls.per_year > 0):
+                warnings.append(
+                    f"{key[0]}.{key[1]}: {n - covered} customers have no manager "
+                    "(no role with heads serves the tier)"
+                )
+    schedule = _rows(customers, cal, stream_meta, parts, names)
+    managers = _managers_frame(cal, names, name_role, name_customers, loads)
+    tiers_out = _tier_summaries(scenario, cal, customers, sol, schedule)
+    return ScheduleResult(
+        scenario=scenario.name,
+        year=cal.year,
+        weeks=cal.n_weeks,
+        headcount=headcount,
+        status=SolveStatus.OPTIMAL,
+        solver=sol.solver,
+        customers_scheduled=int(scheduled.sum()),
+        roles=roles_out,
+        tiers=tiers_out,
+        calendar=_week_infos(cal, books),
+        warnings=warnings,
+        schedule=schedule,
+        managers=managers,
+    )
+
+
+def _by_week(cal: PlanCalendar, per_slot: Any) -> Any:
+    """Sum a per-slot array into ISO weeks."""
+    import numpy as np
+
+    out = np.zeros(cal.n_weeks)
+    np.add.at(out, np.array([s.week for s in cal.slots]), np.asarray(per_slot, dtype=float))
     return out
 
 
 def _rows(
     customers: Customers,
-    streams: list[_Stream],
+    cal: PlanCalendar,
+    streams: list[tuple[str, str, str, str, float]],
     parts: list[tuple[Any, ...]],
     manager_names: list[str],
-    cal: YearCalendar,
 ) -> pd.DataFrame:
-    """schedule.csv's table, sorted by manager, week, customer and kind."""
+    """schedule.csv's table, sorted by manager, date, customer and kind; each contact on a working day."""
     import numpy as np
     import pandas as pd
 
     if parts:
         mgr = np.concatenate([p[0] for p in parts])
-        week = np.concatenate([p[1] for p in parts])
+        slot = np.concatenate([p[1] for p in parts])
         pos = np.concatenate([p[2] for p in parts])
         sidx = np.concatenate([np.full(len(p[0]), p[3], dtype=np.int64) for p in parts])
     else:
-        mgr = week = pos = sidx = np.zeros(0, dtype=np.int64)
-    kind_code = (
-        np.array([0 if st.kind == "visit" else 1 for st in streams], dtype=np.int64)[sidx]
-        if len(sidx)
-        else np.zeros(0, dtype=np.int64)
+        mgr = slot = pos = sidx = np.zeros(0, dtype=np.int64)
+    kind_code = np.array([0 if s[3] == "visit" else 1 for s in streams], dtype=np.int64)
+    minutes_arr = np.array([s[4] for s in streams], dtype=float)
+    kc = kind_code[sidx] if len(sidx) else np.zeros(0, dtype=np.int64)
+    mins = minutes_arr[sidx] if len(sidx) else np.zeros(0)
+    order = np.lexsort((kc, pos, slot, mgr))
+    mgr, slot, pos, sidx, mins = mgr[order], slot[order], pos[order], sidx[order], mins[order]
+    # Day within the slot: by the cumulative minutes of the manager's contacts in that slot.
+    day = np.zeros(len(mgr), dtype=np.int64)
+    if len(mgr):
+        group = np.concatenate([[True], (mgr[1:] != mgr[:-1]) | (slot[1:] != slot[:-1])])
+        gid = np.cumsum(group) - 1
+        cum = np.cumsum(mins)
+        first = np.flatnonzero(group)
+        before = cum - mins - (cum[first] - mins[first])[gid]
+        total = np.bincount(gid, weights=mins)[gid]
+        wd = np.array([max(s.working_days, 1) for s in cal.slots])[slot]
+        frac = np.where(total > 0, before / np.where(total > 0, total, 1), 0.0)
+        day = np.minimum((frac * wd + 1e-9).astype(np.int64), wd - 1)
+    dates = _slot_dates(cal)
+    date_col = np.array([dates[s][d] for s, d in zip(slot.tolist(), day.tolist(), strict=True)], dtype=object)
+    week_col = (
+        np.array(cal.week_labels, dtype=object)[np.array([s.week for s in cal.slots])[slot]]
+        if len(slot)
+        else np.zeros(0, dtype=object)
     )
-    order = np.lexsort((kind_code, pos, week, mgr))
-    mgr, week, pos, sidx = mgr[order], week[order], pos[order], sidx[order]
     names = np.array(manager_names, dtype=object)
-    role_arr = np.array([st.role for st in streams], dtype=object)
-    kind_arr = np.array([st.kind for st in streams], dtype=object)
-    minutes_arr = np.array([st.minutes for st in streams])
-    minutes = minutes_arr[sidx] if len(sidx) else np.zeros(0)
-    if len(minutes) and np.all(minutes == np.round(minutes)):
-        minutes = minutes.astype(np.int64)
+    role_arr = np.array([s[0] for s in streams], dtype=object)
+    kind_arr = np.array([s[3] for s in streams], dtype=object)
+    minutes = mins.astype(np.int64) if len(mins) and np.all(mins == np.round(mins)) else mins
     return pd.DataFrame(
         {
-            "customer_id": customers.ids[pos],
+            "customer_id": customers.ids[pos] if len(pos) else np.zeros(0, dtype=object),
             "manager_id": names[mgr] if len(mgr) else np.zeros(0, dtype=object),
             "role": role_arr[sidx] if len(sidx) else np.zeros(0, dtype=object),
-            "channel": customers.channel[pos],
-            "tier": customers.tier[pos],
-            "week": week + 1,
+            "channel": customers.channel[pos] if len(pos) else np.zeros(0, dtype=object),
+            "tier": customers.tier[pos] if len(pos) else np.zeros(0, dtype=object),
+            "week": week_col,
+            "date": date_col,
             "kind": kind_arr[sidx] if len(sidx) else np.zeros(0, dtype=object),
             "minutes": minutes,
         }
     )
 
 
+def _slot_dates(cal: PlanCalendar) -> list[list[str]]:
+    """Each slot's working dates as ISO strings (a slot with none keeps its first day)."""
+    return [[d.isoformat() for d in s.working_dates] or [s.start.isoformat()] for s in cal.slots]
+
+
 def _managers_frame(
-    names: list[str], roles: list[str], counts: list[int], loads: list[Any], n_w: int
+    cal: PlanCalendar, names: list[str], roles: list[str], counts: list[int], loads: list[Any]
 ) -> pd.DataFrame:
-    """managers.csv's table: one row per manager with yearly and weekly hours."""
+    """managers.csv's table: one row per manager with yearly hours and hours per ISO week."""
     import numpy as np
     import pandas as pd
 
-    hours = np.concatenate(loads, axis=0) if loads else np.zeros((0, n_w))
+    per_slot = np.concatenate(loads, axis=0) if loads else np.zeros((0, cal.n_slots))
+    weekly = np.zeros((per_slot.shape[0], cal.n_weeks))
+    for s in cal.slots:
+        weekly[:, s.week] += per_slot[:, s.index]
     df = pd.DataFrame({"manager_id": names, "role": roles, "customers": counts})
-    df["yearly_hours"] = hours.sum(axis=1).round(2)
-    weekly = pd.DataFrame(hours.round(2), columns=[f"w{w + 1:02d}" for w in range(n_w)])
-    return pd.concat([df, weekly], axis=1)
+    df["yearly_hours"] = per_slot.sum(axis=1).round(2)
+    weeks = pd.DataFrame(weekly.round(2), columns=list(cal.week_labels))
+    return pd.concat([df, weeks], axis=1)
+
+
+def _period_label(cal: PlanCalendar, per: str, index: int) -> str:
+    if per == "month":
+        return f"{cal.year}-{index + 1:02d}"
+    if per == "quarter":
+        return f"{cal.year}-Q{index + 1}"
+    return str(cal.year)
 
 
 def _tier_summaries(
     scenario: Scenario,
-    cal: YearCalendar,
+    cal: PlanCalendar,
     customers: Customers,
-    streams: list[_Stream],
-    due_total: dict[tuple[str, str, str], Any],
-    got_total: dict[tuple[str, str, str], Any],
+    sol: CalendarSolution,
     schedule: pd.DataFrame,
 ) -> list[TierSchedule]:
-    """Per tier: required (customers x yearly standard) against scheduled rows, per quarter and per week."""
+    """Per tier: required (customers x standard) against the rows, per quarter and per period."""
     import numpy as np
 
-    n_w = cal.n_weeks
-    quarter = np.array([w.quarter - 1 for w in cal.weeks])
-    scheduled = _count_rows(schedule)
-    counts: dict[tuple[str, str], int] = {}
-    for c, t in zip(customers.channel.tolist(), customers.tier.tolist(), strict=True):
-        counts[(c, t)] = counts.get((c, t), 0) + 1
+    counts = customers.counts()
+    month = schedule["date"].str.slice(5, 7).astype(int).to_numpy() if len(schedule) else np.zeros(0, int)
+    quarter = (month - 1) // 3
+    keys = (
+        (schedule["channel"] + "." + schedule["tier"] + "." + schedule["kind"]).to_numpy()
+        if len(schedule)
+        else np.zeros(0, dtype=object)
+    )
     out = []
     for channel, tier in scenario.tiers():
         n = counts.get((channel, tier.id), 0)
         if n == 0 and scenario.customers(channel, tier.id) == 0:
             continue
-        zero = np.zeros(n_w)
-        # A tier nobody serves (no manager of a serving role) is due on an even spread and missed.
-        due_v = np.asarray(
-            due_total.get(
-                (channel, tier.id, "visit"), _even_spread(cal, n, tier.visits.count, tier.visits.per)
-            )
-        )
-        due_c = np.asarray(
-            due_total.get((channel, tier.id, "call"), _even_spread(cal, n, tier.calls.count, tier.calls.per))
-        )
-        got_v = np.asarray(got_total.get((channel, tier.id, "visit"), zero))
-        got_c = np.asarray(got_total.get((channel, tier.id, "call"), zero))
-        req_v = n * tier.visits.per_year
-        req_c = n * tier.calls.per_year
-        sched_v = scheduled.get((channel, tier.id, "visit"), 0)
-        sched_c = scheduled.get((channel, tier.id, "call"), 0)
+        got: dict[str, Any] = {}
+        for kind in ("visit", "call"):
+            mask = keys == f"{channel}.{tier.id}.{kind}"
+            got[kind] = (month[mask], quarter[mask])
         q_met = []
         for q in range(4):
-            due_q = float(due_v[quarter == q].sum() + due_c[quarter == q].sum())
-            got_q = float(got_v[quarter == q].sum() + got_c[quarter == q].sum())
-            q_met.append(got_q / due_q if due_q > 0 else 1.0)
-        # Contacts nobody was given (no serving role) count as missed in every week they were due.
-        missed_v = due_v - got_v
-        missed_c = due_c - got_c
-        missed = tuple(
-            MissedWeek(week=w + 1, visits=int(missed_v[w]), calls=int(missed_c[w]))
-            for w in range(n_w)
-            if missed_v[w] > 0 or missed_c[w] > 0
-        )
+            due_q = got_q = 0
+            for kind, std in (("visit", tier.visits), ("call", tier.calls)):
+                per_q = {"month": 3, "quarter": 1, "year": 0.25}[std.per]
+                due_q += n * std.count * per_q
+                got_q += int((got[kind][1] == q).sum())
+            q_met.append(min(1.0, got_q / due_q) if due_q > 0 else 1.0)
+        short = []
+        for kind, std in (("visit", tier.visits), ("call", tier.calls)):
+            if std.per_year == 0 or n == 0:
+                continue
+            months = got[kind][0]
+            n_per = {"month": 12, "quarter": 4, "year": 1}[std.per]
+            for p in range(n_per):
+                if std.per == "month":
+                    made = int((months == p + 1).sum())
+                elif std.per == "quarter":
+                    made = int(((months - 1) // 3 == p).sum())
+                else:
+                    made = len(months)
+                due = n * std.count
+                if made < due:
+                    short.append(PeriodShort(_period_label(cal, std.per, p), kind, due, made))
         out.append(
             TierSchedule(
                 channel=channel,
@@ -843,56 +601,41 @@ def _tier_summaries(
                 customers=n,
                 visit_standard=tier.visits.describe(),
                 call_standard=tier.calls.describe(),
-                required_visits=int(req_v),
-                scheduled_visits=int(sched_v),
-                required_calls=int(req_c),
-                scheduled_calls=int(sched_c),
-                shortfall_visits=int(req_v - sched_v),
-                shortfall_calls=int(req_c - sched_c),
+                required_visits=n * tier.visits.per_year,
+                scheduled_visits=len(got["visit"][0]),
+                planned_visits=sol.delivered((channel, tier.id), "visit"),
+                required_calls=n * tier.calls.per_year,
+                scheduled_calls=len(got["call"][0]),
+                planned_calls=sol.delivered((channel, tier.id), "call"),
                 quarter_met=tuple(q_met),
-                missed=missed,
+                short=tuple(short),
             )
         )
     return out
 
 
-def _even_spread(cal: YearCalendar, customers: int, count: int, per: str) -> Any:
-    """Contacts due per week when spread evenly over each period's weeks (whole numbers, exact totals)."""
+def _week_infos(cal: PlanCalendar, books: dict[str, RoleCalendar]) -> list[WeekInfo]:
+    """Every ISO week's working days, holidays, hours booked and capacity across all roles."""
     import numpy as np
 
-    out = np.zeros(cal.n_weeks, dtype=np.int64)
-    for weeks in _period_weeks(cal, per):
-        total = customers * count
-        cum = np.floor(total * np.arange(1, len(weeks) + 1) / len(weeks) + 1e-9).astype(np.int64)
-        out[weeks] = np.diff(np.concatenate([[0], cum]))
-    return out
-
-
-def _count_rows(schedule: pd.DataFrame) -> dict[tuple[str, str, str], int]:
-    """Scheduled contacts per (channel, tier, kind), counted from the rows themselves."""
-    if len(schedule) == 0:
-        return {}
-    grouped = schedule.groupby(["channel", "tier", "kind"], sort=True).size()
-    return {(str(c), str(t), str(k)): int(v) for (c, t, k), v in grouped.items()}
-
-
-def _week_infos(scenario: Scenario, cal: YearCalendar, roles: list[RoleSchedule]) -> list[WeekInfo]:
-    """Every week's working days, holidays, hours booked and capacity across all roles."""
+    load = np.zeros(cal.n_slots)
+    cap = np.zeros(cal.n_slots)
+    for rc in books.values():
+        load += rc.books.load_minutes.sum(axis=0) / 60.0
+        cap += rc.capacity_minutes / 60.0 * rc.books.heads
+    week_load, week_cap = _by_week(cal, load), _by_week(cal, cap)
     out = []
-    caps = {r.role: _capacity_hours(scenario, cal, r.role) for r in roles}
-    for w, wk in enumerate(cal.weeks):
-        cap = sum(r.managers * caps[r.role][w] for r in roles)
-        hours = sum(r.weekly_utilization[w] * r.managers * caps[r.role][w] for r in roles)
+    for k, label in enumerate(cal.week_labels):
+        slots = [s for s in cal.slots if s.week == k]
         out.append(
             WeekInfo(
-                week=wk.week,
-                monday=wk.monday.isoformat(),
-                month=wk.month,
-                working_days=wk.working_days,
-                holidays=wk.holidays,
-                hours=hours,
-                capacity_hours=cap,
-                utilization=hours / cap if cap > 0 else 0.0,
+                week=label,
+                start=slots[0].start.isoformat(),
+                working_days=sum(s.working_days for s in slots),
+                holidays=tuple(dict.fromkeys(h for s in slots for h in s.holidays)),
+                hours=float(week_load[k]),
+                capacity_hours=float(week_cap[k]),
+                utilization=float(week_load[k] / week_cap[k]) if week_cap[k] > 0 else 0.0,
             )
         )
     return out

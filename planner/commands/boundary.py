@@ -16,6 +16,7 @@ from planner.commands.options import (
     roster_options,
     scenario_argument,
     scenario_options,
+    year_option,
 )
 
 
@@ -31,6 +32,13 @@ from planner.commands.options import (
     help="A remedy scenario (e.g. scenarios/unified-centre.yaml): show before and after side by side. "
     "--set applies to the main scenario only.",
 )
+@click.option(
+    "--all-lines",
+    is_flag=True,
+    help="Also compare lines no customer can cross by spending more (e.g. public.premium / "
+    "commercial.D), marked as such.",
+)
+@year_option
 @roster_options
 def boundary_command(
     scenario: Path,
@@ -38,12 +46,14 @@ def boundary_command(
     solver: str,
     fmt: str,
     remedy: Path | None,
+    all_lines: bool,
+    year: int | None,
     roster: Path | None,
     columns: Path | None,
 ) -> None:
-    """Compare both sides of every channel boundary: on paper, in practice and in price.
+    """Compare both sides of every line a customer can cross: on paper, in practice and in price.
 
-    A boundary is where one channel's top tier meets the next channel's bottom tier
+    A line is where one tier meets the next one up: within a channel, and along the policy's ladder
     (commercial.A / key.crystal at 3,000 CNY a month above all). An inversion is the upper
     tier's customer getting fewer visits, phone contacts or service hours a year than the lower
     tier's (on paper: the policy; in practice: today's headcount), or a smaller discount, so
@@ -67,7 +77,7 @@ def boundary_command(
             # Same customers before and after: only the organisation changes.
             after = after.with_customers(read.counts())
         print_warnings(after.warnings)
-    report = analyse_boundaries(sc, solver=solver, roster=read, remedy=after)
+    report = analyse_boundaries(sc, solver=solver, roster=read, remedy=after, all_lines=all_lines, year=year)
     if fmt == "json":
         echo_json(report)
     else:

@@ -69,6 +69,29 @@ def scenario_options(f: F) -> F:
     return set_option(solver_option(f))
 
 
+def year_option(f: F) -> F:
+    """``--year``: the plan year whose working calendar sizes the plan (default: the scenario's)."""
+    return click.option(
+        "--year",
+        type=click.IntRange(2001, 2099),
+        default=None,
+        help="Plan year (China's holidays and make-up days size the plan). Default: the scenario's "
+        "`year`, else next calendar year.",
+    )(f)
+
+
+def headcount_option(f: F) -> F:
+    """``--headcount required|current``: the same two words in every command."""
+    return click.option(
+        "--headcount",
+        type=click.Choice(["required", "current"]),
+        default="required",
+        show_default=True,
+        help="required: the least heads meeting every standard in the plan year's calendar; "
+        "current: today's heads and what they deliver.",
+    )(f)
+
+
 def roster_options(f: F) -> F:
     """``--roster FILE`` (customers per tier from a customer list) and ``--columns MAP``."""
     f = click.option(

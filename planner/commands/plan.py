@@ -10,12 +10,14 @@ from planner.commands.options import (
     apply_roster,
     echo_json,
     format_option,
+    headcount_option,
     load_cli_scenario,
     make_console,
     print_warnings,
     roster_options,
     scenario_argument,
     scenario_options,
+    year_option,
 )
 
 
@@ -24,13 +26,8 @@ from planner.commands.options import (
 @scenario_options
 @format_option("table", "json")
 @roster_options
-@click.option(
-    "--headcount",
-    type=click.Choice(["optimal", "current"]),
-    default="optimal",
-    show_default=True,
-    help="optimal: choose headcount; current: keep today's and show what it delivers.",
-)
+@headcount_option
+@year_option
 def plan_command(
     scenario: Path,
     sets: tuple[str, ...],
@@ -39,9 +36,12 @@ def plan_command(
     roster: Path | None,
     columns: Path | None,
     headcount: str,
+    year: int | None,
 ) -> None:
     """Headcount per manager role meeting every tier's visit standard at least cost.
 
+    Sized on the plan year's working calendar: every month, quarter and year a standard names, with
+    the visit spacing rules and whole visits per manager; the annual-average bound is shown beside.
     When the scenario's limits (budget, max_total_headcount, max_headcount) cannot meet every
     standard, the plan maximises value-weighted coverage instead and says where it falls short.
     """
@@ -51,10 +51,10 @@ def plan_command(
     sc = apply_roster(load_cli_scenario(scenario, sets), roster, columns)
     print_warnings(sc.warnings)
     # With callcentre.outbound enabled, the call centre's spare agent time is one more (calls-only) role.
-    mix = plan_with_callcentre(sc, headcount=headcount, solver=solver)
+    mix = plan_with_callcentre(sc, headcount=headcount, solver=solver, year=year)
     outbound: OutboundResult | None = None
     if mix is None:
-        result = plan(sc, headcount=headcount, solver=solver)  # type: ignore[arg-type]
+        result = plan(sc, headcount=headcount, solver=solver, year=year)  # type: ignore[arg-type]
     else:
         result, outbound = mix
     if fmt == "json":
@@ -69,5 +69,6 @@ def plan_command(
 
             render_outbound(outbound, console)
     if not result.ok:
-        click.echo(f"Error: {scenario}: {result.explanation}", err=True)
-        raise SystemExit(2)
+        from planner.errors import InfeasibleError
+
+        raise InfeasibleError(f"{scenario}: {result.explanation}")

@@ -9,6 +9,7 @@ import click
 from planner.commands.options import (
     echo_json,
     format_option,
+    headcount_option,
     load_cli_scenario,
     make_console,
     print_warnings,
@@ -16,6 +17,7 @@ from planner.commands.options import (
     roster_options,
     scenario_argument,
     scenario_options,
+    year_option,
 )
 
 
@@ -24,20 +26,8 @@ from planner.commands.options import (
 @scenario_options
 @format_option("table", "json")
 @roster_options
-@click.option(
-    "--year",
-    type=int,
-    default=None,
-    help="ISO year to schedule (weeks 1-52/53, China's public holidays). Default: next calendar year.",
-)
-@click.option(
-    "--headcount",
-    type=click.Choice(["required", "current"]),
-    default="required",
-    show_default=True,
-    help="required: the headcount plan's (raised where whole visits in holiday weeks need it); "
-    "current: today's, showing which visits it cannot make.",
-)
+@year_option
+@headcount_option
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
@@ -57,24 +47,24 @@ def schedule_command(
     out: Path | None,
     excel: bool,
 ) -> None:
-    """Who visits whom, in which ISO week: a calendar meeting every tier's standard in every period.
+    """Who visits whom, on which day: a calendar meeting every tier's standard in every period.
 
-    Each customer (from --roster, else synthetic ids from the scenario's counts) gets one manager
-    of a role serving its tier for the whole year, books balanced by yearly hours, and a week for
-    every visit and phone contact its tier's standard asks: every month, quarter or year it names,
-    visits spaced at least half the even interval apart, no manager over capacity in any week.
+    The heads are `plan`'s (required) or today's (current). Each customer (from --roster, else
+    synthetic ids from the scenario's counts) gets one manager of a role serving its tier for the
+    whole year, books balanced by yearly hours, and a working day for every visit and phone contact
+    its tier's standard asks: every month, quarter or year it names, visits spaced at least half the
+    even interval apart, no manager over capacity in any week.
     """
     from planner.analyses.schedule import build_schedule, customers_from_frame
-    from planner.data.calendar import default_year, year_calendar
-    from planner.errors import InputError
+    from planner.errors import InfeasibleError, InputError
+    from planner.model.headcount import plan_year
 
     if excel and out is None:
         raise InputError(
             "--excel writes schedule.xlsx into the --out directory; add --out DIR", source="--excel"
         )
-    the_year = year if year is not None else default_year()
-    year_calendar(the_year)  # refuse a bad --year before any solving
     sc, read = read_cli_roster(load_cli_scenario(scenario, sets), roster, columns)
+    the_year = plan_year(sc, year)
     print_warnings(sc.warnings)
     customers = customers_from_frame(read.accepted, str(roster)) if read is not None else None
     result = build_schedule(
@@ -101,5 +91,4 @@ def schedule_command(
             files = "schedule.csv, managers.csv" + (", schedule.xlsx" if excel else "")
             click.echo(f"Wrote {files} to {out}")
     if not result.ok:
-        click.echo(f"Error: {scenario}: {result.explanation}", err=True)
-        raise SystemExit(2)
+        raise InfeasibleError(f"{scenario}: {result.explanation}")

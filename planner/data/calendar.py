@@ -1,117 +1,194 @@
-"""The ISO weeks of a year and how much working time each week holds, from China's public holidays.
+"""A plan year's working calendar: China's holidays and make-up days, split into slots by dates.
 
-A week's working days are its Monday-to-Friday days minus China's public holidays and days off, plus
-the weekend days the State Council turns into working days (调休), as the ``holidays`` package's
-China calendar knows them (``is_working_day``). Spring Festival and National Day weeks therefore hold
-fewer working days than ordinary weeks, sometimes none.
+The plan year is the calendar year, 1 January to 31 December. It is cut into **slots**: the part of
+one ISO week that falls in one calendar month. A week that straddles two months (or two quarters)
+gives each its own slot with its own working days, so every month, quarter and the year hold exactly
+their own working days and a standard counted "per quarter" is met in the quarter's own dates. The
+first and last slots may be partial ISO weeks (2027 starts on a Friday, in ISO week 2026-W53).
 
-Each ISO week belongs to the calendar month (and quarter) of its Thursday, the same rule that makes
-ISO week 1 the week holding the year's first Thursday; so every ISO week of an ISO year falls in one
-month of that year.
+A slot's working days are its Monday-to-Friday days minus China's public holidays and days off,
+plus the weekend days the State Council turns into working days (调休), as the ``holidays``
+package's China calendar knows them (``is_working_day``). Spacing rules ("no two visits of one
+customer within g weeks") count ISO weeks: the slots of one week count as the same week.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from planner.errors import InputError
 
 #: Years the calendar accepts (the ``holidays`` package's China calendar starts in 2001).
 MIN_YEAR = 2001
 MAX_YEAR = 2099
+#: Weeks in a year, for spacing rules: 365.25 / 7.
+WEEKS_PER_YEAR = 365.25 / 7
+
+PERIODS = ("month", "quarter", "year")
 
 
 @dataclass(frozen=True)
-class Week:
-    """One ISO week: its number, Monday, month and quarter (by its Thursday), working days and holidays."""
+class Slot:
+    """The days of one ISO week inside one calendar month."""
 
-    week: int
-    monday: dt.date
+    index: int
+    week: int  # 0-based index of the ISO week in PlanCalendar.week_labels
+    week_label: str  # "2027-W13"
+    start: dt.date
+    end: dt.date  # inclusive
     month: int
-    quarter: int
-    working_days: int
+    working_dates: tuple[dt.date, ...]
     holidays: tuple[str, ...]
 
     @property
-    def label(self) -> str:
-        """``2027-W06``."""
-        return f"{self.monday.isocalendar().year}-W{self.week:02d}"
-
-
-@dataclass(frozen=True)
-class YearCalendar:
-    """The ISO weeks of ``year`` in order."""
-
-    year: int
-    weeks: tuple[Week, ...]
-
-    @property
-    def n_weeks(self) -> int:
-        """52 or 53."""
-        return len(self.weeks)
+    def quarter(self) -> int:
+        """1..4."""
+        return (self.month - 1) // 3 + 1
 
     @property
     def working_days(self) -> int:
-        """Working days in the whole ISO year."""
-        return sum(w.working_days for w in self.weeks)
+        """Working days in the slot."""
+        return len(self.working_dates)
 
-    def week_share(self) -> list[float]:
-        """Each week's share of the year's working days (sums to 1)."""
+    @property
+    def label(self) -> str:
+        """``2027-W13 (03-29..03-31)``."""
+        return f"{self.week_label} ({self.start:%m-%d}..{self.end:%m-%d})"
+
+
+@dataclass(frozen=True)
+class PlanCalendar:
+    """The slots of one plan year, in date order."""
+
+    year: int
+    slots: tuple[Slot, ...]
+    week_labels: tuple[str, ...]
+
+    @property
+    def n_slots(self) -> int:
+        """Number of slots (about 64)."""
+        return len(self.slots)
+
+    @property
+    def n_weeks(self) -> int:
+        """ISO weeks touched by the year, partial ones included (53 or 54)."""
+        return len(self.week_labels)
+
+    @property
+    def working_days(self) -> int:
+        """Working days in the year."""
+        return sum(s.working_days for s in self.slots)
+
+    def slot_share(self) -> list[float]:
+        """Each slot's share of the year's working days (sums to 1)."""
         total = self.working_days
-        return [w.working_days / total for w in self.weeks]
+        return [s.working_days / total for s in self.slots]
 
     def period_index(self, per: str) -> list[int]:
-        """Each week's period number (0-based) for a standard counted ``per`` month, quarter or year."""
+        """Each slot's period number (0-based) for a standard counted per month, quarter or year."""
         if per == "month":
-            return [w.month - 1 for w in self.weeks]
+            return [s.month - 1 for s in self.slots]
         if per == "quarter":
-            return [w.quarter - 1 for w in self.weeks]
+            return [s.quarter - 1 for s in self.slots]
         if per == "year":
-            return [0 for _ in self.weeks]
+            return [0 for _ in self.slots]
         raise ValueError(f"unknown period {per!r}")
 
+    def period_slots(self, per: str) -> list[list[int]]:
+        """The slot indices of each period, in order."""
+        out: dict[int, list[int]] = {}
+        for i, p in enumerate(self.period_index(per)):
+            out.setdefault(p, []).append(i)
+        return [out[p] for p in sorted(out)]
 
-def iso_weeks_in_year(year: int) -> int:
-    """52 or 53: the ISO week number of 28 December is always the year's last week."""
-    return dt.date(year, 12, 28).isocalendar().week
+    def period_working_days(self, per: str) -> list[int]:
+        """Working days of each period."""
+        return [sum(self.slots[i].working_days for i in idx) for idx in self.period_slots(per)]
+
+    def windows(self, gap: int) -> list[tuple[int, int]]:
+        """Slot ranges ``[start, end)`` covering each run of ``gap`` consecutive ISO weeks.
+
+        Empty when ``gap`` is below 2 (a one-week window is the per-week limit, applied directly).
+        """
+        if gap < 2:
+            return []
+        first = [0] * self.n_weeks
+        last = [0] * self.n_weeks
+        seen: set[int] = set()
+        for s in self.slots:
+            if s.week not in seen:
+                first[s.week] = s.index
+                seen.add(s.week)
+            last[s.week] = s.index + 1
+        g = min(gap, self.n_weeks)
+        return [(first[a], last[a + g - 1]) for a in range(self.n_weeks - g + 1)]
 
 
-def year_calendar(year: int) -> YearCalendar:
-    """The ISO weeks of ``year`` with their working days under China's public holidays.
+def min_gap_weeks(per_year: int) -> int:
+    """Fewest weeks between one customer's consecutive visits: half the even interval, rounded up.
+
+    The even interval is ``WEEKS_PER_YEAR / per_year``; 2 visits a quarter (8 a year) gives 6.5 weeks,
+    so consecutive visits sit at least ceil(3.26) = 4 weeks apart. Never below 1.
+    """
+    if per_year <= 0:
+        return 0
+    return max(1, math.ceil(WEEKS_PER_YEAR / per_year / 2 - 1e-9))
+
+
+def check_year(year: int, source: str = "--year") -> None:
+    """Refuse a year outside 2001..2099."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise InputError(f"year must be between {MIN_YEAR} and {MAX_YEAR}, got {year}", source=source)
+
+
+@lru_cache(maxsize=8)
+def plan_calendar(year: int) -> PlanCalendar:
+    """The slots of ``year`` with their working days under China's public holidays.
 
     Raises
     ------
     InputError
         When ``year`` is outside 2001..2099.
     """
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise InputError(f"year must be between {MIN_YEAR} and {MAX_YEAR}, got {year}", source="--year")
+    check_year(year)
     import holidays
 
-    # ISO week 1 may start in late December and the last week may end in early January.
     cn = holidays.China(years=[year - 1, year, year + 1])
-    first_monday = dt.date.fromisocalendar(year, 1, 1)
-    weeks = []
-    for i in range(iso_weeks_in_year(year)):
-        monday = first_monday + dt.timedelta(weeks=i)
-        days = [monday + dt.timedelta(days=d) for d in range(7)]
-        thursday = days[3]
-        working = sum(1 for d in days if cn.is_working_day(d))
+    day = dt.date(year, 1, 1)
+    end_of_year = dt.date(year, 12, 31)
+    slots: list[Slot] = []
+    labels: list[str] = []
+    while day <= end_of_year:
+        iso = day.isocalendar()
+        label = f"{iso.year}-W{iso.week:02d}"
+        if not labels or labels[-1] != label:
+            labels.append(label)
+        # The slot runs to the end of the ISO week or of the month, whichever comes first.
+        sunday = day + dt.timedelta(days=7 - iso.weekday)
+        next_month = dt.date(year + (day.month == 12), day.month % 12 + 1, 1)
+        end = min(sunday, next_month - dt.timedelta(days=1))
+        days = [day + dt.timedelta(days=d) for d in range((end - day).days + 1)]
+        working = tuple(d for d in days if cn.is_working_day(d))
         names = tuple(dict.fromkeys(str(cn[d]) for d in days if d in cn))
-        weeks.append(
-            Week(
-                week=i + 1,
-                monday=monday,
-                month=thursday.month,
-                quarter=(thursday.month - 1) // 3 + 1,
-                working_days=working,
+        slots.append(
+            Slot(
+                index=len(slots),
+                week=len(labels) - 1,
+                week_label=label,
+                start=day,
+                end=end,
+                month=day.month,
+                working_dates=working,
                 holidays=names,
             )
         )
-    return YearCalendar(year=year, weeks=tuple(weeks))
+        day = end + dt.timedelta(days=1)
+    return PlanCalendar(year=year, slots=tuple(slots), week_labels=tuple(labels))
 
 
 def default_year(today: dt.date | None = None) -> int:
-    """Next calendar year (schedules are made ahead of the year they cover)."""
+    """Next calendar year (plans are made ahead of the year they cover)."""
     return (today or dt.date.today()).year + 1

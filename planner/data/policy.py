@@ -141,6 +141,19 @@ class Policy(_Strict):
     #: CNY a month): a roster row whose spend crossed into the next channel is reclassified, not
     #: rejected. Their bands must follow one another without overlap.
     ladder: list[str] = Field(default_factory=list)
+    #: Further lines customers can cross, as ``"lower.tier/upper.tier"`` (e.g. a key tier a firm may
+    #: move into); tiers within a channel and the ladder's steps are lines already.
+    boundaries: list[str] = Field(default_factory=list)
+
+    def boundary_list(self) -> list[tuple[str, str, str, str]]:
+        """``boundaries`` as (lower channel, lower tier, upper channel, upper tier)."""
+        out = []
+        for item in self.boundaries:
+            lower, _, upper = item.partition("/")
+            lc, _, lt = lower.strip().partition(".")
+            uc, _, ut = upper.strip().partition(".")
+            out.append((lc, lt, uc, ut))
+        return out
 
     def tier(self, channel: str, tier: str) -> Tier:
         """Look up ``channel.tier`` (KeyError if absent)."""
@@ -198,6 +211,18 @@ def check_policy(doc: Document, policy: Policy) -> Policy:
             )
         top = tiers[-1].high
         previous_top = float("inf") if top is None else top
+    for i, item in enumerate(policy.boundaries):
+        parts = policy.boundary_list()[i]
+        if "/" not in item or not all(parts):
+            raise doc.error(
+                ("boundaries", i), "expected 'channel.tier/channel.tier', e.g. 'commercial.A/key.crystal'"
+            )
+        for c, t in ((parts[0], parts[1]), (parts[2], parts[3])):
+            if c not in channels:
+                raise doc.error(("boundaries", i), f"unknown channel {c!r}{_hint(c, channels)}")
+            ids = [x.id for x in channels[c].tiers]
+            if t not in ids:
+                raise doc.error(("boundaries", i), f"unknown tier {c}.{t}{_hint(t, ids)}")
     return policy.model_copy(update={"channels": channels})
 
 

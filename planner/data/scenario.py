@@ -62,6 +62,8 @@ class ScenarioSpec(_Strict):
     name: str | None = None
     description: str | None = None
     policy: str
+    #: The plan year: its working calendar (China's holidays, make-up days) sizes every role.
+    year: int | None = Field(default=None, ge=2001, le=2099)
     customers: dict[str, dict[str, int]] = Field(default_factory=dict)
     roles: dict[str, Role]
     budget: float | None = Field(default=None, ge=0)

@@ -29,6 +29,15 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from planner.data.scenario import Scenario, TierKey, tier_key
+from planner.model.booking import RoleCalendar, book_branch
+from planner.model.calendar import (
+    CalendarProblem,
+    CalendarSolution,
+    ContactPart,
+    RoleSupply,
+    TierDemand,
+    solve_calendar,
+)
 from planner.model.solver import DEFAULT_TIME_LIMIT, SolveStatus, constraint, has_constraint, solve
 from planner.model.workload import (
     role_hours_per_head,
@@ -39,7 +48,7 @@ from planner.model.workload import (
 )
 
 Mode = Literal["meet_standards", "max_coverage"]
-HeadcountBasis = Literal["optimal", "current"]
+HeadcountBasis = Literal["required", "current", "optimal"]
 
 #: Coverage within this of 1 counts as fully covered (solver tolerances).
 COVERAGE_TOL = 1e-7
@@ -66,6 +75,8 @@ class RoleResult:
     cost_per_head: float
     max_headcount: int | None
     shadow_price_per_hour: float
+    #: Heads the annual average alone would need (the year's hours / hours a head, no calendar).
+    annual_bound: int | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,12 @@ class TierResult:
     revenue_at_risk: float
     min_coverage: float | None
     coverage_at_current: float | None = None
+    required_visits: int = 0
+    delivered_visits: float = 0.0
+    required_calls: int = 0
+    delivered_calls: float = 0.0
+    visits_at_current: float | None = None
+    calls_at_current: float | None = None
 
     @property
     def key(self) -> str:
@@ -109,7 +126,7 @@ class PlanResult:
 
     scenario: str
     mode: Mode
-    status: str
+    status: SolveStatus
     solver: str
     headcount_basis: str
     total_cost: float
@@ -126,11 +143,15 @@ class PlanResult:
     limit_shadow_prices: dict[str, float] = field(default_factory=dict)
     explanation: str | None = None
     warnings: list[str] = field(default_factory=list)
+    #: The plan year whose working calendar sized the plan.
+    year: int | None = None
+    #: One line on why the calendar needs more heads than the annual average, when it does.
+    calendar_note: str | None = None
 
     @property
     def ok(self) -> bool:
         """True when a plan was found."""
-        return self.status == SolveStatus.OPTIMAL.value
+        return SolveStatus(self.status).is_ok
 
     def role(self, role_id: str) -> RoleResult:
         """The result for one role (KeyError if absent)."""
@@ -343,47 +364,358 @@ def _exclusive_floors(data: _Data) -> dict[str, int]:
 def plan(
     scenario: Scenario,
     *,
-    headcount: HeadcountBasis | Mapping[str, int] = "optimal",
+    headcount: HeadcountBasis | Mapping[str, int] = "required",
     solver: str = "auto",
     time_limit: float = DEFAULT_TIME_LIMIT,
     with_current: bool = True,
+    year: int | None = None,
+    customers: Mapping[TierKey, int] | None = None,
 ) -> PlanResult:
-    """Size (or, with fixed headcount, allocate) the manager roles of ``scenario``.
+    """Size (or, with fixed headcount, allocate) the manager roles of ``scenario`` over its plan year.
+
+    The answer is the calendar model's (:mod:`planner.model.calendar`): the least heads that meet
+    every tier's standard in every month, quarter and year of the plan year's working calendar with
+    the spacing rules and whole contacts per manager; at fixed headcount, what the calendar delivers.
+    The annual-average model in this module gives each role's ``annual_bound`` beside it, the
+    limits' shadow prices and, when min_coverage cannot be met, the explanation.
 
     Parameters
     ----------
     scenario
         A validated scenario.
     headcount
-        ``"optimal"`` to choose headcount; ``"current"`` to use each role's ``headcount``; or a
+        ``"required"`` to choose headcount; ``"current"`` to use each role's ``headcount``; or a
         mapping role -> heads to use instead.
-    solver
-        ``auto``, ``highs`` or ``cbc``.
-    time_limit
-        Seconds per solve.
+    solver, time_limit
+        ``auto``, ``highs`` or ``cbc``; seconds per solve.
     with_current
-        With ``headcount="optimal"``, also fill each tier's ``coverage_at_current`` (what today's
-        headcount delivers), at the cost of one more small LP.
+        With ``headcount="required"``, also fill each tier's ``coverage_at_current`` (what today's
+        headcount delivers in the calendar).
+    year
+        The plan year (default: the scenario's ``year``, else next calendar year).
+    customers
+        Customers per tier to deal into managers' books (default: the scenario's counts).
     """
+    the_year = plan_year(scenario, year)
     data = _prepare(scenario)
-    if headcount == "optimal":
-        result = _plan_optimal(scenario, data, solver, time_limit)
+    if headcount in ("required", "optimal"):
+        annual = _plan_optimal(scenario, data, solver, time_limit)
+        result = _plan_calendar(
+            scenario, data, the_year, None, "required", annual, solver, time_limit, customers
+        )
         if with_current and result.ok:
-            current = _plan_fixed(scenario, data, _current(scenario), "current", solver, time_limit)
-            tiers = [
-                replace(t, coverage_at_current=current.tier(t.channel, t.tier).coverage) for t in result.tiers
-            ]
-            result = replace(result, tiers=tiers)
+            current = _plan_calendar(
+                scenario, data, the_year, _current(scenario), "current", None, solver, time_limit, customers
+            )
+            if current.ok:
+                tiers = [
+                    replace(
+                        t,
+                        coverage_at_current=(c := current.tier(t.channel, t.tier)).coverage,
+                        visits_at_current=c.delivered_visits,
+                        calls_at_current=c.delivered_calls,
+                    )
+                    for t in result.tiers
+                ]
+                result = replace(result, tiers=tiers)
         return result
     if headcount == "current":
-        return _plan_fixed(scenario, data, _current(scenario), "current", solver, time_limit)
+        return _plan_calendar(
+            scenario, data, the_year, _current(scenario), "current", None, solver, time_limit, customers
+        )
     if isinstance(headcount, Mapping):
         missing = [r for r in data.roles if r not in headcount]
         if missing:
             raise ValueError(f"fixed headcount lacks roles: {', '.join(missing)}")
         fixed = {r: int(headcount[r]) for r in data.roles}
-        return _plan_fixed(scenario, data, fixed, "fixed", solver, time_limit)
-    raise ValueError(f"headcount must be 'optimal', 'current' or a mapping, got {headcount!r}")
+        return _plan_calendar(scenario, data, the_year, fixed, "fixed", None, solver, time_limit, customers)
+    raise ValueError(f"headcount must be 'required', 'current' or a mapping, got {headcount!r}")
+
+
+def annual_plan(
+    scenario: Scenario,
+    *,
+    headcount: HeadcountBasis | Mapping[str, int] = "required",
+    solver: str = "auto",
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    with_current: bool = True,
+) -> PlanResult:
+    """The annual-average model alone: the year's hours against the year's hours a head, no calendar.
+
+    This is the lower bound ``plan`` shows beside each role (``annual_bound``); it is what the
+    calendar model would say if every month, quarter and slot held exactly its share of the year.
+    """
+    data = _prepare(scenario)
+    if headcount in ("required", "optimal"):
+        result = _plan_optimal(scenario, data, solver, time_limit)
+        if with_current and result.ok:
+            now = _plan_fixed(scenario, data, _current(scenario), "current", solver, time_limit)
+            tiers = [
+                replace(t, coverage_at_current=now.tier(t.channel, t.tier).coverage) for t in result.tiers
+            ]
+            result = replace(result, tiers=tiers)
+        return result
+    heads = _current(scenario) if headcount == "current" else {r: int(headcount[r]) for r in data.roles}  # type: ignore[index]
+    return _plan_fixed(
+        scenario, data, heads, str(headcount) if isinstance(headcount, str) else "fixed", solver, time_limit
+    )
+
+
+def plan_year(scenario: Scenario, year: int | None = None) -> int:
+    """``year`` if given, else the scenario's ``year``, else next calendar year."""
+    from planner.data.calendar import check_year, default_year
+
+    if year is not None:
+        check_year(year)
+        return year
+    return scenario.spec.year if scenario.spec.year is not None else default_year()
+
+
+def calendar_problem(
+    scenario: Scenario,
+    year: int,
+    *,
+    heads: Mapping[str, int] | None = None,
+    solver: str = "auto",
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    customers: Mapping[TierKey, int] | None = None,
+    spread: bool = True,
+) -> CalendarProblem:
+    """The calendar model's problem for ``scenario``: the one place it is built from a scenario."""
+    from planner.data.calendar import plan_calendar
+
+    data = _prepare(scenario)
+    tiers = []
+    for channel, tier in scenario.tiers():
+        key = (channel, tier.id)
+        n = scenario.customers(channel, tier.id) if customers is None else int(customers.get(key, 0))
+        parts = tuple(
+            ContactPart(kind, std.count, std.per, std.per_year, float(minutes))
+            for kind, std, minutes in (
+                ("visit", tier.visits, tier.visit_minutes),
+                ("call", tier.calls, tier.call_minutes),
+            )
+            if std.per_year > 0 and minutes > 0
+        )
+        tiers.append(TierDemand(key, n, parts, data.weight[key], data.min_cov.get(key, 0.0)))
+    roles = tuple(
+        RoleSupply(
+            id=r,
+            hours_per_head=data.hph[r],
+            cost=data.cost[r],
+            serves=tuple(data.serves[r]),
+            calls_only=r in data.calls_only,
+            current=scenario.roles[r].headcount,
+            max_headcount=scenario.roles[r].max_headcount,
+            fixed_hours=data.fixed_hours.get(r),
+        )
+        for r in data.roles
+    )
+    return CalendarProblem(
+        calendar=plan_calendar(year),
+        tiers=tuple(tiers),
+        roles=roles,
+        heads=heads,
+        budget=scenario.spec.budget,
+        max_total_headcount=scenario.spec.max_total_headcount,
+        solver=solver,
+        time_limit=time_limit,
+        spread=spread,
+    )
+
+
+def solve_branch(
+    scenario: Scenario,
+    year: int,
+    *,
+    heads: Mapping[str, int] | None = None,
+    solver: str = "auto",
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    customers: Mapping[TierKey, int] | None = None,
+    book: bool = True,
+) -> tuple[CalendarProblem, CalendarSolution, dict[str, RoleCalendar]]:
+    """The calendar model solved and booked into managers: what ``plan`` and ``schedule`` both read.
+
+    With ``heads`` None the heads are chosen and a role whose whole-contact books do not fit gains
+    managers until they do; the solution's ``heads`` are then the booked heads. With fixed ``heads``
+    and ``book`` False only the allocation is solved (what ``plan --headcount current`` reports).
+    """
+    problem = calendar_problem(
+        scenario, year, heads=heads, solver=solver, time_limit=time_limit, customers=customers, spread=book
+    )
+    sol = solve_calendar(problem)
+    if not sol.ok or (heads is not None and not book):
+        return problem, sol, {}
+    counts = {t.key: t.customers for t in problem.tiers}
+    full = heads is None and sol.mode == "meet_standards"
+    books = book_branch(problem, sol, counts, full=full)
+    grown = {r: b.books.heads for r, b in books.items() if b.books.heads != sol.heads.get(r)}
+    if grown:
+        sol = replace(sol, heads={**sol.heads, **grown})
+    return problem, sol, books
+
+
+def _plan_calendar(
+    scenario: Scenario,
+    data: _Data,
+    year: int,
+    heads: Mapping[str, int] | None,
+    basis: str,
+    annual: PlanResult | None,
+    solver: str,
+    time_limit: float,
+    customers: Mapping[TierKey, int] | None,
+) -> PlanResult:
+    """The plan as the calendar model gives it, with the annual model's bound beside each role."""
+    if annual is not None and not annual.ok and annual.status is not SolveStatus.INFEASIBLE:
+        return replace(annual, year=year)
+    problem, sol, _books = solve_branch(
+        scenario,
+        year,
+        heads=heads,
+        solver=solver,
+        time_limit=time_limit,
+        customers=customers,
+        book=heads is None,
+    )
+    if not sol.ok:
+        if annual is not None and not annual.ok:
+            return replace(annual, year=year)
+        mode: Mode = annual.mode if annual is not None else "max_coverage"
+        failed = _failed(scenario, data, mode, sol.status, sol.solver, sol.explanation)
+        return replace(failed, year=year)
+    mode = (
+        sol.mode
+        if heads is None
+        else ("max_coverage" if any(c < 1 for c in sol.coverage.values()) else "meet_standards")
+    )
+    result = _from_calendar(scenario, data, problem, sol, mode, basis, solver, time_limit)
+    if sol.calendar_bound:
+        result.warnings.append(
+            f"no headcount meets every standard in {year}'s calendar: some month or quarter has fewer "
+            "working weeks than its contacts need (one a customer a week, visits spaced); coverage shows the rest"
+        )
+    if annual is not None and annual.ok:
+        bound = {r.role: r.required_headcount for r in annual.roles}
+        roles = [replace(r, annual_bound=bound.get(r.role)) for r in result.roles]
+        extra = {
+            r.role: r.required_headcount - (r.annual_bound or 0) for r in roles if r.annual_bound is not None
+        }
+        note = None
+        more = {r: n for r, n in extra.items() if n > 0}
+        if more:
+            note = (
+                f"the {year} calendar needs "
+                + ", ".join(f"{n} more {r}" for r, n in more.items())
+                + " than the annual average: holiday months and quarters hold fewer working days than "
+                "their share of the visits, visits must be spaced, and each manager makes whole visits"
+            )
+        result = replace(result, roles=roles, calendar_note=note)
+    return result
+
+
+def _from_calendar(
+    scenario: Scenario,
+    data: _Data,
+    problem: CalendarProblem,
+    sol: CalendarSolution,
+    mode: Mode,
+    basis: str,
+    solver: str,
+    time_limit: float,
+) -> PlanResult:
+    """Read everything the report shows off the calendar solution."""
+    heads = {r: sol.heads.get(r, scenario.roles[r].headcount) for r in data.roles}
+    hours = sol.hours()
+    roles = []
+    for r in data.roles:
+        role = scenario.roles[r]
+        cap = data.fixed_hours.get(r, heads[r] * data.hph[r])
+        used = sum(v for (rr, _), v in hours.items() if rr == r)
+        roles.append(
+            RoleResult(
+                role=r,
+                label=role.label,
+                current_headcount=role.headcount,
+                required_headcount=heads[r],
+                gap=heads[r] - role.headcount,
+                hours_per_head=data.hph[r],
+                capacity_hours=cap,
+                assigned_hours=used,
+                utilization=used / cap if cap > 0 else 0.0,
+                annual_cost=heads[r] * role.annual_cost,
+                cost_per_head=role.annual_cost,
+                max_headcount=role.max_headcount,
+                shadow_price_per_hour=_clean(sol.value_per_hour.get(r, 0.0)),
+            )
+        )
+    demand = {t.key: t for t in problem.tiers}
+    tiers = []
+    for channel, tier in scenario.tiers():
+        key = (channel, tier.id)
+        n = demand[key].customers
+        need = tier_required_hours(tier, n)
+        coverage = sol.coverage.get(key, 1.0)
+        got = need * coverage
+        fte = sum(v / data.hph[r] for (r, k), v in hours.items() if k == key and data.hph[r] > 0)
+        tiers.append(
+            TierResult(
+                channel=channel,
+                tier=tier.id,
+                label=tier.label,
+                customers=n,
+                hours_per_customer=tier_hours_per_customer(tier),
+                required_hours=need,
+                delivered_hours=got,
+                coverage=coverage,
+                shortfall_hours=max(0.0, need - got),
+                manager_fte=fte,
+                customers_per_manager=(n / fte) if fte > 1e-9 else None,
+                revenue_at_risk=tier_revenue_at_risk(tier, n),
+                min_coverage=data.min_cov.get(key),
+                required_visits=n * tier.visits.per_year,
+                delivered_visits=_contacts(sol, key, "visit", n * tier.visits.per_year),
+                required_calls=n * tier.calls.per_year,
+                delivered_calls=_contacts(sol, key, "call", n * tier.calls.per_year),
+            )
+        )
+    order = {k: i for i, k in enumerate(data.tiers)}
+    allocations = [
+        Allocation(r, k[0], k[1], v)
+        for (r, k), v in sorted(hours.items(), key=lambda kv: (data.roles.index(kv[0][0]), order[kv[0][1]]))
+        if v > 1e-9
+    ]
+    total_cost = sum(x.annual_cost for x in roles)
+    total_heads = sum(heads.values())
+    spec = scenario.spec
+    binding = _binding(scenario, data, heads, tiers, total_cost, total_heads, basis)
+    limit_prices = _limit_prices(scenario, data, mode, basis, solver, time_limit)
+    return PlanResult(
+        scenario=scenario.name,
+        mode=mode,
+        status=SolveStatus.OPTIMAL,
+        solver=sol.solver,
+        headcount_basis=basis,
+        total_cost=total_cost,
+        total_headcount=total_heads,
+        current_total_headcount=sum(r.headcount for r in scenario.roles.values()),
+        current_total_cost=sum(r.headcount * r.annual_cost for r in scenario.roles.values()),
+        budget=spec.budget,
+        max_total_headcount=spec.max_total_headcount,
+        weighted_coverage=sum(t.revenue_at_risk * t.coverage for t in tiers),
+        roles=roles,
+        tiers=tiers,
+        allocations=allocations,
+        binding=binding,
+        limit_shadow_prices=limit_prices,
+        warnings=list(scenario.warnings),
+        year=problem.calendar.year,
+    )
+
+
+def _contacts(sol: CalendarSolution, key: TierKey, kind: str, required: int) -> float:
+    got = sol.delivered(key, kind)
+    return float(required) if abs(got - required) < 1e-6 else min(got, float(required))
 
 
 def _current(scenario: Scenario) -> dict[str, int]:
@@ -525,7 +857,7 @@ def _finish(
     return PlanResult(
         scenario=scenario.name,
         mode=mode,
-        status=SolveStatus.OPTIMAL.value,
+        status=SolveStatus.OPTIMAL,
         solver=solver_used or outcome.solver,
         headcount_basis=basis,
         total_cost=total_cost,
@@ -642,7 +974,7 @@ def _failed(
     return PlanResult(
         scenario=scenario.name,
         mode=mode,
-        status=status.value,
+        status=status,
         solver=solver_used,
         headcount_basis="optimal",
         total_cost=0.0,

@@ -68,7 +68,7 @@ def render_summary(report: BoundaryReport, console: Console) -> None:
             if any(i.level == w for i in b.inversions)
         )
         table.add_row(
-            b.name,
+            b.name if b.crossable else f"{b.name} [dim](not crossable)[/]",
             _money(b.spend),
             b.meeting,
             b.verdict,
@@ -168,12 +168,19 @@ def render_remedy(remedy: RemedyComparison, console: Console) -> None:
     from rich.table import Table
 
     before, after = remedy.before, remedy.after
-    table = Table(title="Remedy: before and after (each at its own today's headcount)", title_justify="left")
+    table = Table(
+        title="Remedy: before and after (coverage at each scenario's own today's headcount)",
+        title_justify="left",
+    )
     table.add_column("")
     table.add_column(f"before: {before.scenario}", justify="right")
     table.add_column(f"after: {after.scenario}", justify="right")
-    table.add_row("managers", f"{before.headcount:,}", f"{after.headcount:,}")
-    table.add_row("annual cost (CNY)", f"{before.annual_cost:,.0f}", f"{after.annual_cost:,.0f}")
+    table.add_row("managers today", f"{before.headcount:,}", f"{after.headcount:,}")
+    table.add_row("cost today (CNY/yr)", f"{before.annual_cost:,.0f}", f"{after.annual_cost:,.0f}")
+    table.add_row(
+        "managers required (plan, compare)", f"{before.required_headcount:,}", f"{after.required_headcount:,}"
+    )
+    table.add_row("cost required (CNY/yr)", f"{before.required_cost:,.0f}", f"{after.required_cost:,.0f}")
     for key in before.coverage:
         b, a = before.coverage[key], after.coverage.get(key)
         table.add_row(f"coverage {key}", _pct_style(b), _pct_style(a))
@@ -219,17 +226,24 @@ def render_boundary_report(report: BoundaryReport, console: Console) -> None:
     if not report.boundaries:
         console.print("No boundaries: the policy has fewer than two field channels whose bands meet.")
     console.print()
+    sound = [b for b in report.boundaries if not b.inversions]
     for b in report.boundaries:
-        render_boundary(b, console)
+        if b.inversions:
+            render_boundary(b, console)
+    if sound:
+        console.print(
+            f"[green]{len(sound)} lines sound on paper, in practice and in price[/] "
+            "(figures in --format json)."
+        )
     if report.remedy is not None:
         render_remedy(report.remedy, console)
     from planner.analyses.boundary import SEVERITY_THRESHOLDS
 
     levels = ", ".join(f"{word} < {limit:.0%}" for limit, word in SEVERITY_THRESHOLDS)
     console.print(
-        "[dim]In practice = at today's headcount (planner plan --headcount current); a tier's visits and "
-        f"calls are scaled together by its coverage. Severity = relative gap at the line: {levels}, "
-        "high otherwise.[/]"
+        "[dim]In practice = at today's headcount in the plan year's calendar (planner plan --headcount "
+        "current): visits and phone contacts as the calendar delivers them. Severity = relative gap at the "
+        f"line: {levels}, high otherwise.[/]"
     )
 
 

@@ -1,6 +1,6 @@
 """Showing and writing a :class:`~planner.analyses.schedule.ScheduleResult`; reads it, computes nothing new.
 
-- :func:`render_schedule`: rich tables (roles, tiers by quarter, the worst weeks, what is missed).
+- :func:`render_schedule`: rich tables (roles, tiers by quarter, the busiest weeks, what is missed).
 - :func:`write_schedule_files`: ``schedule.csv`` and ``managers.csv``, each written atomically.
 - :func:`write_schedule_excel`: ``schedule.xlsx``, a summary sheet and one customer x week grid per
   manager, in openpyxl's write-only mode (rows streamed, empty cells not stored).
@@ -37,36 +37,32 @@ def _short(standard: str) -> str:
 
 def render_schedule(result: ScheduleResult, console: Console) -> None:
     """Print the calendar's summary."""
+    from rich import box
     from rich.table import Table
 
     if not result.ok:
         console.print(f"[bold red]No calendar for {result.scenario} {result.year}[/]: {result.explanation}")
         return
     title = (
-        f"Visit calendar {result.year} ({result.weeks} ISO weeks): {result.scenario}, "
-        f"{result.headcount} headcount, {fmt_int(result.customers_scheduled)} customers"
+        f"Visit calendar {result.year}: {result.scenario}, {result.headcount} headcount, "
+        f"{fmt_int(result.customers_scheduled)} customers"
     )
     roles = Table(title=title, title_justify="left")
     roles.add_column("role", no_wrap=True)
-    for col in ("plan", "managers", "customers", "peak wk", "peak", "top mgr", ">95% wks", "spread"):
+    for col in ("managers", "customers", "peak week", "peak", "top mgr", ">95% wks", "spread"):
         roles.add_column(col, justify="right", no_wrap=True)
     for r in result.roles:
-        extra = r.managers - r.plan_headcount
-        managers = f"{r.managers} [yellow]+{extra}[/]" if extra > 0 else str(r.managers)
         roles.add_row(
             r.role,
-            str(r.plan_headcount),
-            managers,
+            str(r.managers),
             fmt_int(r.customers),
-            f"W{r.peak_week:02d}",
+            r.peak_week,
             fmt_pct(r.peak_utilization),
             fmt_pct(r.max_manager_utilization),
             str(r.weeks_over_95),
             fmt_pct(r.books_spread),
         )
     console.print(roles)
-
-    from rich import box
 
     tiers = Table(
         title="Standards met per quarter (scheduled / due)", title_justify="left", box=box.SIMPLE_HEAD
@@ -90,12 +86,12 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
     console.print(tiers)
 
     worst = Table(title="Busiest weeks (all roles)", title_justify="left")
-    for col in ("week", "Monday", "working days", "hours", "capacity", "utilisation", "holidays"):
-        worst.add_column(col, justify="left" if col in ("week", "Monday", "holidays") else "right")
+    for col in ("week", "starts", "working days", "hours", "capacity", "utilisation", "holidays"):
+        worst.add_column(col, justify="left" if col in ("week", "starts", "holidays") else "right")
     for w in result.worst_weeks():
         worst.add_row(
-            f"W{w.week:02d}",
-            w.monday,
+            w.week,
+            w.start,
             str(w.working_days),
             fmt_int(w.hours),
             fmt_int(w.capacity_hours),
@@ -104,19 +100,19 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
         )
     console.print(worst)
 
-    short = [t for t in result.tiers if t.missed or t.shortfall_visits or t.shortfall_calls]
+    short = [t for t in result.tiers if t.short]
     if short:
         gap = Table(title="Coverage gap: contacts no manager can make", title_justify="left")
-        for col in ("tier", "visits missed", "calls missed", "weeks", "worst weeks (visits+calls)"):
-            gap.add_column(col, justify="left" if col in ("tier", "worst weeks (visits+calls)") else "right")
+        for col in ("tier", "visits missed", "calls missed", "periods short", "worst periods"):
+            gap.add_column(col, justify="left" if col in ("tier", "worst periods") else "right")
         for t in short:
-            top = sorted(t.missed, key=lambda m: (-(m.visits + m.calls), m.week))[:4]
+            top = sorted(t.short, key=lambda m: (-m.missed, m.period, m.kind))[:3]
             gap.add_row(
                 t.key,
                 fmt_int(t.shortfall_visits),
                 fmt_int(t.shortfall_calls),
-                str(len(t.missed)),
-                ", ".join(f"W{m.week:02d} {m.visits}+{m.calls}" for m in top),
+                str(len(t.short)),
+                ", ".join(f"{m.period} {m.kind}s -{fmt_int(m.missed)}" for m in top),
             )
         console.print(gap)
     else:
@@ -140,31 +136,21 @@ def write_schedule_files(result: ScheduleResult, out: str | Path) -> list[Path]:
 
 
 def write_schedule_excel(result: ScheduleResult, out: str | Path) -> Path:
-    """Write ``schedule.xlsx``: a summary sheet, then one sheet per manager (customers x weeks)."""
+    """Write ``schedule.xlsx``: a summary sheet, then one sheet per manager (customers x ISO weeks)."""
     import numpy as np
     from openpyxl import Workbook
 
     out = Path(out)
     frame = result.schedule
-    n_w = result.weeks
 
     def write(tmp: Path) -> None:
         wb = Workbook(write_only=True)
         summary = wb.create_sheet("summary")
         summary.append([f"Visit calendar {result.year}", result.scenario, f"{result.headcount} headcount"])
         summary.append([])
-        summary.append(["role", "plan heads", "managers", "customers", "peak utilisation", "weeks > 95%"])
+        summary.append(["role", "managers", "customers", "peak utilisation", "weeks > 95%"])
         for r in result.roles:
-            summary.append(
-                [
-                    r.role,
-                    r.plan_headcount,
-                    r.managers,
-                    r.customers,
-                    round(r.peak_utilization, 4),
-                    r.weeks_over_95,
-                ]
-            )
+            summary.append([r.role, r.managers, r.customers, round(r.peak_utilization, 4), r.weeks_over_95])
         summary.append([])
         summary.append(
             ["tier", "customers", "required visits", "scheduled visits", "required calls", "scheduled calls"]
@@ -183,6 +169,8 @@ def write_schedule_excel(result: ScheduleResult, out: str | Path) -> Path:
         if len(frame) == 0:
             write_xlsx_deterministic(wb.save, tmp)
             return
+        weeks = sorted(set(frame["week"].tolist()))
+        col_of = {w: i for i, w in enumerate(weeks)}
         # One pass over the rows, already sorted by manager: group boundaries by position.
         mgr = frame["manager_id"].to_numpy()
         cust = frame["customer_id"].to_numpy()
@@ -192,21 +180,21 @@ def write_schedule_excel(result: ScheduleResult, out: str | Path) -> Path:
         bounds = np.flatnonzero(mgr[1:] != mgr[:-1]) + 1
         starts = np.concatenate([[0], bounds])
         ends = np.concatenate([bounds, [len(mgr)]])
-        header = ["customer", "tier", *[f"W{w:02d}" for w in range(1, n_w + 1)]]
+        header = ["customer", "tier", *weeks]
         for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
             ws = wb.create_sheet(str(mgr[a])[:31])
             ws.append(header)
-            order = np.lexsort((week[a:b], cust[a:b]))
             rows: dict[str, list[str | None]] = {}
             tiers: dict[str, str] = {}
-            for i in order + a:
+            for i in range(a, b):
                 c = cust[i]
                 row = rows.get(c)
                 if row is None:
-                    row = rows[c] = [None] * n_w
+                    row = rows[c] = [None] * len(weeks)
                     tiers[c] = tier[i]
-                cell = row[week[i] - 1]
-                row[week[i] - 1] = CELL[kind[i]] if cell is None else f"{cell} {CELL[kind[i]]}"
+                k = col_of[week[i]]
+                cell = row[k]
+                row[k] = CELL[kind[i]] if cell is None else f"{cell} {CELL[kind[i]]}"
             for c in sorted(rows):
                 ws.append([c, tiers[c], *rows[c]])
         write_xlsx_deterministic(wb.save, tmp)

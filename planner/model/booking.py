@@ -1,0 +1,573 @@
+"""From the calendar model's plan to managers' books and whole contacts per slot.
+
+Three steps, each exact in integers:
+
+1. **Books.** Each role's customers of each tier are dealt to its managers so yearly hours balance:
+   tiers heaviest first; every manager gets ``n // H`` customers of the tier and the ``n % H``
+   managers with the lightest books so far one more (longest-processing-time greedy on equal items,
+   one numpy step per tier). A manager's customers of one tier are a contiguous block of the tier's
+   sorted customer list.
+2. **Whole contacts per manager and slot.** Managers with the same book share one plan. A book's
+   share of the model's fractional plan is rounded slot by slot: each stream catches up with its
+   rounded cumulative target (most valuable tier first), within the slot's minutes, the period's
+   quota and the spacing window; spare minutes then take contacts ahead of target. When every standard
+   must be met and that greedy pass misses a period's quota, a small integer programme decides the
+   book (streams x slots integer counts, period totals exact, spacing windows, capacity); if none
+   exists the role needs one more manager.
+3. **Customers per contact.** A manager's contacts of one stream are numbered through the year
+   (ranks); rank ``rho`` goes to the manager's customer ``rho mod n_m``. So in a period whose quota
+   is ``n_m x count`` every customer gets ``count`` contacts, and, by the window bound, one
+   customer's consecutive contacts sit at least ``g`` weeks apart.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from planner.data.calendar import PlanCalendar
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+    import numpy.typing as npt
+
+#: Guards floor()/ceil() against float error at exact integers.
+EPS = 1e-7
+#: How many times a role may gain heads while its managers' books do not fit.
+MAX_GROW_ROUNDS = 200
+
+
+@dataclass
+class BookStream:
+    """One stream of a role (a tier's visits or calls) as the rounding needs it."""
+
+    index: int  # position in the calendar solution's streams
+    tier_index: int  # position in the role's tiers (rows of the books)
+    kind: str
+    count: int
+    minutes: float
+    gap: int
+    priority: float
+    rate: npt.NDArray[np.float64]  # contacts per customer the model plans in each slot
+    periods: list[list[int]]  # slots of each period of the standard
+    book_n: int = 0  # customers of the tier in the book being rounded (set while rounding)
+
+
+@dataclass
+class RoleBooks:
+    """A role's managers: customers per tier each holds, and whole contacts per stream and slot."""
+
+    heads: int
+    per_manager: npt.NDArray[np.int64]  # (tiers, H)
+    served: npt.NDArray[np.int64]  # (S, H, W)
+    load_minutes: npt.NDArray[np.float64]  # (H, W)
+    feasible: bool
+    ip_books: int  # books that needed the integer programme
+
+
+def deal_books(
+    counts: list[int], hours: list[float], managers: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Customers of each tier per manager, balancing yearly hours (water filling, heaviest tier first).
+
+    Returns ``(per_manager, load)``: ``per_manager[t, m]`` customers of tier ``t`` for manager ``m``;
+    ``load[m]`` yearly hours.
+    """
+    import numpy as np
+
+    n_t = len(counts)
+    out = np.zeros((n_t, managers), dtype=np.int64)
+    load = np.zeros(managers)
+    idx = np.arange(managers)
+    order = sorted(range(n_t), key=lambda t: (-hours[t], t))
+    for t in order:
+        n, w = counts[t], hours[t]
+        if n == 0:
+            continue
+        if w <= 1e-9:
+            give = np.full(managers, n // managers, dtype=np.int64)
+            give[: n % managers] += 1
+        else:
+            lo, hi = float(load.min()), float(load.max()) + n * w
+            for _ in range(100):  # bisection on the fill level
+                mid = (lo + hi) / 2
+                if np.clip(np.floor((mid - load) / w), 0, None).sum() > n:
+                    hi = mid
+                else:
+                    lo = mid
+            give = np.clip(np.floor((lo - load) / w), 0, None).astype(np.int64)
+            if give.sum() > n:  # float trouble: fall back to dealing everything below
+                give[:] = 0
+            rounds, rem = divmod(n - int(give.sum()), managers)
+            give += rounds
+            if rem > 0:
+                after = load + give * w
+                give[np.lexsort((idx, after))[:rem]] += 1
+        out[t] = give
+        load += give * w
+    return out, load
+
+
+def _window_start(cal: PlanCalendar) -> list[int]:
+    """First slot of each ISO week."""
+    first: dict[int, int] = {}
+    for s in cal.slots:
+        first.setdefault(s.week, s.index)
+    return [first[k] for k in range(cal.n_weeks)]
+
+
+def greedy_book(
+    streams: list[BookStream],
+    book: tuple[int, ...],
+    cap_minutes: npt.NDArray[np.float64],
+    cal: PlanCalendar,
+    *,
+    full: bool,
+) -> npt.NDArray[np.int64] | None:
+    """Whole contacts per stream and slot for one manager holding ``book`` customers per tier.
+
+    Returns ``None`` when ``full`` and some period's quota was not reached.
+    """
+    import numpy as np
+
+    n_s, n_w = len(streams), cal.n_slots
+    y = np.zeros((n_s, n_w), dtype=np.int64)
+    week_first = _window_start(cal)
+    slot_week = [s.week for s in cal.slots]
+    n = [book[st.tier_index] for st in streams]
+    for j, st in enumerate(streams):
+        st.book_n = n[j]
+    target = [np.cumsum(st.rate * n[j]) for j, st in enumerate(streams)]
+    period_of = []
+    period_end = []
+    need = [period_quota(st, n[j]) for j, st in enumerate(streams)]
+    for st in streams:
+        pof = [0] * n_w
+        ends = []
+        for p, slots in enumerate(st.periods):
+            for w in slots:
+                pof[w] = p
+            ends.append(slots[-1])
+        period_of.append(pof)
+        period_end.append(ends)
+    done = [0] * n_s
+    in_period = [0] * n_s
+    if full:
+        # Every contact must be made: the longest first, so short ones fill the gaps (less fragmentation).
+        order = sorted(range(n_s), key=lambda j: (-streams[j].minutes, -streams[j].priority, j))
+    else:
+        order = sorted(range(n_s), key=lambda j: (-streams[j].priority, streams[j].minutes, j))
+
+    def room(j: int, w: int) -> int:
+        st = streams[j]
+        if n[j] == 0:
+            return 0
+        quota = n[j] * st.count - in_period[j]
+        g = min(max(st.gap, 1), cal.n_weeks)
+        start = week_first[max(0, slot_week[w] - g + 1)]
+        used = int(y[j, start : w + 1].sum())
+        return max(0, min(quota, n[j] - used))
+
+    for w in range(n_w):
+        for j in range(n_s):
+            if w > 0 and period_of[j][w] != period_of[j][w - 1]:
+                in_period[j] = 0
+        # Contacts moved here earlier (to make room in an earlier slot) already use some minutes.
+        left = float(cap_minutes[w]) - float(sum(y[j, w] * streams[j].minutes for j in range(n_s)))
+        for rounding in (0.5, 1.0 - EPS):  # catch up to the target, then a little ahead of it
+            for j in order:
+                st = streams[j]
+                want = math.floor(target[j][w] + rounding) - done[j]
+                if want <= 0:
+                    continue
+                fit = want if st.minutes <= 0 else math.floor((left + 1e-6) / st.minutes)
+                k = min(want, room(j, w), fit)
+                if k > 0:
+                    y[j, w] += k
+                    done[j] += k
+                    in_period[j] += k
+                    left -= k * st.minutes
+        if not full:
+            # Spare minutes take contacts ahead of the plan, most valuable tier first.
+            for j in order:
+                st = streams[j]
+                if st.minutes <= 0:
+                    continue
+                k = min(room(j, w), math.floor((left + 1e-6) / st.minutes))
+                if k > 0:
+                    y[j, w] += k
+                    done[j] += k
+                    in_period[j] += k
+                    left -= k * st.minutes
+        for j in order:
+            p = period_of[j][w]
+            if w != period_end[j][p]:
+                continue
+            # Short of the period's quota (every standard met) or of the plan (today's heads): put
+            # the missing contacts in the period's slots with spare minutes, moving other contacts
+            # within their own periods to join scattered minutes, where no spacing window overflows.
+            goal = (
+                need[j][p]
+                if full
+                else min(need[j][p], math.floor(target[j][w] + 0.5) - done[j] + in_period[j])
+            )
+            if in_period[j] >= goal:
+                continue
+            added = _fill_deficit(
+                y, j, streams, n[j], goal - in_period[j], streams[j].periods[p], cap_minutes, cal
+            )
+            if full and added < goal - in_period[j]:
+                return None
+            done[j] += added
+            in_period[j] += added
+    return y
+
+
+def _fill_deficit(
+    y: npt.NDArray[np.int64],
+    j: int,
+    streams: list[BookStream],
+    n: int,
+    deficit: int,
+    slots: list[int],
+    cap_minutes: npt.NDArray[np.float64],
+    cal: PlanCalendar,
+) -> int:
+    """Add up to ``deficit`` contacts of stream ``j`` in ``slots`` where minutes and spacing allow."""
+    import numpy as np
+
+    minutes = np.array([st.minutes for st in streams])
+    st = streams[j]
+    windows = {k: _all_windows(cal, max(s.gap, 1)) for k, s in enumerate(streams)}
+    added = 0
+
+    def free(w: int) -> float:
+        return float(cap_minutes[w]) - float((y[:, w] * minutes).sum())
+
+    def fits_window(k: int, w: int) -> bool:
+        limit = n if k == j else None
+        for lo, hi in windows[k]:
+            if lo <= w < hi:
+                total = int(y[k, lo:hi].sum())
+                if limit is not None and total > limit:
+                    return False
+                if limit is None and total > _held(streams, k, y, n_of):
+                    return False
+        return True
+
+    n_of = getattr(y, "_n", None)
+    for w in sorted(slots, key=lambda v: -v):
+        while added < deficit:
+            if st.minutes > free(w) + 1e-6 and not _make_room(
+                y, j, w, streams, minutes, cap_minutes, cal, fits_window
+            ):
+                break
+            y[j, w] += 1
+            if not fits_window(j, w):
+                y[j, w] -= 1
+                break
+            added += 1
+        if added >= deficit:
+            break
+    return added
+
+
+def _held(streams: list[BookStream], k: int, y: Any, n_of: Any) -> int:
+    return int(streams[k].book_n)
+
+
+def _make_room(
+    y: npt.NDArray[np.int64],
+    j: int,
+    w: int,
+    streams: list[BookStream],
+    minutes: npt.NDArray[np.float64],
+    cap_minutes: npt.NDArray[np.float64],
+    cal: PlanCalendar,
+    fits_window: Any,
+) -> bool:
+    """Move other contacts out of slot ``w`` (within their own periods) until stream ``j`` fits there."""
+    need = streams[j].minutes
+    moves: list[tuple[int, int]] = []
+
+    def free(v: int) -> float:
+        return float(cap_minutes[v]) - float((y[:, v] * minutes).sum())
+
+    for k in sorted(range(len(streams)), key=lambda k: (streams[k].minutes, k)):
+        if free(w) + 1e-6 >= need:
+            break
+        sk = streams[k]
+        if k == j or y[k, w] == 0:
+            continue
+        period = next(p for p in sk.periods if w in p)
+        for v in sorted(period, key=lambda v: (abs(v - w), v)):
+            if free(w) + 1e-6 >= need or y[k, w] == 0:
+                break
+            if v == w or free(v) + 1e-6 < sk.minutes:
+                continue
+            y[k, w] -= 1
+            y[k, v] += 1
+            if fits_window(k, v):
+                moves.append((k, v))
+            else:
+                y[k, w] += 1
+                y[k, v] -= 1
+    if free(w) + 1e-6 >= need:
+        return True
+    for k, v in reversed(moves):  # could not make room: undo
+        y[k, w] += 1
+        y[k, v] -= 1
+    return False
+
+
+def _all_windows(cal: PlanCalendar, gap: int) -> list[tuple[int, int]]:
+    from planner.model.calendar import _windows
+
+    return _windows(cal, gap)
+
+
+def period_quota(st: BookStream, n: int) -> list[int]:
+    """Contacts a book of ``n`` customers owes in each period: its share of the plan, whole.
+
+    For a tier served by one role that is exactly ``n x count``; never more.
+    """
+    return [min(n * st.count, math.floor(float(st.rate[slots].sum()) * n + 0.5)) for slots in st.periods]
+
+
+def ip_book(
+    streams: list[BookStream],
+    book: tuple[int, ...],
+    cap_minutes: npt.NDArray[np.float64],
+    cal: PlanCalendar,
+    *,
+    band: int | None,
+    solver: str,
+    time_limit: float,
+) -> npt.NDArray[np.int64] | None:
+    """Whole contacts meeting every period's quota exactly, by a small integer programme (or ``None``)."""
+    import numpy as np
+    import pulp
+
+    from planner.model.calendar import _windows
+    from planner.model.solver import solve
+
+    n_w = cal.n_slots
+    prob = pulp.LpProblem("book", pulp.LpMinimize)
+    rows: list[list[Any]] = []
+    for j, st in enumerate(streams):
+        n = book[st.tier_index]
+        if n == 0:
+            rows.append([0] * n_w)
+            continue
+        share = st.rate * n
+        row = []
+        for w in range(n_w):
+            lo, hi = 0, None
+            if band is not None:
+                lo = max(0, math.floor(share[w] + EPS) - band)
+                hi = math.ceil(share[w] - EPS) + band
+            row.append(pulp.LpVariable(f"y_{j}_{w}", lo, hi, cat=pulp.LpInteger))
+        rows.append(row)
+        for p, (slots, quota) in enumerate(zip(st.periods, period_quota(st, n), strict=True)):
+            prob += pulp.lpSum(row[w] for w in slots) == quota, f"std_{j}_{p}"
+        for a, (lo_s, hi_s) in enumerate(_windows(cal, max(st.gap, 1))):
+            prob += pulp.lpSum(row[lo_s:hi_s]) <= n, f"gap_{j}_{a}"
+    for w in range(n_w):
+        terms = [st.minutes * rows[j][w] for j, st in enumerate(streams) if not isinstance(rows[j][w], int)]
+        if terms:
+            prob += pulp.lpSum(terms) <= float(cap_minutes[w]) + 1e-6, f"cap_{w}"
+    prob.setObjective(pulp.LpAffineExpression())
+    outcome = solve(prob, solver, time_limit)
+    if not outcome.status.is_ok:
+        return None
+    out = np.array(
+        [[v if isinstance(v, int) else round(v.value() or 0.0) for v in row] for row in rows], dtype=np.int64
+    )
+    return out.reshape(len(streams), n_w)
+
+
+def book_role(
+    streams: list[BookStream],
+    counts: list[int],
+    hours: list[float],
+    heads: int,
+    cap_minutes: npt.NDArray[np.float64],
+    cal: PlanCalendar,
+    *,
+    full: bool,
+    solver: str,
+    time_limit: float,
+) -> RoleBooks:
+    """Books and whole contacts for one role; with ``full``, more heads until every book fits."""
+    import numpy as np
+
+    n_s, n_w = len(streams), cal.n_slots
+    cache: dict[tuple[int, ...], Any] = {}
+    ip_books = 0
+    h = max(heads, 1) if sum(counts) > 0 else heads
+    feasible = True
+    for _ in range(MAX_GROW_ROUNDS):
+        per_manager, _load = (
+            deal_books(counts, hours, h) if h > 0 else (np.zeros((len(counts), 0), np.int64), None)
+        )
+        feasible = True
+        books: dict[tuple[int, ...], list[int]] = {}
+        for m in range(h):
+            books.setdefault(tuple(int(v) for v in per_manager[:, m]), []).append(m)
+        served = np.zeros((n_s, h, n_w), dtype=np.int64)
+        for book, members in sorted(books.items()):
+            if book not in cache:
+                plan = greedy_book(streams, book, cap_minutes, cal, full=full)
+                if plan is None and full:
+                    ip_books += 1
+                    for band in (1, None):
+                        plan = ip_book(
+                            streams, book, cap_minutes, cal, band=band, solver=solver, time_limit=time_limit
+                        )
+                        if plan is not None:
+                            break
+                cache[book] = plan
+            plan = cache[book]
+            if plan is None:
+                feasible = False
+                break
+            served[:, members, :] = plan[:, None, :]
+        if feasible or not full:
+            break
+        h += 1
+    minutes = np.array([st.minutes for st in streams]).reshape(n_s, 1, 1)
+    load = (served * minutes).sum(axis=0) if n_s else np.zeros((h, n_w))
+    return RoleBooks(h, per_manager, served, load, feasible, ip_books)
+
+
+def slot_rows(
+    served: npt.NDArray[np.int64],
+    n_m: npt.NDArray[np.int64],
+    offsets: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """One stream's contacts as (manager, slot, customer position) arrays.
+
+    ``served`` is (H, W); ``n_m[m]`` the manager's customers of the tier and ``offsets[m]`` where its
+    block starts in the tier's customer list.
+    """
+    import numpy as np
+
+    h, w = served.shape
+    cum_prev = np.cumsum(served, axis=1) - served  # rank of each slot's first contact, per manager
+    flat = served.ravel()
+    total = int(flat.sum())
+    if total == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    group = np.repeat(np.arange(h * w), flat)
+    starts = np.cumsum(flat) - flat
+    within = np.arange(total) - np.repeat(starts, flat)
+    mgr = group // w
+    slot = group % w
+    rank = cum_prev.ravel()[group] + within
+    position = offsets[mgr] + rank % n_m[mgr]
+    return mgr, slot, position
+
+
+@dataclass
+class RoleCalendar:
+    """One role in the booked calendar: its tiers, customers per tier, streams and books."""
+
+    role: str
+    tiers: list[tuple[str, str]]
+    customers: list[int]  # per tier in ``tiers``
+    streams: list[BookStream]
+    books: RoleBooks
+    capacity_minutes: npt.NDArray[np.float64]  # one manager's minutes per slot
+
+
+def split_customers(n: int, shares: dict[str, float]) -> dict[str, int]:
+    """Split ``n`` customers in proportion to ``shares`` (largest remainder; ties in given order)."""
+    total = sum(shares.values())
+    if n == 0 or total <= 0:
+        return {r: 0 for r in shares}
+    exact = {r: n * s / total for r, s in shares.items()}
+    out = {r: math.floor(v + EPS) for r, v in exact.items()}
+    left = n - sum(out.values())
+    order = sorted(shares, key=lambda r: (-(exact[r] - out[r]), list(shares).index(r)))
+    for r in order[: max(0, left)]:
+        out[r] += 1
+    return out
+
+
+def book_branch(
+    problem: Any,
+    solution: Any,
+    customers: dict[tuple[str, str], int],
+    *,
+    full: bool,
+) -> dict[str, RoleCalendar]:
+    """Deal every role's customers into books and round the model's plan into whole contacts.
+
+    ``problem``/``solution`` are a :class:`planner.model.calendar.CalendarProblem` and its solution;
+    ``customers`` the customers per tier to book (the problem's own counts, or a roster's).
+    With ``full`` (every standard must be met) a role gains heads until its books fit.
+    """
+    import numpy as np
+
+    cal = problem.calendar
+    share = np.array(cal.slot_share())
+    tier_hours = {t.key: t.required_hours / t.customers if t.customers else 0.0 for t in problem.tiers}
+    held: dict[tuple[str, str], dict[str, float]] = {}
+    for s in solution.streams:
+        held.setdefault(s.key, {})
+        held[s.key][s.role] = max(held[s.key].get(s.role, 0.0), s.customers)
+    splits: dict[tuple[str, str], dict[str, int]] = {}
+    roles = {r.id: r for r in problem.roles}
+    for key, by_role in held.items():
+        for calls_only in (False, True):
+            group = {r: q for r, q in by_role.items() if roles[r].calls_only is calls_only}
+            if not group:
+                continue
+            if sum(group.values()) <= 0:
+                group = {r: float(solution.heads.get(r, 0)) for r in group}
+            splits.setdefault(key, {}).update(split_customers(customers.get(key, 0), group))
+    out: dict[str, RoleCalendar] = {}
+    for r in problem.roles:
+        mine = [s for s in solution.streams if s.role == r.id]
+        tiers = list(dict.fromkeys(s.key for s in mine))
+        counts = [splits.get(k, {}).get(r.id, 0) for k in tiers]
+        if not tiers or sum(counts) == 0:
+            continue
+        streams = []
+        for i, s in enumerate(solution.streams):
+            if s.role != r.id:
+                continue
+            n_r = counts[tiers.index(s.key)]
+            denom = max(s.customers, float(n_r))
+            rate = np.array(s.contacts) / denom if denom > 0 else np.zeros(cal.n_slots)
+            streams.append(
+                BookStream(
+                    index=i,
+                    tier_index=tiers.index(s.key),
+                    kind=s.kind,
+                    count=s.count,
+                    minutes=s.minutes,
+                    gap=s.gap,
+                    priority=s.priority,
+                    rate=rate,
+                    periods=cal.period_slots(s.per),
+                )
+            )
+        heads = solution.heads.get(r.id, 0)
+        per_head = r.fixed_hours / max(heads, 1) if r.fixed_hours is not None else r.hours_per_head
+        cap = share * per_head * 60.0
+        books = book_role(
+            streams,
+            counts,
+            [tier_hours[k] for k in tiers],
+            heads,
+            cap,
+            cal,
+            full=full and r.fixed_hours is None,
+            solver=problem.solver,
+            time_limit=problem.time_limit,
+        )
+        out[r.id] = RoleCalendar(r.id, tiers, counts, streams, books, cap)
+    return out
