@@ -6,12 +6,15 @@ One mixed-integer program, built from :mod:`planner.model.workload`, in two mode
     Every tier at 100 % of its standard, at least annual cost, within the limits (``budget``,
     ``max_total_headcount``, each role's ``max_headcount``).
 ``max_coverage``
-    When the limits make that impossible: maximise value-weighted coverage
-    ``sum_t w_t * coverage_t`` where ``w_t`` is the tier's annual revenue at risk (customers x
-    representative monthly spend x 12 x churn risk, :func:`planner.model.workload.tier_revenue_at_risk`),
-    plus a tie-breaker worth a millionth of the total weight spread by required hours (so spare
-    capacity never idles while a zero-weight tier waits), with each tier at least its
-    ``min_coverage``; then, at that value, the least cost.
+    When the limits make that impossible: maximise the revenue kept over the year,
+    ``sum_t revenue_t * kept_t(coverage_t)`` with each tier's concave response curve
+    (:mod:`planner.model.response`; objective ``response``, the default), or, with objective
+    ``linear``, the old value-weighted coverage ``sum_t w_t * coverage_t`` where ``w_t`` is the
+    tier's annual revenue at risk (customers x representative monthly spend x 12 x churn risk,
+    :func:`planner.model.workload.tier_revenue_at_risk`); either plus a tie-breaker worth a
+    millionth of the total weight spread by required hours (so spare capacity never idles while
+    a zero-weight tier waits), with each tier at least its ``min_coverage``; then, at that value,
+    the least cost.
 
 Headcount can also be fixed (today's, or any mapping): then only the hours are allocated, by the
 same ``max_coverage`` objective. Shadow prices come from the linear program with headcount fixed
@@ -29,17 +32,22 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from planner.data.scenario import Scenario, TierKey, tier_key
+from planner.model.response import ResponseCurve, add_response, tier_curve
 from planner.model.solver import DEFAULT_TIME_LIMIT, SolveStatus, constraint, has_constraint, solve
 from planner.model.workload import (
     role_hours_per_head,
     tier_call_hours_per_customer,
     tier_hours_per_customer,
     tier_required_hours,
+    tier_revenue,
     tier_revenue_at_risk,
 )
 
 Mode = Literal["meet_standards", "max_coverage"]
 HeadcountBasis = Literal["optimal", "current"]
+#: ``response``: maximise revenue kept by the tiers' response curves; ``linear``: revenue at risk x coverage.
+Objective = Literal["response", "linear"]
+OBJECTIVES: tuple[Objective, ...] = ("response", "linear")
 
 #: Coverage within this of 1 counts as fully covered (solver tolerances).
 COVERAGE_TOL = 1e-7
@@ -86,6 +94,13 @@ class TierResult:
     revenue_at_risk: float
     min_coverage: float | None
     coverage_at_current: float | None = None
+    #: Annual revenue (customers x monthly spend x 12), and, by the tier's response curve, what the
+    #: plan keeps of it, what it loses against full service, and the revenue kept by one more hour
+    #: (CNY). None for a tier with no hours to give (no standard or no customers): neither kept nor lost.
+    revenue: float | None = None
+    revenue_kept: float | None = None
+    revenue_lost: float | None = None
+    value_of_next_hour: float | None = None
 
     @property
     def key(self) -> str:
@@ -118,7 +133,9 @@ class PlanResult:
     current_total_cost: float
     budget: float | None
     max_total_headcount: int | None
-    weighted_coverage: float
+    #: Sum over tiers with hours to give of revenue at risk x coverage, CNY a year (was
+    #: ``weighted_coverage``, which also counted tiers with no standard as protected).
+    revenue_at_risk_covered: float
     roles: list[RoleResult]
     tiers: list[TierResult]
     allocations: list[Allocation]
@@ -126,6 +143,12 @@ class PlanResult:
     limit_shadow_prices: dict[str, float] = field(default_factory=dict)
     explanation: str | None = None
     warnings: list[str] = field(default_factory=list)
+    #: The objective that allocated the hours (``response`` or ``linear``).
+    objective: str = "response"
+    #: Over tiers with hours to give, by their response curves: revenue kept and lost against
+    #: full service, CNY a year (whatever the objective, so the two can be compared).
+    revenue_kept: float = 0.0
+    revenue_lost: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -172,9 +195,17 @@ class _Data:
     min_cov: dict[TierKey, float]
     #: Roles whose capacity is a fixed number of hours a year (``Role.fixed_hours``), not heads x hours.
     fixed_hours: dict[str, float] = field(default_factory=dict)
+    #: Each tier's response curve and annual revenue; the objective uses them unless ``linear``.
+    curves: dict[TierKey, ResponseCurve] = field(default_factory=dict)
+    revenue: dict[TierKey, float] = field(default_factory=dict)
+    objective: Objective = "response"
+    #: The tie-breaker's share of each tier's weight (see the module docstring).
+    tie: dict[TierKey, float] = field(default_factory=dict)
 
 
-def _prepare(scenario: Scenario) -> _Data:
+def _prepare(scenario: Scenario, objective: Objective = "response") -> _Data:
+    if objective not in OBJECTIVES:
+        raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
     tiers: list[TierKey] = []
     required: dict[TierKey, float] = {}
     call_hours: dict[TierKey, float] = {}
@@ -188,8 +219,13 @@ def _prepare(scenario: Scenario) -> _Data:
         weight[key] = tier_revenue_at_risk(tier, n)
     total_weight = sum(weight.values()) or 1.0
     total_hours = sum(required.values()) or 1.0
+    tie = {key: TIE_BREAK * total_weight * required[key] / total_hours for key in tiers}
     for key in tiers:
-        weight[key] += TIE_BREAK * total_weight * required[key] / total_hours
+        weight[key] += tie[key]
+    default = scenario.policy.response
+    shape = default.churn_lost if default is not None else None
+    curves = {(c, t.id): tier_curve(t.churn_risk, t.response, shape) for c, t in scenario.tiers()}
+    revenue = {(c, t.id): tier_revenue(t, scenario.customers(c, t.id)) for c, t in scenario.tiers()}
     roles = list(scenario.roles)
     min_cov = {}
     for k, v in scenario.spec.min_coverage.items():
@@ -207,6 +243,10 @@ def _prepare(scenario: Scenario) -> _Data:
         calls_only={r for r in roles if scenario.roles[r].contacts == "calls"},
         min_cov=min_cov,
         fixed_hours={r: float(fh) for r in roles if (fh := scenario.roles[r].fixed_hours) is not None},
+        curves=curves,
+        revenue=revenue,
+        objective=objective,
+        tie=tie,
     )
 
 
@@ -297,7 +337,7 @@ class _Model:
             self.capacity[r] = constraint(self.prob, name_c)
         self.cost_expr = pulp.lpSum(data.cost[r] * self.h[r] for r in data.roles)
         self.heads_expr = pulp.lpSum(self.h[r] for r in data.roles)
-        self.value_expr = pulp.lpSum(data.weight[k] * self.c[k] for k in self.c)
+        self.value_expr = _value_expr(self.prob, data, self.c)
         spec = scenario.spec
         if limits and fixed is None:
             if spec.budget is not None:
@@ -320,6 +360,24 @@ class _Model:
 
     def hours(self) -> dict[tuple[str, TierKey], float]:
         return {k: max(0.0, float(v.value() or 0.0)) for k, v in self.x.items()}
+
+
+def _value_expr(prob: Any, data: _Data, coverage: Mapping[TierKey, Any]) -> Any:
+    """The ``max_coverage`` objective over the tiers with a coverage variable.
+
+    ``linear``: revenue at risk x coverage. ``response``: revenue kept above no service, by each
+    tier's response curve (:func:`planner.model.response.add_response`). Both carry the tie-breaker.
+    """
+    import pulp
+
+    if data.objective == "linear":
+        return pulp.lpSum(data.weight[k] * coverage[k] for k in coverage)
+    terms = []
+    for key, c in coverage.items():
+        j = data.tiers.index(key)
+        terms.append(add_response(prob, c, data.curves[key], data.revenue[key], f"resp_{j}"))
+        terms.append(data.tie[key] * c)
+    return pulp.lpSum(terms)
 
 
 def _exclusive_floors(data: _Data) -> dict[str, int]:
@@ -347,6 +405,7 @@ def plan(
     solver: str = "auto",
     time_limit: float = DEFAULT_TIME_LIMIT,
     with_current: bool = True,
+    objective: Objective = "response",
 ) -> PlanResult:
     """Size (or, with fixed headcount, allocate) the manager roles of ``scenario``.
 
@@ -364,8 +423,12 @@ def plan(
     with_current
         With ``headcount="optimal"``, also fill each tier's ``coverage_at_current`` (what today's
         headcount delivers), at the cost of one more small LP.
+    objective
+        How ``max_coverage`` values hours: ``response`` (revenue kept by the tiers' response
+        curves) or ``linear`` (revenue at risk x coverage, the old valuation). Revenue kept and
+        lost are reported by the response curves either way.
     """
-    data = _prepare(scenario)
+    data = _prepare(scenario, objective)
     if headcount == "optimal":
         result = _plan_optimal(scenario, data, solver, time_limit)
         if with_current and result.ok:
@@ -492,6 +555,8 @@ def _finish(
             coverage, got = 1.0, need
         fte = sum(v / data.hph[r] for (r, k), v in hours.items() if k == key and data.hph[r] > 0)
         n = scenario.customers(channel, tier.id)
+        curve, revenue = data.curves[key], data.revenue[key]
+        has_hours = need > 0
         tiers.append(
             TierResult(
                 channel=channel,
@@ -507,6 +572,10 @@ def _finish(
                 customers_per_manager=(n / fte) if fte > 1e-9 else None,
                 revenue_at_risk=tier_revenue_at_risk(tier, n),
                 min_coverage=data.min_cov.get(key),
+                revenue=revenue if has_hours else None,
+                revenue_kept=revenue * curve.kept(coverage) if has_hours else None,
+                revenue_lost=revenue * (curve.kept(1.0) - curve.kept(coverage)) if has_hours else None,
+                value_of_next_hour=revenue * curve.next_slope(coverage) / need if has_hours else None,
             )
         )
     allocations = [
@@ -521,7 +590,8 @@ def _finish(
     spec = scenario.spec
     binding = _binding(scenario, data, heads, tiers, total_cost, total_heads, basis)
     limit_prices = _limit_prices(scenario, data, mode, basis, solver, time_limit)
-    weighted = sum(t.revenue_at_risk * t.coverage for t in tiers)
+    counted = [t for t in tiers if t.required_hours > 0]  # a tier with no hours is neither protected nor lost
+    covered = sum(t.revenue_at_risk * t.coverage for t in counted)
     return PlanResult(
         scenario=scenario.name,
         mode=mode,
@@ -534,13 +604,16 @@ def _finish(
         current_total_cost=sum(r.headcount * r.annual_cost for r in scenario.roles.values()),
         budget=spec.budget,
         max_total_headcount=spec.max_total_headcount,
-        weighted_coverage=weighted,
+        revenue_at_risk_covered=covered,
         roles=roles,
         tiers=tiers,
         allocations=allocations,
         binding=binding,
         limit_shadow_prices=limit_prices,
         warnings=warnings,
+        objective=data.objective,
+        revenue_kept=sum(t.revenue_kept or 0.0 for t in counted),
+        revenue_lost=sum(t.revenue_lost or 0.0 for t in counted),
     )
 
 
@@ -556,6 +629,13 @@ def _fixed_hours_bonus(model: _Model) -> Any:
     if not terms:
         return 0
     per_hour = [data.weight[k] / data.required[k] for k in data.tiers if data.required[k] > 0]
+    if data.objective == "response":  # the cheapest hour: the flattest rising segment of any curve
+        per_hour = [
+            data.revenue[k] * m / data.required[k] + data.tie[k] / data.required[k]
+            for k in data.tiers
+            if data.required[k] > 0
+            for _, m in data.curves[k].segments()
+        ]
     eps = TIE_BREAK * min(per_hour) if per_hour else TIE_BREAK
     return eps * model.pulp.lpSum(terms)
 
@@ -651,12 +731,13 @@ def _failed(
         current_total_cost=sum(r.headcount * r.annual_cost for r in scenario.roles.values()),
         budget=scenario.spec.budget,
         max_total_headcount=scenario.spec.max_total_headcount,
-        weighted_coverage=0.0,
+        revenue_at_risk_covered=0.0,
         roles=[],
         tiers=[],
         allocations=[],
         explanation=explanation,
         warnings=list(scenario.warnings),
+        objective=data.objective,
     )
 
 

@@ -85,8 +85,8 @@ def test_budget_mode_covers_the_most_valuable_hours_first(tiny):
     # Continuous relaxation: 1.5 heads, the marginal 100,000 CNY buys 800 h of small at 75 each,
     # so one CNY of budget is worth 800 x 75 / 100,000 = 0.6.
     assert result.limit_shadow_prices["budget"] == pytest.approx(0.6, rel=1e-3)
-    # Weighted coverage = revenue at risk protected = 100 big customers x 3600.
-    assert result.weighted_coverage == pytest.approx(360_000, rel=1e-6)
+    # Revenue at risk covered = 100 big customers x 3600.
+    assert result.revenue_at_risk_covered == pytest.approx(360_000, rel=1e-6)
 
 
 def test_enough_budget_meets_every_standard(tiny):
@@ -226,7 +226,7 @@ def test_larger_budget_never_lowers_total_coverage(tiny, budget, raise_by):
     def covered(b: int) -> tuple[float, float]:
         r = plan(load_scenario(tiny(small=150, big=120, extra=f"budget: {b}\n")), with_current=False)
         hours = sum(t.delivered_hours for t in r.tiers)
-        return r.weighted_coverage, hours
+        return r.revenue_at_risk_covered, hours
 
     low_value, low_hours = covered(budget)
     high_value, high_hours = covered(budget + raise_by)
@@ -251,7 +251,7 @@ def test_cbc_and_highs_agree(repo):
     a = plan(scenario, solver="highs")
     b = plan(scenario, solver="cbc")
     assert a.solver == "highs" and b.solver == "cbc"
-    assert a.weighted_coverage == pytest.approx(b.weighted_coverage, rel=1e-6)
+    assert a.revenue_at_risk_covered == pytest.approx(b.revenue_at_risk_covered, rel=1e-6)
     assert a.total_headcount == b.total_headcount
 
 
