@@ -198,9 +198,20 @@ def test_baseline_reproduces_the_brief(repo):
     # Key hours: 3200x18 + 1600x27 + 1000x36 + 400x42 + 120x58 + 40x112 = 165,040 h; / 1,200 h a head.
     assert key.required_headcount == ceil_heads(165_040, 1200) == 138
     crystal = result.tier("key", "crystal")
-    # Today: 110 x 1,200 = 132,000 h; higher key tiers need 107,440 h; crystal gets the rest.
-    assert crystal.coverage_at_current == pytest.approx((132_000 - 107_440) / 57_600)
+    # Response curves (the shipped default; per unit of service a key tier keeps revenue x 0.0612 x
+    # 0.405 x the shape's slope 1.8 / 1.2 / 0.68 / 0.32 over the quarters of its standard). Value of
+    # an hour = that / required hours: crystal (249.6 M CNY, 57,600 h) 193 / 129 / 73.0 / 34.4; bronze
+    # (288 M, 43,200 h) 297 / 198 / 112 / 52.9; silver's last quarter 92.5, gold's 170, platinum's and
+    # diamond's more. Today's 110 x 1,200 = 132,000 h go best first: silver..diamond in full (64,240 h),
+    # bronze to 75 % (32,400 h), crystal to 50 % (28,800 h) = 125,440 h; the last 6,560 h buy crystal's
+    # third quarter (73.0 > bronze's 52.9): crystal 35,360 h = 61.4 %, bronze 75 %.
+    assert crystal.coverage_at_current == pytest.approx(35_360 / 57_600)
+    assert result.tier("key", "bronze").coverage_at_current == pytest.approx(0.75)
     assert result.tier("commercial", "A").coverage_at_current == pytest.approx(1.0)
+    # The old linear valuation puts every hour where revenue at risk per hour is highest: the higher
+    # key tiers need 107,440 h, so crystal gets the rest, 24,560 h (the corner the issue complains of).
+    linear = plan(load_scenario(repo / "scenarios/baseline.yaml"), objective="linear")
+    assert linear.tier("key", "crystal").coverage_at_current == pytest.approx((132_000 - 107_440) / 57_600)
 
 
 def test_separate_roles_integer_headcount_equals_lp_bound_rounded_up(repo):
