@@ -401,6 +401,7 @@ def compare_outbound(
     headcount: str = "optimal",
     solver: str = "auto",
     time_limit: float = DEFAULT_TIME_LIMIT,
+    objective: str = "response",
 ) -> tuple[PlanResult, OutboundResult]:
     """The field plan with the call centre's outbound role, and what that role frees.
 
@@ -412,13 +413,20 @@ def compare_outbound(
 
     spec = scenario.spec.callcentre
     assert spec is not None and spec.outbound is not None
-    without = plan(scenario, headcount=headcount, solver=solver, time_limit=time_limit)  # type: ignore[arg-type]
+    without = plan(
+        scenario,
+        headcount=headcount,  # type: ignore[arg-type]
+        solver=solver,
+        time_limit=time_limit,
+        objective=objective,  # type: ignore[arg-type]
+    )
     available = callcentre.outbound_hours_available
     with_ = plan(
         outbound_scenario(scenario, available),
         headcount=headcount,  # type: ignore[arg-type]
         solver=solver,
         time_limit=time_limit,
+        objective=objective,  # type: ignore[arg-type]
     )
     freed: dict[str, int] = {}
     if without.ok and with_.ok:
@@ -446,7 +454,7 @@ def compare_outbound(
 
 
 def plan_with_callcentre(
-    scenario: Scenario, *, headcount: str = "optimal", solver: str = "auto"
+    scenario: Scenario, *, headcount: str = "optimal", solver: str = "auto", objective: str = "response"
 ) -> tuple[PlanResult, OutboundResult] | None:
     """For ``planner plan``: the plan with the call centre's outbound role, or None when not enabled."""
     spec = scenario.spec.callcentre
@@ -455,4 +463,4 @@ def plan_with_callcentre(
     cc = analyse_callcentre(scenario, solver=solver, with_outbound=False)
     if not cc.ok:
         return None
-    return compare_outbound(scenario, cc, headcount=headcount, solver=solver)
+    return compare_outbound(scenario, cc, headcount=headcount, solver=solver, objective=objective)

@@ -55,7 +55,7 @@ def plan_command(
     sc = apply_roster(load_cli_scenario(scenario, sets), roster, columns)
     print_warnings(sc.warnings)
     # With callcentre.outbound enabled, the call centre's spare agent time is one more (calls-only) role.
-    mix = plan_with_callcentre(sc, headcount=headcount, solver=solver)
+    mix = plan_with_callcentre(sc, headcount=headcount, solver=solver, objective=objective)
     outbound: OutboundResult | None = None
     if mix is None:
         result = plan(sc, headcount=headcount, solver=solver, objective=objective)  # type: ignore[arg-type]
