@@ -314,6 +314,7 @@ def apply_tier_overrides(
         index = int(loc[3]) if len(loc) > 3 else 0
         tier_id = policy.channels[channel].tiers[index].id if channel in policy.channels else ""
         raise doc.error(
-            (*base_path, f"{channel}.{tier_id}", *[str(p) for p in loc[4:]]), err["msg"]
+            (*base_path, f"{channel}.{tier_id}", *[str(p) for p in loc[4:]]),
+            err["msg"].removeprefix("Value error, "),
         ) from None
     return check_policy(doc, updated)

@@ -381,6 +381,23 @@ def test_bad_curves_exit_2_naming_the_key(cli, tmp_path, tier_curve_text, policy
     assert "Traceback" not in result.output and result.stdout == ""
 
 
+def test_bad_curve_in_a_scenario_override_names_the_scenario_key(cli, tmp_path):
+    path = tmp_path / "override.yaml"
+    path.write_text(
+        f"extends: {REPO / 'scenarios/budget-freeze.yaml'}\n"
+        "policy_overrides:\n"
+        "  key.crystal:\n"
+        "    response: [[0, 0.9], [0.5, 0.91], [1, 1]]\n",
+        encoding="utf-8",
+    )
+    result = cli("plan", path)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {path}:4: policy_overrides.key.crystal.response: the curve must be concave: its slope "
+        "rises at service 0.5 (0.02 before, 0.18 after)\n"
+    )
+
+
 def test_objective_choice_is_checked(cli):
     result = cli("plan", "--objective", "quadratic")
     assert result.exit_code == 2
