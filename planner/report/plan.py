@@ -119,7 +119,8 @@ def render_plan(result: PlanResult, console: Console) -> None:
     console.print(mode_line(result))
     if result.limit_shadow_prices:
         prices = "; ".join(f"{k}: {v:,.4g}" for k, v in result.limit_shadow_prices.items())
-        console.print(f"Shadow prices of the limits (revenue kept per unit): {prices}")
+        unit = "revenue kept" if result.objective == "response" else "revenue at risk covered"
+        console.print(f"Shadow prices of the limits ({unit} per unit): {prices}")
     if result.mode == "max_coverage":
         console.print(
             f"Revenue kept: {fmt_int(result.revenue_kept)} CNY a year; lost against full service: "
