@@ -32,14 +32,13 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from planner.data.scenario import Scenario, TierKey, tier_key
-from planner.model.response import ResponseCurve, add_response, tier_curve
+from planner.model.response import ResponseCurve, add_response, scenario_curves
 from planner.model.solver import DEFAULT_TIME_LIMIT, SolveStatus, constraint, has_constraint, solve
 from planner.model.workload import (
     role_hours_per_head,
     tier_call_hours_per_customer,
     tier_hours_per_customer,
     tier_required_hours,
-    tier_revenue,
     tier_revenue_at_risk,
 )
 
@@ -222,10 +221,9 @@ def _prepare(scenario: Scenario, objective: Objective = "response") -> _Data:
     tie = {key: TIE_BREAK * total_weight * required[key] / total_hours for key in tiers}
     for key in tiers:
         weight[key] += tie[key]
-    default = scenario.policy.response
-    shape = default.churn_lost if default is not None else None
-    curves = {(c, t.id): tier_curve(t.churn_risk, t.response, shape) for c, t in scenario.tiers()}
-    revenue = {(c, t.id): tier_revenue(t, scenario.customers(c, t.id)) for c, t in scenario.tiers()}
+    values = scenario_curves(scenario)
+    curves = {key: curve for key, (curve, _) in values.items()}
+    revenue = {key: rev for key, (_, rev) in values.items()}
     roles = list(scenario.roles)
     min_cov = {}
     for k, v in scenario.spec.min_coverage.items():

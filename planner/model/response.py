@@ -17,15 +17,19 @@ Where the curve of a tier comes from (first that applies):
    revenue at risk (revenue x churn_risk) is protected in proportion to coverage.
 
 The shipped policy's default shape and the reasons for its numbers are in
-``policies/telecom-4plus1.yaml`` (``response:``). The model uses this module through
-:func:`add_response`, which gives the value of one tier as a pulp expression.
+``policies/telecom-4plus1.yaml`` (``response:``). A model values hours through
+:func:`scenario_curves` (each tier's curve and revenue) and :func:`add_response` (one tier's value as
+a pulp expression), so every model that allocates hours values them the same way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planner.data.scenario import Scenario, TierKey
 
 #: Slopes may rise by at most this between segments and still count as concave (float noise).
 CONCAVE_TOL = 1e-9
@@ -129,6 +133,22 @@ def tier_curve(
     if churn_lost is not None:
         return ResponseCurve.from_churn_lost(churn_risk, churn_lost)
     return ResponseCurve.linear(churn_risk)
+
+
+def scenario_curves(scenario: Scenario) -> dict[TierKey, tuple[ResponseCurve, float]]:
+    """Every tier's response curve and annual revenue (CNY), keyed ``(channel, tier)``.
+
+    The one place a scenario's tiers are turned into values, for every model that allocates hours
+    (the headcount model, and any other that must value a tier's hours the same way).
+    """
+    from planner.model.workload import tier_revenue
+
+    default = scenario.policy.response
+    shape = default.churn_lost if default is not None else None
+    return {
+        (c, t.id): (tier_curve(t.churn_risk, t.response, shape), tier_revenue(t, scenario.customers(c, t.id)))
+        for c, t in scenario.tiers()
+    }
 
 
 def add_response(prob: Any, coverage: Any, curve: ResponseCurve, revenue: float, name: str) -> Any:
