@@ -150,21 +150,19 @@ def render_objectives(comparison: ObjectiveComparison, console: Console) -> None
 
     order = list(comparison.revenue_kept)
     short = {"response": "resp.", "linear": "linear"}
+    chosen = comparison.chosen
     table = Table(
-        title="Objectives compared (revenue in CNY a year, by the response curves; "
-        f"this plan: {comparison.chosen})",
+        title=f"Objectives compared (CNY a year, by the response curves; next hour: this plan's, {chosen})",
         title_justify="left",
         show_footer=True,
     )
-    table.add_column("tier", footer="total")
+    table.add_column("tier", footer="total", no_wrap=True)
     for o in order:
         table.add_column(f"service {short.get(o, o)}", justify="right")
     for o in order:
         table.add_column(
-            f"kept {short.get(o, o)}", justify="right", footer=fmt_int(comparison.revenue_kept[o])
+            f"lost {short.get(o, o)}", justify="right", footer=fmt_int(comparison.revenue_lost[o])
         )
-    chosen = comparison.chosen
-    table.add_column("lost vs full", justify="right", footer=fmt_int(comparison.revenue_lost.get(chosen, 0)))
     table.add_column("next hour", justify="right")
     for t in comparison.tiers:
         if all(c >= 1 - 1e-9 for c in t.coverage.values()):
@@ -172,11 +170,12 @@ def render_objectives(comparison: ObjectiveComparison, console: Console) -> None
         table.add_row(
             t.tier,
             *[f"[{coverage_style(t.coverage[o])}]{fmt_pct(t.coverage[o])}[/]" for o in order],
-            *[fmt_int(t.revenue_kept[o]) for o in order],
-            fmt_int(t.revenue_lost[chosen]) if chosen in t.revenue_lost else "-",
+            *[fmt_int(t.revenue_lost[o]) for o in order],
             f"{t.value_of_next_hour.get(chosen, 0.0):,.1f}",
         )
     console.print(table)
+    kept = "; ".join(f"{o} {fmt_int(comparison.revenue_kept[o])}" for o in order)
+    console.print(f"Revenue kept: {kept} CNY a year (lost = against full service).")
     if len(order) == 2:
         gain = comparison.revenue_kept["response"] - comparison.revenue_kept["linear"]
         console.print(
