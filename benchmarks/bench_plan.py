@@ -35,7 +35,13 @@ def wall(cmd: list[str], repeat: int = 5) -> float:
     return statistics.median(times)
 
 
-def synthetic(directory: Path, roles: int = 50, tiers_per_channel: int = 4, shared: bool = False) -> Path:
+def synthetic(
+    directory: Path,
+    roles: int = 50,
+    tiers_per_channel: int = 4,
+    shared: bool = False,
+    budget: float | None = None,
+) -> Path:
     """Write a policy with ``roles`` channels of ``tiers_per_channel`` tiers and a scenario serving them.
 
     Role i serves channel i; with ``shared`` it also serves channel i+1's bottom tier, so roles compete.
@@ -71,9 +77,17 @@ def synthetic(directory: Path, roles: int = 50, tiers_per_channel: int = 4, shar
             "customer_time_share": 0.5 + (c % 5) / 20,
             "annual_cost": 80000 + 1000 * (c % 7),
         }
-    (directory / "policy.yaml").write_text(yaml.safe_dump({"channels": channels}))
+    # The shipped policy's default response shape, so a budget run exercises the response segments.
+    shape = [[0, 1.0], [0.25, 0.81775], [0.5, 0.69625], [0.75, 0.6274], [1, 0.595]]
+    (directory / "policy.yaml").write_text(
+        yaml.safe_dump({"channels": channels, "response": {"churn_lost": shape}})
+    )
     path = directory / ("shared.yaml" if shared else "separate.yaml")
-    path.write_text(yaml.safe_dump({"policy": "policy.yaml", "customers": customers, "roles": role_specs}))
+    doc = {"policy": "policy.yaml", "customers": customers, "roles": role_specs}
+    if budget is not None:
+        doc["budget"] = budget
+        path = path.with_name(f"budget-{path.name}")
+    path.write_text(yaml.safe_dump(doc))
     return path
 
 
@@ -105,6 +119,17 @@ def main() -> None:
                 ]
                 verdict = "OK" if not mismatches else f"MISMATCH in {', '.join(mismatches)}"
                 print(f"  integer headcount == ceil(LP bound) for every role: {verdict}")
+        # max_coverage: the shared case with 80 % of the budget meeting every standard costs.
+        full = plan(load_scenario(synthetic(Path(tmp), shared=True)), with_current=False).total_cost
+        path = synthetic(Path(tmp), shared=True, budget=0.8 * full)
+        for objective in ("response", "linear"):
+            start = time.perf_counter()
+            result = plan(load_scenario(path), with_current=False, objective=objective)  # type: ignore[arg-type]
+            solve_s = time.perf_counter() - start
+            print(
+                f"  50 x 200, 80 % budget, {objective:8}   {solve_s:6.3f} s   ({result.mode}, "
+                f"{result.total_headcount} heads, revenue kept {result.revenue_kept:,.0f})"
+            )
 
 
 if __name__ == "__main__":

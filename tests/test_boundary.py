@@ -189,12 +189,12 @@ def test_shipped_policy_boundaries() -> None:
 
 
 def test_baseline_reproduces_the_case_study(baseline_report) -> None:
-    """Key capacity 110 x 2000 x 0.6 = 132,000 h; higher key tiers take 43,200 + 36,000 + 16,800
-    + 6,960 + 4,480 = 107,440 h (they are worth more per hour); crystal needs 3,200 x 18 = 57,600 h and
-    gets 24,560 h -> coverage 24,560 / 57,600 = 0.42639.
+    """Key capacity 110 x 2000 x 0.6 = 132,000 h, shared by the response curves (worked out in
+    tests/model/test_headcount.py::test_baseline_reproduces_the_brief): silver..diamond in full,
+    bronze 75 %, crystal (3,200 x 18 = 57,600 h) gets 35,360 h -> coverage 35,360 / 57,600 = 0.61389.
     """
     b = baseline_report.boundary("commercial.A", "key.crystal")
-    cov = 24_560 / 57_600
+    cov = 35_360 / 57_600
     assert b.delivered.upper.coverage == pytest.approx(cov)
     assert b.delivered.lower.coverage == 1.0  # commercial needs 58,167 h of 48 x 1,300 = 62,400
     # on paper sound: crystal 8 visits, 12 calls, 18 h against A's 4, 12, 8
@@ -203,26 +203,22 @@ def test_baseline_reproduces_the_case_study(baseline_report) -> None:
     assert (d.lower.visits_per_year, d.lower.contacts_per_year, d.lower.hours_per_year) == (4, 12, 8)
     assert not any(i.kind == "designed" for i in b.inversions)
     delivered = {i.metric: i for i in b.inversions if i.kind == "delivered"}
-    assert set(delivered) == {"visits_per_year", "contacts_per_year", "hours_per_year"}
-    # 8 x 0.42639 = 3.411 visits a year = 0.853 a quarter against 1; severity (4 - 3.411) / 4 = 0.147
-    assert delivered["visits_per_year"].upper_value == pytest.approx(8 * cov)
-    assert delivered["visits_per_year"].severity == pytest.approx((4 - 8 * cov) / 4)
-    assert delivered["visits_per_year"].level == "medium"
-    assert delivered["visits_per_year"].message.startswith(
-        "key.crystal customers get 0.85 visits a quarter in practice against 1.00 for commercial.A"
-    )
-    # 12 x 0.42639 = 5.117 calls against 12: 0.43 a month, severity 0.574 (high)
+    # 8 x 0.61389 = 4.91 visits a year against A's 4 and 18 x 0.61389 = 11.05 h against 8 h: not
+    # inverted; only the phone contacts are.
+    assert set(delivered) == {"contacts_per_year"}
+    # 12 x 0.61389 = 7.367 calls against 12: 0.61 a month, severity (12 - 7.367) / 12 = 0.386 (high)
     assert delivered["contacts_per_year"].upper_value == pytest.approx(12 * cov)
+    assert delivered["contacts_per_year"].severity == pytest.approx((12 - 12 * cov) / 12)
     assert delivered["contacts_per_year"].level == "high"
-    # 18 x 0.42639 = 7.675 h against 8 h: severity 0.0406 (low)
-    assert delivered["hours_per_year"].upper_value == pytest.approx(7.675)
-    assert delivered["hours_per_year"].level == "low"
+    assert delivered["contacts_per_year"].message.startswith(
+        "key.crystal customers get 0.61 phone contacts a month in practice against 1.00 for commercial.A"
+    )
     # price: 3,000 x 0.88 = 2,640 below against 3,000 x 0.90 = 2,700 above; (2700 - 2640) / 2640 = 0.0227
     price = next(i for i in b.inversions if i.kind == "price")
     assert (price.lower_value, price.upper_value) == pytest.approx((2640, 2700))
     assert price.severity == pytest.approx(60 / 2640)
-    # customers per manager: 3,200 / (24,560 h / 1,200 h a head) = 156.35
-    assert b.delivered.upper.customers_per_manager == pytest.approx(3200 / (24_560 / 1200))
+    # customers per manager: 3,200 / (35,360 h / 1,200 h a head) = 108.6
+    assert b.delivered.upper.customers_per_manager == pytest.approx(3200 / (35_360 / 1200))
     assert b.verdict.startswith("sound on paper, inverted in delivery")
 
 
@@ -237,15 +233,13 @@ def test_unified_centre_removes_the_crystal_inversions(baseline_report) -> None:
     assert (remedy.before.headcount, remedy.after.headcount) == (176, 187)
     assert remedy.before.annual_cost == pytest.approx(18_570_000)
     assert remedy.after.annual_cost == pytest.approx(19_820_000)
-    assert remedy.before.coverage["key.crystal"] == pytest.approx(24_560 / 57_600)
+    assert remedy.before.coverage["key.crystal"] == pytest.approx(35_360 / 57_600)
     assert remedy.after.coverage["key.crystal"] == 1.0
     assert remedy.after.coverage["commercial.A"] == 1.0
     crystal = "commercial.A / key.crystal"
     assert not [i for i in remedy.after.inversions if i.boundary == crystal]
     assert {(i.kind, i.metric) for i in remedy.removed()} == {
-        ("delivered", "visits_per_year"),
         ("delivered", "contacts_per_year"),
-        ("delivered", "hours_per_year"),
         ("price", "net_monthly_price"),
     }
     # The public/mobile vs commercial boundaries are untouched by the remedy.

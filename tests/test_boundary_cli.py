@@ -18,8 +18,11 @@ def test_baseline_report_in_words(cli) -> None:
     assert result.exit_code == 0, result.output
     out = " ".join(result.output.split())  # rich wraps long lines; compare words
     assert "Chicken head vs phoenix tail: baseline" in out
-    # 8 visits x 0.4264 coverage = 3.41 a year = 0.85 a quarter (see tests/test_boundary.py)
-    assert "key.crystal customers get 0.85 visits a quarter in practice against 1.00 for commercial.A" in out
+    # 12 calls x 0.6139 coverage = 7.37 a year = 0.61 a month (see tests/test_boundary.py)
+    assert (
+        "key.crystal customers get 0.61 phone contacts a month in practice against 1.00 for commercial.A"
+        in out
+    )
     assert "sound on paper, inverted in" in out
     assert "crossing the line costs 60 CNY a month more" in out
 
@@ -31,7 +34,7 @@ def test_remedy_side_by_side(cli) -> None:
     assert "before: baseline" in out and "after: unified-centre" in out
     assert "18,570,000" in out and "19,820,000" in out
     assert "Removed by the remedy" in out
-    assert "commercial.A / key.crystal: in practice: visits" in out
+    assert "commercial.A / key.crystal: in practice: phone contacts" in out
 
 
 def test_clean_policy_says_no_inversion(cli) -> None:
@@ -66,7 +69,7 @@ def test_json_through_a_real_process() -> None:
     assert (first["lower"], first["upper"]) == ("commercial.A", "key.crystal")
     assert first["near"] is None
     kinds = {(i["kind"], i["metric"]) for i in first["inversions"]}
-    assert ("delivered", "visits_per_year") in kinds and ("price", "net_monthly_price") in kinds
+    assert ("delivered", "contacts_per_year") in kinds and ("price", "net_monthly_price") in kinds
     assert data["remedy"]["after"]["coverage"]["key.crystal"] == 1.0
     # Deterministic: the same run again gives the same bytes.
     again = subprocess.run(

@@ -99,12 +99,15 @@ def test_a_tier_left_at_zero_today_is_shown_and_charted():
     out = console.export_text()
     assert "more tiers short of their standard today" in out  # only the worst 4 get columns
     assert "key_manager headcount" in out
-    # The chart is of crystal, the tier served worst. By hand, at 100 key managers: 120,000 h, of
-    # which the higher key tiers take 107,440 h first, leaving 12,560 h of crystal's 57,600 h =
-    # 21.8 %; at 140 (168,000 h >= 165,040 h) all of it. Bars scale to 100 %, so 0 % has none.
+    # The chart is of crystal, the tier served worst. By hand, at 100 key managers: 120,000 h. The
+    # response curves' values of an hour (worked out in tests/model/test_headcount.py) rank, best
+    # first: silver..diamond (64,240 h, the lowest silver's last quarter at 92.5 CNY/h), bronze to 75 %
+    # (32,400 h, down to 112), crystal to 50 % (28,800 h, down to 129): 125,440 h, 5,440 more than
+    # there are, taken from the cheapest of them, silver's last quarter. Crystal stays at 50 %; at
+    # 140 (168,000 h >= 165,040 h) all of it. Bars scale to 100 %, so 0 % has none.
     chart = out[out.index("key.crystal coverage with today's headcount") :]
     assert "    0  0.0%" in chart
-    assert "  100 " + "█" * 9 + " 21.8%" in chart
+    assert "  100 " + "█" * 20 + " 50.0%" in chart
     assert "  140 " + "█" * 40 + " 100.0%" in chart
 
 

@@ -402,6 +402,7 @@ def compare_outbound(
     solver: str = "auto",
     time_limit: float = DEFAULT_TIME_LIMIT,
     year: int | None = None,
+    objective: str = "response",
 ) -> tuple[PlanResult, OutboundResult]:
     """The field plan with the call centre's outbound role, and what that role frees.
 
@@ -413,7 +414,14 @@ def compare_outbound(
 
     spec = scenario.spec.callcentre
     assert spec is not None and spec.outbound is not None
-    without = plan(scenario, headcount=headcount, solver=solver, time_limit=time_limit, year=year)  # type: ignore[arg-type]
+    without = plan(
+        scenario,
+        headcount=headcount,  # type: ignore[arg-type]
+        solver=solver,
+        time_limit=time_limit,
+        objective=objective,  # type: ignore[arg-type]
+        year=year,
+    )
     available = callcentre.outbound_hours_available
     with_ = plan(
         outbound_scenario(scenario, available),
@@ -421,6 +429,7 @@ def compare_outbound(
         solver=solver,
         time_limit=time_limit,
         year=year,
+        objective=objective,  # type: ignore[arg-type]
     )
     freed: dict[str, int] = {}
     if without.ok and with_.ok:
@@ -448,7 +457,12 @@ def compare_outbound(
 
 
 def plan_with_callcentre(
-    scenario: Scenario, *, headcount: str = "required", solver: str = "auto", year: int | None = None
+    scenario: Scenario,
+    *,
+    headcount: str = "required",
+    solver: str = "auto",
+    year: int | None = None,
+    objective: str = "response",
 ) -> tuple[PlanResult, OutboundResult] | None:
     """For ``planner plan``: the plan with the call centre's outbound role, or None when not enabled."""
     spec = scenario.spec.callcentre
@@ -457,4 +471,4 @@ def plan_with_callcentre(
     cc = analyse_callcentre(scenario, solver=solver, with_outbound=False)
     if not cc.ok:
         return None
-    return compare_outbound(scenario, cc, headcount=headcount, solver=solver, year=year)
+    return compare_outbound(scenario, cc, headcount=headcount, solver=solver, year=year, objective=objective)

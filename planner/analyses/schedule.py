@@ -572,7 +572,7 @@ def _tier_summaries(
             got[kind] = (month[mask], quarter[mask])
         q_met = []
         for q in range(4):
-            due_q = got_q = 0
+            due_q, got_q = 0.0, 0
             for kind, std in (("visit", tier.visits), ("call", tier.calls)):
                 per_q = {"month": 3, "quarter": 1, "year": 0.25}[std.per]
                 due_q += n * std.count * per_q

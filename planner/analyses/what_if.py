@@ -17,10 +17,12 @@ from typing import Any
 from planner.data.scenario import Scenario, load_scenario_document, scenario_from_document
 from planner.data.yaml_io import apply_assignments
 from planner.errors import InputError
-from planner.model.headcount import PlanResult, plan
+from planner.model.headcount import Objective, PlanResult, plan
 
 #: Refuse sweeps larger than this (a typo in a step, not a real question).
 MAX_POINTS = 10_000
+#: Marginal revenue of a budget sweep is given per this many CNY of budget.
+PER_BUDGET = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -34,11 +36,16 @@ class ScenarioSummary:
     total_headcount: int
     current_headcount: int
     total_cost: float
-    weighted_coverage: float
+    revenue_at_risk_covered: float
     roles: dict[str, dict[str, float]]
     tiers: dict[str, dict[str, float | None]]
     inversions: dict[str, int]
     explanation: str | None = None
+    #: Revenue kept and lost against full service (CNY a year, by the response curves), and the
+    #: objective that allocated the hours.
+    revenue_kept: float = 0.0
+    revenue_lost: float = 0.0
+    objective: str = "response"
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,11 @@ def summarise(
         for r in result.roles
     }
     tiers: dict[str, dict[str, float | None]] = {
-        t.key: {"coverage": t.coverage, "coverage_at_current": t.coverage_at_current}
+        t.key: {
+            "coverage": t.coverage,
+            "coverage_at_current": t.coverage_at_current,
+            "revenue_kept": t.revenue_kept,
+        }
         for t in result.tiers
         if t.required_hours > 0
     }
@@ -100,11 +111,14 @@ def summarise(
         total_headcount=result.total_headcount,
         current_headcount=result.current_total_headcount,
         total_cost=result.total_cost,
-        weighted_coverage=result.weighted_coverage,
+        revenue_at_risk_covered=result.revenue_at_risk_covered,
         roles=roles,
         tiers=tiers,
         inversions=inversions or {},
         explanation=result.explanation,
+        revenue_kept=result.revenue_kept,
+        revenue_lost=result.revenue_lost,
+        objective=result.objective,
     )
 
 
@@ -124,6 +138,9 @@ def _flat(summary: ScenarioSummary) -> dict[str, float | None]:
     out: dict[str, float | None] = {
         "total_headcount": summary.total_headcount,
         "total_cost": summary.total_cost,
+        "revenue_kept": summary.revenue_kept,
+        "revenue_lost": summary.revenue_lost,
+        "revenue_at_risk_covered": summary.revenue_at_risk_covered,
     }
     role_figures: dict[str, dict[str, float]] = summary.roles
     for role, figures in role_figures.items():
@@ -133,6 +150,7 @@ def _flat(summary: ScenarioSummary) -> dict[str, float | None]:
     for tier, shares in summary.tiers.items():
         out[f"tiers.{tier}.coverage"] = shares["coverage"]
         out[f"tiers.{tier}.coverage_at_current"] = shares["coverage_at_current"]
+        out[f"tiers.{tier}.revenue_kept"] = shares.get("revenue_kept")
     for kind, n in summary.inversions.items():
         out[f"inversions.{kind}"] = n
     return out
@@ -154,11 +172,13 @@ def differences(summaries: Sequence[ScenarioSummary], tol: float = 1e-9) -> list
     return out
 
 
-def compare(scenarios: Sequence[Scenario], *, solver: str = "auto") -> Comparison:
+def compare(
+    scenarios: Sequence[Scenario], *, solver: str = "auto", objective: Objective = "response"
+) -> Comparison:
     """Plan every scenario (and its boundaries) and line them up against the first."""
     summaries = []
     for sc in scenarios:
-        result = plan(sc, solver=solver)
+        result = plan(sc, solver=solver, objective=objective)
         inversions = _inversion_counts(sc, solver) if result.ok else {}
         summaries.append(summarise(sc, result, inversions))
     return Comparison(summaries, differences(summaries))
@@ -237,11 +257,17 @@ class SweepPoint:
     mode: str
     total_headcount: int
     total_cost: float
-    weighted_coverage: float
+    revenue_at_risk_covered: float
     headcount: dict[str, int]
     coverage: dict[str, float]
     coverage_at_current: dict[str, float | None]
     explanation: str | None = None
+    #: Revenue kept and lost against full service, CNY a year (by the response curves).
+    revenue_kept: float = 0.0
+    revenue_lost: float = 0.0
+    #: When ``budget`` is swept: extra revenue kept per extra 1 M CNY of budget since the previous
+    #: budget (the other parameter, if any, unchanged); None at the first budget or a failed point.
+    marginal_per_million: float | None = None
 
 
 @dataclass(frozen=True)
@@ -272,7 +298,10 @@ class Sweep:
                 mode=p.mode,
                 total_headcount=p.total_headcount,
                 total_cost=p.total_cost,
-                weighted_coverage=p.weighted_coverage,
+                revenue_at_risk_covered=p.revenue_at_risk_covered,
+                revenue_kept=p.revenue_kept,
+                revenue_lost=p.revenue_lost,
+                marginal_per_million=p.marginal_per_million,
             )
             row.update({f"heads.{r}": n for r, n in p.headcount.items()})
             row.update({f"coverage.{t}": c for t, c in p.coverage.items()})
@@ -288,6 +317,7 @@ def sweep(
     sets: Sequence[str] = (),
     solver: str = "auto",
     progress: Callable[[int, int], None] | None = None,
+    objective: Objective = "response",
 ) -> Sweep:
     """Plan the scenario at every point of the grid of ``varies`` (each applied like ``--set``)."""
     from planner.data.scenario import DOTTED_MAPS
@@ -310,7 +340,7 @@ def sweep(
         doc = apply_assignments(base, assignments, dotted_maps=DOTTED_MAPS, source=label)
         scenario = scenario_from_document(doc, path=Path(path))
         name = scenario.name
-        result = plan(scenario, solver=solver)
+        result = plan(scenario, solver=solver, objective=objective)
         points.append(
             SweepPoint(
                 values={v.path: value for v, value in zip(varies, combo, strict=True)},
@@ -318,7 +348,9 @@ def sweep(
                 mode=result.mode,
                 total_headcount=result.total_headcount,
                 total_cost=result.total_cost,
-                weighted_coverage=result.weighted_coverage,
+                revenue_at_risk_covered=result.revenue_at_risk_covered,
+                revenue_kept=result.revenue_kept,
+                revenue_lost=result.revenue_lost,
                 headcount={r.role: r.required_headcount for r in result.roles},
                 coverage={t.key: t.coverage for t in result.tiers if t.required_hours > 0},
                 coverage_at_current={
@@ -329,7 +361,43 @@ def sweep(
         )
         if progress is not None:
             progress(i + 1, len(grid))
-    return Sweep(scenario=name or str(path), parameters=[v.path for v in varies], points=points)
+    parameters = [v.path for v in varies]
+    return Sweep(
+        scenario=name or str(path), parameters=parameters, points=budget_marginals(points, parameters)
+    )
+
+
+def budget_marginals(points: Sequence[SweepPoint], parameters: Sequence[str]) -> list[SweepPoint]:
+    """``points`` with ``marginal_per_million`` filled when ``budget`` is one of the parameters.
+
+    Each point is compared with the point at the next lower budget and the same other values:
+    (revenue kept - revenue kept there) / (budget - budget there) x 1,000,000.
+    """
+    from dataclasses import replace
+
+    if "budget" not in parameters:
+        return list(points)
+    others = [p for p in parameters if p != "budget"]
+
+    def ok(p: SweepPoint) -> bool:
+        return p.status == "optimal" and isinstance(p.values["budget"], int | float)
+
+    # The nearest lower budget among the same other values: sort each group by budget once.
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, p in enumerate(points):
+        if ok(p):
+            groups.setdefault(tuple(repr(p.values[o]) for o in others), []).append(i)
+    out = list(points)
+    for members in groups.values():
+        members.sort(key=lambda i: points[i].values["budget"])
+        for prev_i, i in itertools.pairwise(members):
+            p, prev = points[i], points[prev_i]
+            step = float(p.values["budget"]) - float(prev.values["budget"])
+            if step <= 0:  # the same budget twice (a list with repeats): no slope
+                continue
+            marginal = (p.revenue_kept - prev.revenue_kept) / step * PER_BUDGET
+            out[i] = replace(p, marginal_per_million=marginal)
+    return out
 
 
 def _yaml_scalar(value: Any) -> str:

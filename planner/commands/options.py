@@ -64,6 +64,18 @@ def solver_option(f: F) -> F:
     )(f)
 
 
+def objective_option(f: F) -> F:
+    """``--objective response|linear``: how ``max_coverage`` values an hour of service."""
+    return click.option(
+        "--objective",
+        type=click.Choice(["response", "linear"]),
+        default="response",
+        show_default=True,
+        help="max_coverage objective: response = revenue kept by each tier's response curve; "
+        "linear = revenue at risk x coverage (the old valuation).",
+    )(f)
+
+
 def scenario_options(f: F) -> F:
     """``--set`` and ``--solver``: what every command taking a scenario accepts (plus ``--format``)."""
     return set_option(solver_option(f))

@@ -13,6 +13,7 @@ from planner.commands.options import (
     headcount_option,
     load_cli_scenario,
     make_console,
+    objective_option,
     print_warnings,
     roster_options,
     scenario_argument,
@@ -28,6 +29,7 @@ from planner.commands.options import (
 @roster_options
 @headcount_option
 @year_option
+@objective_option
 def plan_command(
     scenario: Path,
     sets: tuple[str, ...],
@@ -37,13 +39,15 @@ def plan_command(
     columns: Path | None,
     headcount: str,
     year: int | None,
+    objective: str,
 ) -> None:
     """Headcount per manager role meeting every tier's visit standard at least cost.
 
     Sized on the plan year's working calendar: every month, quarter and year a standard names, with
     the visit spacing rules and whole visits per manager; the annual-average bound is shown beside.
     When the scenario's limits (budget, max_total_headcount, max_headcount) cannot meet every
-    standard, the plan maximises value-weighted coverage instead and says where it falls short.
+    standard, the plan maximises the revenue kept (each tier's response curve; --objective linear:
+    revenue at risk x coverage) and says where it falls short, with both objectives side by side.
     """
     from planner.analyses.callcentre import OutboundResult, plan_with_callcentre
     from planner.model.headcount import plan
@@ -51,19 +55,31 @@ def plan_command(
     sc = apply_roster(load_cli_scenario(scenario, sets), roster, columns)
     print_warnings(sc.warnings)
     # With callcentre.outbound enabled, the call centre's spare agent time is one more (calls-only) role.
-    mix = plan_with_callcentre(sc, headcount=headcount, solver=solver, year=year)
+    mix = plan_with_callcentre(sc, headcount=headcount, solver=solver, year=year, objective=objective)
     outbound: OutboundResult | None = None
     if mix is None:
-        result = plan(sc, headcount=headcount, solver=solver, year=year)  # type: ignore[arg-type]
+        result = plan(sc, headcount=headcount, solver=solver, year=year, objective=objective)  # type: ignore[arg-type]
     else:
         result, outbound = mix
+    objectives = None
+    if mix is None and result.ok and result.mode == "max_coverage":
+        from planner.analyses.objectives import compare_objectives
+
+        objectives = compare_objectives(sc, result, headcount=headcount, solver=solver)  # type: ignore[arg-type]
     if fmt == "json":
-        echo_json(result if outbound is None else {**result.to_dict(), "callcentre_outbound": outbound})
+        data = result.to_dict()
+        if outbound is not None:
+            data["callcentre_outbound"] = outbound
+        if objectives is not None:
+            data["objectives_compared"] = objectives
+        echo_json(data)
     else:
-        from planner.report.plan import render_plan
+        from planner.report.plan import render_objectives, render_plan
 
         console = make_console()
         render_plan(result, console)
+        if objectives is not None:
+            render_objectives(objectives, console)
         if outbound is not None:
             from planner.report.callcentre import render_outbound
 

@@ -11,6 +11,7 @@ from planner.commands.options import (
     echo_json,
     format_option,
     make_console,
+    objective_option,
     scenario_argument,
     scenario_options,
     set_option,
@@ -36,8 +37,11 @@ def _progress(label: str, total: int, enabled: bool):  # type: ignore[no-untyped
 @click.command("compare")
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @scenario_options
+@objective_option
 @format_option("table", "json")
-def compare_command(scenarios: tuple[Path, ...], sets: tuple[str, ...], solver: str, fmt: str) -> None:
+def compare_command(
+    scenarios: tuple[Path, ...], sets: tuple[str, ...], solver: str, objective: str, fmt: str
+) -> None:
     """Scenarios side by side: headcount and cost per role, coverage per tier, boundary inversions.
 
     Figures that differ from the first scenario are highlighted. --set applies to every scenario.
@@ -46,7 +50,7 @@ def compare_command(scenarios: tuple[Path, ...], sets: tuple[str, ...], solver: 
     from planner.data.scenario import load_scenario
 
     loaded = [load_scenario(path, sets) for path in scenarios]
-    result = compare(loaded, solver=solver)
+    result = compare(loaded, solver=solver, objective=objective)  # type: ignore[arg-type]
     if fmt == "json":
         echo_json(result)
     else:
@@ -69,13 +73,22 @@ def compare_command(scenarios: tuple[Path, ...], sets: tuple[str, ...], solver: 
     "--out", type=click.Path(path_type=Path, file_okay=False), help="Write sweep.csv and PNG charts here."
 )
 @scenario_options
+@objective_option
 @format_option("table", "json")
 def sweep_command(
-    scenario: Path, varies: tuple[str, ...], out: Path | None, sets: tuple[str, ...], solver: str, fmt: str
+    scenario: Path,
+    varies: tuple[str, ...],
+    out: Path | None,
+    sets: tuple[str, ...],
+    solver: str,
+    objective: str,
+    fmt: str,
 ) -> None:
     """Plan a scenario at every value of one or two keys; table, CSV and charts.
 
     Example: planner sweep scenarios/baseline.yaml --vary customers.key.crystal=1000:4000:250 --out sweep/
+
+    With --vary budget=... the table adds revenue kept and the marginal revenue per extra 1 M CNY.
     """
     from planner.analyses.what_if import parse_vary, sweep
 
@@ -91,6 +104,7 @@ def sweep_command(
             sets=sets,
             solver=solver,
             progress=lambda done, _n: bar.update(task, completed=done),
+            objective=objective,  # type: ignore[arg-type]
         )
     written = []
     if out is not None:

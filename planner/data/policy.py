@@ -73,6 +73,14 @@ class Tier(_Strict):
     discount: float = Field(ge=0, le=1)
     churn_risk: float = Field(ge=0, le=1)
     style: Style | None = None
+    #: Response curve: ``[service share of standard, share of revenue kept]`` points, concave
+    #: (see :mod:`planner.model.response`); default: the policy's ``response`` shape, else linear.
+    response: list[list[float]] | None = None
+
+    @field_validator("response")
+    @classmethod
+    def _curve(cls, v: list[list[float]] | None) -> list[list[float]] | None:
+        return _check_curve(v, kept=True)
 
     @field_validator("spend")
     @classmethod
@@ -109,6 +117,44 @@ class Tier(_Strict):
     def display(self) -> str:
         """``crystal (水晶)``, or just the id without a label."""
         return f"{self.id} ({self.label})" if self.label else self.id
+
+
+def _check_curve(v: list[list[float]] | None, *, kept: bool) -> list[list[float]] | None:
+    """A response curve's points, checked by :func:`planner.model.response.curve_problem`.
+
+    ``kept=False`` reads the points as the share of churn lost (falling, convex) and checks the
+    mirror image ``1 - lost``, which must then be a valid kept curve.
+    """
+    if v is None:
+        return v
+    from planner.model.response import curve_problem
+
+    mirrored = v if kept else [[p[0], 1 - p[1]] if len(p) == 2 else p for p in v]
+    problem = curve_problem(mirrored)
+    if problem is not None:
+        if not kept:
+            problem = problem.replace("kept share", "1 - churn_lost").replace(
+                "more service never loses revenue", "churn_lost must never rise with service"
+            )
+        raise ValueError(problem)
+    return v
+
+
+class ResponseDefault(_Strict):
+    """The policy's default response shape for tiers without their own ``response`` points.
+
+    ``churn_lost``: ``[service share of standard, share of the tier's churn_risk lost]`` points, so
+    ``kept(s) = 1 - churn_risk x churn_lost(s)``; the lost share must fall (or stay) and be convex.
+    """
+
+    churn_lost: list[list[float]]
+
+    @field_validator("churn_lost")
+    @classmethod
+    def _shape(cls, v: list[list[float]]) -> list[list[float]]:
+        checked = _check_curve(v, kept=False)
+        assert checked is not None
+        return checked
 
 
 class Channel(_Strict):
@@ -154,6 +200,9 @@ class Policy(_Strict):
             uc, _, ut = upper.strip().partition(".")
             out.append((lc, lt, uc, ut))
         return out
+
+    #: Default response curve shape (see :class:`ResponseDefault`); absent: linear in coverage.
+    response: ResponseDefault | None = None
 
     def tier(self, channel: str, tier: str) -> Tier:
         """Look up ``channel.tier`` (KeyError if absent)."""
@@ -291,6 +340,7 @@ def apply_tier_overrides(
         index = int(loc[3]) if len(loc) > 3 else 0
         tier_id = policy.channels[channel].tiers[index].id if channel in policy.channels else ""
         raise doc.error(
-            (*base_path, f"{channel}.{tier_id}", *[str(p) for p in loc[4:]]), err["msg"]
+            (*base_path, f"{channel}.{tier_id}", *[str(p) for p in loc[4:]]),
+            err["msg"].removeprefix("Value error, "),
         ) from None
     return check_policy(doc, updated)

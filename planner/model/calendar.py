@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from planner.data.calendar import PlanCalendar, min_gap_weeks
+from planner.model.response import ResponseCurve, add_response
 from planner.model.solver import DEFAULT_TIME_LIMIT, SolveStatus, solve
 
 TierKey = tuple[str, str]
@@ -74,6 +75,11 @@ class TierDemand:
     parts: tuple[ContactPart, ...]
     weight: float
     min_coverage: float = 0.0
+    #: The tier's response curve (objective ``response``), its annual revenue and tie-breaker weight;
+    #: without a curve the tier's value is ``weight x coverage`` (objective ``linear``).
+    curve: ResponseCurve | None = None
+    revenue: float = 0.0
+    tie: float = 0.0
 
     @property
     def required_hours(self) -> float:
@@ -216,9 +222,10 @@ class _Build:
         self.x: list[list[Any]] = []
         for i, r in enumerate(p.roles):
             for key in r.serves:
-                t = tiers.get(key)
-                if t is None or key not in self.c:
+                found = tiers.get(key)
+                if found is None or key not in self.c:
                     continue
+                t = found
                 parts = [pt for pt in t.parts if pt.per_year > 0 and (pt.kind == "call" or not r.calls_only)]
                 if not parts:
                     continue
@@ -275,13 +282,17 @@ class _Build:
             self.load[r.id] = loads
         self.cost = pulp.lpSum(r.cost * self.h[r.id] for r in p.roles if r.fixed_hours is None)
         self.heads_expr = pulp.lpSum(self.h[r.id] for r in p.roles if r.fixed_hours is None)
-        self.value = pulp.lpSum(
-            t.weight * self.c[t.key] for t in active if not isinstance(self.c[t.key], float)
-        )
+        self.value = _value(self.prob, active, self.c)
         fixed_streams = [s for s, (rr, _, _) in enumerate(self.meta) if rr.fixed_hours is not None]
         self.bonus: Any = 0
         if fixed_streams and not full:
-            per_hour = [t.weight / t.required_hours for t in active]
+            per_hour = [
+                (t.revenue * m + t.tie) / t.required_hours
+                if t.curve is not None
+                else t.weight / t.required_hours
+                for t in active
+                for m in ([sl for _, sl in t.curve.segments()] if t.curve is not None else [1.0])
+            ]
             eps = 1e-6 * min(per_hour) if per_hour else 1e-6
             self.bonus = eps * pulp.lpSum(
                 self.meta[s][2].minutes / 60.0 * v for s in fixed_streams for v in self.x[s]
@@ -301,6 +312,33 @@ class _Build:
             c = v if isinstance(v, float) else float(v.value() or 0.0)
             out[k] = 1.0 if c > 1 - COVERAGE_TOL else max(0.0, c)
         return out
+
+
+def _value(prob: Any, active: list[TierDemand], coverage: Mapping[TierKey, Any]) -> Any:
+    """The value of coverage: each tier's response curve (revenue kept) or weight x coverage."""
+    import pulp
+
+    terms = []
+    for j, t in enumerate(active):
+        c = coverage[t.key]
+        if isinstance(c, float):
+            continue
+        if t.curve is None:
+            terms.append(t.weight * c)
+        else:
+            terms.append(add_response(prob, c, t.curve, t.revenue, f"resp_{j}"))
+            terms.append(t.tie * c)
+    return pulp.lpSum(terms)
+
+
+def _hour_value(t: TierDemand, coverage: float) -> float:
+    """What the next hour of tier ``t`` is worth at ``coverage`` (whole contacts go to the dearest first)."""
+    need = t.required_hours
+    if need <= 0:
+        return 0.0
+    if t.curve is None:
+        return t.weight / need
+    return (t.revenue * t.curve.next_slope(min(coverage, 1.0 - 1e-9)) + t.tie) / need
 
 
 def _role(p: CalendarProblem, rid: str) -> RoleSupply:
@@ -440,23 +478,25 @@ def _allocate(p: CalendarProblem, heads: dict[str, float], mode: Mode, solver_us
     model.prob.setObjective(pulp.lpSum(u.values()))
     peak: dict[str, float] = {}
     if p.spread and solve(model.prob, p.solver, p.time_limit).status.is_ok:
-        peak = {r: float(v.value() or 0.0) for r, v in u.items()}
+        peak = {rid: float(v.value() or 0.0) for rid, v in u.items()}
         # At that peak, each stream as close as it goes to its period's contacts spread in
         # proportion to working days: a smooth plan is what whole contacts per manager can follow.
-        for r, v in u.items():
-            v.upBound = peak[r] * (1 + 1e-7) + 1e-9
+        for rid, v in u.items():
+            v.upBound = peak[rid] * (1 + 1e-7) + 1e-9
         model.prob.setObjective(_smoothness(model, p))
         if not solve(model.prob, p.solver, p.time_limit).status.is_ok:  # pragma: no cover - feasible above
             for v in u.values():
                 v.upBound = None
             model.prob.setObjective(pulp.lpSum(u.values()))
             solve(model.prob, p.solver, p.time_limit)
+    final_cov = model.coverage()
+    for t in p.tiers:
+        if t.key not in final_cov:
+            final_cov[t.key] = 1.0
     streams = []
-    tiers = {t.key: t for t in p.tiers}
     for s, (r, t, pt) in enumerate(model.meta):
         q = model.q[(r.id, t.key)]
         contacts = tuple(_clean(v.value()) for v in model.x[s])
-        need = tiers[t.key].required_hours
         streams.append(
             Stream(
                 role=r.id,
@@ -467,16 +507,12 @@ def _allocate(p: CalendarProblem, heads: dict[str, float], mode: Mode, solver_us
                 per_year=pt.per_year,
                 minutes=pt.minutes,
                 gap=pt.gap,
-                priority=t.weight / need if need > 0 else 0.0,
+                priority=_hour_value(t, final_cov.get(t.key, 1.0)),
                 customers=_clean(q.value()),
                 contacts=contacts,
             )
         )
     int_heads = {r: round(v) for r, v in heads.items()}
-    final_cov = model.coverage()
-    for t in p.tiers:
-        if t.key not in final_cov:
-            final_cov[t.key] = 1.0
     return CalendarSolution(
         status=SolveStatus.OPTIMAL,
         solver=solver_used or out.solver,

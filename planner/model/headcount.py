@@ -6,12 +6,15 @@ One mixed-integer program, built from :mod:`planner.model.workload`, in two mode
     Every tier at 100 % of its standard, at least annual cost, within the limits (``budget``,
     ``max_total_headcount``, each role's ``max_headcount``).
 ``max_coverage``
-    When the limits make that impossible: maximise value-weighted coverage
-    ``sum_t w_t * coverage_t`` where ``w_t`` is the tier's annual revenue at risk (customers x
-    representative monthly spend x 12 x churn risk, :func:`planner.model.workload.tier_revenue_at_risk`),
-    plus a tie-breaker worth a millionth of the total weight spread by required hours (so spare
-    capacity never idles while a zero-weight tier waits), with each tier at least its
-    ``min_coverage``; then, at that value, the least cost.
+    When the limits make that impossible: maximise the revenue kept over the year,
+    ``sum_t revenue_t * kept_t(coverage_t)`` with each tier's concave response curve
+    (:mod:`planner.model.response`; objective ``response``, the default), or, with objective
+    ``linear``, the old value-weighted coverage ``sum_t w_t * coverage_t`` where ``w_t`` is the
+    tier's annual revenue at risk (customers x representative monthly spend x 12 x churn risk,
+    :func:`planner.model.workload.tier_revenue_at_risk`); either plus a tie-breaker worth a
+    millionth of the total weight spread by required hours (so spare capacity never idles while
+    a zero-weight tier waits), with each tier at least its ``min_coverage``; then, at that value,
+    the least cost.
 
 Headcount can also be fixed (today's, or any mapping): then only the hours are allocated, by the
 same ``max_coverage`` objective. Shadow prices come from the linear program with headcount fixed
@@ -38,17 +41,22 @@ from planner.model.calendar import (
     TierDemand,
     solve_calendar,
 )
+from planner.model.response import ResponseCurve, add_response, scenario_curves
 from planner.model.solver import DEFAULT_TIME_LIMIT, SolveStatus, constraint, has_constraint, solve
 from planner.model.workload import (
     role_hours_per_head,
     tier_call_hours_per_customer,
     tier_hours_per_customer,
     tier_required_hours,
+    tier_revenue,
     tier_revenue_at_risk,
 )
 
 Mode = Literal["meet_standards", "max_coverage"]
 HeadcountBasis = Literal["required", "current", "optimal"]
+#: ``response``: maximise revenue kept by the tiers' response curves; ``linear``: revenue at risk x coverage.
+Objective = Literal["response", "linear"]
+OBJECTIVES: tuple[Objective, ...] = ("response", "linear")
 
 #: Coverage within this of 1 counts as fully covered (solver tolerances).
 COVERAGE_TOL = 1e-7
@@ -97,6 +105,15 @@ class TierResult:
     revenue_at_risk: float
     min_coverage: float | None
     coverage_at_current: float | None = None
+    #: Annual revenue (customers x monthly spend x 12), and, by the tier's response curve, what the
+    #: plan keeps of it, what it loses against full service, and the revenue kept by one more hour
+    #: (CNY). None for a tier with no hours to give (no standard or no customers): neither kept nor lost.
+    revenue: float | None = None
+    revenue_kept: float | None = None
+    revenue_lost: float | None = None
+    value_of_next_hour: float | None = None
+    #: Visits and phone contacts the standard asks a year, and what the plan year's calendar
+    #: delivers (with the plan's heads; ``*_at_current``: with today's).
     required_visits: int = 0
     delivered_visits: float = 0.0
     required_calls: int = 0
@@ -135,7 +152,9 @@ class PlanResult:
     current_total_cost: float
     budget: float | None
     max_total_headcount: int | None
-    weighted_coverage: float
+    #: Sum over tiers with hours to give of revenue at risk x coverage, CNY a year (was
+    #: ``weighted_coverage``, which also counted tiers with no standard as protected).
+    revenue_at_risk_covered: float
     roles: list[RoleResult]
     tiers: list[TierResult]
     allocations: list[Allocation]
@@ -143,6 +162,12 @@ class PlanResult:
     limit_shadow_prices: dict[str, float] = field(default_factory=dict)
     explanation: str | None = None
     warnings: list[str] = field(default_factory=list)
+    #: The objective that allocated the hours (``response`` or ``linear``).
+    objective: str = "response"
+    #: Over tiers with hours to give, by their response curves: revenue kept and lost against
+    #: full service, CNY a year (whatever the objective, so the two can be compared).
+    revenue_kept: float = 0.0
+    revenue_lost: float = 0.0
     #: The plan year whose working calendar sized the plan.
     year: int | None = None
     #: One line on why the calendar needs more heads than the annual average, when it does.
@@ -193,9 +218,17 @@ class _Data:
     min_cov: dict[TierKey, float]
     #: Roles whose capacity is a fixed number of hours a year (``Role.fixed_hours``), not heads x hours.
     fixed_hours: dict[str, float] = field(default_factory=dict)
+    #: Each tier's response curve and annual revenue; the objective uses them unless ``linear``.
+    curves: dict[TierKey, ResponseCurve] = field(default_factory=dict)
+    revenue: dict[TierKey, float] = field(default_factory=dict)
+    objective: Objective = "response"
+    #: The tie-breaker's share of each tier's weight (see the module docstring).
+    tie: dict[TierKey, float] = field(default_factory=dict)
 
 
-def _prepare(scenario: Scenario) -> _Data:
+def _prepare(scenario: Scenario, objective: Objective = "response") -> _Data:
+    if objective not in OBJECTIVES:
+        raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
     tiers: list[TierKey] = []
     required: dict[TierKey, float] = {}
     call_hours: dict[TierKey, float] = {}
@@ -209,8 +242,12 @@ def _prepare(scenario: Scenario) -> _Data:
         weight[key] = tier_revenue_at_risk(tier, n)
     total_weight = sum(weight.values()) or 1.0
     total_hours = sum(required.values()) or 1.0
+    tie = {key: TIE_BREAK * total_weight * required[key] / total_hours for key in tiers}
     for key in tiers:
-        weight[key] += TIE_BREAK * total_weight * required[key] / total_hours
+        weight[key] += tie[key]
+    values = scenario_curves(scenario)
+    curves = {key: curve for key, (curve, _) in values.items()}
+    revenue = {key: rev for key, (_, rev) in values.items()}
     roles = list(scenario.roles)
     min_cov = {}
     for k, v in scenario.spec.min_coverage.items():
@@ -228,6 +265,10 @@ def _prepare(scenario: Scenario) -> _Data:
         calls_only={r for r in roles if scenario.roles[r].contacts == "calls"},
         min_cov=min_cov,
         fixed_hours={r: float(fh) for r in roles if (fh := scenario.roles[r].fixed_hours) is not None},
+        curves=curves,
+        revenue=revenue,
+        objective=objective,
+        tie=tie,
     )
 
 
@@ -318,7 +359,7 @@ class _Model:
             self.capacity[r] = constraint(self.prob, name_c)
         self.cost_expr = pulp.lpSum(data.cost[r] * self.h[r] for r in data.roles)
         self.heads_expr = pulp.lpSum(self.h[r] for r in data.roles)
-        self.value_expr = pulp.lpSum(data.weight[k] * self.c[k] for k in self.c)
+        self.value_expr = _value_expr(self.prob, data, self.c)
         spec = scenario.spec
         if limits and fixed is None:
             if spec.budget is not None:
@@ -341,6 +382,24 @@ class _Model:
 
     def hours(self) -> dict[tuple[str, TierKey], float]:
         return {k: max(0.0, float(v.value() or 0.0)) for k, v in self.x.items()}
+
+
+def _value_expr(prob: Any, data: _Data, coverage: Mapping[TierKey, Any]) -> Any:
+    """The ``max_coverage`` objective over the tiers with a coverage variable.
+
+    ``linear``: revenue at risk x coverage. ``response``: revenue kept above no service, by each
+    tier's response curve (:func:`planner.model.response.add_response`). Both carry the tie-breaker.
+    """
+    import pulp
+
+    if data.objective == "linear":
+        return pulp.lpSum(data.weight[k] * coverage[k] for k in coverage)
+    terms = []
+    for key, c in coverage.items():
+        j = data.tiers.index(key)
+        terms.append(add_response(prob, c, data.curves[key], data.revenue[key], f"resp_{j}"))
+        terms.append(data.tie[key] * c)
+    return pulp.lpSum(terms)
 
 
 def _exclusive_floors(data: _Data) -> dict[str, int]:
@@ -370,6 +429,7 @@ def plan(
     with_current: bool = True,
     year: int | None = None,
     customers: Mapping[TierKey, int] | None = None,
+    objective: Objective = "response",
 ) -> PlanResult:
     """Size (or, with fixed headcount, allocate) the manager roles of ``scenario`` over its plan year.
 
@@ -395,9 +455,13 @@ def plan(
         The plan year (default: the scenario's ``year``, else next calendar year).
     customers
         Customers per tier to deal into managers' books (default: the scenario's counts).
+    objective
+        How ``max_coverage`` values hours: ``response`` (revenue kept by the tiers' response
+        curves) or ``linear`` (revenue at risk x coverage, the old valuation). Revenue kept and
+        lost are reported by the response curves either way.
     """
     the_year = plan_year(scenario, year)
-    data = _prepare(scenario)
+    data = _prepare(scenario, objective)
     if headcount in ("required", "optimal"):
         annual = _plan_optimal(scenario, data, solver, time_limit)
         result = _plan_calendar(
@@ -439,13 +503,14 @@ def annual_plan(
     solver: str = "auto",
     time_limit: float = DEFAULT_TIME_LIMIT,
     with_current: bool = True,
+    objective: Objective = "response",
 ) -> PlanResult:
     """The annual-average model alone: the year's hours against the year's hours a head, no calendar.
 
     This is the lower bound ``plan`` shows beside each role (``annual_bound``); it is what the
     calendar model would say if every month, quarter and slot held exactly its share of the year.
     """
-    data = _prepare(scenario)
+    data = _prepare(scenario, objective)
     if headcount in ("required", "optimal"):
         result = _plan_optimal(scenario, data, solver, time_limit)
         if with_current and result.ok:
@@ -480,11 +545,12 @@ def calendar_problem(
     time_limit: float = DEFAULT_TIME_LIMIT,
     customers: Mapping[TierKey, int] | None = None,
     spread: bool = True,
+    objective: Objective = "response",
 ) -> CalendarProblem:
     """The calendar model's problem for ``scenario``: the one place it is built from a scenario."""
     from planner.data.calendar import plan_calendar
 
-    data = _prepare(scenario)
+    data = _prepare(scenario, objective)
     tiers = []
     for channel, tier in scenario.tiers():
         key = (channel, tier.id)
@@ -497,7 +563,18 @@ def calendar_problem(
             )
             if std.per_year > 0 and minutes > 0
         )
-        tiers.append(TierDemand(key, n, parts, data.weight[key], data.min_cov.get(key, 0.0)))
+        tiers.append(
+            TierDemand(
+                key,
+                n,
+                parts,
+                data.weight[key],
+                data.min_cov.get(key, 0.0),
+                curve=data.curves[key] if objective == "response" else None,
+                revenue=data.revenue[key],
+                tie=data.tie[key],
+            )
+        )
     roles = tuple(
         RoleSupply(
             id=r,
@@ -533,6 +610,7 @@ def solve_branch(
     time_limit: float = DEFAULT_TIME_LIMIT,
     customers: Mapping[TierKey, int] | None = None,
     book: bool = True,
+    objective: Objective = "response",
 ) -> tuple[CalendarProblem, CalendarSolution, dict[str, RoleCalendar]]:
     """The calendar model solved and booked into managers: what ``plan`` and ``schedule`` both read.
 
@@ -541,7 +619,14 @@ def solve_branch(
     and ``book`` False only the allocation is solved (what ``plan --headcount current`` reports).
     """
     problem = calendar_problem(
-        scenario, year, heads=heads, solver=solver, time_limit=time_limit, customers=customers, spread=book
+        scenario,
+        year,
+        heads=heads,
+        solver=solver,
+        time_limit=time_limit,
+        customers=customers,
+        spread=book,
+        objective=objective,
     )
     sol = solve_calendar(problem)
     if not sol.ok or (heads is not None and not book):
@@ -577,6 +662,7 @@ def _plan_calendar(
         time_limit=time_limit,
         customers=customers,
         book=heads is None,
+        objective=data.objective,
     )
     if not sol.ok:
         if annual is not None and not annual.ok:
@@ -593,7 +679,8 @@ def _plan_calendar(
     if sol.calendar_bound:
         result.warnings.append(
             f"no headcount meets every standard in {year}'s calendar: some month or quarter has fewer "
-            "working weeks than its contacts need (one a customer a week, visits spaced); coverage shows the rest"
+            "working weeks than its contacts need (one a customer a week, visits spaced); coverage shows "
+            "the rest"
         )
     if annual is not None and annual.ok:
         bound = {r.role: r.required_headcount for r in annual.roles}
@@ -658,6 +745,8 @@ def _from_calendar(
         coverage = sol.coverage.get(key, 1.0)
         got = need * coverage
         fte = sum(v / data.hph[r] for (r, k), v in hours.items() if k == key and data.hph[r] > 0)
+        curve, revenue = data.curves[key], tier_revenue(tier, n)
+        has_hours = need > 0
         tiers.append(
             TierResult(
                 channel=channel,
@@ -673,6 +762,10 @@ def _from_calendar(
                 customers_per_manager=(n / fte) if fte > 1e-9 else None,
                 revenue_at_risk=tier_revenue_at_risk(tier, n),
                 min_coverage=data.min_cov.get(key),
+                revenue=revenue if has_hours else None,
+                revenue_kept=revenue * curve.kept(coverage) if has_hours else None,
+                revenue_lost=revenue * (curve.kept(1.0) - curve.kept(coverage)) if has_hours else None,
+                value_of_next_hour=revenue * curve.next_slope(coverage) / need if has_hours else None,
                 required_visits=n * tier.visits.per_year,
                 delivered_visits=_contacts(sol, key, "visit", n * tier.visits.per_year),
                 required_calls=n * tier.calls.per_year,
@@ -690,6 +783,7 @@ def _from_calendar(
     spec = scenario.spec
     binding = _binding(scenario, data, heads, tiers, total_cost, total_heads, basis)
     limit_prices = _limit_prices(scenario, data, mode, basis, solver, time_limit)
+    counted = [t for t in tiers if t.required_hours > 0]  # a tier with no hours is neither protected nor lost
     return PlanResult(
         scenario=scenario.name,
         mode=mode,
@@ -702,13 +796,16 @@ def _from_calendar(
         current_total_cost=sum(r.headcount * r.annual_cost for r in scenario.roles.values()),
         budget=spec.budget,
         max_total_headcount=spec.max_total_headcount,
-        weighted_coverage=sum(t.revenue_at_risk * t.coverage for t in tiers),
+        revenue_at_risk_covered=sum(t.revenue_at_risk * t.coverage for t in counted),
         roles=roles,
         tiers=tiers,
         allocations=allocations,
         binding=binding,
         limit_shadow_prices=limit_prices,
         warnings=list(scenario.warnings),
+        objective=data.objective,
+        revenue_kept=sum(t.revenue_kept or 0.0 for t in counted),
+        revenue_lost=sum(t.revenue_lost or 0.0 for t in counted),
         year=problem.calendar.year,
     )
 
@@ -824,6 +921,8 @@ def _finish(
             coverage, got = 1.0, need
         fte = sum(v / data.hph[r] for (r, k), v in hours.items() if k == key and data.hph[r] > 0)
         n = scenario.customers(channel, tier.id)
+        curve, revenue = data.curves[key], data.revenue[key]
+        has_hours = need > 0
         tiers.append(
             TierResult(
                 channel=channel,
@@ -839,6 +938,10 @@ def _finish(
                 customers_per_manager=(n / fte) if fte > 1e-9 else None,
                 revenue_at_risk=tier_revenue_at_risk(tier, n),
                 min_coverage=data.min_cov.get(key),
+                revenue=revenue if has_hours else None,
+                revenue_kept=revenue * curve.kept(coverage) if has_hours else None,
+                revenue_lost=revenue * (curve.kept(1.0) - curve.kept(coverage)) if has_hours else None,
+                value_of_next_hour=revenue * curve.next_slope(coverage) / need if has_hours else None,
             )
         )
     allocations = [
@@ -853,7 +956,8 @@ def _finish(
     spec = scenario.spec
     binding = _binding(scenario, data, heads, tiers, total_cost, total_heads, basis)
     limit_prices = _limit_prices(scenario, data, mode, basis, solver, time_limit)
-    weighted = sum(t.revenue_at_risk * t.coverage for t in tiers)
+    counted = [t for t in tiers if t.required_hours > 0]  # a tier with no hours is neither protected nor lost
+    covered = sum(t.revenue_at_risk * t.coverage for t in counted)
     return PlanResult(
         scenario=scenario.name,
         mode=mode,
@@ -866,13 +970,16 @@ def _finish(
         current_total_cost=sum(r.headcount * r.annual_cost for r in scenario.roles.values()),
         budget=spec.budget,
         max_total_headcount=spec.max_total_headcount,
-        weighted_coverage=weighted,
+        revenue_at_risk_covered=covered,
         roles=roles,
         tiers=tiers,
         allocations=allocations,
         binding=binding,
         limit_shadow_prices=limit_prices,
         warnings=warnings,
+        objective=data.objective,
+        revenue_kept=sum(t.revenue_kept or 0.0 for t in counted),
+        revenue_lost=sum(t.revenue_lost or 0.0 for t in counted),
     )
 
 
@@ -888,6 +995,13 @@ def _fixed_hours_bonus(model: _Model) -> Any:
     if not terms:
         return 0
     per_hour = [data.weight[k] / data.required[k] for k in data.tiers if data.required[k] > 0]
+    if data.objective == "response":  # the cheapest hour: the flattest rising segment of any curve
+        per_hour = [
+            data.revenue[k] * m / data.required[k] + data.tie[k] / data.required[k]
+            for k in data.tiers
+            if data.required[k] > 0
+            for _, m in data.curves[k].segments()
+        ]
     eps = TIE_BREAK * min(per_hour) if per_hour else TIE_BREAK
     return eps * model.pulp.lpSum(terms)
 
@@ -983,12 +1097,13 @@ def _failed(
         current_total_cost=sum(r.headcount * r.annual_cost for r in scenario.roles.values()),
         budget=scenario.spec.budget,
         max_total_headcount=scenario.spec.max_total_headcount,
-        weighted_coverage=0.0,
+        revenue_at_risk_covered=0.0,
         roles=[],
         tiers=[],
         allocations=[],
         explanation=explanation,
         warnings=list(scenario.warnings),
+        objective=data.objective,
     )
 
 

@@ -4,8 +4,8 @@
   + calls a year x call_minutes) / 60.
 - A role's capacity = headcount x hours_per_year x customer_time_share x productivity, or its
   ``fixed_hours`` when set (a role whose hours come from elsewhere, e.g. call-centre spare time).
-- A tier's weight in ``max_coverage`` mode = its annual revenue at risk
-  = customers x representative monthly spend x 12 x churn_risk (CNY a year).
+- A tier's annual revenue = customers x representative monthly spend x 12 (CNY a year); its
+  revenue at risk (the weight of the ``linear`` objective) = revenue x churn_risk.
 """
 
 from __future__ import annotations
@@ -42,6 +42,11 @@ def role_capacity(role: Role, headcount: float) -> float:
     if role.fixed_hours is not None:
         return role.fixed_hours
     return headcount * role_hours_per_head(role)
+
+
+def tier_revenue(tier: Tier, customers: int) -> float:
+    """Annual revenue of a tier, CNY: customers x representative monthly spend x 12."""
+    return customers * tier.mid_spend * MONTHS_PER_YEAR
 
 
 def tier_revenue_at_risk(tier: Tier, customers: int) -> float:

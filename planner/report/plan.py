@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
+    from planner.analyses.objectives import ObjectiveComparison
     from planner.model.headcount import PlanResult
 
 
@@ -39,7 +40,12 @@ def mode_line(result: PlanResult) -> str:
     if result.mode == "meet_standards":
         head = "meet_standards: every tier's visit standard met at least cost"
     else:
-        head = "max_coverage: the limits cannot meet every standard; value-weighted coverage maximised"
+        valued = (
+            "revenue kept maximised (response curves)"
+            if result.objective == "response"
+            else "revenue at risk x coverage maximised (linear objective)"
+        )
+        head = f"max_coverage: the limits cannot meet every standard; {valued}"
     if result.headcount_basis == "current":
         head += " (headcount fixed at today's)"
     elif result.headcount_basis == "fixed":
@@ -113,7 +119,14 @@ def render_plan(result: PlanResult, console: Console) -> None:
     console.print(mode_line(result))
     if result.limit_shadow_prices:
         prices = "; ".join(f"{k}: {v:,.4g}" for k, v in result.limit_shadow_prices.items())
-        console.print(f"Shadow prices of the limits (revenue at risk protected per unit): {prices}")
+        unit = "revenue kept" if result.objective == "response" else "revenue at risk covered"
+        console.print(f"Shadow prices of the limits ({unit} per unit): {prices}")
+    if result.mode == "max_coverage":
+        console.print(
+            f"Revenue kept: {fmt_int(result.revenue_kept)} CNY a year; lost against full service: "
+            f"{fmt_int(result.revenue_lost)} (by the tiers' response curves; tiers with no standard "
+            "count as neither)."
+        )
     short = result.shortfalls()
     if short:
         console.print("[bold]Where coverage falls short[/]:")
@@ -129,3 +142,44 @@ def render_plan(result: PlanResult, console: Console) -> None:
         if today:
             worst = ", ".join(f"{t.channel}.{t.tier} {fmt_pct(t.coverage_at_current)}" for t in today)
             console.print(f"With today's headcount the standards slip: {worst}.")
+
+
+def render_objectives(comparison: ObjectiveComparison, console: Console) -> None:
+    """Both ``max_coverage`` objectives in one table, valued by the same response curves."""
+    from rich.table import Table
+
+    order = list(comparison.revenue_kept)
+    short = {"response": "resp.", "linear": "linear"}
+    chosen = comparison.chosen
+    table = Table(
+        title=f"Objectives compared (CNY a year, by the response curves; next hour: this plan's, {chosen})",
+        title_justify="left",
+        show_footer=True,
+    )
+    table.add_column("tier", footer="total", no_wrap=True)
+    for o in order:
+        table.add_column(f"service {short.get(o, o)}", justify="right")
+    for o in order:
+        table.add_column(
+            f"lost {short.get(o, o)}", justify="right", footer=fmt_int(comparison.revenue_lost[o])
+        )
+    table.add_column("next hour", justify="right")
+    for t in comparison.tiers:
+        if all(c >= 1 - 1e-9 for c in t.coverage.values()):
+            continue  # met in full under both: nothing to compare
+        table.add_row(
+            t.tier,
+            *[f"[{coverage_style(t.coverage[o])}]{fmt_pct(t.coverage[o])}[/]" for o in order],
+            *[fmt_int(t.revenue_lost[o]) for o in order],
+            f"{t.value_of_next_hour.get(chosen, 0.0):,.1f}",
+        )
+    console.print(table)
+    kept = "; ".join(f"{o} {fmt_int(comparison.revenue_kept[o])}" for o in order)
+    console.print(f"Revenue kept: {kept} CNY a year (lost = against full service).")
+    if len(order) == 2:
+        gain = comparison.revenue_kept["response"] - comparison.revenue_kept["linear"]
+        console.print(
+            f"The response objective keeps {fmt_int(gain)} CNY a year more than the linear one "
+            f"with {fmt_int(comparison.total_headcount['response'])} against "
+            f"{fmt_int(comparison.total_headcount['linear'])} managers."
+        )

@@ -55,6 +55,8 @@ def render_comparison(comparison: Comparison, console: Console) -> None:
     row("total headcount", lambda s: s.total_headcount, style="bold")
     row("today's headcount", lambda s: s.current_headcount)
     row("annual cost (CNY)", lambda s: s.total_cost, style="bold")
+    row("revenue kept (CNY)", lambda s: s.revenue_kept)
+    row("revenue lost vs full service", lambda s: s.revenue_lost)
     roles = list(dict.fromkeys(r for s in scenarios for r in s.roles))
     table.add_section()
     for role in roles:
@@ -125,10 +127,16 @@ def render_sweep(result: Sweep, console: Console) -> None:
     tiers = list(dict.fromkeys(t for p in points for t in p.coverage))
     table = Table(title=f"Sweep of {result.scenario}: {' x '.join(result.parameters)}", title_justify="left")
     for name in result.parameters:
-        table.add_column(_parameter_label(name), justify="right", min_width=5)
+        widest = max((len(str(p.values[name])) for p in points), default=5)
+        table.add_column(_parameter_label(name), justify="right", min_width=min(max(5, widest), 12))
     table.add_column("mode", no_wrap=True)
     table.add_column("heads", justify="right", min_width=3)
     table.add_column("cost (CNY)", justify="right", no_wrap=True)
+    # A budget sweep is the director's question "where does the next million go": show what it keeps.
+    budget = "budget" in result.parameters
+    if budget:
+        table.add_column("kept (M CNY)", justify="right", no_wrap=True)
+        table.add_column("per +1M", justify="right", no_wrap=True)
     for r in roles:
         table.add_column(r.removesuffix("_manager"), justify="right")
 
@@ -142,8 +150,9 @@ def render_sweep(result: Sweep, console: Console) -> None:
     worst_first = sorted(
         short, key=lambda t: (min(today(p, t) for p in points), sum(today(p, t) for p in points), t)
     )
-    hidden = len(short) - MAX_COVERAGE_COLUMNS
-    shown = [t for t in short if t in worst_first[:MAX_COVERAGE_COLUMNS]]
+    room = MAX_COVERAGE_COLUMNS - (2 if budget else 0)  # the revenue columns take two
+    hidden = len(short) - room
+    shown = [t for t in short if t in worst_first[:room]]
     for t in shown:
         table.add_column(f"{t.split('.', 1)[-1]} today", justify="right", min_width=6)
     for p in points:
@@ -154,6 +163,14 @@ def render_sweep(result: Sweep, console: Console) -> None:
             else p.status,
             fmt_int(p.total_headcount),
             fmt_int(p.total_cost),
+            *(
+                [
+                    f"{p.revenue_kept / 1e6:,.2f}",
+                    "-" if p.marginal_per_million is None else fmt_int(p.marginal_per_million),
+                ]
+                if budget
+                else []
+            ),
             *[fmt_int(p.headcount.get(r, 0)) for r in roles],
             *[fmt_pct(p.coverage_at_current.get(t)) for t in shown],
         )
@@ -164,6 +181,13 @@ def render_sweep(result: Sweep, console: Console) -> None:
         )
     labels = [", ".join(str(p.values[n]) for n in result.parameters) for p in points]
     terminal_bars(labels, [float(p.total_headcount) for p in points], console, title="Total headcount")
+    if budget:
+        terminal_bars(
+            labels,
+            [p.revenue_lost for p in points],
+            console,
+            title="Revenue lost against full service (CNY a year)",
+        )
     if short:
         # The tier today's headcount serves worst anywhere in the sweep: the one to watch.
         worst = worst_first[0]
@@ -214,6 +238,7 @@ def _charts(result: Sweep, frame: Any, target: Path) -> list[Path]:
     specs = [
         ("headcount.png", "Required headcount", ["total_headcount", *heads], "managers"),
         ("cost.png", "Annual cost", ["total_cost"], "CNY a year"),
+        ("revenue.png", "Revenue lost against full service", ["revenue_lost"], "CNY a year"),
         ("coverage.png", "Coverage with today's headcount", coverage, "share of standard"),
     ]
     written = []

@@ -125,7 +125,8 @@ def test_plan_table_names_mode_and_roles(cli):
     assert "Headcount plan: baseline" in out
     assert "key.crystal (水晶)" in out
     assert "meet_standards" in out and "Binding limits: none" in out
-    assert "With today's headcount the standards slip: key.crystal 42.6%" in out
+    # 35,360 / 57,600 h and bronze at its 75 % kink: worked out in tests/model/test_headcount.py.
+    assert "With today's headcount the standards slip: key.crystal 61.4%, key.bronze 75.0%" in out
 
 
 def test_budget_freeze_reports_max_coverage_and_shortfalls(cli):
@@ -133,8 +134,13 @@ def test_budget_freeze_reports_max_coverage_and_shortfalls(cli):
     assert result.exit_code == 0
     assert "max_coverage" in result.stdout
     text = " ".join(result.stdout.split())  # the mode line may wrap
-    assert "Binding limits: budget, max_total_headcount" in text
+    # Response curves: 174 heads for 18,560,000 of the 18,570,000 CNY (no further head fits);
+    # the linear objective fills all 176 heads.
+    assert "Binding limits: budget." in text
     assert "Where coverage falls short" in result.stdout
+    assert "Objectives compared" in result.stdout
+    linear = cli("plan", "scenarios/budget-freeze.yaml", "--objective", "linear")
+    assert "Binding limits: budget, max_total_headcount" in " ".join(linear.stdout.split())
 
 
 def test_json_has_the_documented_keys(cli):
@@ -198,7 +204,13 @@ def test_headcount_current_shows_todays_delivery(cli):
     assert data["mode"] == "max_coverage"
     assert data["headcount_basis"] == "current"
     crystal = next(t for t in data["tiers"] if t["tier"] == "crystal")
-    assert crystal["coverage"] == pytest.approx(24_560 / 57_600, abs=1e-6)
+    assert crystal["coverage"] == pytest.approx(35_360 / 57_600, abs=1e-6)  # see test_headcount.py
+    linear = json.loads(
+        cli("plan", "--headcount", "current", "--objective", "linear", "--format", "json").stdout
+    )
+    crystal = next(t for t in linear["tiers"] if t["tier"] == "crystal")
+    assert linear["objective"] == "linear"
+    assert crystal["coverage"] == pytest.approx(24_560 / 57_600, abs=1e-6)  # 132,000 - 107,440 h
 
 
 def test_validate_checks_policies_and_scenarios(cli):

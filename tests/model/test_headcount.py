@@ -90,8 +90,8 @@ def test_budget_mode_covers_the_most_valuable_hours_first(tiny):
     # Continuous relaxation: 1.5 heads, the marginal 100,000 CNY buys 800 h of small at 75 each,
     # so one CNY of budget is worth 800 x 75 / 100,000 = 0.6.
     assert result.limit_shadow_prices["budget"] == pytest.approx(0.6, rel=1e-3)
-    # Weighted coverage = revenue at risk protected = 100 big customers x 3600.
-    assert result.weighted_coverage == pytest.approx(360_000, rel=1e-6)
+    # Revenue at risk covered = 100 big customers x 3600.
+    assert result.revenue_at_risk_covered == pytest.approx(360_000, rel=1e-6)
 
 
 def test_enough_budget_meets_every_standard(tiny):
@@ -206,9 +206,20 @@ def test_baseline_reproduces_the_brief(repo):
     # the visits, spacing, and whole visits per manager (tests/test_schedule.py works a case by hand).
     assert key.required_headcount > key.annual_bound
     crystal = result.tier("key", "crystal")
-    # Today: 110 x 1,200 = 132,000 h; higher key tiers need 107,440 h; crystal gets the rest.
-    assert crystal.coverage_at_current == pytest.approx((132_000 - 107_440) / 57_600)
+    # Response curves (the shipped default; per unit of service a key tier keeps revenue x 0.0612 x
+    # 0.405 x the shape's slope 1.8 / 1.2 / 0.68 / 0.32 over the quarters of its standard). Value of
+    # an hour = that / required hours: crystal (249.6 M CNY, 57,600 h) 193 / 129 / 73.0 / 34.4; bronze
+    # (288 M, 43,200 h) 297 / 198 / 112 / 52.9; silver's last quarter 92.5, gold's 170, platinum's and
+    # diamond's more. Today's 110 x 1,200 = 132,000 h go best first: silver..diamond in full (64,240 h),
+    # bronze to 75 % (32,400 h), crystal to 50 % (28,800 h) = 125,440 h; the last 6,560 h buy crystal's
+    # third quarter (73.0 > bronze's 52.9): crystal 35,360 h = 61.4 %, bronze 75 %.
+    assert crystal.coverage_at_current == pytest.approx(35_360 / 57_600)
+    assert result.tier("key", "bronze").coverage_at_current == pytest.approx(0.75)
     assert result.tier("commercial", "A").coverage_at_current == pytest.approx(1.0)
+    # The old linear valuation puts every hour where revenue at risk per hour is highest: the higher
+    # key tiers need 107,440 h, so crystal gets the rest, 24,560 h (the corner the issue complains of).
+    linear = plan(load_scenario(repo / "scenarios/baseline.yaml"), objective="linear")
+    assert linear.tier("key", "crystal").coverage_at_current == pytest.approx((132_000 - 107_440) / 57_600)
 
 
 def test_separate_roles_integer_headcount_equals_lp_bound_rounded_up(repo):
@@ -234,7 +245,7 @@ def test_larger_budget_never_lowers_total_coverage(tiny, budget, raise_by):
     def covered(b: int) -> tuple[float, float]:
         r = annual_plan(load_scenario(tiny(small=150, big=120, extra=f"budget: {b}\n")), with_current=False)
         hours = sum(t.delivered_hours for t in r.tiers)
-        return r.weighted_coverage, hours
+        return r.revenue_at_risk_covered, hours
 
     low_value, low_hours = covered(budget)
     high_value, high_hours = covered(budget + raise_by)
@@ -259,7 +270,7 @@ def test_cbc_and_highs_agree(repo):
     a = annual_plan(scenario, solver="highs")
     b = annual_plan(scenario, solver="cbc")
     assert a.solver == "highs" and b.solver == "cbc"
-    assert a.weighted_coverage == pytest.approx(b.weighted_coverage, rel=1e-6)
+    assert a.revenue_at_risk_covered == pytest.approx(b.revenue_at_risk_covered, rel=1e-6)
     assert a.total_headcount == b.total_headcount
 
 

@@ -1,0 +1,186 @@
+"""Response curves: the share of a tier's revenue kept over a year, as a function of the service it gets.
+
+Service ``s`` is delivered hours as a share of the tier's standard (its coverage, 0..1). A curve is
+piecewise linear through a few points ``(s, kept)`` from ``s = 0`` to ``s = 1``, non-decreasing (more
+service never loses revenue) and concave (each extra hour keeps no more than the one before), so a
+model that maximises revenue kept stays a linear program: coverage is split into one bounded
+variable per segment, and because the slopes fall, a maximising solver fills the segments in order
+without any integer variable (the classic separable-concave construction; e.g. Williams, *Model
+Building in Mathematical Programming*, ch. 7). CALLPLAN (Lodish, 1971) set call frequencies from such
+concave response curves under a time budget.
+
+Where the curve of a tier comes from (first that applies):
+
+1. the tier's own ``response`` points in the policy (share of revenue kept);
+2. the policy's ``response.churn_lost`` shape: ``kept(s) = 1 - churn_risk x churn_lost(s)``;
+3. the linear curve ``kept(s) = 1 - churn_risk x (1 - s)``: today's valuation, in which a tier's
+   revenue at risk (revenue x churn_risk) is protected in proportion to coverage.
+
+The shipped policy's default shape and the reasons for its numbers are in
+``policies/telecom-4plus1.yaml`` (``response:``). A model values hours through
+:func:`scenario_curves` (each tier's curve and revenue) and :func:`add_response` (one tier's value as
+a pulp expression), so every model that allocates hours values them the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planner.data.scenario import Scenario, TierKey
+
+#: Slopes may rise by at most this between segments and still count as concave (float noise).
+CONCAVE_TOL = 1e-9
+
+
+def curve_problem(points: Sequence[Sequence[float]]) -> str | None:
+    """What is wrong with ``points`` as a response curve, in words; None when they are one.
+
+    Rules: at least two ``[service, kept]`` pairs; service strictly rising from 0 to 1; kept in
+    [0, 1] and never falling; slopes never rising (concave).
+    """
+    if len(points) < 2:
+        return "a response curve needs at least two points [service, kept], from service 0 to 1"
+    for i, p in enumerate(points):
+        if len(p) != 2:
+            return f"point {i} must be a pair [service, kept], got {list(p)!r}"
+    s = [float(p[0]) for p in points]
+    k = [float(p[1]) for p in points]
+    if s[0] != 0 or s[-1] != 1:
+        return f"the points must run from service 0 to service 1, got {s[0]:g} to {s[-1]:g}"
+    for i in range(1, len(s)):
+        if s[i] <= s[i - 1]:
+            return f"service must rise from point to point: point {i} has {s[i]:g} after {s[i - 1]:g}"
+    for i, v in enumerate(k):
+        if not 0 <= v <= 1:
+            return f"kept share of point {i} must be in [0, 1], got {v:g}"
+    slopes = [(k[i] - k[i - 1]) / (s[i] - s[i - 1]) for i in range(1, len(s))]
+    for i, m in enumerate(slopes):
+        if m < -CONCAVE_TOL:
+            return (
+                f"kept share falls between service {s[i]:g} and {s[i + 1]:g}; "
+                "more service never loses revenue"
+            )
+    for i in range(1, len(slopes)):
+        if slopes[i] > slopes[i - 1] + CONCAVE_TOL:
+            return (
+                f"the curve must be concave: its slope rises at service {s[i]:g} "
+                f"({slopes[i - 1]:.4g} before, {slopes[i]:.4g} after)"
+            )
+    return None
+
+
+@dataclass(frozen=True)
+class ResponseCurve:
+    """Share of a tier's annual revenue kept (0..1) against service as a share of standard (0..1)."""
+
+    points: tuple[tuple[float, float], ...]
+
+    def __post_init__(self) -> None:
+        problem = curve_problem(self.points)
+        if problem is not None:
+            raise ValueError(problem)
+
+    @classmethod
+    def linear(cls, churn_risk: float) -> ResponseCurve:
+        """Today's valuation: revenue at risk protected in proportion to service."""
+        return cls(((0.0, 1.0 - churn_risk), (1.0, 1.0)))
+
+    @classmethod
+    def from_churn_lost(cls, churn_risk: float, churn_lost: Sequence[Sequence[float]]) -> ResponseCurve:
+        """``kept(s) = 1 - churn_risk x churn_lost(s)`` at each point of the shape."""
+        return cls(tuple((float(s), 1.0 - churn_risk * float(lost)) for s, lost in churn_lost))
+
+    def kept(self, service: float) -> float:
+        """Share of revenue kept at ``service`` (clipped to [0, 1]), by linear interpolation."""
+        s = min(1.0, max(0.0, service))
+        for (s0, k0), (s1, k1) in zip(self.points, self.points[1:], strict=False):
+            if s <= s1:
+                return k0 + (k1 - k0) * (s - s0) / (s1 - s0)
+        return self.points[-1][1]
+
+    def next_slope(self, service: float) -> float:
+        """Kept share per unit of service of the next bit of service (0 at or beyond full service)."""
+        for (s0, k0), (s1, k1) in zip(self.points, self.points[1:], strict=False):
+            if service < s1 - 1e-12:
+                return (k1 - k0) / (s1 - s0)
+        return 0.0
+
+    def segments(self) -> list[tuple[float, float]]:
+        """``(width, slope)`` of each linear piece, in order of service."""
+        return [
+            (s1 - s0, (k1 - k0) / (s1 - s0))
+            for (s0, k0), (s1, k1) in zip(self.points, self.points[1:], strict=False)
+        ]
+
+    @property
+    def is_linear(self) -> bool:
+        """True when every segment has the same slope."""
+        slopes = [m for _, m in self.segments()]
+        return max(slopes) - min(slopes) <= CONCAVE_TOL
+
+
+def tier_curve(
+    churn_risk: float,
+    points: Sequence[Sequence[float]] | None,
+    churn_lost: Sequence[Sequence[float]] | None,
+) -> ResponseCurve:
+    """The curve of one tier: its own ``points``, else the policy's ``churn_lost`` shape, else linear."""
+    if points is not None:
+        return ResponseCurve(tuple((float(s), float(k)) for s, k in points))
+    if churn_lost is not None:
+        return ResponseCurve.from_churn_lost(churn_risk, churn_lost)
+    return ResponseCurve.linear(churn_risk)
+
+
+def scenario_curves(scenario: Scenario) -> dict[TierKey, tuple[ResponseCurve, float]]:
+    """Every tier's response curve and annual revenue (CNY), keyed ``(channel, tier)``.
+
+    The one place a scenario's tiers are turned into values, for every model that allocates hours
+    (the headcount model, and any other that must value a tier's hours the same way).
+    """
+    from planner.model.workload import tier_revenue
+
+    default = scenario.policy.response
+    shape = default.churn_lost if default is not None else None
+    return {
+        (c, t.id): (tier_curve(t.churn_risk, t.response, shape), tier_revenue(t, scenario.customers(c, t.id)))
+        for c, t in scenario.tiers()
+    }
+
+
+def add_response(prob: Any, coverage: Any, curve: ResponseCurve, revenue: float, name: str) -> Any:
+    """Add one tier's response segments to ``prob``; return its value as a pulp expression.
+
+    Parameters
+    ----------
+    prob
+        A pulp problem that *maximises* an objective including the returned expression (or bounds
+        it from below): the segments then fill in order because the curve is concave.
+    coverage
+        The tier's coverage, a pulp variable or expression in [0, 1].
+    curve
+        The tier's response curve.
+    revenue
+        The tier's annual revenue, CNY (customers x monthly spend x 12).
+    name
+        A prefix for the new variables and the linking constraint, unique in ``prob``.
+
+    Returns
+    -------
+    The revenue kept above what no service keeps, CNY a year: ``revenue x (kept(coverage) -
+    kept(0))``. Add ``revenue x curve.kept(0)`` for the revenue kept itself (a constant, left out so
+    objective values and their tolerances stay in the scale of what service changes).
+    """
+    import pulp
+
+    parts = []
+    for i, (width, slope) in enumerate(curve.segments()):
+        y = pulp.LpVariable(f"{name}_{i}", lowBound=0, upBound=width)
+        parts.append((y, revenue * slope))
+    prob += pulp.LpConstraint(
+        pulp.lpSum(y for y, _ in parts) - coverage, pulp.LpConstraintEQ, f"{name}_link", 0
+    )
+    return pulp.lpSum(value * y for y, value in parts)
