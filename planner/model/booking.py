@@ -124,10 +124,13 @@ def greedy_book(
     cal: PlanCalendar,
     *,
     full: bool,
+    ahead: bool = False,
 ) -> npt.NDArray[np.int64] | None:
     """Whole contacts per stream and slot for one manager holding ``book`` customers per tier.
 
-    Returns ``None`` when ``full`` and some period's quota was not reached.
+    Spare minutes take contacts ahead of the plan always with today's heads (``full`` False) and,
+    with ``ahead``, also when every standard must be met (work done early leaves room at period
+    ends). Returns ``None`` when ``full`` and some period's quota was not reached.
     """
     import numpy as np
 
@@ -188,7 +191,7 @@ def greedy_book(
                     done[j] += k
                     in_period[j] += k
                     left -= k * st.minutes
-        if not full:
+        if not full or ahead:
             # Spare minutes take contacts ahead of the plan, most valuable tier first.
             for j in order:
                 st = streams[j]
@@ -416,19 +419,34 @@ def book_role(
         for m in range(h):
             books.setdefault(tuple(int(v) for v in per_manager[:, m]), []).append(m)
         served = np.zeros((n_s, h, n_w), dtype=np.int64)
-        for book, members in sorted(books.items()):
+        # The greedy rounding first, for every book; then the integer programme for the books it
+        # could not fit, heaviest first (a book that cannot fit at all usually fails fast, and then
+        # the role needs one more manager whatever the other books do).
+        hard = []
+        for book in sorted(books):
             if book not in cache:
                 plan = greedy_book(streams, book, cap_minutes, cal, full=full)
                 if plan is None and full:
-                    ip_books += 1
-                    for band in (1, None):
-                        plan = ip_book(
-                            streams, book, cap_minutes, cal, band=band, solver=solver, time_limit=time_limit
-                        )
-                        if plan is not None:
-                            break
+                    plan = greedy_book(streams, book, cap_minutes, cal, full=full, ahead=True)
+                if plan is None and full:
+                    hard.append(book)
+                    continue
                 cache[book] = plan
-            plan = cache[book]
+        weight = np.array(hours)
+        for book in sorted(hard, key=lambda b: (-float(np.dot(b, weight)), b)):
+            ip_books += 1
+            plan = None
+            for band in (1, None):
+                plan = ip_book(
+                    streams, book, cap_minutes, cal, band=band, solver=solver, time_limit=time_limit
+                )
+                if plan is not None:
+                    break
+            cache[book] = plan
+            if plan is None:
+                break
+        for book, members in sorted(books.items()):
+            plan = cache.get(book)
             if plan is None:
                 feasible = False
                 break
