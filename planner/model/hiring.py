@@ -287,7 +287,9 @@ class _Program:
                 ]
                 self.capacity[(r.id, t)] = r.hours_per_head * (running - pulp.lpSum(deficit))
                 if r.training_capacity is not None:
-                    window = [c.size for c in ramping[r.id] if t - r.training_window < c.start <= t]
+                    # Everyone still in their own ramp-up: a cohort counts for its ramp's length
+                    # (a transferee's ramp may be shorter than a hire's), at least its first period.
+                    window = [c.size for c in ramping[r.id] if 0 <= t - c.start < max(1, len(c.ramp))]
                     if window:
                         prob += pulp.LpConstraint(
                             pulp.lpSum(window), pulp.LpConstraintLE, f"train_{i}_{t}", r.training_capacity
