@@ -396,8 +396,8 @@ def _required_heads(
     if len(values) * every < months:
         source = str(scenario.path) if scenario.path else scenario.name
         raise InputError(
-            f"lists {len(values)} {req.period}s ({len(values) * every} months) but the plan runs "
-            f"{horizon} {_unit_name(step)}s ({months} months); give more or plan a shorter --horizon",
+            f"covers {len(values) * every} months ({len(values)} x {req.period}) but the plan runs "
+            f"{months} months ({horizon} x {_unit_name(step)}); give more or plan a shorter --horizon",
             source=source,
             path=f"hiring.requirements.heads.{role}",
         )

@@ -49,7 +49,7 @@ MAX_HORIZON = 120
     type=click.Choice(["integer", "lp"]),
     default=None,
     help="integer: whole people (default, or the hiring section's `mode`); "
-    "lp: continuous, fractional people and expected leavers (the textbook optimum, a lower bound).",
+    "lp: continuous, fractional people and expected leavers (the textbook formulation).",
 )
 @click.option(
     "--out",
