@@ -1,13 +1,22 @@
 """A scenario's ``hiring:`` section: how customers grow and churn, and how staff join, ramp up and leave.
 
-Every time quantity in this section is in **months** (lead times, ramp-up steps, attrition rates,
-hiring caps, the growth window); :mod:`planner.analyses.hiring` converts them to the period the
-command asks for (month or quarter). Example::
+Time quantities in this section are in **months** (lead times, ramp-up steps, attrition rates,
+hiring caps, the growth window) unless the key says otherwise (``wastage.per``, ``*_per_year``,
+``requirements.period``); :mod:`planner.analyses.hiring` converts them to the period the command
+asks for (month, quarter or year). Example::
 
     hiring:
       start: "2006-01"              # label of the first month (optional; else M1, M2, ...)
       penalty_per_hour: 400         # CNY per standard hour of service left uncovered (required)
-      layoffs: false                # default: headcount never cut on purpose
+      period: month                 # defaults of --period, --horizon, --objective, --mode
+      horizon: 24
+      objective: min_cost           # or min_redundancy
+      mode: integer                 # or lp
+      layoffs: false                # default: headcount never cut on purpose (true: redundancy)
+      requirements:                 # heads per role and period, given directly (optional)
+        period: year
+        heads: {key_manager: [110, 120]}
+      max_overmanned_total: 10      # overmanned heads over all roles (roles with heads requirements)
       growth:
         base: start                 # scenario `customers` are the counts at the start (or: end)
         net: false                  # `added` is gross new customers (true: the net change)
@@ -29,14 +38,21 @@ command asks for (month or quarter). Example::
           training_capacity: 10     # people in ramp-up at once (hires and transfers in)
           cost_per_hire: 15000      # CNY, paid when the hire is decided
           salary: 120000            # CNY a year; default: the role's annual_cost
+          redundancy_cost: 60000    # CNY a person; default: layoff_cost
+          overmanning: {max: 5, cost_per_year: 2000}        # with requirements.heads only
+          short_time: {max: 5, counts_as: 0.5, cost_per_year: 400}
+        commercial_manager:
+          wastage: {newcomers: 0.25, others: 0.1, per: year}  # instead of attrition
       transfers:
-        - {from_role: commercial_manager, to_role: key_manager, lead_time_months: 1,
-           max_per_month: 2, cost: 5000}
+        - {from_role: commercial_manager, to_role: key_manager, kind: retrain, lead_time_months: 1,
+           max_per_month: 2, max_share_of_target: 0.25, cost: 5000}
+        - {from_role: key_manager, to_role: commercial_manager, kind: downgrade, leaving_rate: 0.5}
 
 Defaults (used when a key is left out): no growth, no churn, no migration; per role no attrition,
 no lead time, full productivity from the first day, no hiring cap, no training cap, no hiring
 cost, salary = the role's ``annual_cost``; transfers cost nothing, take the target role's ramp-up
-and have no cap; layoffs are not allowed.
+and have no cap; layoffs are not allowed. Every number is bounded to a plausible finite range
+(:data:`MAX_MONEY`, :data:`MAX_PEOPLE`, :data:`MAX_CUSTOMERS`, :data:`MAX_PENALTY`).
 
 Types and ranges are checked by the pydantic models below; :func:`check_hiring` checks the names
 (roles, channels, tiers) against the scenario and its policy.
