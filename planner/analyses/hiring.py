@@ -462,6 +462,7 @@ def build_problem(
                 serves=tuple(scenario.served_tiers(rid)),
                 calls_only=role.contacts == "calls",
                 hire_loss=hire_loss,
+                cohort_survival=h.wastage is not None,
                 redundancy_cost=h.redundancy_cost if h.redundancy_cost is not None else spec.layoff_cost,
                 required_heads=_required_heads(scenario, spec, rid, horizon, step),
                 overmanning_max=None if over is None else over.max,

@@ -16,6 +16,8 @@ Wastage (leavers)
 
         tenured x headcount_{t-1}
         + (first - tenured) x hires that started in the ``first_year_periods`` periods before t
+                              (x the share of each such cohort still there, under ``wastage``:
+                              :func:`newcomers_left`)
         + hire_loss x hires starting in t + sum over routes (loss x people moving in in t)
 
     (``hire_loss`` and the routes' ``loss`` are the shares lost in the period of arrival: zero
@@ -118,6 +120,9 @@ class RoleInput:
     calls_only: bool = False
     #: Share of the hires starting in a period who leave in that same period.
     hire_loss: float = 0.0
+    #: True (``wastage``): the newcomers' rate applies to the survivors of each cohort; False
+    #: (monthly ``attrition``, as before): to the cohort's size at start.
+    cohort_survival: bool = False
     #: CNY per person made redundant (when the problem allows redundancy).
     redundancy_cost: float = 0.0
     #: Heads required per period, given directly (None: only the tiers' hours count).
@@ -233,6 +238,17 @@ class HiringSolution:
         return self.status == SolveStatus.OPTIMAL.value
 
 
+def newcomers_left(role: RoleInput, age: int) -> float:
+    """Share of a cohort of hires still there at the start of its ``age``-th period (``age >= 1``).
+
+    With ``cohort_survival``: ``(1 - hire_loss) x (1 - first) ** (age - 1)``, so a cohort loses
+    exactly the newcomers' rate compounded over its first periods; else 1 (the older rule).
+    """
+    if not role.cohort_survival:
+        return 1.0
+    return (1.0 - role.hire_loss) * (1.0 - role.attrition_first) ** (age - 1)
+
+
 def ramp_at(ramp: Sequence[float], k: int) -> float:
     """Productivity in the ``k``-th period of tenure (0-based); full once the ramp is over."""
     return ramp[k] if k < len(ramp) else 1.0
@@ -267,7 +283,10 @@ def simulate_leavers(role: RoleInput, flows: Flows) -> list[int]:
     expected = 0.0
     cum = 0
     for t in range(periods):
-        recent = sum(flows.hires[max(0, t - role.first_year_periods) : t])
+        recent = sum(
+            newcomers_left(role, t - s) * flows.hires[s]
+            for s in range(max(0, t - role.first_year_periods), t)
+        )
         expected += role.attrition_tenured * heads + (role.attrition_first - role.attrition_tenured) * recent
         expected += role.hire_loss * flows.hires[t]
         if flows.moved_in_lost:
@@ -361,7 +380,7 @@ class _Program:
                     leave: Any = leavers[r.id][t - 1]
                 else:
                     recent = [
-                        v
+                        newcomers_left(r, t - (d + r.lead)) * v
                         for (rid, d), v in self.hire.items()
                         if rid == r.id and t - r.first_year_periods <= d + r.lead < t
                     ]
