@@ -264,13 +264,13 @@ def test_leavers_by_hand() -> None:
     """
 
     def role(initial: int, rate: float) -> RoleInput:
-        return RoleInput("r", initial, 1.0, 1.0, 0.0, 0, (), rate, rate, 12, None, None, 1, ())
+        return RoleInput("r", initial, 1.0, 1.0, 0.0, 0, (), rate, rate, 12, None, None, ())
 
     none = Flows([0] * 3, [0] * 3, [0] * 3, [0] * 3)
     assert simulate_leavers(role(100, 0.01), none) == [1, 1, 1]
     assert simulate_leavers(role(3, 0.1), none) == [0, 1, 0]
     # First-year rate: 10 hires in month 1 at 20 % first-year, none tenured -> 0, 2 (10 x 0.2), 2.
-    fresh = RoleInput("r", 0, 1.0, 1.0, 0.0, 0, (), 0.2, 0.0, 12, None, None, 1, ())
+    fresh = RoleInput("r", 0, 1.0, 1.0, 0.0, 0, (), 0.2, 0.0, 12, None, None, ())
     assert simulate_leavers(fresh, Flows([10, 0, 0], [0] * 3, [0] * 3, [0] * 3)) == [0, 2, 2]
 
 

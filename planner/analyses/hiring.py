@@ -1,4 +1,4 @@
-"""The hiring plan: month-by-month (or quarter-by-quarter) headcount, hires, ramp-up, attrition, transfers.
+"""The hiring plan: month-by-month (quarterly, yearly) headcount, hires, ramp-up, wastage, moves, redundancy.
 
 This module turns a scenario's ``hiring:`` section into per-period demand and per-period role data,
 runs :func:`planner.model.hiring.solve_hiring`, and returns plain result dataclasses.
@@ -6,12 +6,18 @@ runs :func:`planner.model.hiring.solve_hiring`, and returns plain result datacla
 Customers evolve **monthly** from the start counts: each month a tier keeps ``1 - churn - migrations
 out`` of last month's customers (monthly rates ``1 - (1 - yearly) ** (1/12)``), receives its
 migrations in, and adds its share of the growth. A period's customers are the mean of its months,
-rounded to whole customers. Required hours come from :func:`planner.model.workload.tier_required_hours`
-(divided by the periods in a year); a head's hours from :func:`planner.model.workload.role_hours_per_head`.
+rounded to whole customers. The requirement comes from one function, :func:`monthly_requirement`:
+each month's hours are :func:`planner.model.workload.tier_required_hours` of that month's whole
+customers / 12, and a period's hours are the sum of its months'. A head's hours come from
+:func:`planner.model.workload.role_hours_per_head`. A role may also be given a requirement in heads
+per period directly (``requirements.heads``).
 
-Month-based settings are converted to the period: lead times round **up** to whole periods, a
-quarter's ramp-up is the mean of its three months, monthly attrition ``a`` becomes ``1 - (1 - a) ** 3``
-a quarter, monthly caps are multiplied by 3.
+Month-based settings are converted to the period of ``s`` months: lead times round **up** to whole
+periods, a period's ramp-up is the mean of its months, monthly attrition ``a`` becomes
+``1 - (1 - a) ** s``, monthly caps are multiplied by ``s`` (yearly caps by ``s / 12``). Wastage
+rates per ``p`` months become ``1 - (1 - rate) ** (s / p)`` a period; newcomers' rate applies in
+the first ``ceil(p / s)`` periods of service, the one they join included (when ``p < s``, their
+first period mixes ``p`` months at the newcomers' rate with ``s - p`` at the others').
 """
 
 from __future__ import annotations
@@ -20,11 +26,18 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from planner.data.hiring import HiringSpec, check_hiring
+from planner.data.hiring import HiringRole, HiringSpec, check_hiring
 from planner.data.policy import PERIODS_PER_YEAR
 from planner.data.scenario import Scenario, TierKey, tier_key
 from planner.errors import InputError
-from planner.model.hiring import HiringProblem, HiringSolution, RoleInput, TransferInput, solve_hiring
+from planner.model.hiring import (
+    HiringProblem,
+    HiringSolution,
+    Objective,
+    RoleInput,
+    TransferInput,
+    solve_hiring,
+)
 from planner.model.solver import DEFAULT_TIME_LIMIT
 from planner.model.workload import (
     MONTHS_PER_YEAR,
@@ -34,8 +47,11 @@ from planner.model.workload import (
     tier_required_hours,
 )
 
-PeriodUnit = Literal["month", "quarter"]
-MONTHS_IN: dict[str, int] = {"month": 1, "quarter": 3}
+PeriodUnit = Literal["month", "quarter", "year"]
+MONTHS_IN: dict[str, int] = {"month": 1, "quarter": 3, "year": 12}
+#: Defaults when neither the command line nor the scenario's hiring section says.
+DEFAULT_HORIZON = 24
+DEFAULT_PERIOD: PeriodUnit = "month"
 #: A horizon longer than this is refused (10 years of months; the model grows with its square).
 MAX_HORIZON = 120
 #: Coverage within this of 1 counts as met (solver tolerance).
@@ -48,19 +64,23 @@ class PeriodRow:
 
     period: str
     role: str
-    headcount: int
-    hires: int
-    leavers: int
-    transfers_in: int
-    transfers_out: int
+    headcount: float
+    hires: float
+    leavers: float
+    transfers_in: float
+    transfers_out: float
     effective_hours: float
     required_hours: float
     coverage: float
     index: int = 0
-    hires_decided: int = 0
-    layoffs: int = 0
+    hires_decided: float = 0
+    layoffs: float = 0
     effective_heads: float = 0.0
     delivered_hours: float = 0.0
+    #: Only for a role with a requirement in heads: the requirement, overmanned, on short time.
+    required_heads: float | None = None
+    overmanned: float = 0.0
+    short_time: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -70,13 +90,13 @@ class RoleTotals:
     role: str
     label: str | None
     start_headcount: int
-    end_headcount: int
-    peak_headcount: int
-    hires: int
-    leavers: int
-    transfers_in: int
-    transfers_out: int
-    layoffs: int
+    end_headcount: float
+    peak_headcount: float
+    hires: float
+    leavers: float
+    transfers_in: float
+    transfers_out: float
+    layoffs: float
     required_hours: float
     delivered_hours: float
     shortfall_hours: float
@@ -107,7 +127,8 @@ class TransferRow:
     to_role: str
     decided: str
     effective: str
-    count: int
+    count: float
+    kind: str = "transfer"
 
 
 @dataclass(frozen=True)
@@ -125,7 +146,7 @@ class HiringResult:
     tiers: list[TierPeriod]
     transfers: list[TransferRow]
     total_cost: float
-    total_hires: int
+    total_hires: float
     salary_cost: float
     hiring_cost: float
     transfer_cost: float
@@ -134,6 +155,15 @@ class HiringResult:
     penalty_cost: float
     penalty_per_hour: float
     warnings: list[str] = field(default_factory=list)
+    overmanning_cost: float = 0.0
+    short_time_cost: float = 0.0
+    redundancies: float = 0.0
+    #: ``integer`` (whole people) or ``lp`` (continuous: fractional people, the textbook optimum).
+    mode: str = "integer"
+    objective: str = "min_cost"
+    #: Integer mode: relative distance of the plan's objective from its LP relaxation (an upper
+    #: bound on the MIP gap); 0 in LP mode.
+    mip_gap: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -167,21 +197,30 @@ class HiringResult:
             "hires_decided",
             "layoffs",
             "delivered_hours",
+            "required_heads",
+            "overmanned",
+            "short_time",
         )
         return {
             "scenario": self.scenario,
             "status": self.status,
             "solver": self.solver,
+            "mode": self.mode,
+            "objective": self.objective,
+            "mip_gap": self.mip_gap,
             "period_unit": self.period_unit,
             "horizon": self.horizon,
             "periods": [{k: getattr(p, k) for k in keys} for p in self.periods],
             "total_cost": self.total_cost,
             "total_hires": self.total_hires,
+            "redundancies": self.redundancies,
             "costs": {
                 "salary": self.salary_cost,
                 "hiring": self.hiring_cost,
                 "transfers": self.transfer_cost,
                 "layoffs": self.layoff_cost,
+                "overmanning": self.overmanning_cost,
+                "short_time": self.short_time_cost,
                 "shortfall_penalty": self.penalty_cost,
             },
             "shortfall_hours": self.shortfall_hours,
@@ -211,7 +250,7 @@ def period_labels(start: str | None, unit: PeriodUnit, horizon: int) -> list[str
     """``2006-01, 2006-02, ...`` (or ``2006-Q1, ...``) from ``start``; ``M1, M2, ...`` without one."""
     step = MONTHS_IN[unit]
     if start is None:
-        prefix = "M" if unit == "month" else "Q"
+        prefix = {"month": "M", "quarter": "Q", "year": "Y"}[unit]
         return [f"{prefix}{i + 1}" for i in range(horizon)]
     year, month = int(start[:4]), int(start[5:7])
     out = []
@@ -220,6 +259,8 @@ def period_labels(start: str | None, unit: PeriodUnit, horizon: int) -> list[str
         y, m = year + m0 // 12, m0 % 12 + 1
         if unit == "month":
             out.append(f"{y:04d}-{m:02d}")
+        elif unit == "year":
+            out.append(f"{y:04d}" if m == 1 else f"{y:04d}-{m:02d}+12m")
         elif (m - 1) % 3 == 0:
             out.append(f"{y:04d}-Q{(m - 1) // 3 + 1}")
         else:
@@ -287,28 +328,123 @@ def _period_ramp(ramp: list[float], step: int) -> tuple[float, ...]:
     return tuple(out)
 
 
+@dataclass(frozen=True)
+class MonthlyRequirement:
+    """What the customers need, month by month (index ``m - 1``), per tier."""
+
+    #: Expected customers (not rounded).
+    customers: dict[TierKey, list[float]]
+    #: Standard hours the month needs.
+    hours: dict[TierKey, list[float]]
+
+
+def monthly_requirement(scenario: Scenario, spec: HiringSpec, months: int) -> MonthlyRequirement:
+    """The hours each tier needs in months ``1..months``: the one source of ``hire``'s requirement.
+
+    Today: the customers of :func:`monthly_customers`, rounded to whole customers each month,
+    times the tier's standard hours a customer (:func:`planner.model.workload.tier_required_hours`)
+    / 12. Everything else in this module reads the requirement through this function, so a
+    calendar-aware model can replace it here alone.
+    """
+    customers = monthly_customers(scenario, spec, months)
+    hours: dict[TierKey, list[float]] = {}
+    for channel, tier in scenario.tiers():
+        key = (channel, tier.id)
+        hours[key] = [tier_required_hours(tier, _whole(n)) / MONTHS_PER_YEAR for n in customers[key]]
+    return MonthlyRequirement(customers, hours)
+
+
+def _period_rate(rate: float, months: float, per: float) -> float:
+    """A leaving rate per ``per`` months, over ``months`` months."""
+    return 1.0 - (1.0 - rate) ** (months / per)
+
+
+def _wastage(h: HiringRole, step: int) -> tuple[float, float, float, int]:
+    """(hire_loss, first, tenured, first_year_periods) per period of ``step`` months for one role."""
+    if h.wastage is None:
+        first = _period_rate(h.attrition.first_year, step, 1)
+        tenured = _period_rate(h.attrition.tenured, step, 1)
+        return 0.0, first, tenured, MONTHS_PER_YEAR // step
+    w = h.wastage
+    per = MONTHS_IN[w.per]
+    others = _period_rate(w.others, step, per)
+    if per >= step:
+        new = _period_rate(w.newcomers, step, per)
+        return new, new, others, math.ceil(per / step) - 1
+    mixed = 1.0 - (1.0 - w.newcomers) * (1.0 - w.others) ** ((step - per) / per)
+    return mixed, others, others, 0
+
+
+def _cap(per_month: float | None, per_year: float | None, step: int) -> float | None:
+    if per_month is not None:
+        return per_month * step
+    if per_year is not None:
+        return per_year * step / MONTHS_PER_YEAR
+    return None
+
+
+def _required_heads(
+    scenario: Scenario, spec: HiringSpec, role: str, horizon: int, step: int
+) -> tuple[float, ...] | None:
+    """A role's requirement in heads per period (None when not given): each period's mean."""
+    req = spec.requirements
+    if req is None or role not in req.heads:
+        return None
+    values = req.heads[role]
+    every = MONTHS_IN[req.period]
+    months = horizon * step
+    if len(values) * every < months:
+        source = str(scenario.path) if scenario.path else scenario.name
+        raise InputError(
+            f"covers {len(values) * every} months ({len(values)} x {req.period}) but the plan runs "
+            f"{months} months ({horizon} x {_unit_name(step)}); give more or plan a shorter --horizon",
+            source=source,
+            path=f"hiring.requirements.heads.{role}",
+        )
+    out = []
+    for p in range(horizon):
+        span = [values[m // every] for m in range(p * step, (p + 1) * step)]
+        out.append(sum(span) / step)
+    return tuple(out)
+
+
+def _unit_name(step: int) -> str:
+    return next(k for k, v in MONTHS_IN.items() if v == step)
+
+
 def build_problem(
-    scenario: Scenario, spec: HiringSpec, horizon: int, unit: PeriodUnit
+    scenario: Scenario,
+    spec: HiringSpec,
+    horizon: int,
+    unit: PeriodUnit,
+    *,
+    objective: Objective = "min_cost",
+    integer: bool = True,
 ) -> tuple[HiringProblem, dict[TierKey, list[int]]]:
     """The model's input for ``horizon`` periods of ``unit``, and customers per tier per period."""
     step = MONTHS_IN[unit]
     ppy = PERIODS_PER_YEAR[unit]
-    monthly = monthly_customers(scenario, spec, horizon * step)
+    need = monthly_requirement(scenario, spec, horizon * step)
     customers: dict[TierKey, list[int]] = {}
     required: dict[TierKey, tuple[float, ...]] = {}
     call_share: dict[TierKey, float] = {}
     for channel, tier in scenario.tiers():
         key = (channel, tier.id)
-        months = monthly[key]
-        counts = [_whole(sum(months[p * step : (p + 1) * step]) / step) for p in range(horizon)]
-        customers[key] = counts
-        required[key] = tuple(tier_required_hours(tier, n) / ppy for n in counts)
+        months = need.customers[key]
+        hours = need.hours[key]
+        customers[key] = [_whole(sum(months[p * step : (p + 1) * step]) / step) for p in range(horizon)]
+        required[key] = tuple(sum(hours[p * step : (p + 1) * step]) for p in range(horizon))
         per_customer = tier_hours_per_customer(tier)
         call_share[key] = tier_call_hours_per_customer(tier) / per_customer if per_customer > 0 else 0.0
     roles = []
+    others: dict[str, float] = {}
     for rid, role in scenario.roles.items():
         h = spec.role(rid)
         ramp = _period_ramp(h.ramp, step)
+        hire_loss, first, tenured, first_periods = _wastage(h, step)
+        others[rid] = tenured if h.wastage is not None else 0.0
+        over = h.overmanning
+        short = h.short_time
         roles.append(
             RoleInput(
                 id=rid,
@@ -318,14 +454,22 @@ def build_problem(
                 cost_per_hire=h.cost_per_hire,
                 lead=math.ceil(h.lead_time_months / step),
                 ramp=ramp,
-                attrition_first=1.0 - (1.0 - h.attrition.first_year) ** step,
-                attrition_tenured=1.0 - (1.0 - h.attrition.tenured) ** step,
-                first_year_periods=MONTHS_PER_YEAR // step,
-                max_hires=None if h.max_hires_per_month is None else h.max_hires_per_month * step,
+                attrition_first=first,
+                attrition_tenured=tenured,
+                first_year_periods=first_periods,
+                max_hires=_cap(h.max_hires_per_month, h.max_hires_per_year, step),
                 training_capacity=h.training_capacity,
-                training_window=max(1, len(ramp)),
                 serves=tuple(scenario.served_tiers(rid)),
                 calls_only=role.contacts == "calls",
+                hire_loss=hire_loss,
+                cohort_survival=h.wastage is not None,
+                redundancy_cost=h.redundancy_cost if h.redundancy_cost is not None else spec.layoff_cost,
+                required_heads=_required_heads(scenario, spec, rid, horizon, step),
+                overmanning_max=None if over is None else over.max,
+                overmanning_cost=0.0 if over is None else over.cost_per_year / ppy,
+                short_time_max=0.0 if short is None else short.max,
+                short_time_fraction=0.5 if short is None else short.counts_as,
+                short_time_cost=0.0 if short is None else short.cost_per_year / ppy,
             )
         )
     transfers = []
@@ -336,9 +480,12 @@ def build_problem(
                 source=t.from_role,
                 target=t.to_role,
                 lead=math.ceil(t.lead_time_months / step),
-                max_per_period=None if t.max_per_month is None else t.max_per_month * step,
+                max_per_period=_cap(t.max_per_month, t.max_per_year, step),
                 cost=t.cost,
                 ramp=_period_ramp(ramp_months, step),
+                loss=t.leaving_rate if t.leaving_rate is not None else others[t.to_role],
+                max_share_of_target=t.max_share_of_target,
+                kind=t.kind,
             )
         )
     problem = HiringProblem(
@@ -351,6 +498,9 @@ def build_problem(
         penalty_per_hour=spec.penalty_per_hour,
         layoffs=spec.layoffs,
         layoff_cost=spec.layoff_cost,
+        overmanning_total=spec.max_overmanned_total,
+        objective=objective,
+        integer=integer,
     )
     return problem, customers
 
@@ -358,21 +508,27 @@ def build_problem(
 def hiring_plan(
     scenario: Scenario,
     *,
-    horizon: int = 24,
-    period: PeriodUnit = "month",
+    horizon: int | None = None,
+    period: PeriodUnit | None = None,
+    objective: str | None = None,
+    mode: str | None = None,
     solver: str = "auto",
     time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> HiringResult:
-    """Plan hires, transfers and leavers for every role of ``scenario`` over ``horizon`` periods.
+    """Plan hires, moves, redundancies and leavers for every role of ``scenario`` over ``horizon`` periods.
 
     Parameters
     ----------
     scenario
         A validated scenario with a ``hiring:`` section.
     horizon
-        Number of periods (1 to :data:`MAX_HORIZON`).
+        Number of periods (1 to :data:`MAX_HORIZON`); default: the section's ``horizon``, else 24.
     period
-        ``month`` or ``quarter``.
+        ``month``, ``quarter`` or ``year``; default: the section's ``period``, else month.
+    objective
+        ``min_cost`` or ``min_redundancy``; default: the section's ``objective``.
+    mode
+        ``integer`` (whole people) or ``lp`` (continuous); default: the section's ``mode``.
     solver, time_limit
         Passed to :func:`planner.model.solver.solve`.
 
@@ -380,14 +536,31 @@ def hiring_plan(
     ------
     InputError
         When the scenario has no ``hiring:`` section, it names unknown roles or tiers, or the
-        horizon or period is out of range.
+        horizon, period, objective or mode is out of range.
     """
+    spec = hiring_spec(scenario)
+    period = period if period is not None else (spec.period or DEFAULT_PERIOD)
+    horizon = horizon if horizon is not None else (spec.horizon or DEFAULT_HORIZON)
+    objective = objective if objective is not None else spec.objective
+    mode = mode if mode is not None else spec.mode
     if period not in MONTHS_IN:
-        raise InputError(f"unknown period {period!r}; expected month or quarter", source="--period")
+        raise InputError(f"unknown period {period!r}; expected month, quarter or year", source="--period")
     if not 1 <= horizon <= MAX_HORIZON:
         raise InputError(f"expected 1 to {MAX_HORIZON} periods, got {horizon}", source="--horizon")
-    spec = hiring_spec(scenario)
-    problem, customers = build_problem(scenario, spec, horizon, period)
+    if objective not in ("min_cost", "min_redundancy"):
+        raise InputError(
+            f"unknown objective {objective!r}; expected min_cost or min_redundancy", source="--objective"
+        )
+    if mode not in ("integer", "lp"):
+        raise InputError(f"unknown mode {mode!r}; expected integer or lp", source="--mode")
+    problem, customers = build_problem(
+        scenario,
+        spec,
+        horizon,
+        period,
+        objective=objective,  # type: ignore[arg-type]
+        integer=mode == "integer",
+    )
     solution = solve_hiring(problem, solver=solver, time_limit=time_limit)
     labels = period_labels(spec.start, period, horizon)
     return _result(scenario, spec, problem, solution, customers, labels, period)
@@ -409,7 +582,13 @@ def _result(
     labels: list[str],
     unit: str,
 ) -> HiringResult:
-    warnings = list(scenario.warnings)
+    by_heads = [r.id for r in problem.roles if r.required_heads is not None]
+    # A role given its requirement in heads needs no customers: drop the loader's warning about it.
+    warnings = [
+        w
+        for w in scenario.warnings
+        if not any(w.startswith(f"role {rid!r} serves no tier") for rid in by_heads)
+    ]
     if sol.ok and not sol.converged:
         warnings.append(
             f"leavers did not settle after {sol.rounds} solves; the plan uses the last round's leavers, "
@@ -439,6 +618,9 @@ def _result(
                     layoffs=rs.layoffs[t],
                     effective_heads=rs.effective_heads[t],
                     delivered_hours=rs.delivered_hours[t],
+                    required_heads=None if rs.required_heads is None else rs.required_heads[t],
+                    overmanned=rs.overmanned[t] if rs.overmanned else 0.0,
+                    short_time=rs.short_time[t] if rs.short_time else 0.0,
                 )
             )
         rows.extend(role_rows)
@@ -485,8 +667,17 @@ def _result(
     for tr, ts in zip(problem.transfers, sol.transfers, strict=False):
         for t, n in enumerate(ts.decided):
             if n:
-                transfer_rows.append(TransferRow(ts.source, ts.target, labels[t], labels[t + tr.lead], n))
-    total_cost = sol.salary_cost + sol.hiring_cost + sol.transfer_cost + sol.layoff_cost
+                transfer_rows.append(
+                    TransferRow(ts.source, ts.target, labels[t], labels[t + tr.lead], n, ts.kind)
+                )
+    total_cost = (
+        sol.salary_cost
+        + sol.hiring_cost
+        + sol.transfer_cost
+        + sol.layoff_cost
+        + sol.overmanning_cost
+        + sol.short_time_cost
+    )
     return HiringResult(
         scenario=scenario.name,
         period_unit=unit,
@@ -508,4 +699,10 @@ def _result(
         penalty_cost=sol.penalty_cost,
         penalty_per_hour=spec.penalty_per_hour,
         warnings=warnings,
+        overmanning_cost=sol.overmanning_cost,
+        short_time_cost=sol.short_time_cost,
+        redundancies=sum(t.layoffs for t in totals),
+        mode="integer" if sol.integer else "lp",
+        objective=sol.objective,
+        mip_gap=sol.gap,
     )

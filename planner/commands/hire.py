@@ -27,16 +27,29 @@ MAX_HORIZON = 120
 @click.option(
     "--horizon",
     type=click.IntRange(1, MAX_HORIZON),
-    default=24,
-    show_default=True,
-    help="Number of periods to plan.",
+    default=None,
+    help="Number of periods to plan [default: the hiring section's `horizon`, else 24].",
 )
 @click.option(
     "--period",
-    type=click.Choice(["month", "quarter"]),
-    default="month",
-    show_default=True,
-    help="Length of a period (the scenario's hiring section is in months; quarters aggregate them).",
+    type=click.Choice(["month", "quarter", "year"]),
+    default=None,
+    help="Length of a period [default: the hiring section's `period`, else month]; "
+    "month-based settings are converted.",
+)
+@click.option(
+    "--objective",
+    type=click.Choice(["min_cost", "min_redundancy"]),
+    default=None,
+    help="What to minimise [default: the hiring section's `objective`, else min_cost]; "
+    "min_redundancy then takes the cheapest plan with the fewest redundancies.",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["integer", "lp"]),
+    default=None,
+    help="integer: whole people (default, or the hiring section's `mode`); "
+    "lp: continuous, fractional people and expected leavers (the textbook formulation).",
 )
 @click.option(
     "--out",
@@ -49,15 +62,18 @@ def hire_command(
     sets: tuple[str, ...],
     solver: str,
     fmt: str,
-    horizon: int,
-    period: str,
+    horizon: int | None,
+    period: str | None,
+    objective: str | None,
+    mode: str | None,
     out: Path | None,
 ) -> None:
-    """Hires, transfers and leavers per role per period, ahead of customer growth.
+    """Hires, moves, redundancies and leavers per role per period, as requirements rise or fall.
 
-    Reads the scenario's `hiring:` section (growth, churn, attrition, lead times, ramp-up, caps,
-    transfers; see the README, planner hire) and minimises salary + hiring cost + a penalty per uncovered
-    standard hour. A hiring cap that binds shows as a coverage gap, not as an error.
+    Reads the scenario's `hiring:` section (growth, churn, wastage, lead times, ramp-up, caps,
+    retraining and downgrading, redundancy, overmanning, short time; see the README, planner hire)
+    and minimises salary + hiring, move and redundancy costs + a penalty per uncovered standard
+    hour. A hiring cap that binds shows as a coverage gap, not as an error.
     """
     from planner.errors import InputError
 
@@ -66,7 +82,14 @@ def hire_command(
     from planner.analyses.hiring import hiring_plan
 
     sc = load_cli_scenario(scenario, sets)
-    result = hiring_plan(sc, horizon=horizon, period=period, solver=solver)  # type: ignore[arg-type]
+    result = hiring_plan(
+        sc,
+        horizon=horizon,
+        period=period,  # type: ignore[arg-type]
+        objective=objective,
+        mode=mode,
+        solver=solver,
+    )
     print_warnings(result.warnings)
     if not result.ok:
         click.echo(f"Error: {scenario}: no hiring plan; the solver stopped ({result.status})", err=True)

@@ -1,13 +1,22 @@
 """A scenario's ``hiring:`` section: how customers grow and churn, and how staff join, ramp up and leave.
 
-Every time quantity in this section is in **months** (lead times, ramp-up steps, attrition rates,
-hiring caps, the growth window); :mod:`planner.analyses.hiring` converts them to the period the
-command asks for (month or quarter). Example::
+Time quantities in this section are in **months** (lead times, ramp-up steps, attrition rates,
+hiring caps, the growth window) unless the key says otherwise (``wastage.per``, ``*_per_year``,
+``requirements.period``); :mod:`planner.analyses.hiring` converts them to the period the command
+asks for (month, quarter or year). Example::
 
     hiring:
       start: "2006-01"              # label of the first month (optional; else M1, M2, ...)
       penalty_per_hour: 400         # CNY per standard hour of service left uncovered (required)
-      layoffs: false                # default: headcount never cut on purpose
+      period: month                 # defaults of --period, --horizon, --objective, --mode
+      horizon: 24
+      objective: min_cost           # or min_redundancy
+      mode: integer                 # or lp
+      layoffs: false                # default: headcount never cut on purpose (true: redundancy)
+      requirements:                 # heads per role and period, given directly (optional)
+        period: year
+        heads: {key_manager: [110, 120]}
+      max_overmanned_total: 10      # overmanned heads over all roles (roles with heads requirements)
       growth:
         base: start                 # scenario `customers` are the counts at the start (or: end)
         net: false                  # `added` is gross new customers (true: the net change)
@@ -29,14 +38,21 @@ command asks for (month or quarter). Example::
           training_capacity: 10     # people in ramp-up at once (hires and transfers in)
           cost_per_hire: 15000      # CNY, paid when the hire is decided
           salary: 120000            # CNY a year; default: the role's annual_cost
+          redundancy_cost: 60000    # CNY a person; default: layoff_cost
+          overmanning: {max: 5, cost_per_year: 2000}        # with requirements.heads only
+          short_time: {max: 5, counts_as: 0.5, cost_per_year: 400}
+        commercial_manager:
+          wastage: {newcomers: 0.25, others: 0.1, per: year}  # instead of attrition
       transfers:
-        - {from_role: commercial_manager, to_role: key_manager, lead_time_months: 1,
-           max_per_month: 2, cost: 5000}
+        - {from_role: commercial_manager, to_role: key_manager, kind: retrain, lead_time_months: 1,
+           max_per_month: 2, max_share_of_target: 0.25, cost: 5000}
+        - {from_role: key_manager, to_role: commercial_manager, kind: downgrade, leaving_rate: 0.5}
 
 Defaults (used when a key is left out): no growth, no churn, no migration; per role no attrition,
 no lead time, full productivity from the first day, no hiring cap, no training cap, no hiring
 cost, salary = the role's ``annual_cost``; transfers cost nothing, take the target role's ramp-up
-and have no cap; layoffs are not allowed.
+and have no cap; layoffs are not allowed. Every number is bounded to a plausible finite range
+(:data:`MAX_MONEY`, :data:`MAX_PEOPLE`, :data:`MAX_CUSTOMERS`, :data:`MAX_PENALTY`).
 
 Types and ranges are checked by the pydantic models below; :func:`check_hiring` checks the names
 (roles, channels, tiers) against the scenario and its policy.
@@ -56,10 +72,20 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Shares in a per-month phasing list must add up to 1 within this.
 SHARE_TOL = 1e-6
+#: Plausible ceilings that keep every number finite and the solver's coefficients sane: CNY for
+#: one cost (a hire, a move, a redundancy, a year's salary), people in one role or flow, and
+#: customers added to one tier. Far above any branch (a few hundred managers, 10^5 CNY a year).
+MAX_MONEY = 1e8
+MAX_PEOPLE = 1e6
+MAX_CUSTOMERS = 100_000_000
+#: A standard hour left uncovered costs at most this (CNY).
+MAX_PENALTY = 1e6
+
+Period = Literal["month", "quarter", "year"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 class Attrition(_Strict):
@@ -69,16 +95,60 @@ class Attrition(_Strict):
     tenured: float = Field(default=0.0, ge=0, lt=1)
 
 
+class Wastage(_Strict):
+    """Leaving rates by length of service, as shares of the staff per ``per`` (default a year).
+
+    ``newcomers``: hires in their first ``per`` of service, counting the period they join;
+    ``others``: everyone else, including staff moved in from another role (who count as having
+    served longer), in the period they arrive too.
+    """
+
+    newcomers: float = Field(default=0.0, ge=0, lt=1)
+    others: float = Field(default=0.0, ge=0, lt=1)
+    per: Period = "year"
+
+
+class Overmanning(_Strict):
+    """Staff kept above a role's requirement in heads: at most ``max`` (no cap if left out)."""
+
+    max: float | None = Field(default=None, ge=0, le=MAX_PEOPLE)
+    cost_per_year: float = Field(default=0.0, ge=0, le=MAX_MONEY)
+
+
+class ShortTime(_Strict):
+    """Staff on short time: at most ``max``, each giving ``counts_as`` of a head."""
+
+    max: float = Field(ge=0, le=MAX_PEOPLE)
+    counts_as: float = Field(default=0.5, ge=0, lt=1)
+    cost_per_year: float = Field(default=0.0, ge=0, le=MAX_MONEY)
+
+
 class HiringRole(_Strict):
     """How one role's staff are hired, ramp up and leave (all times in months)."""
 
     attrition: Attrition = Field(default_factory=Attrition)
+    wastage: Wastage | None = None
     lead_time_months: int = Field(default=0, ge=0, le=60)
     ramp: list[float] = Field(default_factory=list, max_length=120)
-    max_hires_per_month: int | None = Field(default=None, ge=0)
-    training_capacity: int | None = Field(default=None, ge=0)
-    cost_per_hire: float = Field(default=0.0, ge=0)
-    salary: float | None = Field(default=None, ge=0)
+    max_hires_per_month: int | None = Field(default=None, ge=0, le=MAX_PEOPLE)
+    max_hires_per_year: float | None = Field(default=None, ge=0, le=MAX_PEOPLE)
+    training_capacity: int | None = Field(default=None, ge=0, le=MAX_PEOPLE)
+    cost_per_hire: float = Field(default=0.0, ge=0, le=MAX_MONEY)
+    salary: float | None = Field(default=None, ge=0, le=MAX_MONEY)
+    #: CNY per person made redundant; default: the section's ``layoff_cost``.
+    redundancy_cost: float | None = Field(default=None, ge=0, le=MAX_MONEY)
+    overmanning: Overmanning | None = None
+    short_time: ShortTime | None = None
+
+    @model_validator(mode="after")
+    def _either(self) -> HiringRole:
+        if self.wastage is not None and "attrition" in self.model_fields_set:
+            raise ValueError(
+                "give either `attrition` (monthly rates) or `wastage` (rates by service), not both"
+            )
+        if self.max_hires_per_month is not None and self.max_hires_per_year is not None:
+            raise ValueError("give either max_hires_per_month or max_hires_per_year, not both")
+        return self
 
     @field_validator("ramp")
     @classmethod
@@ -90,13 +160,24 @@ class HiringRole(_Strict):
 
 
 class Transfer(_Strict):
-    """Staff moved from one role to another (e.g. a commercial manager promoted to key manager)."""
+    """Staff moved from one role to another: a transfer, a retraining or a downgrading.
+
+    ``lead_time_months`` is the move's duration (retraining time); caps: ``max_per_month`` or
+    ``max_per_year``, and ``max_share_of_target`` (at most that share of the target role's
+    headcount in the period they arrive). ``leaving_rate``: the share of the people moved who
+    leave in the period they arrive (default: the target's ``wastage.others`` for the period, or
+    none under monthly ``attrition``); a downgrading's own leaving rate goes here.
+    """
 
     from_role: str
     to_role: str
+    kind: Literal["transfer", "retrain", "downgrade"] = "transfer"
     lead_time_months: int = Field(default=0, ge=0, le=60)
-    max_per_month: int | None = Field(default=None, ge=0)
-    cost: float = Field(default=0.0, ge=0)
+    max_per_month: int | None = Field(default=None, ge=0, le=MAX_PEOPLE)
+    max_per_year: float | None = Field(default=None, ge=0, le=MAX_PEOPLE)
+    max_share_of_target: float | None = Field(default=None, gt=0, le=1)
+    leaving_rate: float | None = Field(default=None, ge=0, lt=1)
+    cost: float = Field(default=0.0, ge=0, le=MAX_MONEY)
     #: Productivity in the new role by month there; None: the target role's ``ramp``.
     ramp: list[float] | None = Field(default=None, max_length=120)
 
@@ -107,6 +188,12 @@ class Transfer(_Strict):
             if not 0 <= x <= 1:
                 raise ValueError(f"ramp[{i}] is {x}; productivity in a month of tenure must be in [0, 1]")
         return v
+
+    @model_validator(mode="after")
+    def _caps(self) -> Transfer:
+        if self.max_per_month is not None and self.max_per_year is not None:
+            raise ValueError("give either max_per_month or max_per_year, not both")
+        return self
 
 
 class Migration(_Strict):
@@ -130,7 +217,7 @@ class Growth(_Strict):
     net: bool = False
     months: int = Field(default=12, ge=1, le=600)
     phasing: Literal["even", "front_loaded"] | list[float] = "even"
-    #: channel -> tier -> customers added over the window (gross, before churn).
+    #: channel -> tier -> customers added over the window (gross, before churn); negative: lost.
     added: dict[str, dict[str, int]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -147,8 +234,11 @@ class Growth(_Strict):
                 raise ValueError(f"phasing shares add up to {sum(self.phasing):g}; they must add up to 1")
         for channel, tiers in self.added.items():
             for tier, n in tiers.items():
-                if n < 0:
-                    raise ValueError(f"added.{channel}.{tier} is {n}; growth must be >= 0 customers")
+                if abs(n) > MAX_CUSTOMERS:
+                    raise ValueError(
+                        f"added.{channel}.{tier} is {n}; "
+                        f"expected at most {MAX_CUSTOMERS:,} customers either way"
+                    )
         return self
 
     def shares(self) -> list[float]:
@@ -166,13 +256,41 @@ class Growth(_Strict):
         return [(m - i) / total for i in range(m)]
 
 
+class Requirements(_Strict):
+    """Heads each role needs per period, given directly (``period`` long each, from the first)."""
+
+    period: Period = "month"
+    heads: dict[str, list[float]] = Field(default_factory=dict)
+
+    @field_validator("heads")
+    @classmethod
+    def _heads(cls, v: dict[str, list[float]]) -> dict[str, list[float]]:
+        for role, xs in v.items():
+            if not xs:
+                raise ValueError(f"heads.{role} is empty; give one requirement per period")
+            if len(xs) > 1200:
+                raise ValueError(f"heads.{role} lists {len(xs)} periods; at most 1200")
+            for i, x in enumerate(xs):
+                if not 0 <= x <= MAX_PEOPLE:
+                    raise ValueError(f"heads.{role}[{i}] is {x}; expected 0 to {MAX_PEOPLE:,.0f} people")
+        return v
+
+
 class HiringSpec(_Strict):
     """The ``hiring:`` section of a scenario (see the module docstring for an example)."""
 
     start: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}$")
-    penalty_per_hour: float = Field(ge=0)
+    penalty_per_hour: float = Field(ge=0, le=MAX_PENALTY)
     layoffs: bool = False
-    layoff_cost: float = Field(default=0.0, ge=0)
+    layoff_cost: float = Field(default=0.0, ge=0, le=MAX_MONEY)
+    #: Defaults for the command's --period, --horizon, --objective and --mode.
+    period: Period | None = None
+    horizon: int | None = Field(default=None, ge=1, le=120)
+    objective: Literal["min_cost", "min_redundancy"] = "min_cost"
+    mode: Literal["integer", "lp"] = "integer"
+    requirements: Requirements | None = None
+    #: Overmanned heads over all roles in a period: at most this many.
+    max_overmanned_total: float | None = Field(default=None, ge=0, le=MAX_PEOPLE)
     growth: Growth = Field(default_factory=Growth)
     #: channel -> yearly rate (every tier), or channel -> tier -> yearly rate.
     churn: dict[str, float | dict[str, float]] = Field(default_factory=dict)
@@ -280,6 +398,27 @@ def check_hiring(doc: Document, spec: ScenarioSpec, policy: Policy, hiring: Hiri
                 here, f"duplicate transfer {t.from_role} -> {t.to_role} (also transfers[{seen[pair]}])"
             )
         seen[pair] = i
+    heads = hiring.requirements.heads if hiring.requirements is not None else {}
+    for role_id in heads:
+        if role_id not in spec.roles:
+            hint = did_you_mean(role_id, roles) or f" (roles: {', '.join(roles)})"
+            raise doc.error((*base, "requirements", "heads", role_id), f"unknown role {role_id!r}{hint}")
+    for role_id, h in hiring.roles.items():
+        for key in ("overmanning", "short_time"):
+            if getattr(h, key) is not None and role_id not in heads:
+                raise doc.error(
+                    (*base, "roles", role_id, key),
+                    f"{key} applies to a role whose requirement is given in heads; "
+                    f"add hiring.requirements.heads.{role_id}",
+                )
+    for channel, tiers in hiring.growth.added.items():
+        for tier, n in tiers.items():
+            have = spec.customers.get(channel, {}).get(tier, 0)
+            if hiring.growth.base == "start" and have + n < 0:
+                raise doc.error(
+                    (*base, "growth", "added", channel, tier),
+                    f"{-n} customers are lost from {channel}.{tier}, which has only {have} at the start",
+                )
     if hiring.growth.base == "end":
         for channel, tiers in hiring.growth.added.items():
             for tier, n in tiers.items():

@@ -11,13 +11,23 @@ Cohorts
     ``ramp[k]`` x a full head's hours (``1`` once the ramp list is exhausted). Decisions whose start
     would fall after the horizon are not modelled.
 
-Attrition (kept linear and whole)
-    Leaving rates are data, per period: ``first_year`` for hires in their first year, ``tenured``
-    for everyone else (today's staff and transferred staff). Expected leavers in period ``t`` are
-    ``tenured x headcount_{t-1} + (first_year - tenured) x hires started in the year before``,
-    and leavers are whole people: cumulative leavers are the expected cumulative leavers rounded
-    half up (never decreasing), so a small role loses someone now and then rather than never
-    (:func:`simulate_leavers`).
+Wastage (leavers)
+    Leaving rates are data, per period. Expected leavers of a role in period ``t`` are::
+
+        tenured x headcount_{t-1}
+        + (first - tenured) x hires that started in the ``first_year_periods`` periods before t
+                              (x the share of each such cohort still there, under ``wastage``:
+                              :func:`newcomers_left`)
+        + hire_loss x hires starting in t + sum over routes (loss x people moving in in t)
+
+    (``hire_loss`` and the routes' ``loss`` are the shares lost in the period of arrival: zero
+    under the monthly ``attrition`` setting, the newcomers' and the target's rates under
+    ``wastage``, a downgrade's own leaving rate; see :mod:`planner.analyses.hiring`). People moved
+    out or made redundant in ``t`` leave at its start and are not counted again.
+
+    **Integer mode**: leavers are whole people: cumulative leavers are the expected cumulative
+    leavers rounded half up (never decreasing), so a small role loses someone now and then
+    rather than never (:func:`simulate_leavers`).
     Leavers enter the program as **fixed numbers**, which keeps it an integer program with simple
     coefficients: the direct form (leavers as integer variables tied to fractional rates x
     headcount) took minutes on 24 months; this takes about a second on 36. Since leavers depend on
@@ -27,6 +37,12 @@ Attrition (kept linear and whole)
     (usually the first integer solve). The reported leavers are the ones the plan was solved with,
     so the balance below holds exactly. A leaver is counted as a full-productivity head and a
     cohort's ramp-up shortfall on its size at start: both slightly conservative.
+
+    **LP mode** (``integer=False``): every decision is continuous and leavers are the expected
+    leavers above as a linear expression of the decisions, solved once: fractional people, the
+    textbook formulation (H. P. Williams, *Model Building in Mathematical Programming*, "Manpower
+    planning"). It is not a bound on the integer plan's cost: that plan's leavers are rounded to
+    whole people, which can fall either way (the benchmark's integer plan costs 0.1 % less).
 
 Balance (every role, every period; ``headcount_0`` = today's)::
 
@@ -41,8 +57,22 @@ Demand
     ``penalty_per_hour``, so a binding hiring or training cap shows as a coverage gap, never as an
     infeasible model.
 
-Objective: salary of the (integer) headcount every period + cost per hire + transfer and layoff
-costs + the shortfall penalty.
+    A role may also carry a requirement in **heads** per period (given directly). Then
+    ``headcount - overmanned - (1 - short_time_fraction) x on_short_time = required`` exactly:
+    staff beyond the requirement are overmanned (up to a cap per role and a cap over all roles, at
+    a cost per head and period) or on short time (up to a cap, each counting as a fraction of a
+    head, at a cost), else they must be moved or made redundant. Without caps, overmanning is free
+    and unlimited (the requirement is a floor).
+
+Moves between roles
+    A route (transfer, retraining, downgrading) moves people decided in ``d`` into the target in
+    ``d + lead``, at most ``max_per_period`` of them and at most ``max_share_of_target`` x the
+    target's headcount in that period; they ramp up with the route's ramp and count towards the
+    target's training cap while they do.
+
+Objective: ``min_cost``: salary of the headcount every period + cost per hire + move, redundancy,
+overmanning and short-time costs + the shortfall penalty. ``min_redundancy``: the fewest
+redundancies, then (a second solve with that number fixed) the cheapest such plan.
 """
 
 from __future__ import annotations
@@ -50,7 +80,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from planner.data.scenario import TierKey
 from planner.model.solver import DEFAULT_TIME_LIMIT, SolveStatus, solve
@@ -64,6 +94,10 @@ EPS = 1e-7
 #: Give up looking for the fixed point after this many integer solves (the last plan is returned,
 #: flagged ``converged=False``).
 MAX_ROUNDS = 8
+#: min_redundancy's second solve may exceed the fewest redundancies by this (solver tolerance).
+REDUNDANCY_TOL = 1e-6
+
+Objective = Literal["min_cost", "min_redundancy"]
 
 
 @dataclass(frozen=True)
@@ -80,11 +114,26 @@ class RoleInput:
     attrition_first: float
     attrition_tenured: float
     first_year_periods: int
-    max_hires: int | None
+    max_hires: float | None
     training_capacity: int | None
-    training_window: int
     serves: tuple[TierKey, ...]
     calls_only: bool = False
+    #: Share of the hires starting in a period who leave in that same period.
+    hire_loss: float = 0.0
+    #: True (``wastage``): the newcomers' rate applies to the survivors of each cohort; False
+    #: (monthly ``attrition``, as before): to the cohort's size at start.
+    cohort_survival: bool = False
+    #: CNY per person made redundant (when the problem allows redundancy).
+    redundancy_cost: float = 0.0
+    #: Heads required per period, given directly (None: only the tiers' hours count).
+    required_heads: tuple[float, ...] | None = None
+    #: Overmanning (heads above ``required_heads``): at most this many (None: no cap), CNY a head.
+    overmanning_max: float | None = None
+    overmanning_cost: float = 0.0
+    #: Short time: at most this many, each counting as ``short_time_fraction`` of a head, CNY a head.
+    short_time_max: float = 0.0
+    short_time_fraction: float = 0.5
+    short_time_cost: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -94,9 +143,15 @@ class TransferInput:
     source: str
     target: str
     lead: int
-    max_per_period: int | None
+    max_per_period: float | None
     cost: float
     ramp: tuple[float, ...]
+    #: Share of the people moving in who leave in the period they arrive.
+    loss: float = 0.0
+    #: At most this share of the target's headcount in the arrival period (None: no cap).
+    max_share_of_target: float | None = None
+    #: ``transfer``, ``retrain`` or ``downgrade`` (a label for the output).
+    kind: str = "transfer"
 
 
 @dataclass(frozen=True)
@@ -112,24 +167,32 @@ class HiringProblem:
     penalty_per_hour: float = 0.0
     layoffs: bool = False
     layoff_cost: float = 0.0
+    #: Overmanned heads over all roles in a period: at most this many (None: no cap).
+    overmanning_total: float | None = None
+    objective: Objective = "min_cost"
+    #: False: the LP mode (continuous people, exact expected leavers; see the module docstring).
+    integer: bool = True
 
 
 @dataclass(frozen=True)
 class RoleSolution:
-    """One role's plan, lists indexed by period ``t - 1``."""
+    """One role's plan, lists indexed by period ``t - 1`` (whole numbers in integer mode)."""
 
     role: str
-    headcount: list[int]
-    hires_decided: list[int]
-    hires: list[int]
-    leavers: list[int]
-    transfers_in: list[int]
-    transfers_out: list[int]
-    layoffs: list[int]
+    headcount: list[float]
+    hires_decided: list[float]
+    hires: list[float]
+    leavers: list[float]
+    transfers_in: list[float]
+    transfers_out: list[float]
+    layoffs: list[float]
     effective_heads: list[float]
     effective_hours: list[float]
     required_hours: list[float]
     delivered_hours: list[float]
+    overmanned: list[float] = field(default_factory=list)
+    short_time: list[float] = field(default_factory=list)
+    required_heads: list[float] | None = None
 
 
 @dataclass(frozen=True)
@@ -138,8 +201,9 @@ class TransferSolution:
 
     source: str
     target: str
-    decided: list[int]
-    moved: list[int]
+    decided: list[float]
+    moved: list[float]
+    kind: str = "transfer"
 
 
 @dataclass(frozen=True)
@@ -155,16 +219,34 @@ class HiringSolution:
     hiring_cost: float = 0.0
     transfer_cost: float = 0.0
     layoff_cost: float = 0.0
+    overmanning_cost: float = 0.0
+    short_time_cost: float = 0.0
     shortfall_hours: float = 0.0
     penalty_cost: float = 0.0
     #: Integer solves until the leavers agreed within one person, and whether they did in MAX_ROUNDS.
     rounds: int = 0
     converged: bool = True
+    #: Integer mode: (plan's objective - its LP relaxation's) / plan's objective, an upper bound
+    #: on the distance to the best integer plan for the leavers used. 0 in LP mode.
+    gap: float = 0.0
+    integer: bool = True
+    objective: str = "min_cost"
 
     @property
     def ok(self) -> bool:
         """True when a plan was found."""
         return self.status == SolveStatus.OPTIMAL.value
+
+
+def newcomers_left(role: RoleInput, age: int) -> float:
+    """Share of a cohort of hires still there at the start of its ``age``-th period (``age >= 1``).
+
+    With ``cohort_survival``: ``(1 - hire_loss) x (1 - first) ** (age - 1)``, so a cohort loses
+    exactly the newcomers' rate compounded over its first periods; else 1 (the older rule).
+    """
+    if not role.cohort_survival:
+        return 1.0
+    return (1.0 - role.hire_loss) * (1.0 - role.attrition_first) ** (age - 1)
 
 
 def ramp_at(ramp: Sequence[float], k: int) -> float:
@@ -174,20 +256,26 @@ def ramp_at(ramp: Sequence[float], k: int) -> float:
 
 @dataclass(frozen=True)
 class Flows:
-    """Whole-people flows of one role by period (index ``t - 1``)."""
+    """Whole-people flows of one role by period (index ``t - 1``).
+
+    ``moved_in_lost``: expected people lost among those moving in, per period (``loss x moved``
+    summed over the routes into the role); empty means none.
+    """
 
     hires: list[int]
     transfers_in: list[int]
     transfers_out: list[int]
     layoffs: list[int]
+    moved_in_lost: list[float] = field(default_factory=list)
 
 
 def simulate_leavers(role: RoleInput, flows: Flows) -> list[int]:
     """Whole leavers per period for ``role`` given its flows (see the module docstring).
 
     Expected leavers in ``t`` = ``tenured x headcount_{t-1} + (first_year - tenured) x`` hires that
-    started in the ``first_year_periods`` periods before ``t``; cumulative leavers = expected
-    cumulative leavers rounded half up, never decreasing and never more than the staff there.
+    started in the ``first_year_periods`` periods before ``t`` + the shares of this period's
+    arrivals lost at once; cumulative leavers = expected cumulative leavers rounded half up, never
+    decreasing and never more than the staff there.
     """
     periods = len(flows.hires)
     out: list[int] = []
@@ -195,8 +283,14 @@ def simulate_leavers(role: RoleInput, flows: Flows) -> list[int]:
     expected = 0.0
     cum = 0
     for t in range(periods):
-        recent = sum(flows.hires[max(0, t - role.first_year_periods) : t])
+        recent = sum(
+            newcomers_left(role, t - s) * flows.hires[s]
+            for s in range(max(0, t - role.first_year_periods), t)
+        )
         expected += role.attrition_tenured * heads + (role.attrition_first - role.attrition_tenured) * recent
+        expected += role.hire_loss * flows.hires[t]
+        if flows.moved_in_lost:
+            expected += flows.moved_in_lost[t]
         target = max(cum, math.floor(expected + 0.5 + 1e-9))
         joined = flows.hires[t] + flows.transfers_in[t] - flows.transfers_out[t] - flows.layoffs[t]
         leave = max(0, min(target - cum, heads + joined))
@@ -216,9 +310,15 @@ class _Cohort:
 
 
 class _Program:
-    """One build of the integer program with leavers fixed at ``leavers[role][t - 1]``."""
+    """One build of the program.
 
-    def __init__(self, problem: HiringProblem, leavers: dict[str, list[int]], relax: bool = False) -> None:
+    ``leavers[role][t - 1]`` fixes the leavers (integer mode and its relaxation); ``leavers=None``
+    makes them the expected leavers as a linear expression (LP mode).
+    """
+
+    def __init__(
+        self, problem: HiringProblem, leavers: dict[str, list[int]] | None, relax: bool = False
+    ) -> None:
         import pulp
 
         self.pulp = pulp
@@ -228,7 +328,7 @@ class _Program:
         prob = pulp.LpProblem("hiring", pulp.LpMinimize)
         self.prob = prob
         role_index = {r.id: i for i, r in enumerate(problem.roles)}
-        cat = pulp.LpContinuous if relax else pulp.LpInteger
+        cat = pulp.LpContinuous if relax or not problem.integer else pulp.LpInteger
 
         # Decisions: hires and transfers by decision period, layoffs by period.
         self.hire: dict[tuple[str, int], Any] = {}
@@ -249,6 +349,7 @@ class _Program:
 
         # Flows by role and start period, and the cohorts that ramp up.
         self.flow: dict[tuple[str, str, int], list[Any]] = {}
+        lost: dict[tuple[str, int], list[Any]] = {}
         ramping: dict[str, list[_Cohort]] = {r.id: [] for r in problem.roles}
         for r in problem.roles:
             for d in range(1, T - r.lead + 1):
@@ -259,39 +360,94 @@ class _Program:
             tr = problem.transfers[n]
             self.flow.setdefault(("in", tr.target, d + tr.lead), []).append(var)
             self.flow.setdefault(("out", tr.source, d + tr.lead), []).append(var)
+            if tr.loss:
+                lost.setdefault((tr.target, d + tr.lead), []).append(tr.loss * var)
             ramping[tr.target].append(_Cohort(d + tr.lead, var, tr.ramp))
         for (rid, t), var in self.lay.items():
             self.flow.setdefault(("lay", rid, t), []).append(var)
 
         self.headcount: dict[tuple[str, int], Any] = {}
+        self.leavers: dict[tuple[str, int], Any] = {}
         self.capacity: dict[tuple[str, int], Any] = {}
+        self.over: dict[tuple[str, int], Any] = {}
+        self.short_time: dict[tuple[str, int], Any] = {}
         for r in problem.roles:
             i = role_index[r.id]
-            running: Any = r.initial
+            previous: Any = r.initial
             for t in periods:
-                running = (
-                    running
-                    + self.starts("hires", r.id, t)
+                hires_t = self.starts("hires", r.id, t)
+                if leavers is not None:
+                    leave: Any = leavers[r.id][t - 1]
+                else:
+                    recent = [
+                        newcomers_left(r, t - (d + r.lead)) * v
+                        for (rid, d), v in self.hire.items()
+                        if rid == r.id and t - r.first_year_periods <= d + r.lead < t
+                    ]
+                    leave = (
+                        r.attrition_tenured * previous
+                        + (r.attrition_first - r.attrition_tenured) * pulp.lpSum(recent)
+                        + r.hire_loss * hires_t
+                        + pulp.lpSum(lost.get((r.id, t), []))
+                    )
+                self.leavers[(r.id, t)] = leave
+                net = (
+                    hires_t
                     + self.starts("in", r.id, t)
                     - self.starts("out", r.id, t)
                     - self.starts("lay", r.id, t)
-                    - leavers[r.id][t - 1]
+                    - leave
                 )
-                self.headcount[(r.id, t)] = running
-                prob += pulp.LpConstraint(running, pulp.LpConstraintGE, f"heads_{i}_{t}", 0)
+                # A variable per period keeps the rows sparse: with the headcount written out as
+                # an expression of every earlier flow, the 5-role 36-month restructuring solve took
+                # twice the CPU time (its root cuts on dense rows), the hiring-only ones a little less.
+                heads = pulp.LpVariable(f"heads_{i}_{t}", 0)
+                prob += pulp.LpConstraint(heads - previous - net, pulp.LpConstraintEQ, f"balance_{i}_{t}", 0)
+                self.headcount[(r.id, t)] = heads
+                previous = heads
                 # Effective heads: everyone at full productivity, less what ramping cohorts miss.
                 deficit = [
                     c.size * (1.0 - ramp_at(c.ramp, t - c.start))
                     for c in ramping[r.id]
                     if 0 <= t - c.start < len(c.ramp)
                 ]
-                self.capacity[(r.id, t)] = r.hours_per_head * (running - pulp.lpSum(deficit))
+                self.capacity[(r.id, t)] = r.hours_per_head * (heads - pulp.lpSum(deficit))
                 if r.training_capacity is not None:
-                    window = [c.size for c in ramping[r.id] if t - r.training_window < c.start <= t]
+                    # Everyone still in their own ramp-up: a cohort counts for its ramp's length
+                    # (a transferee's ramp may be shorter than a hire's), at least its first period.
+                    window = [c.size for c in ramping[r.id] if 0 <= t - c.start < max(1, len(c.ramp))]
                     if window:
                         prob += pulp.LpConstraint(
                             pulp.lpSum(window), pulp.LpConstraintLE, f"train_{i}_{t}", r.training_capacity
                         )
+                if r.required_heads is not None:
+                    over = pulp.LpVariable(f"over_{i}_{t}", 0, r.overmanning_max)
+                    short = pulp.LpVariable(f"short_{i}_{t}", 0, r.short_time_max)
+                    self.over[(r.id, t)] = over
+                    self.short_time[(r.id, t)] = short
+                    prob += pulp.LpConstraint(
+                        heads - over - (1.0 - r.short_time_fraction) * short,
+                        pulp.LpConstraintEQ,
+                        f"need_heads_{i}_{t}",
+                        r.required_heads[t - 1],
+                    )
+        if problem.overmanning_total is not None:
+            for t in periods:
+                terms = [v for (_, tt), v in self.over.items() if tt == t]
+                if terms:
+                    prob += pulp.LpConstraint(
+                        pulp.lpSum(terms), pulp.LpConstraintLE, f"over_total_{t}", problem.overmanning_total
+                    )
+        for (n, d), var in self.move.items():
+            tr = problem.transfers[n]
+            if tr.max_share_of_target is not None:
+                arrive = d + tr.lead
+                prob += pulp.LpConstraint(
+                    var - tr.max_share_of_target * self.headcount[(tr.target, arrive)],
+                    pulp.LpConstraintLE,
+                    f"move_share_{n}_{d}",
+                    0,
+                )
 
         # Demand: each tier's hours split among the roles that may serve it; u = hours left uncovered.
         self.x: dict[tuple[str, TierKey, int], Any] = {}
@@ -332,17 +488,35 @@ class _Program:
         self.salary = pulp.lpSum(roles[rid].salary * h for (rid, _), h in self.headcount.items())
         self.hiring = pulp.lpSum(roles[rid].cost_per_hire * v for (rid, _), v in self.hire.items())
         self.transfer = pulp.lpSum(problem.transfers[n].cost * v for (n, _), v in self.move.items())
-        self.layoff = pulp.lpSum(problem.layoff_cost * v for v in self.lay.values())
+        self.layoff = pulp.lpSum(roles[rid].redundancy_cost * v for (rid, _), v in self.lay.items())
+        self.overmanning = pulp.lpSum(roles[rid].overmanning_cost * v for (rid, _), v in self.over.items())
+        self.short_cost = pulp.lpSum(
+            roles[rid].short_time_cost * v for (rid, _), v in self.short_time.items()
+        )
+        self.redundancies = pulp.lpSum(self.lay.values())
         self.short = pulp.lpSum(self.u.values())
         penalty = problem.penalty_per_hour * self.short
-        objective = self.salary + self.hiring + self.transfer + self.layoff + penalty
-        # The salaries of staff already there are a constant, which pulp keeps out of the solver. Put
-        # it back in (as a variable fixed at 1) so the relative gap is measured on the whole cost, not
-        # on the part the decisions move: that is the difference between 2 s and 20 s a solve.
-        constant = float(objective.constant)
-        objective.constant = 0
-        one = pulp.LpVariable("whole_cost", 1, 1)
-        prob.setObjective(objective + constant * one)
+        self.cost = (
+            self.salary
+            + self.hiring
+            + self.transfer
+            + self.layoff
+            + self.overmanning
+            + self.short_cost
+            + penalty
+        )
+        if problem.objective == "min_redundancy":
+            prob.setObjective(self.redundancies)
+        else:
+            prob.setObjective(self.cost)
+
+    def cost_stage(self, redundancies: float) -> None:
+        """min_redundancy's second stage: at most ``redundancies`` people made redundant, cheapest plan."""
+        pulp = self.pulp
+        self.prob += pulp.LpConstraint(
+            self.redundancies, pulp.LpConstraintLE, "fewest_redundancies", redundancies + REDUNDANCY_TOL
+        )
+        self.prob.setObjective(self.cost)
 
     def starts(self, kind: str, role: str, t: int) -> Any:
         """Sum of the flow ``kind`` (hires, in, out, lay) of ``role`` effective in period ``t``."""
@@ -358,24 +532,56 @@ class _Program:
         """A solved integer expression's value."""
         return round(self.value(expr))
 
+    def count(self, expr: Any) -> float:
+        """A count of people: whole in integer mode, as solved in LP mode."""
+        return self.whole(expr) if self.problem.integer else self.value(expr)
+
     def flows(self) -> dict[str, Flows]:
-        """The solved flows per role."""
+        """The solved flows per role (rounded to whole people)."""
         T = self.problem.periods
         out = {}
         for r in self.problem.roles:
-            out[r.id] = Flows(
-                *[
-                    [self.whole(self.starts(kind, r.id, t)) for t in range(1, T + 1)]
-                    for kind in ("hires", "in", "out", "lay")
-                ]
+            hires, moved_in, moved_out, lay = (
+                [self.whole(self.starts(kind, r.id, t)) for t in range(1, T + 1)]
+                for kind in ("hires", "in", "out", "lay")
             )
+            out[r.id] = Flows(hires, moved_in, moved_out, lay, moved_in_lost=[0.0] * T)
+        for (n, d), var in self.move.items():
+            tr = self.problem.transfers[n]
+            if tr.loss:
+                out[tr.target].moved_in_lost[d + tr.lead - 1] += tr.loss * self.whole(var)
         return out
+
+
+def _run(program: _Program, solver: str, time_limit: float, gap: float | None) -> Any:
+    """Solve ``program`` under its objective (two stages for min_redundancy)."""
+    outcome = solve(program.prob, solver, time_limit, gap_rel=gap)
+    if outcome.status.is_ok and program.problem.objective == "min_redundancy":
+        program.cost_stage(program.value(program.redundancies))
+        outcome = solve(program.prob, solver, time_limit, gap_rel=gap)
+    return outcome
 
 
 def solve_hiring(
     problem: HiringProblem, *, solver: str = "auto", time_limit: float = DEFAULT_TIME_LIMIT
 ) -> HiringSolution:
     """Build and solve the hiring programme; see the module docstring for the formulation."""
+    if not problem.integer:
+        program = _Program(problem, None)
+        outcome = _run(program, solver, time_limit, None)
+        if not outcome.status.is_ok:
+            return HiringSolution(
+                status=outcome.status.value,
+                solver=outcome.solver,
+                rounds=1,
+                integer=False,
+                objective=problem.objective,
+            )
+        expected = {
+            r.id: [program.value(program.leavers[(r.id, t)]) for t in range(1, problem.periods + 1)]
+            for r in problem.roles
+        }
+        return _solution(program, outcome.solver, expected, 1, True, 0.0)
     T = problem.periods
     none = Flows([0] * T, [0] * T, [0] * T, [0] * T)
     leavers = {r.id: simulate_leavers(r, none) for r in problem.roles}
@@ -386,7 +592,7 @@ def solve_hiring(
     worked = leavers
     for _ in range(MAX_ROUNDS):
         program = _Program(problem, leavers, relax=True)
-        outcome = solve(program.prob, solver, time_limit)
+        outcome = _run(program, solver, time_limit, None)
         if not outcome.status.is_ok:
             leavers = worked
             break
@@ -401,18 +607,37 @@ def solve_hiring(
     while True:
         rounds += 1
         program = _Program(problem, leavers)
-        outcome = solve(program.prob, solver, time_limit, gap_rel=MIP_GAP)
+        outcome = _run(program, solver, time_limit, MIP_GAP)
         if not outcome.status.is_ok:
             if previous is not None:
                 return previous
-            return HiringSolution(status=outcome.status.value, solver=outcome.solver, rounds=rounds)
+            return HiringSolution(
+                status=outcome.status.value, solver=outcome.solver, rounds=rounds, objective=problem.objective
+            )
         flows = program.flows()
         own = {r.id: simulate_leavers(r, flows[r.id]) for r in problem.roles}
         converged = all(_settled(leavers[rid], own[rid]) for rid in own)
         if converged or rounds >= MAX_ROUNDS:
-            return _solution(program, outcome.solver, leavers, flows, rounds, converged)
-        previous = _solution(program, outcome.solver, leavers, flows, rounds, False)
+            gap = _relaxation_gap(program, leavers, solver, time_limit)
+            used = {rid: [float(x) for x in xs] for rid, xs in leavers.items()}
+            return _solution(program, outcome.solver, used, rounds, converged, gap)
+        used = {rid: [float(x) for x in xs] for rid, xs in leavers.items()}
+        previous = _solution(program, outcome.solver, used, rounds, False, 0.0)
         leavers = own
+
+
+def _relaxation_gap(
+    program: _Program, leavers: dict[str, list[int]], solver: str, time_limit: float
+) -> float:
+    """(integer plan's objective - its LP relaxation's) / integer plan's, same leavers and stage."""
+    plan = program.value(program.prob.objective)
+    relaxed = _Program(program.problem, leavers, relax=True)
+    if program.problem.objective == "min_redundancy":
+        relaxed.cost_stage(program.value(program.redundancies))
+    outcome = solve(relaxed.prob, solver, time_limit)
+    if not outcome.status.is_ok or outcome.objective is None or abs(plan) < EPS:
+        return 0.0
+    return max(0.0, (plan - outcome.objective) / abs(plan))
 
 
 def _cumulative(xs: Sequence[int]) -> list[int]:
@@ -431,15 +656,16 @@ def _settled(used: Sequence[int], own: Sequence[int]) -> bool:
 def _solution(
     program: _Program,
     solver_used: str,
-    leavers: dict[str, list[int]],
-    flows: dict[str, Flows],
+    leavers: dict[str, list[float]],
     rounds: int,
     converged: bool,
+    gap: float,
 ) -> HiringSolution:
     problem = program.problem
     T = problem.periods
     periods = range(1, T + 1)
     val = program.value
+    count = program.count
     delivered_by: dict[tuple[str, int], float] = {}
     uncovered_by: dict[tuple[str, int], float] = {}
     tier_delivered = {key: [0.0] * T for key in problem.tiers}
@@ -460,37 +686,43 @@ def _solution(
             uncovered_by[(rid, t)] = uncovered_by.get((rid, t), 0.0) + missing * share
     results = []
     for r in problem.roles:
-        f = flows[r.id]
-        heads = [program.whole(program.headcount[(r.id, t)]) for t in periods]
-        decided = [program.whole(program.hire.get((r.id, t), 0)) for t in periods]
+        flows = [
+            [count(program.starts(kind, r.id, t)) for t in periods] for kind in ("hires", "in", "out", "lay")
+        ]
+        heads = [count(program.headcount[(r.id, t)]) for t in periods]
+        decided = [count(program.hire.get((r.id, t), 0)) for t in periods]
         eff_hours = [val(program.capacity[(r.id, t)]) for t in periods]
         eff_heads = [h / r.hours_per_head if r.hours_per_head > 0 else 0.0 for h in eff_hours]
         delivered = [delivered_by.get((r.id, t), 0.0) for t in periods]
         req = [delivered[t - 1] + uncovered_by.get((r.id, t), 0.0) for t in periods]
+        left = [int(x) if problem.integer else x for x in leavers[r.id]]
         results.append(
             RoleSolution(
                 r.id,
                 heads,
                 decided,
-                f.hires,
-                list(leavers[r.id]),
-                f.transfers_in,
-                f.transfers_out,
-                f.layoffs,
+                flows[0],
+                left,
+                flows[1],
+                flows[2],
+                flows[3],
                 eff_heads,
                 eff_hours,
                 req,
                 delivered,
+                overmanned=[val(program.over.get((r.id, t), 0)) for t in periods],
+                short_time=[val(program.short_time.get((r.id, t), 0)) for t in periods],
+                required_heads=None if r.required_heads is None else list(r.required_heads),
             )
         )
     transfers = []
     for n, tr in enumerate(problem.transfers):
-        dec = [program.whole(program.move.get((n, t), 0)) for t in periods]
-        moved = [0] * T
+        dec = [count(program.move.get((n, t), 0)) for t in periods]
+        moved: list[float] = [0] * T
         for t, k in enumerate(dec, start=1):
             if k and t + tr.lead <= T:
                 moved[t + tr.lead - 1] += k
-        transfers.append(TransferSolution(tr.source, tr.target, dec, moved))
+        transfers.append(TransferSolution(tr.source, tr.target, dec, moved, tr.kind))
     short_hours = val(program.short)
     return HiringSolution(
         status=SolveStatus.OPTIMAL.value,
@@ -502,8 +734,13 @@ def _solution(
         hiring_cost=val(program.hiring),
         transfer_cost=val(program.transfer),
         layoff_cost=val(program.layoff),
+        overmanning_cost=val(program.overmanning),
+        short_time_cost=val(program.short_cost),
         shortfall_hours=short_hours,
         penalty_cost=problem.penalty_per_hour * short_hours,
         rounds=rounds,
         converged=converged,
+        gap=gap,
+        integer=problem.integer,
+        objective=problem.objective,
     )

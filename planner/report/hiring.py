@@ -35,8 +35,28 @@ def _cov_style(x: float) -> str:
     return "yellow" if x >= 0.9 else "bold red"
 
 
-def _signed(n: int) -> str:
-    return f"+{n}" if n > 0 else str(n)
+def _n(x: float) -> str:
+    """A count of people: whole as it is, fractional (LP mode) to one decimal."""
+    if isinstance(x, int) or float(x).is_integer():
+        return str(int(x))
+    return f"{x:,.1f}"
+
+
+def _blank(x: float) -> str:
+    return _n(x) if x else ""
+
+
+def _signed(n: float) -> str:
+    return f"+{_n(n)}" if n > 0 else _n(n)
+
+
+def mode_line(result: HiringResult) -> str:
+    """How the plan was solved, in words (integer or LP mode, objective, gap)."""
+    if result.mode == "lp":
+        how = "LP mode (continuous: fractional people, expected leavers)"
+    else:
+        how = f"integer mode (whole people; within {result.mip_gap:.2%} of the LP bound)"
+    return f"{how}; objective {result.objective}"
 
 
 def render_hiring(result: HiringResult, console: Console) -> None:
@@ -54,47 +74,73 @@ def render_hiring(result: HiringResult, console: Console) -> None:
         f"[bold]Hiring plan: {result.scenario}[/] - {result.horizon} {unit}s "
         f"({result.labels[0]} to {result.labels[-1]}); hours are per {unit}"
     )
+    console.print(f"  {mode_line(result)}")
     show_layoffs = any(p.layoffs for p in result.periods)
+    show_over = any(p.overmanned for p in result.periods)
+    show_short = any(p.short_time for p in result.periods)
+    # A plan whose requirement is all in heads (no tier needs hours) shows no hours columns or chart.
+    show_hours = any(p.required_hours > 0 for p in result.periods) or all(
+        p.required_heads is None for p in result.periods
+    )
     for totals in result.roles:
         rows = result.rows(totals.role)
         name = f"{totals.role} ({totals.label})" if totals.label else totals.role
         table = Table(title=name, title_justify="left", show_footer=True)
         table.add_column("period", footer="total")
-        heads = f"{totals.start_headcount} -> {totals.end_headcount}"
+        heads = f"{totals.start_headcount} -> {_n(totals.end_headcount)}"
+        by_heads = rows[0].required_heads is not None
+        if by_heads:
+            table.add_column("required heads", justify="right")
         table.add_column("headcount", justify="right", footer=heads)
-        table.add_column("hires decided", justify="right", footer=_int(sum(p.hires_decided for p in rows)))
-        table.add_column("hires start", justify="right", footer=_int(totals.hires))
-        table.add_column("leavers", justify="right", footer=_int(totals.leavers))
+        table.add_column("hires decided", justify="right", footer=_n(sum(p.hires_decided for p in rows)))
+        table.add_column("hires start", justify="right", footer=_n(totals.hires))
+        table.add_column("leavers", justify="right", footer=_n(totals.leavers))
         net = totals.transfers_in - totals.transfers_out
         table.add_column("transfers", justify="right", footer=_signed(net))
         if show_layoffs:
-            table.add_column("layoffs", justify="right", footer=_int(totals.layoffs))
-        table.add_column("effective h", justify="right", footer=_int(sum(p.effective_hours for p in rows)))
-        table.add_column("required h", justify="right", footer=_int(totals.required_hours))
-        table.add_column("coverage", justify="right", footer=_pct(totals.coverage))
+            table.add_column("layoffs", justify="right", footer=_n(totals.layoffs))
+        if show_over:
+            table.add_column("overmanned", justify="right")
+        if show_short:
+            table.add_column("short time", justify="right")
+        if show_hours:
+            table.add_column(
+                "effective h", justify="right", footer=_int(sum(p.effective_hours for p in rows))
+            )
+            table.add_column("required h", justify="right", footer=_int(totals.required_hours))
+            table.add_column("coverage", justify="right", footer=_pct(totals.coverage))
         for p in rows:
             moves = []
             if p.transfers_in:
-                moves.append(f"+{p.transfers_in}")
+                moves.append(f"+{_n(p.transfers_in)}")
             if p.transfers_out:
-                moves.append(f"-{p.transfers_out}")
-            cells = [
-                p.period,
-                str(p.headcount),
-                str(p.hires_decided or ""),
-                str(p.hires or ""),
-                str(p.leavers or ""),
+                moves.append(f"-{_n(p.transfers_out)}")
+            cells = [p.period]
+            if by_heads:
+                cells.append(_n(p.required_heads or 0))
+            cells += [
+                _n(p.headcount),
+                _blank(p.hires_decided),
+                _blank(p.hires),
+                _blank(p.leavers),
                 " ".join(moves),
             ]
             if show_layoffs:
-                cells.append(str(p.layoffs or ""))
-            cells += [
-                _int(p.effective_hours),
-                _int(p.required_hours),
-                f"[{_cov_style(p.coverage)}]{_pct(p.coverage)}[/]",
-            ]
+                cells.append(_blank(p.layoffs))
+            if show_over:
+                cells.append(_blank(p.overmanned))
+            if show_short:
+                cells.append(_blank(p.short_time))
+            if show_hours:
+                cells += [
+                    _int(p.effective_hours),
+                    _int(p.required_hours),
+                    f"[{_cov_style(p.coverage)}]{_pct(p.coverage)}[/]",
+                ]
             table.add_row(*cells)
         console.print(table)
+        if not show_hours:
+            continue
         worst = (
             f"worst period {totals.worst_period}: {_pct(totals.worst_coverage)} covered"
             if totals.worst_coverage < 1 - 1e-9
@@ -102,20 +148,31 @@ def render_hiring(result: HiringResult, console: Console) -> None:
         )
         first = f"first hire decided {totals.first_hire_decided}; " if totals.first_hire_decided else ""
         console.print(f"  {worst}; {_int(totals.shortfall_hours)} h uncovered over the horizon")
-        console.print(f"  {first}peak headcount {totals.peak_headcount}")
+        console.print(f"  {first}peak headcount {_n(totals.peak_headcount)}")
         console.print(chart(rows, width=console.width))
     if result.transfers:
         console.print("[bold]Transfers[/]:")
         for t in result.transfers:
+            what = "" if t.kind == "transfer" else f" ({t.kind})"
             console.print(
-                f"  {t.count} {t.from_role} -> {t.to_role}: decided {t.decided}, move in {t.effective}"
+                f"  {_n(t.count)} {t.from_role} -> {t.to_role}{what}: "
+                f"decided {t.decided}, move in {t.effective}"
             )
+    extra = ""
+    if result.overmanning_cost or result.short_time_cost:
+        extra = f", overmanning {_int(result.overmanning_cost)}, short time {_int(result.short_time_cost)}"
+    if result.redundancies:
+        extra += f"; {_n(result.redundancies)} made redundant"
     console.print(
-        f"[bold]Totals[/]: {result.total_hires} hires; cost {_int(result.total_cost)} CNY "
+        f"[bold]Totals[/]: {_n(result.total_hires)} hires; cost {_int(result.total_cost)} CNY "
         f"(salary {_int(result.salary_cost)}, hiring {_int(result.hiring_cost)}, "
-        f"transfers {_int(result.transfer_cost)}, layoffs {_int(result.layoff_cost)}); "
-        f"{_int(result.shortfall_hours)} standard hours uncovered "
-        f"(penalty {_int(result.penalty_cost)} CNY at {result.penalty_per_hour:,.0f} CNY/h)"
+        f"transfers {_int(result.transfer_cost)}, layoffs {_int(result.layoff_cost)}{extra})"
+        + (
+            f"; {_int(result.shortfall_hours)} standard hours uncovered "
+            f"(penalty {_int(result.penalty_cost)} CNY at {result.penalty_per_hour:,.0f} CNY/h)"
+            if show_hours
+            else ""
+        )
     )
 
 
@@ -204,6 +261,9 @@ def _write_xlsx(result: HiringResult, target: Path) -> None:
     summary: list[tuple[str, Any]] = [
         ("scenario", result.scenario),
         ("status", result.status),
+        ("mode", result.mode),
+        ("objective", result.objective),
+        ("gap to the LP bound", round(result.mip_gap, 6)),
         ("period", result.period_unit),
         ("horizon (periods)", result.horizon),
         ("first period", result.labels[0] if result.labels else ""),
@@ -213,7 +273,10 @@ def _write_xlsx(result: HiringResult, target: Path) -> None:
         ("  hiring", round(result.hiring_cost, 2)),
         ("  transfers", round(result.transfer_cost, 2)),
         ("  layoffs", round(result.layoff_cost, 2)),
+        ("  overmanning", round(result.overmanning_cost, 2)),
+        ("  short time", round(result.short_time_cost, 2)),
         ("total hires", result.total_hires),
+        ("made redundant", result.redundancies),
         ("uncovered standard hours", round(result.shortfall_hours, 2)),
         ("shortfall penalty (CNY)", round(result.penalty_cost, 2)),
     ]
@@ -270,11 +333,11 @@ def _write_xlsx(result: HiringResult, target: Path) -> None:
         )
     if result.transfers:
         ws.append([])
-        ws.append(["transfer from", "to", "decided", "moves in", "people"])
+        ws.append(["transfer from", "to", "decided", "moves in", "people", "kind"])
         for cell in ws[ws.max_row]:
             cell.font = bold
         for t in result.transfers:
-            ws.append([t.from_role, t.to_role, t.decided, t.effective, t.count])
+            ws.append([t.from_role, t.to_role, t.decided, t.effective, t.count, t.kind])
     ws.column_dimensions["A"].width = 26
 
     taken = {"summary", "customers"}
@@ -292,6 +355,9 @@ def _write_xlsx(result: HiringResult, target: Path) -> None:
         "required hours",
         "delivered hours",
         "coverage",
+        "required heads",
+        "overmanned",
+        "short time",
     ]
     for r in result.roles:
         sheet = wb.create_sheet(_sheet_name(r.role, taken))
@@ -314,6 +380,9 @@ def _write_xlsx(result: HiringResult, target: Path) -> None:
                     round(p.required_hours, 2),
                     round(p.delivered_hours, 2),
                     round(p.coverage, 6),
+                    "" if p.required_heads is None else p.required_heads,
+                    round(p.overmanned, 4),
+                    round(p.short_time, 4),
                 ]
             )
         sheet.freeze_panes = "B2"
