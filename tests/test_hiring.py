@@ -40,7 +40,12 @@ def _plan(path: Path, horizon: int = 6, period: str = "month") -> HiringResult:
 
 
 def _hiring(body: str) -> str:
-    return "hiring:\n" + "\n".join("  " + line for line in body.strip("\n").splitlines()) + "\n"
+    # Even months (a twelfth of the year each): the hand-worked figures below; the calendar's months
+    # are tested in tests/hiring/test_calendar_months.py.
+    lines = body.strip("\n").splitlines()
+    if not any(line.startswith("months:") for line in lines):
+        lines.append("months: even")
+    return "hiring:\n" + "\n".join("  " + line for line in lines) + "\n"
 
 
 def test_no_growth_no_attrition_no_hires(tiny: Callable[..., Path]) -> None:
@@ -330,14 +335,36 @@ def test_key_growth_hires_key_managers_ahead_of_growth(key_growth: HiringResult)
 
 
 def test_key_growth_required_hours_are_the_core_models(key_growth: HiringResult) -> None:
-    """One model: December's key-tier hours equal plan()'s required hours for the year-end customers / 12."""
-    core = plan(load_scenario(REPO / "scenarios" / "key-growth-2006.yaml"), with_current=False)
+    """One model: December's key-tier hours are plan()'s required hours for the year-end customers,
+    as the calendar spreads them: a monthly standard in full, a quarterly one by December's share of
+    Q4's working days (computed here from the holidays package)."""
+    import datetime as dt
+
+    import holidays
+
+    cn = holidays.China(years=[2006])
+
+    def wd(month: int) -> int:
+        d, n = dt.date(2006, month, 1), 0
+        while d.month == month:
+            n += cn.is_working_day(d)
+            d += dt.timedelta(days=1)
+        return n
+
+    dec_share = wd(12) / (wd(10) + wd(11) + wd(12))
+    sc = load_scenario(REPO / "scenarios" / "key-growth-2006.yaml")
+    core = plan(sc, with_current=False)
     for t in core.tiers:
         if t.channel != "key":
             continue
+        tier = sc.policy.tier("key", t.tier)
+        per_customer = 0.0
+        for std, minutes in ((tier.visits, tier.visit_minutes), (tier.calls, tier.call_minutes)):
+            share = {"month": 1.0, "quarter": dec_share}[std.per]
+            per_customer += std.count * minutes / 60 * share
         dec = next(x for x in key_growth.tiers if x.tier == f"key.{t.tier}" and x.period == "2006-12")
         assert dec.customers == t.customers
-        assert dec.required_hours == pytest.approx(t.required_hours / 12)
+        assert dec.required_hours == pytest.approx(t.customers * per_customer)
 
 
 def test_key_growth_is_deterministic(key_growth: HiringResult) -> None:

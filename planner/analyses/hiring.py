@@ -44,7 +44,6 @@ from planner.model.workload import (
     role_hours_per_head,
     tier_call_hours_per_customer,
     tier_hours_per_customer,
-    tier_required_hours,
 )
 
 PeriodUnit = Literal["month", "quarter", "year"]
@@ -341,17 +340,75 @@ class MonthlyRequirement:
 def monthly_requirement(scenario: Scenario, spec: HiringSpec, months: int) -> MonthlyRequirement:
     """The hours each tier needs in months ``1..months``: the one source of ``hire``'s requirement.
 
-    Today: the customers of :func:`monthly_customers`, rounded to whole customers each month,
-    times the tier's standard hours a customer (:func:`planner.model.workload.tier_required_hours`)
-    / 12. Everything else in this module reads the requirement through this function, so a
-    calendar-aware model can replace it here alone.
+    The customers of :func:`monthly_customers`, rounded to whole customers each month, times what
+    the tier's standard asks in that calendar month, as the calendar model spreads it: a standard
+    counted per month is due in full every month; one counted per quarter or per year is spread over
+    the quarter's or the year's months in proportion to their working days (China's holidays and
+    make-up days, :func:`planner.data.calendar.plan_calendar`). With :func:`working_time`, a month
+    with fewer working days needs more heads for the same work.
     """
     customers = monthly_customers(scenario, spec, months)
+    dates = calendar_months(scenario, spec, months)
+    even = spec.months == "even"
     hours: dict[TierKey, list[float]] = {}
     for channel, tier in scenario.tiers():
         key = (channel, tier.id)
-        hours[key] = [tier_required_hours(tier, _whole(n)) / MONTHS_PER_YEAR for n in customers[key]]
+        per_customer = []
+        for year, month in dates:
+            h = 0.0
+            for std, minutes in ((tier.visits, tier.visit_minutes), (tier.calls, tier.call_minutes)):
+                if even:
+                    h += std.per_year * minutes / 60.0 / MONTHS_PER_YEAR
+                else:
+                    h += std.count * minutes / 60.0 * _month_share(year, month, std.per)
+            per_customer.append(h)
+        hours[key] = [_whole(n) * h for n, h in zip(customers[key], per_customer, strict=True)]
     return MonthlyRequirement(customers, hours)
+
+
+def calendar_months(scenario: Scenario, spec: HiringSpec, months: int) -> list[tuple[int, int]]:
+    """(year, month) of months ``1..months``: from the hiring ``start``, else January of the plan year."""
+    from planner.model.headcount import plan_year
+
+    if spec.start is not None:
+        year, month = int(spec.start[:4]), int(spec.start[5:7])
+    else:
+        year, month = plan_year(scenario), 1
+    out = []
+    for i in range(months):
+        m = month - 1 + i
+        out.append((year + m // MONTHS_PER_YEAR, m % MONTHS_PER_YEAR + 1))
+    return out
+
+
+def _month_share(year: int, month: int, per: str) -> float:
+    """Share of one ``per`` period's contacts due in ``month``: 1 for monthly, else by working days."""
+    from planner.data.calendar import plan_calendar
+
+    if per == "month":
+        return 1.0
+    wd = plan_calendar(year).period_working_days("month")
+    months = range(12) if per == "year" else range((month - 1) // 3 * 3, (month - 1) // 3 * 3 + 3)
+    total = sum(wd[m] for m in months)
+    return wd[month - 1] / total if total > 0 else 1.0 / len(months)
+
+
+def working_time(scenario: Scenario, spec: HiringSpec, horizon: int, step: int) -> tuple[float, ...]:
+    """Each period's working days against an average period of its year (1.0 = average)."""
+    from planner.data.calendar import plan_calendar
+
+    if spec.months == "even":
+        return ()
+    dates = calendar_months(scenario, spec, horizon * step)
+    out = []
+    for p in range(horizon):
+        chunk = dates[p * step : (p + 1) * step]
+        factor = 0.0
+        for year, month in chunk:
+            wd = plan_calendar(year).period_working_days("month")
+            factor += wd[month - 1] * MONTHS_PER_YEAR / sum(wd)
+        out.append(factor / step)
+    return tuple(out)
 
 
 def _period_rate(rate: float, months: float, per: float) -> float:
@@ -501,6 +558,7 @@ def build_problem(
         overmanning_total=spec.max_overmanned_total,
         objective=objective,
         integer=integer,
+        working_time=working_time(scenario, spec, horizon, step),
     )
     return problem, customers
 

@@ -288,6 +288,10 @@ class HiringSpec(_Strict):
     horizon: int | None = Field(default=None, ge=1, le=120)
     objective: Literal["min_cost", "min_redundancy"] = "min_cost"
     mode: Literal["integer", "lp"] = "integer"
+    #: ``calendar``: each month's work and working time from the plan calendar (China's holidays,
+    #: make-up days; a standard per quarter or year spread by working days), so a short month needs
+    #: more heads; ``even``: every month a twelfth of the year (textbook cases).
+    months: Literal["calendar", "even"] = "calendar"
     requirements: Requirements | None = None
     #: Overmanned heads over all roles in a period: at most this many.
     max_overmanned_total: float | None = Field(default=None, ge=0, le=MAX_PEOPLE)

@@ -172,6 +172,14 @@ class HiringProblem:
     objective: Objective = "min_cost"
     #: False: the LP mode (continuous people, exact expected leavers; see the module docstring).
     integer: bool = True
+    #: Each period's working time against an average period (its working days x periods a year /
+    #: the year's working days, from the plan calendar): a head gives ``hours_per_head x`` this.
+    #: Empty: every period alike.
+    working_time: tuple[float, ...] = ()
+
+    def time_factor(self, t: int) -> float:
+        """Working-time factor of period ``t`` (1-based)."""
+        return self.working_time[t - 1] if self.working_time else 1.0
 
 
 @dataclass(frozen=True)
@@ -411,7 +419,9 @@ class _Program:
                     for c in ramping[r.id]
                     if 0 <= t - c.start < len(c.ramp)
                 ]
-                self.capacity[(r.id, t)] = r.hours_per_head * (heads - pulp.lpSum(deficit))
+                self.capacity[(r.id, t)] = (
+                    r.hours_per_head * problem.time_factor(t) * (heads - pulp.lpSum(deficit))
+                )
                 if r.training_capacity is not None:
                     # Everyone still in their own ramp-up: a cohort counts for its ramp's length
                     # (a transferee's ramp may be shorter than a hire's), at least its first period.
@@ -692,7 +702,10 @@ def _solution(
         heads = [count(program.headcount[(r.id, t)]) for t in periods]
         decided = [count(program.hire.get((r.id, t), 0)) for t in periods]
         eff_hours = [val(program.capacity[(r.id, t)]) for t in periods]
-        eff_heads = [h / r.hours_per_head if r.hours_per_head > 0 else 0.0 for h in eff_hours]
+        eff_heads = [
+            h / (r.hours_per_head * problem.time_factor(t)) if r.hours_per_head > 0 else 0.0
+            for h, t in zip(eff_hours, periods, strict=True)
+        ]
         delivered = [delivered_by.get((r.id, t), 0.0) for t in periods]
         req = [delivered[t - 1] + uncovered_by.get((r.id, t), 0.0) for t in periods]
         left = [int(x) if problem.integer else x for x in leavers[r.id]]
