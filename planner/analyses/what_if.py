@@ -35,6 +35,8 @@ class ScenarioSummary:
     status: str
     total_headcount: int
     current_headcount: int
+    #: Today's heads x their cost (``total_cost`` is the required headcount's), CNY a year.
+    current_cost: float
     total_cost: float
     revenue_at_risk_covered: float
     roles: dict[str, dict[str, float]]
@@ -110,6 +112,7 @@ def summarise(
         status=result.status,
         total_headcount=result.total_headcount,
         current_headcount=result.current_total_headcount,
+        current_cost=result.current_total_cost,
         total_cost=result.total_cost,
         revenue_at_risk_covered=result.revenue_at_risk_covered,
         roles=roles,
@@ -138,6 +141,8 @@ def _flat(summary: ScenarioSummary) -> dict[str, float | None]:
     out: dict[str, float | None] = {
         "total_headcount": summary.total_headcount,
         "total_cost": summary.total_cost,
+        "current_headcount": summary.current_headcount,
+        "current_cost": summary.current_cost,
         "revenue_kept": summary.revenue_kept,
         "revenue_lost": summary.revenue_lost,
         "revenue_at_risk_covered": summary.revenue_at_risk_covered,

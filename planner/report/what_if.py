@@ -52,9 +52,10 @@ def render_comparison(comparison: Comparison, console: Console) -> None:
         table.add_row(label, *[_cell(v, values[0], kind, i == 0) for i, v in enumerate(values)], style=style)
 
     table.add_row("mode", *[s.mode for s in scenarios])
-    row("total headcount", lambda s: s.total_headcount, style="bold")
-    row("today's headcount", lambda s: s.current_headcount)
-    row("annual cost (CNY)", lambda s: s.total_cost, style="bold")
+    row("managers required (plan)", lambda s: s.total_headcount, style="bold")
+    row("managers today", lambda s: s.current_headcount)
+    row("cost required (CNY/yr)", lambda s: s.total_cost, style="bold")
+    row("cost today (CNY/yr)", lambda s: s.current_cost)
     row("revenue kept (CNY)", lambda s: s.revenue_kept)
     row("revenue lost vs full service", lambda s: s.revenue_lost)
     roles = list(dict.fromkeys(r for s in scenarios for r in s.roles))

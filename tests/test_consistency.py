@@ -1,0 +1,141 @@
+"""One branch, one answer: every command that shows a number about heads or delivery shows the same one.
+
+- ``plan``'s required headcount is ``schedule --headcount required``'s managers, per role, and that
+  schedule meets every standard;
+- at today's headcount, per tier, the whole-contact calendar (``schedule --headcount current``)
+  delivers what the model's allocation (``plan --headcount current``, ``boundary``'s "in practice")
+  says, within integer rounding: 1 % of the tier's contacts or one contact per manager;
+- ``boundary --remedy`` and ``compare`` show the same heads and cost for the same scenario, on the
+  same two named bases (today's, required);
+- ``hire``'s requirement is the plan's work: a year's required hours per tier add up to ``plan``'s.
+Checked through the CLI on shipped scenarios and, in process, on hypothesis-made small branches.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.analyses.boundary import analyse_boundaries
+from planner.analyses.schedule import build_schedule
+from planner.data.scenario import load_scenario
+from planner.model.headcount import plan
+
+REPO = Path(__file__).resolve().parent.parent
+SMALL = REPO / "tests" / "data" / "schedule" / "small.yaml"
+SHIPPED = ["baseline", "budget-freeze", "unified-centre"]
+
+
+def _json(cli, *args: str) -> dict:
+    result = cli(*args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def _within(got: float, planned: float, required: float, managers: int) -> bool:
+    return abs(got - planned) <= max(0.01 * required, managers) + 1e-6
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_plan_schedule_and_boundary_agree_on_shipped_scenarios(cli, name):
+    path = f"scenarios/{name}.yaml"
+    planned = _json(cli, "plan", path)
+    sched = _json(cli, "schedule", path)
+    heads = {r["role"]: r["required_headcount"] for r in planned["roles"]}
+    for r in sched["roles"]:
+        assert r["managers"] == heads[r["role"]], (name, r["role"])
+    if planned["mode"] == "meet_standards":
+        for t in sched["tiers"]:
+            assert t["shortfall_visits"] == 0 and t["shortfall_calls"] == 0, (name, t["tier"])
+    today = _json(cli, "plan", path, "--headcount", "current")
+    now = _json(cli, "schedule", path, "--headcount", "current")
+    managers = sum(r["managers"] for r in now["roles"])
+    model = {(t["channel"], t["tier"]): t for t in today["tiers"]}
+    for t in now["tiers"]:
+        m = model[(t["channel"], t["tier"])]
+        assert _within(t["scheduled_visits"], m["delivered_visits"], t["required_visits"], managers), t
+        assert _within(t["scheduled_calls"], m["delivered_calls"], t["required_calls"], managers), t
+    # boundary's "in practice" is plan --headcount current's delivery, visits and calls apart.
+    report = _json(cli, "boundary", path)
+    for b in report["boundaries"]:
+        for side in ("lower", "upper"):
+            fig = b["delivered"][side]
+            channel, _, tier = fig["tier"].partition(".")
+            m = model[(channel, tier)]
+            if m["required_visits"]:
+                assert fig["visits_per_year"] == pytest.approx(m["delivered_visits"] / m["customers"])
+            if m["required_calls"]:
+                assert fig["contacts_per_year"] == pytest.approx(m["delivered_calls"] / m["customers"])
+
+
+def test_compare_and_boundary_remedy_show_the_same_heads_and_cost(cli):
+    before, after = "scenarios/baseline.yaml", "scenarios/unified-centre.yaml"
+    comparison = _json(cli, "compare", before, after)
+    remedy = _json(cli, "boundary", before, "--remedy", after)["remedy"]
+    by_name = {s["scenario"]: s for s in comparison["scenarios"]}
+    for side in ("before", "after"):
+        r = remedy[side]
+        s = by_name[r["scenario"]]
+        assert r["required_headcount"] == s["total_headcount"]
+        assert r["required_cost"] == pytest.approx(s["total_cost"])
+        assert r["headcount"] == s["current_headcount"]
+        assert r["annual_cost"] == pytest.approx(s["current_cost"])
+
+
+def test_hire_requirement_is_the_plans_work(tiny):
+    # Twelve months of 2027 with no growth: each tier's hours over the year add up to plan's, and a
+    # month's share of a quarterly standard follows its working days (February, Spring Festival, less).
+    from planner.analyses.hiring import hiring_plan
+
+    sc = load_scenario(
+        tiny(small=100, big=60, extra="hiring:\n  start: '2027-01'\n  penalty_per_hour: 100\n")
+    )
+    result = hiring_plan(sc, horizon=12)
+    planned = plan(sc, year=2027, with_current=False)
+    for t in planned.tiers:
+        rows = [x for x in result.tiers if x.tier == t.key]
+        assert sum(x.required_hours for x in rows) == pytest.approx(t.required_hours, rel=1e-9), t.key
+    big = {x.period: x.required_hours for x in result.tiers if x.tier == "retail.big"}
+    # big: 2 visits a quarter x 1 h x 60 = 120 h a quarter; Q1 2027: 20 + 16 + 23 = 59 working days.
+    assert big["2027-02"] == pytest.approx(120 * 16 / 59)
+    assert big["2027-03"] == pytest.approx(120 * 23 / 59)
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    crystal=st.integers(0, 80),
+    bronze=st.integers(0, 40),
+    commercial_a=st.integers(0, 60),
+    key_heads=st.integers(1, 6),
+)
+def test_small_branches_one_answer(crystal, bronze, commercial_a, key_heads):
+    sets = [
+        f"customers.key.crystal={crystal}",
+        f"customers.key.bronze={bronze}",
+        f"customers.commercial.A={commercial_a}",
+        f"roles.key_manager.headcount={key_heads}",
+        "year=2027",
+    ]
+    sc = load_scenario(SMALL, sets)
+    planned = plan(sc)
+    sched = build_schedule(sc, year=2027, headcount="required")
+    assert planned.ok and sched.ok
+    heads = {r.role: r.required_headcount for r in planned.roles}
+    for r in sched.roles:
+        assert r.managers == heads[r.role]
+    today = plan(sc, headcount="current")
+    now = build_schedule(sc, year=2027, headcount="current")
+    managers = sum(r.managers for r in now.roles)
+    for t in now.tiers:
+        m = today.tier(t.channel, t.tier)
+        assert _within(t.scheduled_visits, m.delivered_visits, t.required_visits, managers)
+        assert _within(t.scheduled_calls, m.delivered_calls, t.required_calls, managers)
+    report = analyse_boundaries(sc)
+    crystal_side = report.boundary("commercial.A", "key.crystal").delivered.upper
+    m = today.tier("key", "crystal")
+    if m.customers:
+        assert crystal_side.visits_per_year == pytest.approx(m.delivered_visits / m.customers)
