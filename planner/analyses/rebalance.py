@@ -312,7 +312,7 @@ def rebalance(
     moved = moved[sort]
     moves = pd.DataFrame(
         {
-            "customer_id": book.customer_id[moved],
+            "customer_id": book.customer_id.iloc[moved].to_numpy(dtype=object),
             "tier": keys[book.tier[moved]],
             "from": id_arr[before[moved]],
             "to": id_arr[after[moved]],

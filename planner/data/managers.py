@@ -22,6 +22,7 @@ from planner.errors import InputError
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import numpy.typing as npt
+    import pandas as pd
 
 #: The district of customers whose roster row gives none.
 NO_DISTRICT = "(none)"
@@ -50,7 +51,8 @@ class Book:
     tiers: list[tuple[str, str]]
     districts: list[str]
     managers: list[Manager]
-    customer_id: npt.NDArray[np.object_]
+    #: Customer ids (a pandas string Series; take ``.iloc[rows]`` of the few needed).
+    customer_id: pd.Series
     row: npt.NDArray[np.int64]
     tier: npt.NDArray[np.int32]
     district: npt.NDArray[np.int32]
@@ -148,14 +150,28 @@ def build_book(roster: Roster, scenario: Scenario, managers: str | Path | None =
     policy = scenario.policy
     tiers = policy.tier_keys()
     keys = [tier_key(c, t) for c, t in tiers]
-    tier_codes = pd.Categorical(
-        (acc["channel"] + "." + acc["tier"]).astype(object), categories=keys
-    ).codes.astype(np.int32)
-    district_names = acc["district"].astype(object).where(acc["district"].notna(), NO_DISTRICT)
-    d_codes, d_uniques = pd.factorize(district_names, sort=True)
-    m_codes, m_uniques = pd.factorize(acc["manager_id"].astype(object), sort=True, use_na_sentinel=True)
+    # Small categoricals and arrow-string factorisation: no per-row Python strings.
+    channel = acc["channel"].astype("category")
+    tier = acc["tier"].astype("category")
+    lookup = np.full((len(channel.cat.categories) + 1, len(tier.cat.categories) + 1), -1, dtype=np.int32)
+    for i, c in enumerate(channel.cat.categories):
+        for j, t in enumerate(tier.cat.categories):
+            if (str(c), str(t)) in tiers:
+                lookup[i, j] = tiers.index((str(c), str(t)))
+    tier_codes = lookup[channel.cat.codes.to_numpy(), tier.cat.codes.to_numpy()]
+    d_raw, d_found = pd.factorize(acc["district"], sort=True, use_na_sentinel=True)
+    districts = [str(d) for d in d_found]
+    if (d_raw < 0).any():
+        # "(none)" takes its place in name order among the districts.
+        districts = sorted([*districts, NO_DISTRICT])
+        shift = np.array([districts.index(d) for d in map(str, d_found)], dtype=np.int64)
+        d_codes = np.where(
+            d_raw >= 0, shift[np.maximum(d_raw, 0)] if len(shift) else 0, districts.index(NO_DISTRICT)
+        )
+    else:
+        d_codes = d_raw
+    m_codes, m_uniques = pd.factorize(acc["manager_id"], sort=True, use_na_sentinel=True)
     rows = acc["row"].to_numpy(dtype=np.int64)
-    districts = [str(d) for d in d_uniques]
     ids = [str(m) for m in m_uniques]
     table = read_managers(managers, scenario) if managers is not None else None
 
@@ -227,7 +243,7 @@ def build_book(roster: Roster, scenario: Scenario, managers: str | Path | None =
     manager = np.where(assigned, remap[np.where(assigned, m_codes, 0)], -1).astype(np.int32)
 
     # Base district: the table's, else where most of the manager's customers are.
-    known = assigned & (np.asarray(district_names != NO_DISTRICT))
+    known = assigned & (d_raw >= 0)
     counts = (
         np.bincount(
             manager[known].astype(np.int64) * len(districts) + d_codes[known],
@@ -250,7 +266,7 @@ def build_book(roster: Roster, scenario: Scenario, managers: str | Path | None =
         tiers=tiers,
         districts=districts,
         managers=result,
-        customer_id=acc["customer_id"].to_numpy(dtype=object),
+        customer_id=acc["customer_id"],
         row=rows,
         tier=tier_codes,
         district=d_codes.astype(np.int32),
