@@ -37,9 +37,9 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy.typing as npt
 
 #: Receivers already serving a district offered each pool (most spare hours first).
-CANDIDATES = 30
+CANDIDATES = 10
 #: Managers with most spare hours offered each pool whatever districts they serve.
-FALLBACK = 5
+FALLBACK = 3
 #: Overload penalty per hour, as a multiple of the dearest move per hour freed.
 OVERLOAD_FACTOR = 10.0
 #: Relative MIP gap asked of the solver: the district charges make proving the last fraction of a
