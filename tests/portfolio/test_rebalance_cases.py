@@ -127,3 +127,24 @@ def test_rebalance_cli_writes_moves_and_loads_byte_identical(cli, tmp_path):
         ("CM-1", "1.1", "1.0"),
         ("CM-2", "0.32", "0.42"),
     ]
+
+
+def test_protected_tier_moves_only_when_nothing_else_fits(tmp_path):
+    # CM-1: 11 A (88 h) + 60 D (60 x 1/3 = 20 h) = 108 h: 8 h too many; CM-2 (North) 1 D.
+    # Unprotected: one A (8 h, cost 15) beats 24 D (8 h, cost 24 x 1). With protect_spend_from 1500
+    # (A's band starts at 1,500) an A costs 15 + 10 x 3 (D's cost per hour, the dearest) x 8 h = 255,
+    # so the 24 lowest-spend D customers move instead.
+    lines = ["customer_id,channel,tier,monthly_spend,district,manager_id"]
+    lines += [f"A{i:02d},commercial,A,{2000 + i},North,CM-1" for i in range(11)]
+    lines += [f"D{i:02d},commercial,D,{100 + i},North,CM-1" for i in range(60)]
+    lines += ["E00,commercial,D,100,North,CM-2"]
+    path = tmp_path / "protect.csv"
+    path.write_text("\n".join(lines) + "\n")
+    sc = load_scenario(DATA / "small.yaml", ["portfolio.protect_spend_from=null"])
+    book = build_book(read_roster(path, sc.policy), sc)
+    plain = rebalance(book, sc, new={})
+    assert moves(plain) == [("A00", "commercial.A", "CM-1", "CM-2", "North", "over capacity")]
+    sc = load_scenario(DATA / "small.yaml", ["portfolio.protect_spend_from=1500"])
+    guarded = rebalance(book, sc, new={})
+    assert list(guarded.moves["customer_id"]) == [f"D{i:02d}" for i in range(24)]
+    assert load(guarded, "CM-1").hours_after == pytest.approx(100.0)
