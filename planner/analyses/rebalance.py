@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from planner.analyses.portfolio import customer_hours, flag, hours_table, travel_matrix
-from planner.data.managers import Book, Manager
+from planner.data.managers import NO_DISTRICT, Book, Manager
 from planner.data.scenario import Scenario, tier_key
 from planner.data.yaml_io import did_you_mean
 from planner.errors import InfeasibleError, InputError, SolverError
@@ -278,7 +278,7 @@ def rebalance(
         r, t, d = solution.unplaced_pools[0]
         raise InfeasibleError(
             f"role {hours.roles[r]!r} has no manager left to take its {tier_key(*book.tiers[t])} customers "
-            f"in {book.districts[d] if book.districts else NO_DISTRICT_NAME}; add new managers with --new"
+            f"in {book.districts[d] if book.districts else NO_DISTRICT}; add new managers with --new"
         )
     if not solution.status.is_ok:
         raise SolverError(f"rebalance: the solver stopped without a solution ({solution.status.value})")
@@ -361,9 +361,6 @@ def rebalance(
         seconds=time.perf_counter() - started,
         warnings=warnings,
     )
-
-
-NO_DISTRICT_NAME = "(none)"
 
 
 def _ranges(lengths: Any) -> Any:

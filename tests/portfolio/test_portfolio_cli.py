@@ -185,3 +185,22 @@ def test_roster_is_required(cli):
     result = cli("portfolio", SMALL)
     assert result.exit_code == 2
     assert "Missing option '--roster'" in result.stderr
+
+
+def test_role_with_no_manager_left_stops(cli, tmp_path):
+    result = cli(
+        "rebalance",
+        SMALL,
+        "--roster",
+        DATA / "travel.csv",
+        "--out",
+        tmp_path / "m.csv",
+        "--leaving",
+        "CM-1",
+        "--new",
+        "0",
+    )
+    assert error_line(result) == (
+        "Error: role 'commercial_manager' has no manager left to take its commercial.A customers in South; "
+        "add new managers with --new"
+    )
