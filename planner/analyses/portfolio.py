@@ -118,8 +118,10 @@ def customer_hours(
     import numpy as np
 
     has = manager >= 0
+    if not has.any():
+        return np.asarray(hours.standard[book.tier], dtype=np.float64)
     m = np.where(has, manager, 0)
-    role = manager_role[m] if len(manager_role) else np.zeros(len(m), dtype=np.int64)
+    role = manager_role[m]
     own = hours.base[role, book.tier] + hours.travel[role, book.tier] * travel[m, book.district]
     return np.where(has, own, hours.standard[book.tier])
 

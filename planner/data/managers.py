@@ -240,7 +240,8 @@ def build_book(roster: Roster, scenario: Scenario, managers: str | Path | None =
     order = sorted(range(len(all_ids)), key=lambda i: all_ids[i])
     remap = np.empty(len(all_ids), dtype=np.int32)
     remap[np.array(order, dtype=np.int64)] = np.arange(len(all_ids), dtype=np.int32)
-    manager = np.where(assigned, remap[np.where(assigned, m_codes, 0)], -1).astype(np.int32)
+    manager = np.full(len(m_codes), -1, dtype=np.int32)
+    manager[assigned] = remap[m_codes[assigned]]
 
     # Base district: the table's, else where most of the manager's customers are.
     known = assigned & (d_raw >= 0)
