@@ -1,6 +1,9 @@
 """Portfolio and rebalance speed and memory: 1,000,000 customers, 1,000 managers, 50 districts.
 
-Run from the repository root:  python benchmarks/bench_portfolio.py [CUSTOMERS] [MANAGERS]
+Run from the repository root:  python benchmarks/bench_portfolio.py [CUSTOMERS] [MANAGERS] [dense]
+
+With ``dense``, customers are dealt to managers of their role whatever the district (every manager
+then serves every district: the largest MIP for the same counts).
 
 Targets (issue 13): `planner portfolio` under 5 s and `planner rebalance` under 30 s, each under
 3 GB peak memory, end to end through the CLI (reading the 1M-row CSV included). Prints the figures
@@ -48,7 +51,7 @@ def measured(cmd: list[str], stdout: Path) -> tuple[float, float]:
     return wall, int(rss_kb) / 1024
 
 
-def make_roster(path: Path, customers: int, managers: int) -> list[str]:
+def make_roster(path: Path, customers: int, managers: int, dense: bool = False) -> list[str]:
     """Write the synthetic roster; return the ids of 10 managers who leave."""
     import numpy as np
 
@@ -88,7 +91,7 @@ def make_roster(path: Path, customers: int, managers: int) -> list[str]:
             if len(rows) == 0:
                 continue
             pool = np.flatnonzero((manager_role_a == r) & (manager_base_a == d))
-            if len(pool) == 0:
+            if len(pool) == 0 or dense:
                 pool = np.flatnonzero(manager_role_a == r)
             p = weight[pool] / weight[pool].sum()
             chosen[rows] = pool[rng.choice(len(pool), size=len(rows), p=p)]
@@ -103,12 +106,14 @@ def make_roster(path: Path, customers: int, managers: int) -> list[str]:
 def main() -> None:
     customers = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     managers = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000
+    dense = len(sys.argv) > 3 and sys.argv[3] == "dense"
     with tempfile.TemporaryDirectory() as tmp:
         roster = Path(tmp) / "customers.csv"
         start = time.perf_counter()
-        leaving = make_roster(roster, customers, managers)
+        leaving = make_roster(roster, customers, managers, dense)
         print(
-            f"portfolio benchmark: {customers:,} customers, {managers:,} managers, 50 districts "
+            f"portfolio benchmark: {customers:,} customers, {managers:,} managers, 50 districts"
+            f"{' (dense: every manager in every district)' if dense else ''} "
             f"({roster.stat().st_size / 1e6:.0f} MB CSV, made in {time.perf_counter() - start:.1f} s)"
         )
         cli = [sys.executable, "cli.py"]

@@ -69,7 +69,6 @@ class Rebalance:
     role_target: dict[str, float]
     variables: int
     constraints: int
-    seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -173,14 +172,11 @@ def rebalance(
     new
         New managers per role (named ``NEW-1``...); None asks ``plan`` for the vacancies.
     """
-    import time
-
     import numpy as np
     import pandas as pd
 
     from planner.model.assignment import RebalanceProblem, solve_rebalance
 
-    started = time.perf_counter()
     spec = scenario.spec.portfolio
     source = str(scenario.path or scenario.name)
     if spec is None:
@@ -358,7 +354,6 @@ def rebalance(
         role_target=role_target,
         variables=solution.variables,
         constraints=solution.constraints,
-        seconds=time.perf_counter() - started,
         warnings=warnings,
     )
 
