@@ -255,7 +255,7 @@ def solve_rebalance(p: RebalanceProblem) -> RebalanceSolution:
     n_vars = sum(sizes.values())
     n_cons = sum(len(prob.constraints) for prob in probs.values())
     status, solver_name = SolveStatus.OPTIMAL, ""
-    primal = bound = 0.0
+    bound = 0.0
     gap_known = True
     started = time.perf_counter()
     left_size = n_vars
@@ -275,12 +275,10 @@ def solve_rebalance(p: RebalanceProblem) -> RebalanceSolution:
             )
         value = float(outcome.objective or 0.0)
         dual = _dual_bound(prob)
-        primal += value
         if dual is None:
             gap_known = False
         else:
             bound += min(dual, value)
-    gap = (primal - bound) / primal if gap_known and primal > 0 else (0.0 if gap_known else None)
     flow_g: list[int] = []
     flow_m: list[int] = []
     flow_n: list[int] = []
@@ -288,18 +286,116 @@ def solve_rebalance(p: RebalanceProblem) -> RebalanceSolution:
         leaving = [(g, int(p.group_count[g]) if v is None else round(v.varValue or 0)) for g, v in sources]
         taking = [(m, round(v.varValue or 0)) for m, v in receivers[k]]
         _deal(leaving, taking, flow_g, flow_m, flow_n)
-    return RebalanceSolution(
-        status,
-        solver_name,
-        primal,
-        gap,
-        np.array(flow_g, dtype=np.int64),
-        np.array(flow_m, dtype=np.int64),
-        np.array(flow_n, dtype=np.int64),
-        role_target,
-        n_vars,
-        n_cons,
-    )
+    fg = np.array(flow_g, dtype=np.int64)
+    fm = np.array(flow_m, dtype=np.int64)
+    fn = np.array(flow_n, dtype=np.int64)
+    fg, fm, fn = _repair(p, fg, fm, fn, forced, g_hours_own, load, target)
+    primal = _objective(p, fg, fm, fn, forced, g_hours_own, load, target, penalty)
+    gap = (primal - bound) / primal if gap_known and primal > 0 else (0.0 if gap_known else None)
+    return RebalanceSolution(status, solver_name, primal, gap, fg, fm, fn, role_target, n_vars, n_cons)
+
+
+def _loads_after(p: RebalanceProblem, fg: Any, fm: Any, fn: Any, g_hours_own: Any, load: Any) -> Any:
+    """Each manager's hours after the flows."""
+    import numpy as np
+
+    n_m = len(p.manager_role)
+    after = load.copy()
+    own = p.group_manager[fg] >= 0
+    after -= np.bincount(p.group_manager[fg][own], weights=(fn * g_hours_own[fg])[own], minlength=n_m)
+    taken = p.hours(fm, p.group_tier[fg], p.group_district[fg]) * fn
+    after += np.bincount(fm, weights=taken, minlength=n_m)
+    return after
+
+
+def _objective(
+    p: RebalanceProblem,
+    fg: Any,
+    fm: Any,
+    fn: Any,
+    forced: Any,
+    g_hours_own: Any,
+    load: Any,
+    target: Any,
+    penalty: Any,
+) -> float:
+    """The model's objective for given flows (so a repaired solution is priced like the MIP's)."""
+    import numpy as np
+
+    after = _loads_after(p, fg, fm, fn, g_hours_own, load)
+    staying = ~p.manager_leaving
+    over = np.maximum(after - target, 0.0)[staying]
+    total = float(np.sum(over * penalty[p.manager_role[staying]]))
+    free = ~forced[fg]
+    total += float(np.sum(fn[free] * p.move_cost[p.group_role[fg[free]], p.group_tier[fg[free]]]))
+    new_pairs = {
+        (int(m), int(d)) for m, d in zip(fm, p.group_district[fg], strict=True) if not p.serves[m, d]
+    }
+    return total + p.new_district_cost * len(new_pairs)
+
+
+def _repair(
+    p: RebalanceProblem,
+    fg: Any,
+    fm: Any,
+    fn: Any,
+    forced: Any,
+    g_hours_own: Any,
+    load: Any,
+    target: Any,
+) -> tuple[Any, Any, Any]:
+    """Move more customers off any manager the solver left over target (it stops within its gap).
+
+    For each such manager, his remaining groups cheapest per hour first go to managers of his role
+    who already serve the district and have room, most room first, until he fits or nothing fits.
+    Flows are returned sorted by group (a group's flows consecutive).
+    """
+    import numpy as np
+
+    after = _loads_after(p, fg, fm, fn, g_hours_own, load)
+    staying = ~p.manager_leaving
+    over_idx = np.flatnonzero(staying & (after > target + HOURS_TOL))
+    extra_g: list[int] = []
+    extra_m: list[int] = []
+    extra_n: list[int] = []
+    if len(over_idx):
+        remaining = p.group_count.copy()
+        np.subtract.at(remaining, fg, fn)
+        for m in over_idx.tolist():
+            r = int(p.manager_role[m])
+            groups = np.flatnonzero((p.group_manager == m) & (remaining > 0) & (g_hours_own > 0) & ~forced)
+            price = p.move_cost[r, p.group_tier[groups]] / g_hours_own[groups]
+            for g in groups[np.lexsort((groups, price))].tolist():
+                if after[m] <= target[m] + HOURS_TOL:
+                    break
+                t, d = int(p.group_tier[g]), int(p.group_district[g])
+                mates = np.flatnonzero(staying & (p.manager_role == r) & p.serves[:, d])
+                mates = mates[mates != m]
+                if len(mates) == 0:
+                    continue
+                h_to = p.hours(mates, np.full(len(mates), t), np.full(len(mates), d))
+                room = target[mates] - after[mates]
+                fits = np.floor((room + HOURS_TOL) / np.where(h_to > 0, h_to, np.inf)).astype(np.int64)
+                for i in np.lexsort((mates, -room)).tolist():
+                    if after[m] <= target[m] + HOURS_TOL or remaining[g] == 0:
+                        break
+                    need = math.ceil((after[m] - target[m] - HOURS_TOL) / g_hours_own[g])
+                    k = int(min(remaining[g], need, fits[i]))
+                    if k <= 0:
+                        continue
+                    to = int(mates[i])
+                    extra_g.append(g)
+                    extra_m.append(to)
+                    extra_n.append(k)
+                    remaining[g] -= k
+                    after[m] -= k * g_hours_own[g]
+                    after[to] += k * h_to[i]
+    if extra_g:
+        fg = np.concatenate([fg, np.array(extra_g, dtype=np.int64)])
+        fm = np.concatenate([fm, np.array(extra_m, dtype=np.int64)])
+        fn = np.concatenate([fn, np.array(extra_n, dtype=np.int64)])
+    order = np.argsort(fg, kind="stable")
+    return fg[order], fm[order], fn[order]
 
 
 def _deal(

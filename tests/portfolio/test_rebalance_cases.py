@@ -148,3 +148,37 @@ def test_protected_tier_moves_only_when_nothing_else_fits(tmp_path):
     guarded = rebalance(book, sc, new={})
     assert list(guarded.moves["customer_id"]) == [f"D{i:02d}" for i in range(24)]
     assert load(guarded, "CM-1").hours_after == pytest.approx(100.0)
+
+
+def test_repair_moves_cheapest_per_hour_off_a_manager_left_over():
+    # The over-one case as a bare problem with no flows (as if the solver had stopped early):
+    # CM-1 110 h of 100. Price per hour freed: B 7.67 / 5 = 1.53 < A 15 / 8 = 1.88, so B first;
+    # ceil(10 / 5) = 2 B go to CM-2 (68 h of room, same district).
+    import numpy as np
+
+    from planner.model.assignment import RebalanceProblem, _repair
+
+    i = np.array
+    p = RebalanceProblem(
+        group_manager=i([0, 0, 1]),
+        group_role=i([0, 0, 0]),
+        group_tier=i([0, 1, 0]),
+        group_district=i([0, 0, 0]),
+        group_count=i([10, 6, 4]),
+        manager_role=i([0, 0]),
+        manager_capacity=i([100.0, 100.0]),
+        manager_leaving=i([False, False]),
+        manager_new=i([False, False]),
+        base_hours=i([[8.0, 5.0]]),
+        travel_hours=i([[0.0, 0.0]]),
+        travel_minutes=np.zeros((2, 1)),
+        move_cost=i([[15.0, 1150 / 150]]),
+        role_tiers=i([[True, True]]),
+        new_district_cost=2.0,
+        serves=i([[True], [True]]),
+    )
+    empty = np.zeros(0, dtype=np.int64)
+    fg, fm, fn = _repair(
+        p, empty, empty, empty, i([False] * 3), i([8.0, 5.0, 8.0]), i([110.0, 32.0]), i([100.0, 100.0])
+    )
+    assert (fg.tolist(), fm.tolist(), fn.tolist()) == ([1], [1], [2])
