@@ -204,3 +204,26 @@ def test_role_with_no_manager_left_stops(cli, tmp_path):
         "Error: role 'commercial_manager' has no manager left to take its commercial.A customers in South; "
         "add new managers with --new"
     )
+
+
+def test_outputs_are_byte_identical_and_json_lists_moves(cli, tmp_path):
+    args = ("--roster", DATA / "leaver.csv", "--leaving", "CM-L", "--new", "0")
+    books = []
+    for i in range(2):
+        out = tmp_path / f"m{i}.xlsx"
+        result = cli("rebalance", SMALL, *args, "--out", out, "--format", "json")
+        assert result.exit_code == 0, result.output
+        books.append(out.read_bytes())
+        data = json.loads(result.stdout)
+    assert books[0] == books[1]
+    assert data["move_count"] == 6
+    assert data["moves_by_reason"] == {"leaving": 6}
+    assert [m["to"] for m in data["moves"]] == ["CM-2"] * 3 + ["CM-3"] * 3
+    wb = load_workbook(tmp_path / "m0.xlsx")
+    assert wb.sheetnames == ["moves", "loads"]
+    portfolios = []
+    for i in range(2):
+        out = tmp_path / f"p{i}.xlsx"
+        assert cli("portfolio", SMALL, "--roster", DATA / "leaver.csv", "--out", out).exit_code == 0
+        portfolios.append(out.read_bytes())
+    assert portfolios[0] == portfolios[1]
