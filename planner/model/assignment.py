@@ -18,9 +18,11 @@ managers give, every manager's capacity scaled by the same factor (as even as th
 allows; the factor is reported). ``P_r`` (per hour over) is ten times the dearest move per hour
 freed in the role, so fitting always beats not moving. Leavers' and managerless customers are
 forced out. Who may send: managers above target (and leavers); who may receive: up to
-:data:`CANDIDATES` managers of the role with spare hours already serving the district, every new
-manager, and the :data:`FALLBACK` managers with most spare hours (a restriction that keeps the model
-small; the reported gap is against this model).
+:data:`CANDIDATES` managers of the role with spare hours already serving the district, the new
+managers (at most :data:`CANDIDATES` per pool, a different run of them for each pool), and the
+:data:`FALLBACK` managers with most spare hours (a restriction that keeps the model small; the
+reported gap is against this model). Managers still over target after the solve (it stops within
+its gap) are repaired greedily, see :func:`_repair`.
 """
 
 from __future__ import annotations
@@ -139,7 +141,9 @@ def solve_rebalance(p: RebalanceProblem) -> RebalanceSolution:
     g_hours_own = np.zeros(len(p.group_count))
     own = p.group_manager >= 0
     g_hours_own[own] = p.hours(p.group_manager[own], p.group_tier[own], p.group_district[own])
-    load = np.bincount(p.group_manager[own], weights=g_hours_own[own] * p.group_count[own], minlength=n_m)
+    load = np.bincount(
+        p.group_manager[own], weights=g_hours_own[own] * p.group_count[own], minlength=n_m
+    ).astype(np.float64)
     cap = np.where(p.manager_leaving, 0.0, p.manager_capacity)
     # Pool-wide hours (managerless customers at their role's standard hours) set each role's target.
     none = ~own
@@ -201,6 +205,7 @@ def solve_rebalance(p: RebalanceProblem) -> RebalanceSolution:
     y_vars: dict[tuple[int, int], Any] = {}
     receivers: list[list[tuple[int, Any]]] = []
     unplaced: list[tuple[int, int, int]] = []
+    pool_turn: dict[int, int] = {}
     for (r, t, d), k in pool_index.items():
         members = by_role[r]
         if len(members) == 0:
@@ -211,9 +216,14 @@ def solve_rebalance(p: RebalanceProblem) -> RebalanceSolution:
         order = np.lexsort((members, -spare[members]))
         ranked = members[order]
         near = ranked[(spare[ranked] > HOURS_TOL) & p.serves[ranked, d]][:CANDIDATES]
-        chosen = (
-            set(near.tolist()) | set(ranked[p.manager_new[ranked]].tolist()) | set(ranked[:FALLBACK].tolist())
-        )
+        news = members[p.manager_new[members]]
+        if len(news) > CANDIDATES:
+            # Many new managers (e.g. a roster without managers): each pool is offered a different
+            # run of them, in turn, so the pools spread over all of them.
+            turn = pool_turn.get(r, 0)
+            pool_turn[r] = turn + 1
+            news = news[(turn * CANDIDATES + np.arange(CANDIDATES)) % len(news)]
+        chosen = set(near.tolist()) | set(news.tolist()) | set(ranked[:FALLBACK].tolist())
         cands = sorted(chosen)
         hours = p.hours(np.array(cands, dtype=np.int64), np.full(len(cands), t), np.full(len(cands), d))
         row: list[tuple[int, Any]] = []
@@ -300,7 +310,7 @@ def _loads_after(p: RebalanceProblem, fg: Any, fm: Any, fn: Any, g_hours_own: An
     import numpy as np
 
     n_m = len(p.manager_role)
-    after = load.copy()
+    after = np.asarray(load, dtype=np.float64).copy()
     own = p.group_manager[fg] >= 0
     after -= np.bincount(p.group_manager[fg][own], weights=(fn * g_hours_own[fg])[own], minlength=n_m)
     taken = p.hours(fm, p.group_tier[fg], p.group_district[fg]) * fn
