@@ -19,7 +19,7 @@ allows; the factor is reported). ``P_r`` (per hour over) is ten times the deares
 freed in the role, so fitting always beats not moving. Leavers' and managerless customers are
 forced out. Who may send: managers above target (and leavers); who may receive: up to
 :data:`CANDIDATES` managers of the role with spare hours already serving the district, the new
-managers (at most :data:`CANDIDATES` per pool, a different run of them for each pool), and the
+managers (at most :data:`CANDIDATES` per pool, a different run of them for each district), and the
 :data:`FALLBACK` managers with most spare hours (a restriction that keeps the model small; the
 reported gap is against this model). Managers still over target after the solve (it stops within
 its gap) are repaired greedily, see :func:`_repair`.
@@ -205,7 +205,6 @@ def solve_rebalance(p: RebalanceProblem) -> RebalanceSolution:
     y_vars: dict[tuple[int, int], Any] = {}
     receivers: list[list[tuple[int, Any]]] = []
     unplaced: list[tuple[int, int, int]] = []
-    pool_turn: dict[int, int] = {}
     for (r, t, d), k in pool_index.items():
         members = by_role[r]
         if len(members) == 0:
@@ -218,11 +217,10 @@ def solve_rebalance(p: RebalanceProblem) -> RebalanceSolution:
         near = ranked[(spare[ranked] > HOURS_TOL) & p.serves[ranked, d]][:CANDIDATES]
         news = members[p.manager_new[members]]
         if len(news) > CANDIDATES:
-            # Many new managers (e.g. a roster without managers): each pool is offered a different
-            # run of them, in turn, so the pools spread over all of them.
-            turn = pool_turn.get(r, 0)
-            pool_turn[r] = turn + 1
-            news = news[(turn * CANDIDATES + np.arange(CANDIDATES)) % len(news)]
+            # Many new managers (e.g. a roster without managers): each district's pools are offered
+            # their own run of them, so the districts spread over all of them and every tier of one
+            # district sees the same new managers (portfolios stay in few districts).
+            news = news[(d * CANDIDATES + np.arange(CANDIDATES)) % len(news)]
         chosen = set(near.tolist()) | set(news.tolist()) | set(ranked[:FALLBACK].tolist())
         cands = sorted(chosen)
         hours = p.hours(np.array(cands, dtype=np.int64), np.full(len(cands), t), np.full(len(cands), d))
