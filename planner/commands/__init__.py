@@ -23,6 +23,8 @@ COMMANDS: dict[str, str] = {
     "erlang": "callcentre:erlang_command",
     "hire": "hire:hire_command",
     "plan": "plan:plan_command",
+    "portfolio": "portfolio:portfolio_command",
+    "rebalance": "portfolio:rebalance_command",
     "roster": "roster:roster_group",
     "schedule": "schedule:schedule_command",
     "sweep": "what_if:sweep_command",

@@ -56,6 +56,29 @@ class Role(_Strict):
     fixed_hours: float | None = Field(default=None, ge=0)
 
 
+class DistrictsSpec(_Strict):
+    """Travel between districts: minutes a visit gains when a manager leaves his base district.
+
+    ``travel_minutes`` maps a district to ``{other district: minutes}``; a pair may be given either
+    way round (it is read as symmetric). ``default_minutes``, when set, covers pairs not listed.
+    """
+
+    travel_minutes: dict[str, dict[str, float]] = Field(default_factory=dict)
+    default_minutes: float | None = Field(default=None, ge=0, le=24 * 60)
+
+
+class PortfolioSpec(_Strict):
+    """How ``portfolio`` flags loads and how ``rebalance`` prices moves (see the README)."""
+
+    #: A manager whose load (needed / given hours) is below this is flagged under-loaded.
+    underloaded_below: float = Field(ge=0, le=1)
+    #: Tiers whose spend band starts at or above this (CNY a month) move only when nothing else fits.
+    protect_spend_from: float | None = Field(default=None, ge=0)
+    #: What taking a customer in a district a manager does not serve yet costs, in moves of the
+    #: role's cheapest tier (keeps portfolios in few districts).
+    new_district_cost: float = Field(ge=0)
+
+
 class ScenarioSpec(_Strict):
     """The scenario file's schema (after ``extends`` and ``--set`` are applied)."""
 
@@ -72,6 +95,8 @@ class ScenarioSpec(_Strict):
     policy_overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
     hiring: HiringSpec | None = None
     callcentre: CallCentreSpec | None = None
+    districts: DistrictsSpec | None = None
+    portfolio: PortfolioSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -173,6 +198,13 @@ def check_references(doc: Document, spec: ScenarioSpec, policy: Policy) -> list[
                 f"{n} customers in {channel}.{tier} need service but no role serves this tier; "
                 "add it to some role's `serves`",
             )
+    if spec.districts is not None:
+        for a, row in spec.districts.travel_minutes.items():
+            for b, minutes in row.items():
+                if not 0 <= minutes <= 24 * 60:
+                    raise doc.error(
+                        ("districts", "travel_minutes", a, b), f"expected minutes in [0, 1440], got {minutes}"
+                    )
     known = [f"{c}.{t}" for c, t in policy.tier_keys()]
     for key, value in spec.min_coverage.items():
         if key not in known:

@@ -2,6 +2,8 @@
 
 - A tier's required hours a year = customers x (visits a year x visit_minutes
   + calls a year x call_minutes) / 60.
+- Travel away from base: a customer in another district than his manager's base adds
+  visits a year x travel minutes / 60 hours (the scenario's ``districts:`` table).
 - A role's capacity = headcount x hours_per_year x customer_time_share x productivity, or its
   ``fixed_hours`` when set (a role whose hours come from elsewhere, e.g. call-centre spare time).
 - A tier's annual revenue = customers x representative monthly spend x 12 (CNY a year); its
@@ -25,6 +27,11 @@ def tier_hours_per_customer(tier: Tier) -> float:
 def tier_call_hours_per_customer(tier: Tier) -> float:
     """The phone-contact part of :func:`tier_hours_per_customer` (what a calls-only role may take)."""
     return tier.calls.per_year * tier.call_minutes / 60.0
+
+
+def tier_travel_hours_per_customer(tier: Tier, travel_minutes: float) -> float:
+    """Extra hours a year one customer of ``tier`` needs when each visit adds ``travel_minutes``."""
+    return tier.visits.per_year * travel_minutes / 60.0
 
 
 def tier_required_hours(tier: Tier, customers: int) -> float:

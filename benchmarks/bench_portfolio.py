@@ -1,0 +1,162 @@
+"""Portfolio and rebalance speed and memory: 1,000,000 customers, 1,000 managers, 50 districts.
+
+Run from the repository root:  python benchmarks/bench_portfolio.py [CUSTOMERS] [MANAGERS] [dense]
+
+With ``dense``, customers are dealt to managers of their role whatever the district (every manager
+then serves every district: the largest MIP for the same counts).
+
+Targets (issue 13): `planner portfolio` under 5 s and `planner rebalance` under 30 s, each under
+3 GB peak memory, end to end through the CLI (reading the 1M-row CSV included). Prints the figures
+and the rebalance's optimality gap; asserts nothing.
+
+The synthetic branch: the baseline scenario's customers scaled to CUSTOMERS, spread over 50
+districts; MANAGERS managers split over the roles in proportion to the hours their tiers need, each
+based in a district (round robin). A customer goes to a manager of his tier's role based in his
+district (any of the role when none is), drawn with lognormal weights (sigma 0.5) so that loads
+are uneven and some managers are over capacity; 0.5 % of customers have no manager; 10 managers
+leave and 5 new key managers are added.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+#: Runs a command as its own child, its stdout to a file, and prints that child's peak RSS (kB).
+MEASURE = (
+    "import resource, subprocess, sys\n"
+    "with open(sys.argv[1], 'w') as out:\n"
+    "    r = subprocess.run(sys.argv[2:], stdout=out)\n"
+    "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
+
+
+def measured(cmd: list[str], stdout: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of ``cmd`` run from the repository root."""
+    start = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(stdout), *cmd], cwd=REPO, capture_output=True, text=True
+    )
+    wall = time.perf_counter() - start
+    code, rss_kb = out.stdout.split()
+    if code != "0":
+        raise SystemExit(f"{' '.join(cmd)} failed: {out.stderr}")
+    return wall, int(rss_kb) / 1024
+
+
+def make_roster(path: Path, customers: int, managers: int, dense: bool = False) -> list[str]:
+    """Write the synthetic roster; return the ids of 10 managers who leave."""
+    import numpy as np
+
+    from planner.analyses.roster import Profile, generate_roster
+    from planner.data.scenario import load_scenario
+    from planner.model.workload import role_hours_per_head, tier_hours_per_customer
+
+    scenario = load_scenario(REPO / "scenarios/baseline.yaml")
+    districts = [f"D{i:02d}" for i in range(1, 51)]
+    profile = Profile({"other": 1.0}, {}, districts, 0.0, 0.0)
+    frame = generate_roster(scenario, customers, 7, profile)
+    rng = np.random.default_rng(11)
+    roles = list(scenario.roles)
+    role_of = {key: r for r in roles for key in scenario.served_tiers(r)}
+    key = list(zip(frame["channel"], frame["tier"], strict=True))
+    role = np.array([roles.index(role_of[k]) for k in key])
+    hours = np.array([tier_hours_per_customer(scenario.policy.tier(*k)) for k in key])
+    need = np.bincount(role, weights=hours, minlength=len(roles)) / np.array(
+        [role_hours_per_head(scenario.roles[r]) for r in roles]
+    )
+    heads = np.maximum(1, np.floor(managers * need / need.sum())).astype(int)
+    heads[int(np.argmax(heads))] += managers - heads.sum()
+    manager_ids, manager_role, manager_base = [], [], []
+    for r, n in enumerate(heads):
+        for i in range(n):
+            manager_ids.append(f"M{r}-{i + 1:04d}")
+            manager_role.append(r)
+            manager_base.append(i % len(districts))
+    manager_role_a = np.array(manager_role)
+    manager_base_a = np.array(manager_base)
+    weight = rng.lognormal(0.0, 0.5, len(manager_ids))
+    district = np.array([districts.index(d) for d in frame["district"]])
+    chosen = np.empty(len(frame), dtype=np.int64)
+    for r in range(len(roles)):
+        for d in range(len(districts)):
+            rows = np.flatnonzero((role == r) & (district == d))
+            if len(rows) == 0:
+                continue
+            pool = np.flatnonzero((manager_role_a == r) & (manager_base_a == d))
+            if len(pool) == 0 or dense:
+                pool = np.flatnonzero(manager_role_a == r)
+            p = weight[pool] / weight[pool].sum()
+            chosen[rows] = pool[rng.choice(len(pool), size=len(rows), p=p)]
+    ids = np.array(manager_ids, dtype=object)[chosen]
+    ids[rng.random(len(frame)) < 0.005] = ""
+    frame["manager_id"] = ids
+    frame.to_csv(path, index=False, float_format="%.2f")
+    key_managers = [m for m, r in zip(manager_ids, manager_role, strict=True) if roles[r] == "key_manager"]
+    return key_managers[:: max(1, len(key_managers) // 10)][:10]
+
+
+def main() -> None:
+    customers = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    managers = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000
+    dense = len(sys.argv) > 3 and sys.argv[3] == "dense"
+    with tempfile.TemporaryDirectory() as tmp:
+        roster = Path(tmp) / "customers.csv"
+        start = time.perf_counter()
+        leaving = make_roster(roster, customers, managers, dense)
+        print(
+            f"portfolio benchmark: {customers:,} customers, {managers:,} managers, 50 districts"
+            f"{' (dense: every manager in every district)' if dense else ''} "
+            f"({roster.stat().st_size / 1e6:.0f} MB CSV, made in {time.perf_counter() - start:.1f} s)"
+        )
+        cli = [sys.executable, "cli.py"]
+        out = Path(tmp) / "stdout.json"
+        wall, mb = measured(
+            [*cli, "portfolio", "scenarios/baseline.yaml", "--roster", str(roster), "--format", "json"], out
+        )
+        result = json.loads(out.read_text())
+        totals = result["totals"]
+        print(
+            f"  portfolio   {wall:6.2f} s  {mb:7.0f} MB   (target < 5 s, < 3 GB); "
+            f"{totals['over_loaded']} over-loaded, {totals['under_loaded']} under-loaded managers"
+        )
+        wall, mb = measured(
+            [
+                *cli,
+                "rebalance",
+                "scenarios/baseline.yaml",
+                "--roster",
+                str(roster),
+                "--out",
+                str(Path(tmp) / "moves.csv"),
+                "--leaving",
+                ",".join(leaving),
+                "--new",
+                "key_manager=5",
+                "--time-limit",
+                "20",
+                "--format",
+                "json",
+            ],
+            out,
+        )
+        result = json.loads(out.read_text())
+        gap = result["gap"]
+        print(
+            f"  rebalance   {wall:6.2f} s  {mb:7.0f} MB   (target < 30 s, < 3 GB); "
+            f"{result['move_count']:,} moves, {result['over_capacity_after']} managers still over, "
+            f"MIP {result['variables']:,} variables x {result['constraints']:,} constraints, "
+            f"status {result['status']}, optimality gap {'unknown' if gap is None else f'{gap:.4%}'}"
+        )
+        print(f"  moves by reason: {result['moves_by_reason']}")
+
+
+if __name__ == "__main__":
+    main()

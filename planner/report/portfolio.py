@@ -1,0 +1,279 @@
+"""Portfolios and rebalancing moves: rich tables, CSV and Excel. Reads results, computes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from planner.errors import InputError
+from planner.report.plan import fmt_int, fmt_pct
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    from rich.console import Console
+
+    from planner.analyses.portfolio import Portfolio
+    from planner.analyses.rebalance import Rebalance
+
+#: Managers listed one by one in the rebalance table (all are in the files and the JSON).
+SHOW_LOADS = 60
+#: District names shown per manager in the portfolio table.
+SHOW_DISTRICTS = 3
+STYLE = {"over": "bold red", "under": "yellow", "": ""}
+
+
+def _flag_text(flag: str) -> str:
+    return {"over": "OVER", "under": "under", "": ""}[flag]
+
+
+def _districts(names: list[str]) -> str:
+    shown = ", ".join(names[:SHOW_DISTRICTS])
+    more = len(names) - SHOW_DISTRICTS
+    return f"{shown} +{more}" if more > 0 else shown
+
+
+def render_portfolio(result: Portfolio, console: Console) -> None:
+    """Totals, tiers, each manager's load (over red, under yellow) and each district."""
+    from rich.table import Table
+
+    console.print(
+        f"[bold]{result.source}[/]: {fmt_int(result.customers)} customers, "
+        f"{fmt_int(len(result.managers))} managers; standards need {fmt_int(result.standard_hours)} h a year"
+        + (f" + {fmt_int(result.travel_hours)} h travel" if result.travel_hours else "")
+        + f"; managers give {fmt_int(result.capacity_hours)} h"
+    )
+    console.print(
+        f"over-loaded: [bold red]{len(result.over)}[/]   under-loaded"
+        + (f" (< {fmt_pct(result.underloaded_below)})" if result.underloaded_below is not None else "")
+        + f": [yellow]{len(result.under)}[/]"
+        + (
+            f"   without a manager: {fmt_int(result.unassigned_customers)} customers, "
+            f"{fmt_int(result.unassigned_hours)} h"
+            if result.unassigned_customers
+            else ""
+        )
+    )
+    tiers = Table(title="Customers per tier", title_justify="left", show_footer=True)
+    tiers.add_column("tier", footer="total")
+    tiers.add_column("customers", justify="right", footer=fmt_int(result.customers))
+    tiers.add_column("hours a year", justify="right", footer=fmt_int(result.standard_hours))
+    for t in result.tiers:
+        if t.customers:
+            tiers.add_row(f"{t.channel}.{t.tier}", fmt_int(t.customers), fmt_int(t.required_hours))
+    console.print(tiers)
+
+    table = Table(title="Managers", title_justify="left")
+    for name, justify in (
+        ("manager", "left"),
+        ("role", "left"),
+        ("customers by tier", "left"),
+        ("customers", "right"),
+        ("hours needed", "right"),
+        ("hours given", "right"),
+        ("load", "right"),
+        ("districts", "left"),
+        ("", "left"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for m in result.managers:
+        style = STYLE[m.flag]
+        table.add_row(
+            m.manager,
+            m.role,
+            " ".join(f"{k.split('.', 1)[1]}:{n}" for k, n in m.tiers.items()),
+            fmt_int(m.customers),
+            fmt_int(m.required_hours),
+            fmt_int(m.capacity_hours),
+            fmt_pct(m.load),
+            f"{len(m.districts)}: {_districts(m.districts)}",
+            _flag_text(m.flag),
+            style=style,
+        )
+    console.print(table)
+
+    districts = Table(title="Districts", title_justify="left")
+    districts.add_column("district")
+    districts.add_column("customers", justify="right")
+    districts.add_column("hours needed", justify="right")
+    districts.add_column("without manager", justify="right")
+    districts.add_column("managers", justify="right")
+    for d in result.districts:
+        districts.add_row(
+            d.district,
+            fmt_int(d.customers),
+            fmt_int(d.required_hours),
+            fmt_int(d.unassigned),
+            str(len(d.managers)),
+        )
+    console.print(districts)
+    for w in result.warnings:
+        console.print(f"[yellow]note:[/] {w}")
+
+
+def portfolio_frames(result: Portfolio) -> dict[str, pd.DataFrame]:
+    """The portfolio as tables: ``managers``, ``districts``, ``tiers`` (columns in the README)."""
+    import pandas as pd
+
+    keys = [f"{t.channel}.{t.tier}" for t in result.tiers if t.customers]
+    managers = pd.DataFrame(
+        {
+            "manager": [m.manager for m in result.managers],
+            "role": [m.role for m in result.managers],
+            "base_district": [m.base_district or "" for m in result.managers],
+            "customers": [m.customers for m in result.managers],
+            **{k: [m.tiers.get(k, 0) for m in result.managers] for k in keys},
+            "hours_needed": [round(m.required_hours, 4) for m in result.managers],
+            "travel_hours": [round(m.travel_hours, 4) for m in result.managers],
+            "hours_given": [round(m.capacity_hours, 4) for m in result.managers],
+            "load": [None if m.load is None else round(m.load, 6) for m in result.managers],
+            "flag": [m.flag for m in result.managers],
+            "districts": [";".join(m.districts) for m in result.managers],
+        }
+    )
+    districts = pd.DataFrame(
+        {
+            "district": [d.district for d in result.districts],
+            "customers": [d.customers for d in result.districts],
+            "hours_needed": [round(d.required_hours, 4) for d in result.districts],
+            "without_manager": [d.unassigned for d in result.districts],
+            "managers": [len(d.managers) for d in result.districts],
+            "manager_ids": [";".join(d.managers) for d in result.districts],
+        }
+    )
+    tiers = pd.DataFrame(
+        {
+            "tier": [f"{t.channel}.{t.tier}" for t in result.tiers],
+            "customers": [t.customers for t in result.tiers],
+            "hours_needed": [round(t.required_hours, 4) for t in result.tiers],
+        }
+    )
+    return {"managers": managers, "districts": districts, "tiers": tiers}
+
+
+def rebalance_frames(result: Rebalance) -> dict[str, pd.DataFrame]:
+    """The rebalance as tables: ``moves`` and ``loads`` (columns in the README)."""
+    from dataclasses import asdict
+
+    import pandas as pd
+
+    loads = pd.DataFrame([asdict(c) for c in result.loads])
+    for col in ("hours_before", "hours_after", "capacity_hours"):
+        loads[col] = loads[col].round(4)
+    for col in ("load_before", "load_after"):
+        loads[col] = loads[col].astype(float).round(6)
+    return {"moves": result.moves, "loads": loads}
+
+
+def _safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells a spreadsheet would run as a formula (=, +, -, @ first) get a leading apostrophe."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object:
+            text = out[col].astype(str)
+            risky = text.str.match(r"^[=+\-@\t\r]").fillna(False).to_numpy(dtype=bool)
+            if risky.any():
+                out.loc[risky, col] = "'" + text[risky]
+    return out
+
+
+def write_tables(frames: dict[str, pd.DataFrame], out: str | Path, first: str) -> list[Path]:
+    """Write tables atomically: ``.xlsx`` one sheet each; ``.csv`` ``first`` to ``out`` and each other
+    table to ``<stem>-<name>.csv`` beside it."""
+    from planner.report.export import write_with, write_xlsx_deterministic
+
+    target = Path(out)
+    suffix = target.suffix.lower()
+    if suffix == ".xlsx":
+
+        def save(buffer: Any) -> None:
+            with pd_excel_writer(buffer) as writer:
+                for name, frame in frames.items():
+                    _safe(frame).to_excel(writer, sheet_name=name, index=False)
+
+        return [write_with(target, lambda tmp: write_xlsx_deterministic(save, tmp))]
+    if suffix != ".csv":
+        raise InputError(
+            f"unknown output format {target.suffix or '(no extension)'!r}; expected .csv or .xlsx",
+            source="--out",
+        )
+    written = []
+    for name, frame in frames.items():
+        path = target if name == first else target.with_name(f"{target.stem}-{name}.csv")
+        written.append(write_with(path, _csv_writer(frame)))
+    return written
+
+
+def _csv_writer(frame: pd.DataFrame) -> Callable[[Path], None]:
+    def write(tmp: Path) -> None:
+        _safe(frame).to_csv(tmp, index=False, lineterminator="\n")
+
+    return write
+
+
+def pd_excel_writer(buffer: Any) -> Any:
+    """A pandas ExcelWriter on openpyxl."""
+    import pandas as pd
+
+    return pd.ExcelWriter(buffer, engine="openpyxl")
+
+
+def render_rebalance(result: Rebalance, console: Console) -> None:
+    """Headline, moves per reason and tier, and the managers whose load changed."""
+    from rich.table import Table
+
+    gap = "-" if result.gap is None else f"{result.gap:.4%}"
+    console.print(
+        f"[bold]{result.source}[/]: {fmt_int(len(result.moves))} moves; solver {result.solver or '-'} "
+        f"{result.status}, gap {gap}; {len(result.over_after)} managers still over capacity"
+    )
+    if result.leaving:
+        console.print(f"leaving: {', '.join(result.leaving)}")
+    news = ", ".join(f"{r}: {n}" for r, n in result.new_managers.items() if n) or "none"
+    console.print(f"new managers (from {result.new_from}): {news}")
+    if len(result.moves):
+        summary = Table(title="Moves", title_justify="left")
+        summary.add_column("by")
+        summary.add_column("", justify="left")
+        summary.add_column("customers", justify="right")
+        for reason, n in result.moves_by_reason().items():
+            summary.add_row("reason", reason, fmt_int(n))
+        for tier, n in result.moves_by_tier().items():
+            summary.add_row("tier", tier, fmt_int(n))
+        console.print(summary)
+    changed = [
+        c for c in result.loads if c.moved_in or c.moved_out or c.status != "kept" or c.flag_after == "over"
+    ]
+    shown = changed[:SHOW_LOADS]
+    table = Table(
+        title=f"Loads before -> after ({len(shown)} of {len(changed)} changed; all in the loads file)",
+        title_justify="left",
+    )
+    for name in (
+        "manager",
+        "role",
+        "status",
+        "out",
+        "in",
+        "customers",
+        "load before",
+        "load after",
+        "districts",
+    ):
+        table.add_column(name, justify="left" if name in ("manager", "role", "status") else "right")
+    for c in shown:
+        table.add_row(
+            c.manager,
+            c.role,
+            c.status,
+            fmt_int(c.moved_out),
+            fmt_int(c.moved_in),
+            f"{fmt_int(c.customers_before)} -> {fmt_int(c.customers_after)}",
+            fmt_pct(c.load_before),
+            fmt_pct(c.load_after),
+            f"{c.districts_before} -> {c.districts_after}",
+            style=STYLE[c.flag_after] if c.status != "leaving" else "",
+        )
+    console.print(table)
+    for w in result.warnings:
+        console.print(f"[yellow]note:[/] {w}")
