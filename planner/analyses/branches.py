@@ -264,12 +264,12 @@ def check_results_path(out: str | Path) -> Path:
 
 def write_results(rows: list[dict[str, Any]], out: str | Path) -> Path:
     """Write the merged table as CSV or Parquet (by extension), atomically."""
-    from planner.report.export import write_with
+    from planner.report.export import write_csv, write_with
 
     target = check_results_path(out)
     frame = to_frame(rows)
     if target.suffix.lower() == ".csv":
-        return write_with(target, lambda tmp: frame.to_csv(tmp, index=False))
+        return write_csv(target, frame)
     return write_with(target, lambda tmp: frame.to_parquet(tmp, index=False))
 
 

@@ -1,4 +1,12 @@
-"""Results to files and JSON: deterministic, and written atomically (a temp file, then rename)."""
+"""Results to files and JSON: deterministic, written atomically (a temp file, then rename), formula-safe.
+
+Formula safety: every text cell that users' data can reach (ids, names, labels, scenario names) is
+written so a spreadsheet never runs it. In CSV, text starting with ``=``, ``+``, ``-``, ``@``, a tab
+or a carriage return gets a leading apostrophe (``'=1+1``), the convention spreadsheets read as
+"this is text" (OWASP, "CSV Injection"); numbers stay numbers. In Excel, text is written as a text
+cell (never a formula) with the quote-prefix style, so editing the cell keeps it text; control
+characters Excel cannot store are written as ``\\xNN``.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +14,18 @@ import dataclasses
 import json
 import math
 import os
+import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Any
+
+#: First characters that make a spreadsheet read a text cell as a formula (or DDE call).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: Characters XML 1.0 (so .xlsx) cannot hold; openpyxl refuses them.
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 #: Decimal places kept for floats in JSON (enough for hours and CNY; removes solver noise).
 JSON_DECIMALS = 6
@@ -112,3 +126,130 @@ def write_xlsx_deterministic(save: Callable[[Any], None], target: str | Path) ->
 def write_json(target: str | Path, obj: Any) -> Path:
     """Write ``obj`` as deterministic JSON to ``target`` atomically."""
     return write_text_atomic(target, to_json(obj) + "\n")
+
+
+# ----------------------------------------------------------------------------- formula safety
+
+
+def csv_text(value: Any) -> Any:
+    """``value`` made safe for a CSV cell: text a spreadsheet would run gets a leading ``'``.
+
+    Only strings change; numbers, None and booleans come back as they are (a negative number is
+    a number, not a formula).
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def csv_safe_frame(frame: Any) -> Any:
+    """A copy of a pandas ``frame`` with :func:`csv_text` applied to every text cell and column name."""
+    out = frame.copy()
+    for col in out.columns:
+        if _is_text(out[col]):
+            out[col] = out[col].map(csv_text)
+    out.columns = [csv_text(c) if isinstance(c, str) else c for c in out.columns]
+    return out
+
+
+def write_csv(target: str | Path, frame: Any, **to_csv: Any) -> Path:
+    """Write a pandas ``frame`` as formula-safe CSV (``index=False``) to ``target`` atomically."""
+    import csv
+
+    safe = csv_safe_frame(frame)
+    if _has_cr(safe):
+        # Python's csv module (before 3.13) leaves a field holding a bare CR unquoted, which
+        # readers take for a line break: quote every text field of such a (rare) file.
+        to_csv.setdefault("quoting", csv.QUOTE_NONNUMERIC)
+    to_csv.setdefault("index", False)
+    to_csv.setdefault("lineterminator", "\n")
+    return write_with(target, lambda tmp: safe.to_csv(tmp, **to_csv))
+
+
+def _is_text(series: Any) -> bool:
+    return series.dtype == object or str(series.dtype) in ("string", "str")
+
+
+def _has_cr(frame: Any) -> bool:
+    for col in [*frame.columns, *[frame[c] for c in frame.columns if _is_text(frame[c])]]:
+        if isinstance(col, str):
+            if "\r" in col:
+                return True
+        elif col.map(lambda v: isinstance(v, str) and "\r" in v).any():
+            return True
+    return False
+
+
+def xlsx_text(text: str) -> str:
+    """``text`` with the control characters .xlsx cannot store written as ``\\xNN``."""
+    return _XLSX_ILLEGAL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def xlsx_cell(sheet: Any, value: Any) -> Any:
+    """A value for ``sheet.append``: text becomes a text cell (never a formula), anything else stays.
+
+    Works for normal and write-only openpyxl sheets.
+    """
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, xlsx_text(value))
+    cell.data_type = "s"
+    if value.startswith(FORMULA_PREFIXES):
+        cell.quotePrefix = True
+    return cell
+
+
+def xlsx_row(sheet: Any, values: Iterable[Any]) -> list[Any]:
+    """:func:`xlsx_cell` for each value of a row."""
+    return [xlsx_cell(sheet, v) for v in values]
+
+
+def append_row(sheet: Any, values: Iterable[Any]) -> None:
+    """``sheet.append`` with every text cell written as text (:func:`xlsx_cell`)."""
+    sheet.append(xlsx_row(sheet, values))
+
+
+def sheet_title(name: str, taken: set[str] | None = None) -> str:
+    """A valid, unique worksheet title for ``name``: no ``[]:*?/\\``, at most 31 characters."""
+    title = re.sub(r"[\[\]:*?/\\]", "_", xlsx_text(name)).strip("'") or "sheet"
+    title = title[:31]
+    if taken is not None:
+        base, n = title, 2
+        while title.lower() in taken:
+            suffix = f"~{n}"
+            title = base[: 31 - len(suffix)] + suffix
+            n += 1
+        taken.add(title.lower())
+    return title
+
+
+def write_frame_xlsx(frame: Any, target: Path, sheet: str = "Sheet1") -> None:
+    """Write a pandas ``frame`` as one formula-safe sheet (header row, then rows), clock-free."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet_title(sheet))
+    ws.append(xlsx_row(ws, [str(c) for c in frame.columns]))
+    for row in frame.itertuples(index=False, name=None):
+        ws.append(xlsx_row(ws, [plain_cell(v) for v in row]))
+    write_xlsx_deterministic(wb.save, target)
+
+
+def plain_cell(value: Any) -> Any:
+    """A pandas/numpy cell as a plain Python value openpyxl can write (NaN/NA -> empty)."""
+    if value is None:
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return None
+    except ImportError:  # pragma: no cover
+        pass
+    return value
