@@ -284,16 +284,13 @@ def _resolve_path(doc: Document, key: tuple[str | int, ...], value: str) -> Path
 
 
 def _read_forecast(path: Path, interval_minutes: int, doc: Document) -> dict[str, tuple[float, ...]]:
+    from planner.data.yaml_io import read_text_limited
+
     key = (SECTION, "forecast")
     if not path.exists():
         raise doc.error(key, f"forecast file not found: {path}")
-    if path.is_dir() or path.stat().st_size > MAX_FORECAST_BYTES:
-        raise doc.error(key, f"forecast must be a CSV file under {MAX_FORECAST_BYTES:,} bytes: {path}")
     src = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (UnicodeDecodeError, OSError) as exc:
-        raise InputError(f"cannot read forecast: {exc}", source=src) from None
+    text = read_text_limited(path, MAX_FORECAST_BYTES, "forecast CSV file")
     # Lines starting with '#' are comments (where the numbers came from); keep line numbers right.
     rows = [
         (n, r)

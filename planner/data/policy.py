@@ -220,7 +220,12 @@ def policy_from_document(doc: Document) -> Policy:
 
 def load_policy(path: str | Path) -> Policy:
     """Load and validate a policy YAML file (``extends`` allowed)."""
-    return policy_from_document(load_with_extends(path))
+    return policy_from_document(load_policy_document(path))
+
+
+def load_policy_document(path: str | Path) -> Document:
+    """Read a policy file with its ``extends`` chain, refusing a file that is no policy at all."""
+    return load_with_extends(path, known_keys=Policy.model_fields, kind="policy")
 
 
 def apply_tier_overrides(

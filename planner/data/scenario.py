@@ -16,7 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from planner.data.callcentre import CallCentreSpec
 from planner.data.hiring import HiringSpec, check_hiring
-from planner.data.policy import Policy, Tier, apply_tier_overrides, policy_from_document
+from planner.data.policy import (
+    Policy,
+    Tier,
+    apply_tier_overrides,
+    load_policy_document,
+    policy_from_document,
+)
 from planner.data.validation import validate_document
 from planner.data.yaml_io import (
     Document,
@@ -200,7 +206,7 @@ def scenario_from_document(doc: Document, name: str | None = None, path: Path | 
     policy_path = Path(spec.policy)
     if not policy_path.exists():
         raise doc.error(("policy",), f"policy file not found: {policy_path}")
-    policy = policy_from_document(load_with_extends(policy_path))
+    policy = policy_from_document(load_policy_document(policy_path))
     if spec.policy_overrides:
         policy = apply_tier_overrides(doc, policy, spec.policy_overrides, ("policy_overrides",))
     warnings = check_references(doc, spec, policy)
@@ -212,7 +218,9 @@ def scenario_from_document(doc: Document, name: str | None = None, path: Path | 
 
 def load_scenario_document(path: str | Path, sets: Iterable[str] = ()) -> Document:
     """Read a scenario file with its ``extends`` chain and ``--set`` overrides, unvalidated."""
-    doc = load_with_extends(path, path_keys=PATH_KEYS)
+    # `channels` too: a policy given as the scenario gets its own message in scenario_from_document.
+    known = [*ScenarioSpec.model_fields, "channels"]
+    doc = load_with_extends(path, path_keys=PATH_KEYS, known_keys=known, kind="scenario")
     sets = list(sets)
     if sets:
         doc = apply_assignments(doc, sets, dotted_maps=DOTTED_MAPS)
