@@ -29,7 +29,7 @@ import csv
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -46,12 +46,22 @@ DAY_TYPES: tuple[DayType, ...] = ("weekday", "weekend")
 MAX_FORECAST_BYTES = 5 * 1024 * 1024
 
 SECTION = "callcentre"
+#: Handle times below this many seconds are warned about: minutes typed for seconds (4 for 240).
+MIN_PLAUSIBLE_AHT_SECONDS = 10.0
 #: Refuse loads above this many Erlangs (a million agents busy at once means a units mistake).
 MAX_ERLANGS = 1_000_000
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # allow_inf_nan=False: `.inf` and `.nan` are refused by every number field.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+
+
+#: Calls offered in one interval (a million: far beyond any branch's line; a units slip otherwise).
+MAX_CALLS = 1_000_000.0
+#: Seconds in a day: the ceiling for handle times and answer targets.
+DAY_SECONDS = 24 * 3600.0
+CallCount = Annotated[float, Field(ge=0, le=MAX_CALLS)]
 
 
 def _check_open_fraction(v: float, what: str) -> float:
@@ -88,11 +98,11 @@ class ShiftTemplate(_Strict):
     """A kind of shift: the start times allowed, paid hours, and one unpaid break."""
 
     name: str | None = None
-    starts: list[Any] = Field(min_length=1)
+    starts: list[Any] = Field(min_length=1, max_length=24 * 60)
     paid_hours: float
     unpaid_break_minutes: float = 0
     #: Hours on duty before the break starts; default half the paid hours (on the interval grid).
-    break_after_hours: float | None = None
+    break_after_hours: float | None = Field(default=None, ge=0, le=24)
     days: list[DayType] = Field(default_factory=lambda: list(DAY_TYPES), min_length=1)
 
     @field_validator("starts")
@@ -159,16 +169,16 @@ class CallCentreSpec(_Strict):
 
     interval_minutes: Literal[30, 60]
     forecast: str | None = None
-    calls: dict[DayType, list[float]] | None = None
-    aht_seconds: float
+    calls: dict[DayType, list[CallCount]] | None = None
+    aht_seconds: float = Field(le=DAY_SECONDS)
     service_level_target: float | None = None
-    answer_within_seconds: float = 20
-    asa_target_seconds: float | None = None
+    answer_within_seconds: float = Field(default=20, le=DAY_SECONDS)
+    asa_target_seconds: float | None = Field(default=None, le=DAY_SECONDS)
     max_occupancy: float
     shrinkage: float
-    shifts: list[ShiftTemplate] = Field(min_length=1)
-    cost_per_agent_year: float = Field(ge=0)
-    paid_hours_per_agent_year: float = Field(gt=0, le=8760)
+    shifts: list[ShiftTemplate] = Field(min_length=1, max_length=1000)
+    cost_per_agent_year: float = Field(ge=0, le=100_000_000)
+    paid_hours_per_agent_year: float = Field(ge=1, le=8760)
     days_open_per_year: DaysOpen
     outbound: Outbound | None = None
 
@@ -523,6 +533,18 @@ class ErlangQuery:
     asa_target_seconds: float | None
     shrinkage: float
     max_occupancy: float
+    #: Values that are allowed but implausible (printed on stderr).
+    warnings: tuple[str, ...] = ()
+
+
+def aht_warning(aht_seconds: float, option: str) -> list[str]:
+    """A warning when a handle time looks like minutes typed for seconds."""
+    if aht_seconds < MIN_PLAUSIBLE_AHT_SECONDS:
+        return [
+            f"{option} {aht_seconds:g} s is under {MIN_PLAUSIBLE_AHT_SECONDS:g} s; handle times are in "
+            f"seconds (did you mean {aht_seconds * 60:g} s, i.e. {aht_seconds:g} minutes?)"
+        ]
+    return []
 
 
 def erlang_query(
@@ -575,4 +597,5 @@ def erlang_query(
         asa_target_seconds,
         shrinkage,
         max_occupancy,
+        tuple(aht_warning(aht_seconds, "--aht")),
     )

@@ -39,8 +39,13 @@ Style = Literal["personalised", "specialised", "standardised"]
 PERIODS_PER_YEAR: dict[str, int] = {"month": 12, "quarter": 4, "year": 1}
 
 
+#: The largest monthly spend a band edge may name, CNY (a billion a month: beyond any one customer).
+MAX_SPEND = 1e9
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # allow_inf_nan=False: `.inf` and `.nan` are refused by every number field (they crash solvers).
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 class ContactStandard(_Strict):
@@ -65,7 +70,7 @@ class Tier(_Strict):
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_+\-]+$")
     label: str | None = None
     spend: list[float | None] = Field(min_length=2, max_length=2)
-    typical_spend: float | None = Field(default=None, gt=0)
+    typical_spend: float | None = Field(default=None, gt=0, le=MAX_SPEND)
     visits: ContactStandard
     calls: ContactStandard
     visit_minutes: float = Field(ge=0, le=24 * 60)
@@ -82,6 +87,9 @@ class Tier(_Strict):
             raise ValueError("spend band needs a lower edge: [low, high] or [low, null]")
         if low < 0:
             raise ValueError(f"spend band starts below zero ({low})")
+        for edge in (low, high):
+            if edge is not None and edge > MAX_SPEND:
+                raise ValueError(f"spend band edge {edge:g} is above {MAX_SPEND:g} CNY a month")
         if high is not None and high <= low:
             raise ValueError(f"spend band [{low}, {high}) is empty: high must exceed low")
         return v

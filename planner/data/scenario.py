@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -41,7 +41,25 @@ def tier_key(channel: str, tier: str) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # allow_inf_nan=False: `.inf` and `.nan` are refused by every number field (they crash solvers).
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+
+
+# Plausible ranges: wide enough for any branch or province, narrow enough that a units slip or a
+# fuzzed 1e308 is refused here with its key instead of overflowing the solver.
+#: Customers in one tier (a hundred million: more than any province's subscribers in one band).
+MAX_CUSTOMERS = 100_000_000
+#: One head's loaded cost, CNY a year.
+MAX_ANNUAL_COST = 100_000_000.0
+#: A budget, CNY a year (a trillion).
+MAX_BUDGET = 1e12
+#: Heads in a role or in all.
+MAX_HEADCOUNT = 1_000_000
+#: Hours a year a role may give in all (``fixed_hours``): a million heads' worth.
+MAX_FIXED_HOURS = 8760.0 * 1_000_000
+
+#: Negative counts are refused (with their own words) in check_references.
+CustomerCount = Annotated[int, Field(le=MAX_CUSTOMERS)]
 
 
 class Role(_Strict):
@@ -49,17 +67,19 @@ class Role(_Strict):
 
     label: str | None = None
     serves: list[str] = Field(min_length=1)
-    headcount: int = Field(ge=0, le=1_000_000)
-    hours_per_year: float = Field(gt=0, le=8760)
-    customer_time_share: float = Field(gt=0, le=1)
-    productivity: float = Field(default=1.0, gt=0, le=10)
-    annual_cost: float = Field(ge=0)
-    max_headcount: int | None = Field(default=None, ge=0, le=1_000_000)
+    headcount: int = Field(ge=0, le=MAX_HEADCOUNT)
+    #: At least one hour a year: a smaller figure is a units slip (and 1e-300 overflows the model).
+    hours_per_year: float = Field(ge=1, le=8760)
+    #: At least 1 % of the time with customers, for the same reason.
+    customer_time_share: float = Field(ge=0.01, le=1)
+    productivity: float = Field(default=1.0, ge=0.01, le=10)
+    annual_cost: float = Field(ge=0, le=MAX_ANNUAL_COST)
+    max_headcount: int | None = Field(default=None, ge=0, le=MAX_HEADCOUNT)
     #: ``all``: visits and phone contacts; ``calls``: phone contacts only (e.g. call-centre outbound).
     contacts: Literal["all", "calls"] = "all"
     #: When set, the role gives this many hours a year in all (e.g. call-centre agents' spare time),
     #: whatever its headcount; its headcount is then fixed at ``headcount``, not chosen by the model.
-    fixed_hours: float | None = Field(default=None, ge=0)
+    fixed_hours: float | None = Field(default=None, ge=0, le=MAX_FIXED_HOURS)
 
 
 class ScenarioSpec(_Strict):
@@ -68,10 +88,10 @@ class ScenarioSpec(_Strict):
     name: str | None = None
     description: str | None = None
     policy: str
-    customers: dict[str, dict[str, int]] = Field(default_factory=dict)
+    customers: dict[str, dict[str, CustomerCount]] = Field(default_factory=dict)
     roles: dict[str, Role]
-    budget: float | None = Field(default=None, ge=0)
-    max_total_headcount: int | None = Field(default=None, ge=0)
+    budget: float | None = Field(default=None, ge=0, le=MAX_BUDGET)
+    max_total_headcount: int | None = Field(default=None, ge=0, le=MAX_HEADCOUNT)
     min_coverage: dict[str, float] = Field(default_factory=dict)
     policy_overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
     hiring: HiringSpec | None = None
@@ -177,6 +197,7 @@ def check_references(doc: Document, spec: ScenarioSpec, policy: Policy) -> list[
                 f"{n} customers in {channel}.{tier} need service but no role serves this tier; "
                 "add it to some role's `serves`",
             )
+    warnings += implausible_values(spec)
     known = [f"{c}.{t}" for c, t in policy.tier_keys()]
     for key, value in spec.min_coverage.items():
         if key not in known:
@@ -186,6 +207,22 @@ def check_references(doc: Document, spec: ScenarioSpec, policy: Policy) -> list[
         channel, _, tier = key.partition(".")
         if (channel, tier) not in served and spec.customers.get(channel, {}).get(tier, 0) > 0:
             raise doc.error(("min_coverage", key), "no role serves this tier")
+    return warnings
+
+
+def implausible_values(spec: ScenarioSpec) -> list[str]:
+    """Warnings for values the schema allows but that are likely slips (a budget below one head)."""
+    from planner.data.callcentre import aht_warning
+
+    warnings: list[str] = []
+    costs = [r.annual_cost for r in spec.roles.values() if r.fixed_hours is None and r.annual_cost > 0]
+    if spec.budget is not None and costs and spec.budget < min(costs):
+        warnings.append(
+            f"budget {spec.budget:,.2f} CNY a year is below one head's annual cost ({min(costs):,.0f}): "
+            "no manager can be planned; the budget is in CNY a year, not millions"
+        )
+    if spec.callcentre is not None:
+        warnings += aht_warning(spec.callcentre.aht_seconds, "callcentre.aht_seconds")
     return warnings
 
 

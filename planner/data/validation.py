@@ -63,6 +63,8 @@ def describe_error(model: type[BaseModel], err: Any) -> tuple[tuple[Any, ...], s
         return loc, "required key is missing"
     if kind in _TYPE_WORDS:
         return loc, f"expected {_TYPE_WORDS[kind]}, got {_show(value)}"
+    if kind == "finite_number":
+        return loc, f"expected a finite number, got {_show(value)}"
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         return loc, f"expected one of {expected}, got {_show(value)}"
