@@ -95,3 +95,15 @@ class InfeasibleError(PlannerError):
 
 class SolverError(PlannerError):
     """No usable solver, or the solver failed in a way the input cannot explain."""
+
+
+class OutputError(PlannerError):
+    """An output could not be written (read-only folder, full disk, a folder where a file goes...).
+
+    ``str(err)`` is ``PATH: cannot write: REASON``.
+    """
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path = printable(str(path))
+        self.reason = reason
+        super().__init__(f"{self.path}: cannot write: {reason}")

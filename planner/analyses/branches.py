@@ -290,7 +290,7 @@ def generate_branches(
     import yaml
 
     from planner.data.scenario import load_scenario_document, scenario_from_document
-    from planner.report.export import write_text_atomic
+    from planner.report.export import ensure_dir, write_text_atomic
 
     if count <= 0:
         raise InputError(f"expected a positive number of branches, got {count}", source="--generate")
@@ -300,7 +300,7 @@ def generate_branches(
     target = Path(out_dir)
     if target.exists() and not target.is_dir():
         raise InputError(f"expected a directory for the branch files, {target} is a file", source="--out")
-    target.mkdir(parents=True, exist_ok=True)
+    ensure_dir(target)
     policy = os.path.relpath(data["policy"], target.resolve())
     rng = np.random.default_rng(seed)
     width = max(4, len(str(count)))

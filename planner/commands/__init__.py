@@ -53,6 +53,35 @@ class LazyGroup(click.Group):
         except PlannerError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except BrokenPipeError:
+            # The reader went away (`planner ... | head`): stop quietly, as other tools do.
+            _silence_stdout()
+            ctx.exit(0)
+        except OSError as exc:
+            # An operating-system error no layer turned into a PlannerError (stdout full or closed...).
+            click.echo(f"Error: {_os_error_line(exc)}", err=True)
+            ctx.exit(2)
+
+
+def _os_error_line(exc: OSError) -> str:
+    """``PATH: REASON`` for an OS error; the path is standard output when the error names none."""
+    from planner.errors import printable
+
+    where = exc.filename if exc.filename is not None else "<stdout>"
+    return f"{printable(str(where))}: cannot write: {exc.strerror or exc}"
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device so the final flush cannot fail again."""
+    import os
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real file behind stdout (tests): nothing to do
+        pass
 
 
 @click.group(
@@ -68,8 +97,33 @@ def main() -> None:
 
 
 def run() -> None:
-    """Console-script entry point."""
-    main(prog_name="planner")
+    """Console-script entry point.
+
+    Output still buffered when the command ends is flushed here, so a pipe closed early exits 0
+    quietly and a full or closed standard output is one line on stderr and exit 2 (instead of
+    Python's "Exception ignored" at shutdown).
+    """
+    import errno
+    import sys
+
+    if sys.stdout is None:  # started with standard output closed (`planner ... >&-`)
+        click.echo("Error: <stdout>: cannot write: standard output is closed", err=True)
+        raise SystemExit(2)
+    code: Any = 0
+    try:
+        main(prog_name="planner", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    except OSError as exc:
+        _silence_stdout()
+        if exc.errno != errno.EPIPE:
+            click.echo(f"Error: {_os_error_line(exc)}", err=True)
+            code = 2
+    raise SystemExit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -62,19 +62,74 @@ def to_json(obj: Any) -> str:
     return json.dumps(plain(obj), ensure_ascii=False, indent=2)
 
 
+def _file_mode() -> int:
+    """``0o666`` less the process umask: the mode an ordinary ``open(path, "w")`` would give."""
+    global _MODE
+    if _MODE is None:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        _MODE = 0o666 & ~mask
+    return _MODE
+
+
+_MODE: int | None = None
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or exc.__class__.__name__
+
+
+def ensure_dir(path: str | Path) -> Path:
+    """Create the output folder ``path`` (and parents); an OS error becomes an OutputError."""
+    from planner.errors import OutputError
+
+    p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise OutputError(p, "it is a file, not a folder")
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        if isinstance(exc, (NotADirectoryError, FileExistsError)):
+            raise OutputError(p, "a part of its folder path is a file, not a folder") from None
+        raise OutputError(p, _reason(exc)) from None
+    return p
+
+
 @contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; on success it replaces ``target``, on error it vanishes."""
+    """Yield a temporary path beside ``target``; on success it replaces ``target``, on error it vanishes.
+
+    The file gets the usual umask-respecting mode (not mkstemp's 0600). Any operating-system
+    error (read-only folder, a parent that is a file, full disk, ``target`` a folder or a device)
+    becomes an :class:`~planner.errors.OutputError` naming ``target`` and the reason.
+    """
+    from planner.errors import OutputError
+
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    if target.is_dir():
+        raise OutputError(target, "it is a directory; give a file name")
+    if target.exists() and not target.is_file():
+        raise OutputError(target, "it is a device, pipe or socket, not a regular file")
+    tmp: Path | None = None
     try:
+        if target.parent.exists() and not target.parent.is_dir():
+            raise OutputError(target, f"{target.parent} is a file, not a folder")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
         yield tmp
+        os.chmod(tmp, _file_mode())
         os.replace(tmp, target)
+    except OSError as exc:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        if isinstance(exc, (NotADirectoryError, FileExistsError)) and not target.parent.is_dir():
+            raise OutputError(target, "a part of its folder path is a file, not a folder") from None
+        raise OutputError(target, _reason(exc)) from None
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         raise
 
 
