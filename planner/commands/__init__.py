@@ -51,7 +51,10 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except PlannerError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            from planner.errors import printable
+
+            # One line, whatever the message quotes: control characters and newlines escaped.
+            click.echo(f"Error: {printable(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
         except BrokenPipeError:
             # The reader went away (`planner ... | head`): stop quietly, as other tools do.

@@ -168,5 +168,7 @@ def echo_json(data: Any) -> None:
 
 def print_warnings(warnings: list[str] | tuple[str, ...]) -> None:
     """Warnings go to stderr so they never spoil JSON on stdout."""
+    from planner.errors import printable
+
     for w in warnings:
-        click.echo(f"Warning: {w}", err=True)
+        click.echo(f"Warning: {printable(w)}", err=True)

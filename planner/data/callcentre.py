@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from planner.errors import InputError
+from planner.errors import InputError, excerpt
 
 if TYPE_CHECKING:  # pragma: no cover
     from planner.data.policy import Policy
@@ -78,13 +78,13 @@ def parse_clock(text: Any) -> int:
             f"write clock times in quotes, e.g. '10:30' (unquoted, YAML reads a time as a number: {text})"
         )
     if not isinstance(text, str):
-        raise ValueError(f"expected a clock time 'HH:MM', got {text!r}")
+        raise ValueError(f"expected a clock time 'HH:MM', got {excerpt(text)}")
     hh, sep, mm = text.strip().partition(":")
     if not sep or not hh.isdigit() or not mm.isdigit() or len(mm) != 2:
-        raise ValueError(f"expected a clock time 'HH:MM', got {text!r}")
+        raise ValueError(f"expected a clock time 'HH:MM', got {excerpt(text)}")
     h, m = int(hh), int(mm)
     if h > 23 or m > 59:
-        raise ValueError(f"expected a clock time between 00:00 and 23:59, got {text!r}")
+        raise ValueError(f"expected a clock time between 00:00 and 23:59, got {excerpt(text)}")
     return h * 60 + m
 
 
@@ -329,7 +329,10 @@ def _read_forecast(path: Path, interval_minutes: int, doc: Document) -> dict[str
         day = row[col["day_type"]].strip()
         if day not in DAY_TYPES:
             raise InputError(
-                f"day_type must be weekday or weekend, got {day!r}", source=src, path="day_type", line=lineno
+                f"day_type must be weekday or weekend, got {excerpt(day)}",
+                source=src,
+                path="day_type",
+                line=lineno,
             )
         try:
             minutes = parse_clock(row[col["start"]])
@@ -347,7 +350,7 @@ def _read_forecast(path: Path, interval_minutes: int, doc: Document) -> dict[str
             value = float(raw)
         except ValueError:
             raise InputError(
-                f"calls must be a number, got {raw!r}", source=src, path="calls", line=lineno
+                f"calls must be a number, got {excerpt(raw)}", source=src, path="calls", line=lineno
             ) from None
         if not math.isfinite(value) or value < 0:
             raise InputError(f"calls must be a number >= 0, got {raw}", source=src, path="calls", line=lineno)
@@ -464,10 +467,12 @@ def _check_outbound(spec: CallCentreSpec, policy: Policy, doc: Document) -> None
         channel, _, tier = entry.partition(".")
         path = (SECTION, "outbound", "serves", i)
         if channel not in policy.channels:
-            raise doc.error(path, f"unknown channel {channel!r}{did_you_mean(channel, policy.channels)}")
+            raise doc.error(
+                path, f"unknown channel {excerpt(channel)}{did_you_mean(channel, policy.channels)}"
+            )
         if tier and not policy.has_tier(channel, tier):
             ids = [t.id for t in policy.channels[channel].tiers]
-            raise doc.error(path, f"unknown tier {entry!r}{did_you_mean(tier, ids)}")
+            raise doc.error(path, f"unknown tier {excerpt(entry)}{did_you_mean(tier, ids)}")
 
 
 def callcentre_from_spec(spec: CallCentreSpec, doc: Document, policy: Policy | None = None) -> CallCentre:

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from planner.data.validation import validate_document
 from planner.data.yaml_io import Document, load_with_extends
+from planner.errors import excerpt
 
 Period = Literal["month", "quarter", "year"]
 Style = Literal["personalised", "specialised", "standardised"]
@@ -174,7 +175,9 @@ def check_policy(doc: Document, policy: Policy) -> Policy:
         for i, tier in enumerate(channel.tiers):
             path = ("channels", cid, "tiers", i)
             if tier.id in seen:
-                raise doc.error((*path, "id"), f"duplicate tier id {tier.id!r} (also tiers[{seen[tier.id]}])")
+                raise doc.error(
+                    (*path, "id"), f"duplicate tier id {excerpt(tier.id)} (also tiers[{seen[tier.id]}])"
+                )
             seen[tier.id] = i
             if tier.high is None and tier.typical_spend is None:
                 raise doc.error(
@@ -187,21 +190,21 @@ def check_policy(doc: Document, policy: Policy) -> Policy:
             if a.high is None or a.high > b.low:
                 raise doc.error(
                     ("channels", cid, "tiers", ib, "spend"),
-                    f"band {_band(b)} of tier {b.id!r} overlaps band {_band(a)} of tier {a.id!r} "
-                    f"(tiers[{ia}]); one channel's bands must not overlap",
+                    f"band {_band(b)} of tier {excerpt(b.id)} overlaps band {_band(a)} of tier "
+                    f"{excerpt(a.id)} (tiers[{ia}]); one channel's bands must not overlap",
                 )
         channels[cid] = channel.model_copy(update={"tiers": [t for _, t in ordered]})
     previous_top: float | None = None
     for i, cid in enumerate(policy.ladder):
         if cid not in channels:
-            raise doc.error(("ladder", i), f"unknown channel {cid!r}{_hint(cid, channels)}")
+            raise doc.error(("ladder", i), f"unknown channel {excerpt(cid)}{_hint(cid, channels)}")
         tiers = channels[cid].tiers
         if not tiers:
-            raise doc.error(("ladder", i), f"channel {cid!r} has no tiers to climb")
+            raise doc.error(("ladder", i), f"channel {excerpt(cid)} has no tiers to climb")
         if previous_top is not None and tiers[0].low < previous_top:
             raise doc.error(
                 ("ladder", i),
-                f"channel {cid!r} starts at {tiers[0].low:g}, below the top of the channel before it "
+                f"channel {excerpt(cid)} starts at {tiers[0].low:g}, below the top of the channel before it "
                 f"({previous_top:g}); a ladder's channels must not overlap",
             )
         top = tiers[-1].high
@@ -251,7 +254,7 @@ def apply_tier_overrides(
             from planner.data.yaml_io import did_you_mean
 
             known = [f"{c}.{t}" for c, t in policy.tier_keys()]
-            raise doc.error((*base_path, key), f"unknown tier {key!r}{did_you_mean(key, known)}")
+            raise doc.error((*base_path, key), f"unknown tier {excerpt(key)}{did_you_mean(key, known)}")
         if not isinstance(fields, dict):
             raise doc.error((*base_path, key), "expected a mapping of tier fields")
         if "id" in fields:

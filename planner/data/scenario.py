@@ -30,7 +30,7 @@ from planner.data.yaml_io import (
     did_you_mean,
     load_with_extends,
 )
-from planner.errors import InputError
+from planner.errors import InputError, excerpt
 
 TierKey = tuple[str, str]
 
@@ -158,13 +158,13 @@ def check_references(doc: Document, spec: ScenarioSpec, policy: Policy) -> list[
     for channel, tiers in spec.customers.items():
         if channel not in channels:
             raise doc.error(
-                ("customers", channel), f"unknown channel {channel!r}{did_you_mean(channel, channels)}"
+                ("customers", channel), f"unknown channel {excerpt(channel)}{did_you_mean(channel, channels)}"
             )
         ids = [t.id for t in channels[channel].tiers]
         for tier, count in tiers.items():
             if tier not in ids:
                 hint = did_you_mean(tier, ids) or f" (tiers of {channel}: {', '.join(ids) or 'none'})"
-                raise doc.error(("customers", channel, tier), f"unknown tier {tier!r}{hint}")
+                raise doc.error(("customers", channel, tier), f"unknown tier {excerpt(tier)}{hint}")
             if count < 0:
                 raise doc.error(("customers", channel, tier), f"expected a count >= 0, got {count}")
     served: dict[TierKey, list[str]] = {}
@@ -173,19 +173,19 @@ def check_references(doc: Document, spec: ScenarioSpec, policy: Policy) -> list[
             channel, _, tier = entry.partition(".")
             path = ("roles", role_id, "serves", i)
             if channel not in channels:
-                raise doc.error(path, f"unknown channel {channel!r}{did_you_mean(channel, channels)}")
+                raise doc.error(path, f"unknown channel {excerpt(channel)}{did_you_mean(channel, channels)}")
             if tier and not policy.has_tier(channel, tier):
                 ids = [t.id for t in channels[channel].tiers]
                 hint = did_you_mean(tier, ids) or f" (tiers of {channel}: {', '.join(ids) or 'none'})"
-                raise doc.error(path, f"unknown tier {entry!r}{hint}")
+                raise doc.error(path, f"unknown tier {excerpt(entry)}{hint}")
         keys = expand_serves(policy, role.serves)
         for k in keys:
             served.setdefault(k, []).append(role_id)
         if not any(spec.customers.get(c, {}).get(t, 0) > 0 for c, t in keys):
-            warnings.append(f"role {role_id!r} serves no tier that has customers")
+            warnings.append(f"role {excerpt(role_id)} serves no tier that has customers")
         if role.max_headcount is not None and role.max_headcount < role.headcount:
             warnings.append(
-                f"role {role_id!r}: today's headcount {role.headcount} is above max_headcount "
+                f"role {excerpt(role_id)}: today's headcount {role.headcount} is above max_headcount "
                 f"{role.max_headcount}"
             )
     for channel, tier in policy.tier_keys():
@@ -201,7 +201,7 @@ def check_references(doc: Document, spec: ScenarioSpec, policy: Policy) -> list[
     known = [f"{c}.{t}" for c, t in policy.tier_keys()]
     for key, value in spec.min_coverage.items():
         if key not in known:
-            raise doc.error(("min_coverage", key), f"unknown tier {key!r}{did_you_mean(key, known)}")
+            raise doc.error(("min_coverage", key), f"unknown tier {excerpt(key)}{did_you_mean(key, known)}")
         if not 0 <= value <= 1:
             raise doc.error(("min_coverage", key), f"expected a fraction in [0, 1], got {value}")
         channel, _, tier = key.partition(".")
@@ -292,5 +292,5 @@ def require_known_tier(policy: Policy, key: str, source: str) -> TierKey:
     channel, _, tier = key.partition(".")
     if not policy.has_tier(channel, tier):
         known = [f"{c}.{t}" for c, t in policy.tier_keys()]
-        raise InputError(f"unknown tier {key!r}{did_you_mean(key, known)}", source=source)
+        raise InputError(f"unknown tier {excerpt(key)}{did_you_mean(key, known)}", source=source)
     return channel, tier

@@ -162,3 +162,38 @@ def test_sweep_csv_keeps_negative_numbers_numbers(
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     text = (out / "sweep.csv").read_text(encoding="utf-8")
     assert "'" not in text  # nothing here is text a spreadsheet would run
+
+
+def test_excel_takes_control_characters_and_slashes(cli: Callable[..., object], tmp_path: Path) -> None:
+    """A customer id with a control character and a role id with '/' used to crash the Excel writer."""
+    import yaml
+
+    scenario = yaml.safe_load(Path("scenarios/baseline.yaml").read_text(encoding="utf-8"))
+    scenario["policy"] = str(Path("policies/telecom-4plus1.yaml").resolve())
+    scenario["roles"] = {
+        ("key/mgr:[1]" if k == "key_manager" else k): v for k, v in scenario["roles"].items()
+    }
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(scenario, allow_unicode=True), encoding="utf-8")
+    roster = tmp_path / "customers.csv"
+    assert (
+        cli(
+            "roster", "generate", "--scenario", path, "--customers", "300", "--seed", "4", "--out", roster
+        ).exit_code
+        == 0
+    )  # type: ignore[attr-defined]
+    rows = _csv_rows(roster)
+    key_rows = [r for r in rows if r["channel"] == "key"]
+    key_rows[0]["customer_id"] = "K\x01\x1bbad"
+    with roster.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    out = tmp_path / "out"
+    result = cli("schedule", path, "--roster", roster, "--year", "2027", "--out", out, "--excel")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    wb = load_workbook(out / "schedule.xlsx")
+    titles = [ws.title for ws in wb.worksheets]
+    assert not any(set("[]:*?/\\") & set(t) for t in titles)
+    assert any(t.startswith("key_mgr_") for t in titles), titles
+    assert "K\\x01\\x1bbad" in _texts(out / "schedule.xlsx")
