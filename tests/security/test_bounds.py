@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
+
+from planner.commands import main
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -52,10 +55,24 @@ def tree(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(REPO / "cli.py"), *args], capture_output=True, text=True, cwd=cwd, timeout=120
-    )
+class _Done:
+    """What a run gave: exit status, stdout, stderr (in-process, so the suite stays quick)."""
+
+    def __init__(self, result: Any) -> None:
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        self.returncode = result.exit_code
+        self.stdout = result.stdout
+        self.stderr = result.stderr
+
+
+def _run(*args: str, cwd: Path) -> _Done:
+    old = Path.cwd()
+    try:
+        os.chdir(cwd)
+        return _Done(CliRunner().invoke(main, list(args)))
+    finally:
+        os.chdir(old)
 
 
 @pytest.mark.parametrize(("name", "find", "replace", "key"), CASES, ids=[c[2] for c in CASES])

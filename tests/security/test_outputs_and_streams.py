@@ -9,6 +9,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,11 +47,15 @@ def test_parent_is_a_file(tmp_path: Path) -> None:
     )
 
 
-def test_output_is_a_directory(tmp_path: Path) -> None:
+def test_output_is_a_directory(tmp_path: Path, cli: Callable[..., Any], tiny: Callable[..., Path]) -> None:
     (tmp_path / "out" / "managers.csv").mkdir(parents=True)
-    result = _run("schedule", "--year", "2027", "--out", str(tmp_path / "out"))
-    assert result.returncode == 2 and "Traceback" not in result.stderr
+    result = cli("schedule", tiny(small=20), "--year", "2027", "--out", tmp_path / "out")
+    assert result.exit_code == 2
     line = result.stderr.strip().splitlines()[-1]
+    assert (
+        line
+        == f"Error: {tmp_path / 'out' / 'managers.csv'}: cannot write: it is a directory; give a file name"
+    )
     assert str(tmp_path / "out" / "managers.csv") in line and "directory" in line
 
 
