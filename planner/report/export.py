@@ -198,12 +198,28 @@ def csv_text(value: Any) -> Any:
 
 
 def csv_safe_frame(frame: Any) -> Any:
-    """A copy of a pandas ``frame`` with :func:`csv_text` applied to every text cell and column name."""
-    out = frame.copy()
-    for col in out.columns:
-        if _is_text(out[col]):
-            out[col] = out[col].map(csv_text)
-    out.columns = [csv_text(c) if isinstance(c, str) else c for c in out.columns]
+    """``frame`` with :func:`csv_text` applied to every text cell and column name.
+
+    Vectorised, and a copy is made only when some cell needs the apostrophe, so the common case
+    (nothing to neutralise) costs one scan of the text columns.
+    """
+    out = frame
+    for col in frame.columns:
+        series = frame[col]
+        if not _is_text(series):
+            continue
+        if series.dtype == object:  # mixed cells: only strings can be formulas
+            mask = series.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_PREFIXES)).astype(bool)
+        else:
+            mask = series.str.startswith(FORMULA_PREFIXES, na=False).fillna(False).astype(bool)
+        if mask.any():
+            if out is frame:
+                out = frame.copy()
+            out[col] = series.where(~mask, series.map(csv_text))
+    names = [csv_text(c) if isinstance(c, str) else c for c in frame.columns]
+    if names != list(frame.columns):
+        out = out.copy() if out is frame else out
+        out.columns = names
     return out
 
 

@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from planner.report.export import FORMULA_PREFIXES, csv_text, xlsx_text
+from planner.report.export import FORMULA_PREFIXES, csv_safe_frame, csv_text, xlsx_text
 
 #: One dangerous value per prefix a spreadsheet acts on.
 DANGEROUS = [
@@ -197,3 +197,14 @@ def test_excel_takes_control_characters_and_slashes(cli: Callable[..., object], 
     assert not any(set("[]:*?/\\") & set(t) for t in titles)
     assert any(t.startswith("key_mgr_") for t in titles), titles
     assert "K\\x01\\x1bbad" in _texts(out / "schedule.xlsx")
+
+
+@given(st.lists(st.one_of(st.text(max_size=6), st.none(), st.integers()), min_size=1, max_size=20))
+def test_csv_safe_frame_is_csv_text_on_every_cell(values: list[object]) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"x": pd.Series(values, dtype=object), "n": range(len(values))})
+    out = csv_safe_frame(frame)
+    assert list(out["x"]) == [csv_text(v) for v in values]
+    assert list(out["n"]) == list(range(len(values)))
+    assert list(frame["x"]) == values  # the input is left alone
