@@ -45,14 +45,12 @@ def format_path(path: Sequence[str | int]) -> str:
     return out
 
 
-def read_limited(path: str | Path, limit: int, what: str = "file") -> bytes:
-    """The bytes of the regular file ``path``, refusing anything else or more than ``limit`` bytes.
+def _open_regular(p: Path, what: str) -> int:
+    """A read-only descriptor of ``p``, refused unless ``p`` is a regular file.
 
-    Devices (``/dev/zero``, ``/dev/urandom``), pipes, sockets and directories are refused before
-    a byte is read (a FIFO is opened non-blocking, so it cannot hang); the size limit is enforced
-    while reading (at most ``limit + 1`` bytes are read), not taken from the reported size.
+    Opened non-blocking, so a FIFO nobody writes to cannot hang the open; the type is checked on
+    the open descriptor (``fstat``), so it is the file read, not one swapped in after a check.
     """
-    p = Path(path)
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(p, flags)
@@ -62,12 +60,29 @@ def read_limited(path: str | Path, limit: int, what: str = "file") -> bytes:
         raise InputError(f"cannot read {what}: {exc.strerror}", source=p) from None
     try:
         mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise InputError(f"expected a {what}, got a directory", source=p)
-        if not stat.S_ISREG(mode):
-            raise InputError(
-                f"expected a {what}, got a device, pipe or socket; only regular files are read", source=p
-            )
+    except OSError as exc:
+        os.close(fd)
+        raise InputError(f"cannot read {what}: {exc.strerror}", source=p) from None
+    if stat.S_ISREG(mode):
+        return fd
+    os.close(fd)
+    if stat.S_ISDIR(mode):
+        raise InputError(f"expected a {what}, got a directory", source=p)
+    raise InputError(
+        f"expected a {what}, got a device, pipe or socket; only regular files are read", source=p
+    )
+
+
+def read_limited(path: str | Path, limit: int, what: str = "file") -> bytes:
+    """The bytes of the regular file ``path``, refusing anything else or more than ``limit`` bytes.
+
+    Devices (``/dev/zero``, ``/dev/urandom``), pipes, sockets and directories are refused before
+    a byte is read; the size limit is enforced while reading (at most ``limit + 1`` bytes are
+    read), not taken from the reported size.
+    """
+    p = Path(path)
+    fd = _open_regular(p, what)
+    try:
         chunks: list[bytes] = []
         total = 0
         while total <= limit:
@@ -76,38 +91,21 @@ def read_limited(path: str | Path, limit: int, what: str = "file") -> bytes:
                 break
             chunks.append(chunk)
             total += len(chunk)
-        if total > limit:
-            raise InputError(
-                f"{what} is too large: the limit is {limit:,} bytes (is this really the right file?)",
-                source=p,
-            )
-        return b"".join(chunks)
     except OSError as exc:
         raise InputError(f"cannot read {what}: {exc.strerror}", source=p) from None
     finally:
         os.close(fd)
+    if total > limit:
+        raise InputError(
+            f"{what} is too large: the limit is {limit:,} bytes (is this really the right file?)", source=p
+        )
+    return b"".join(chunks)
 
 
 def require_regular_file(path: str | Path, what: str = "file") -> Path:
     """Refuse ``path`` unless it is a readable regular file (for readers that open it themselves)."""
     p = Path(path)
-    read_limited_check = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
-    try:
-        fd = os.open(p, read_limited_check)
-    except FileNotFoundError:
-        raise InputError("file not found", source=p) from None
-    except OSError as exc:
-        raise InputError(f"cannot read {what}: {exc.strerror}", source=p) from None
-    try:
-        mode = os.fstat(fd).st_mode
-    finally:
-        os.close(fd)
-    if stat.S_ISDIR(mode):
-        raise InputError(f"expected a {what}, got a directory", source=p)
-    if not stat.S_ISREG(mode):
-        raise InputError(
-            f"expected a {what}, got a device, pipe or socket; only regular files are read", source=p
-        )
+    os.close(_open_regular(p, what))
     return p
 
 
