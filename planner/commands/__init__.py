@@ -67,11 +67,13 @@ class LazyGroup(click.Group):
 
 
 def _os_error_line(exc: OSError) -> str:
-    """``PATH: REASON`` for an OS error; the path is standard output when the error names none."""
+    """``PATH: REASON`` for an OS error; an error naming no file is standard output failing."""
     from planner.errors import printable
 
-    where = exc.filename if exc.filename is not None else "<stdout>"
-    return f"{printable(str(where))}: cannot write: {exc.strerror or exc}"
+    reason = exc.strerror or str(exc)
+    if exc.filename is None:
+        return f"<stdout>: cannot write: {reason}"
+    return printable(f"{exc.filename}: {reason}")
 
 
 def _silence_stdout() -> None:

@@ -171,3 +171,16 @@ def test_budget_below_one_head_is_warned() -> None:
     assert any("below one head" in w for w in json.loads(result.stdout)["warnings"])
     fine = _run("plan", "--set", "budget=50000", "--format", "json")
     assert "below one head" not in fine.stderr
+
+
+def test_any_other_os_error_is_one_line(monkeypatch: pytest.MonkeyPatch, cli: Callable[..., Any]) -> None:
+    """An OS error no layer turned into a message still ends as one line naming its file, exit 2."""
+    import planner.data.scenario as scenario
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError(5, "Input/output error", "scenarios/baseline.yaml")
+
+    monkeypatch.setattr(scenario, "load_scenario", broken)
+    result = cli("plan")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: scenarios/baseline.yaml: Input/output error\n"
