@@ -268,12 +268,12 @@ def check_results_path(out: str | Path) -> Path:
 
 def write_results(rows: list[dict[str, Any]], out: str | Path) -> Path:
     """Write the merged table as CSV or Parquet (by extension), atomically."""
-    from planner.report.export import write_with
+    from planner.report.export import write_csv, write_with
 
     target = check_results_path(out)
     frame = to_frame(rows)
     if target.suffix.lower() == ".csv":
-        return write_with(target, lambda tmp: frame.to_csv(tmp, index=False))
+        return write_csv(target, frame)
     return write_with(target, lambda tmp: frame.to_parquet(tmp, index=False))
 
 
@@ -294,7 +294,7 @@ def generate_branches(
     import yaml
 
     from planner.data.scenario import load_scenario_document, scenario_from_document
-    from planner.report.export import write_text_atomic
+    from planner.report.export import ensure_dir, write_text_atomic
 
     if count <= 0:
         raise InputError(f"expected a positive number of branches, got {count}", source="--generate")
@@ -304,7 +304,7 @@ def generate_branches(
     target = Path(out_dir)
     if target.exists() and not target.is_dir():
         raise InputError(f"expected a directory for the branch files, {target} is a file", source="--out")
-    target.mkdir(parents=True, exist_ok=True)
+    ensure_dir(target)
     policy = os.path.relpath(data["policy"], target.resolve())
     rng = np.random.default_rng(seed)
     width = max(4, len(str(count)))

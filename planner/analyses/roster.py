@@ -340,12 +340,12 @@ def generate_roster(scenario: Scenario, customers: int, seed: int, profile: Prof
 
 def write_roster(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write a roster by extension (.csv, .xlsx, .parquet), atomically."""
-    from planner.report.export import write_with
+    from planner.report.export import write_csv, write_with
 
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix == ".csv":
-        return write_with(target, lambda tmp: frame.to_csv(tmp, index=False, float_format="%.2f"))
+        return write_csv(target, frame, float_format="%.2f")
     if suffix == ".xlsx":
         return write_with(target, lambda tmp: _write_xlsx(frame, tmp))
     if suffix == ".parquet":
@@ -358,6 +358,6 @@ def write_roster(frame: pd.DataFrame, path: str | Path) -> Path:
 
 def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
     """``frame`` as a workbook whose bytes depend on the data only."""
-    from planner.report.export import write_xlsx_deterministic
+    from planner.report.export import write_frame_xlsx
 
-    write_xlsx_deterministic(lambda buffer: frame.to_excel(buffer, index=False, engine="openpyxl"), path)
+    write_frame_xlsx(frame, path)

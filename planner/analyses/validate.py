@@ -31,13 +31,14 @@ def _files(paths: Iterable[Path]) -> list[Path]:
 
 def check_file(path: Path) -> FileCheck:
     """Validate one file as a policy (if it has ``channels:``) or a scenario."""
-    from planner.data.policy import policy_from_document
-    from planner.data.scenario import PATH_KEYS, scenario_from_document
+    from planner.data.policy import Policy, policy_from_document
+    from planner.data.scenario import PATH_KEYS, ScenarioSpec, scenario_from_document
     from planner.data.yaml_io import load_with_extends
 
     kind = "file"
+    known = {*Policy.model_fields, *ScenarioSpec.model_fields}
     try:
-        doc = load_with_extends(path, path_keys=PATH_KEYS)
+        doc = load_with_extends(path, path_keys=PATH_KEYS, known_keys=known, kind="policy or scenario")
         kind = "policy" if "channels" in doc.data else "scenario"
         if kind == "policy":
             policy_from_document(doc)

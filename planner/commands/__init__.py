@@ -53,8 +53,42 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except PlannerError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            from planner.errors import printable
+
+            # One line, whatever the message quotes: control characters and newlines escaped.
+            click.echo(f"Error: {printable(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
+        except BrokenPipeError:
+            # The reader went away (`planner ... | head`): stop quietly, as other tools do.
+            _silence_stdout()
+            ctx.exit(0)
+        except OSError as exc:
+            # An operating-system error no layer turned into a PlannerError (stdout full or closed...).
+            click.echo(f"Error: {_os_error_line(exc)}", err=True)
+            ctx.exit(2)
+
+
+def _os_error_line(exc: OSError) -> str:
+    """``PATH: REASON`` for an OS error; an error naming no file is standard output failing."""
+    from planner.errors import printable
+
+    reason = exc.strerror or str(exc)
+    if exc.filename is None:
+        return f"<stdout>: cannot write: {reason}"
+    return printable(f"{exc.filename}: {reason}")
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device so the final flush cannot fail again."""
+    import os
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real file behind stdout (tests): nothing to do
+        pass
 
 
 @click.group(
@@ -70,8 +104,33 @@ def main() -> None:
 
 
 def run() -> None:
-    """Console-script entry point."""
-    main(prog_name="planner")
+    """Console-script entry point.
+
+    Output still buffered when the command ends is flushed here, so a pipe closed early exits 0
+    quietly and a full or closed standard output is one line on stderr and exit 2 (instead of
+    Python's "Exception ignored" at shutdown).
+    """
+    import errno
+    import sys
+
+    if sys.stdout is None:  # started with standard output closed (`planner ... >&-`)
+        click.echo("Error: <stdout>: cannot write: standard output is closed", err=True)
+        raise SystemExit(2)
+    code: Any = 0
+    try:
+        main(prog_name="planner", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    except OSError as exc:
+        _silence_stdout()
+        if exc.errno != errno.EPIPE:
+            click.echo(f"Error: {_os_error_line(exc)}", err=True)
+            code = 2
+    raise SystemExit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

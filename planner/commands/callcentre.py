@@ -92,6 +92,7 @@ def erlang_command(
     query = erlang_query(
         calls, interval_minutes, aht, target, answer_within, asa_target, shrinkage, max_occupancy
     )
+    print_warnings(query.warnings)
     result = erlang_calculator(query)
     if fmt == "json":
         echo_json(result)

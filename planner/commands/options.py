@@ -151,20 +151,47 @@ def apply_roster(scenario: Scenario, roster: Path | None, columns: Path | None) 
 
 
 def load_cli_scenario(path: Path, sets: tuple[str, ...]) -> Scenario:
-    """Load a scenario for a command, with its --set overrides."""
+    """Load a scenario for a command, with its --set overrides.
+
+    When the user named no scenario and the default is missing (run from another folder), say
+    so, and where the default was looked for, rather than "file not found" for a file they never
+    named.
+    """
     from planner.data.scenario import load_scenario
 
+    if not path.exists() and _is_default("scenario", path):
+        from planner.errors import InputError
+
+        where = Path.cwd() / DEFAULT_SCENARIO
+        raise InputError(
+            f"no scenario was given and the default {DEFAULT_SCENARIO} is not here (looked for {where}); "
+            "name a scenario file, or run planner from the folder holding scenarios/",
+            source="planner",
+        )
     return load_scenario(path, sets)
+
+
+def _is_default(param: str, value: Path) -> bool:
+    """Whether the command's ``param`` took its default value (the user did not type it)."""
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return False
+    for name in (param, param.replace("-", "_")):
+        if name in ctx.params:
+            return ctx.get_parameter_source(name) == ParameterSource.DEFAULT and ctx.params[name] == value
+    return False
 
 
 def make_console(record: bool = False) -> Console:
     """The console reports render on (stdout; width from the terminal, 120 when piped)."""
     import shutil
 
-    from rich.console import Console
+    from planner.report.terminal import SafeConsole
 
     width = shutil.get_terminal_size((120, 24)).columns
-    return Console(width=max(width, 100), record=record, highlight=False, soft_wrap=False)
+    return SafeConsole(width=max(width, 100), record=record, highlight=False, soft_wrap=False)
 
 
 def echo_json(data: Any) -> None:
@@ -176,5 +203,7 @@ def echo_json(data: Any) -> None:
 
 def print_warnings(warnings: list[str] | tuple[str, ...]) -> None:
     """Warnings go to stderr so they never spoil JSON on stdout."""
+    from planner.errors import printable
+
     for w in warnings:
-        click.echo(f"Warning: {w}", err=True)
+        click.echo(f"Warning: {printable(w)}", err=True)

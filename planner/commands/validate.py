@@ -16,6 +16,7 @@ def validate_command(paths: tuple[Path, ...]) -> None:
     Prints one line per file; exits 2 if any file is wrong.
     """
     from planner.analyses.validate import validate_paths
+    from planner.errors import printable
 
     if not paths:
         paths = (Path("policies"), Path("scenarios"))
@@ -24,10 +25,10 @@ def validate_command(paths: tuple[Path, ...]) -> None:
     for r in results:
         if r.error is None:
             extra = f" ({'; '.join(r.warnings)})" if r.warnings else ""
-            click.echo(f"ok    {r.kind:8} {r.path}{extra}")
+            click.echo(printable(f"ok    {r.kind:8} {r.path}{extra}"))
         else:
             bad += 1
-            click.echo(f"error {r.kind:8} {r.error}", err=True)
+            click.echo(printable(f"error {r.kind:8} {r.error}"), err=True)
     click.echo(f"{len(results)} file(s) checked, {bad} with errors")
     if bad:
         raise SystemExit(2)

@@ -29,11 +29,11 @@ import csv
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from planner.errors import InputError
+from planner.errors import InputError, excerpt
 
 if TYPE_CHECKING:  # pragma: no cover
     from planner.data.policy import Policy
@@ -46,12 +46,22 @@ DAY_TYPES: tuple[DayType, ...] = ("weekday", "weekend")
 MAX_FORECAST_BYTES = 5 * 1024 * 1024
 
 SECTION = "callcentre"
+#: Handle times below this many seconds are warned about: minutes typed for seconds (4 for 240).
+MIN_PLAUSIBLE_AHT_SECONDS = 10.0
 #: Refuse loads above this many Erlangs (a million agents busy at once means a units mistake).
 MAX_ERLANGS = 1_000_000
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # allow_inf_nan=False: `.inf` and `.nan` are refused by every number field.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+
+
+#: Calls offered in one interval (a million: far beyond any branch's line; a units slip otherwise).
+MAX_CALLS = 1_000_000.0
+#: Seconds in a day: the ceiling for handle times and answer targets.
+DAY_SECONDS = 24 * 3600.0
+CallCount = Annotated[float, Field(ge=0, le=MAX_CALLS)]
 
 
 def _check_open_fraction(v: float, what: str) -> float:
@@ -68,13 +78,13 @@ def parse_clock(text: Any) -> int:
             f"write clock times in quotes, e.g. '10:30' (unquoted, YAML reads a time as a number: {text})"
         )
     if not isinstance(text, str):
-        raise ValueError(f"expected a clock time 'HH:MM', got {text!r}")
+        raise ValueError(f"expected a clock time 'HH:MM', got {excerpt(text)}")
     hh, sep, mm = text.strip().partition(":")
     if not sep or not hh.isdigit() or not mm.isdigit() or len(mm) != 2:
-        raise ValueError(f"expected a clock time 'HH:MM', got {text!r}")
+        raise ValueError(f"expected a clock time 'HH:MM', got {excerpt(text)}")
     h, m = int(hh), int(mm)
     if h > 23 or m > 59:
-        raise ValueError(f"expected a clock time between 00:00 and 23:59, got {text!r}")
+        raise ValueError(f"expected a clock time between 00:00 and 23:59, got {excerpt(text)}")
     return h * 60 + m
 
 
@@ -88,11 +98,11 @@ class ShiftTemplate(_Strict):
     """A kind of shift: the start times allowed, paid hours, and one unpaid break."""
 
     name: str | None = None
-    starts: list[Any] = Field(min_length=1)
+    starts: list[Any] = Field(min_length=1, max_length=24 * 60)
     paid_hours: float
     unpaid_break_minutes: float = 0
     #: Hours on duty before the break starts; default half the paid hours (on the interval grid).
-    break_after_hours: float | None = None
+    break_after_hours: float | None = Field(default=None, ge=0, le=24)
     days: list[DayType] = Field(default_factory=lambda: list(DAY_TYPES), min_length=1)
 
     @field_validator("starts")
@@ -159,16 +169,16 @@ class CallCentreSpec(_Strict):
 
     interval_minutes: Literal[30, 60]
     forecast: str | None = None
-    calls: dict[DayType, list[float]] | None = None
-    aht_seconds: float
+    calls: dict[DayType, list[CallCount]] | None = None
+    aht_seconds: float = Field(le=DAY_SECONDS)
     service_level_target: float | None = None
-    answer_within_seconds: float = 20
-    asa_target_seconds: float | None = None
+    answer_within_seconds: float = Field(default=20, le=DAY_SECONDS)
+    asa_target_seconds: float | None = Field(default=None, le=DAY_SECONDS)
     max_occupancy: float
     shrinkage: float
-    shifts: list[ShiftTemplate] = Field(min_length=1)
-    cost_per_agent_year: float = Field(ge=0)
-    paid_hours_per_agent_year: float = Field(gt=0, le=8760)
+    shifts: list[ShiftTemplate] = Field(min_length=1, max_length=1000)
+    cost_per_agent_year: float = Field(ge=0, le=100_000_000)
+    paid_hours_per_agent_year: float = Field(ge=1, le=8760)
     days_open_per_year: DaysOpen
     outbound: Outbound | None = None
 
@@ -284,16 +294,13 @@ def _resolve_path(doc: Document, key: tuple[str | int, ...], value: str) -> Path
 
 
 def _read_forecast(path: Path, interval_minutes: int, doc: Document) -> dict[str, tuple[float, ...]]:
+    from planner.data.yaml_io import read_text_limited
+
     key = (SECTION, "forecast")
     if not path.exists():
         raise doc.error(key, f"forecast file not found: {path}")
-    if path.is_dir() or path.stat().st_size > MAX_FORECAST_BYTES:
-        raise doc.error(key, f"forecast must be a CSV file under {MAX_FORECAST_BYTES:,} bytes: {path}")
     src = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (UnicodeDecodeError, OSError) as exc:
-        raise InputError(f"cannot read forecast: {exc}", source=src) from None
+    text = read_text_limited(path, MAX_FORECAST_BYTES, "forecast CSV file")
     # Lines starting with '#' are comments (where the numbers came from); keep line numbers right.
     rows = [
         (n, r)
@@ -322,7 +329,10 @@ def _read_forecast(path: Path, interval_minutes: int, doc: Document) -> dict[str
         day = row[col["day_type"]].strip()
         if day not in DAY_TYPES:
             raise InputError(
-                f"day_type must be weekday or weekend, got {day!r}", source=src, path="day_type", line=lineno
+                f"day_type must be weekday or weekend, got {excerpt(day)}",
+                source=src,
+                path="day_type",
+                line=lineno,
             )
         try:
             minutes = parse_clock(row[col["start"]])
@@ -340,7 +350,7 @@ def _read_forecast(path: Path, interval_minutes: int, doc: Document) -> dict[str
             value = float(raw)
         except ValueError:
             raise InputError(
-                f"calls must be a number, got {raw!r}", source=src, path="calls", line=lineno
+                f"calls must be a number, got {excerpt(raw)}", source=src, path="calls", line=lineno
             ) from None
         if not math.isfinite(value) or value < 0:
             raise InputError(f"calls must be a number >= 0, got {raw}", source=src, path="calls", line=lineno)
@@ -457,10 +467,12 @@ def _check_outbound(spec: CallCentreSpec, policy: Policy, doc: Document) -> None
         channel, _, tier = entry.partition(".")
         path = (SECTION, "outbound", "serves", i)
         if channel not in policy.channels:
-            raise doc.error(path, f"unknown channel {channel!r}{did_you_mean(channel, policy.channels)}")
+            raise doc.error(
+                path, f"unknown channel {excerpt(channel)}{did_you_mean(channel, policy.channels)}"
+            )
         if tier and not policy.has_tier(channel, tier):
             ids = [t.id for t in policy.channels[channel].tiers]
-            raise doc.error(path, f"unknown tier {entry!r}{did_you_mean(tier, ids)}")
+            raise doc.error(path, f"unknown tier {excerpt(entry)}{did_you_mean(tier, ids)}")
 
 
 def callcentre_from_spec(spec: CallCentreSpec, doc: Document, policy: Policy | None = None) -> CallCentre:
@@ -526,6 +538,18 @@ class ErlangQuery:
     asa_target_seconds: float | None
     shrinkage: float
     max_occupancy: float
+    #: Values that are allowed but implausible (printed on stderr).
+    warnings: tuple[str, ...] = ()
+
+
+def aht_warning(aht_seconds: float, option: str) -> list[str]:
+    """A warning when a handle time looks like minutes typed for seconds."""
+    if aht_seconds < MIN_PLAUSIBLE_AHT_SECONDS:
+        return [
+            f"{option} {aht_seconds:g} s is under {MIN_PLAUSIBLE_AHT_SECONDS:g} s; handle times are in "
+            f"seconds (did you mean {aht_seconds * 60:g} s, i.e. {aht_seconds:g} minutes?)"
+        ]
+    return []
 
 
 def erlang_query(
@@ -578,4 +602,5 @@ def erlang_query(
         asa_target_seconds,
         shrinkage,
         max_occupancy,
+        tuple(aht_warning(aht_seconds, "--aht")),
     )

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from planner.data.validation import validate_document
 from planner.data.yaml_io import Document, load_with_extends
+from planner.errors import excerpt
 
 Period = Literal["month", "quarter", "year"]
 Style = Literal["personalised", "specialised", "standardised"]
@@ -39,8 +40,13 @@ Style = Literal["personalised", "specialised", "standardised"]
 PERIODS_PER_YEAR: dict[str, int] = {"month": 12, "quarter": 4, "year": 1}
 
 
+#: The largest monthly spend a band edge may name, CNY (a billion a month: beyond any one customer).
+MAX_SPEND = 1e9
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # allow_inf_nan=False: `.inf` and `.nan` are refused by every number field (they crash solvers).
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 class ContactStandard(_Strict):
@@ -65,7 +71,7 @@ class Tier(_Strict):
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_+\-]+$")
     label: str | None = None
     spend: list[float | None] = Field(min_length=2, max_length=2)
-    typical_spend: float | None = Field(default=None, gt=0)
+    typical_spend: float | None = Field(default=None, gt=0, le=MAX_SPEND)
     visits: ContactStandard
     calls: ContactStandard
     visit_minutes: float = Field(ge=0, le=24 * 60)
@@ -90,6 +96,9 @@ class Tier(_Strict):
             raise ValueError("spend band needs a lower edge: [low, high] or [low, null]")
         if low < 0:
             raise ValueError(f"spend band starts below zero ({low})")
+        for edge in (low, high):
+            if edge is not None and edge > MAX_SPEND:
+                raise ValueError(f"spend band edge {edge:g} is above {MAX_SPEND:g} CNY a month")
         if high is not None and high <= low:
             raise ValueError(f"spend band [{low}, {high}) is empty: high must exceed low")
         return v
@@ -228,7 +237,9 @@ def check_policy(doc: Document, policy: Policy) -> Policy:
         for i, tier in enumerate(channel.tiers):
             path = ("channels", cid, "tiers", i)
             if tier.id in seen:
-                raise doc.error((*path, "id"), f"duplicate tier id {tier.id!r} (also tiers[{seen[tier.id]}])")
+                raise doc.error(
+                    (*path, "id"), f"duplicate tier id {excerpt(tier.id)} (also tiers[{seen[tier.id]}])"
+                )
             seen[tier.id] = i
             if tier.high is None and tier.typical_spend is None:
                 raise doc.error(
@@ -241,21 +252,21 @@ def check_policy(doc: Document, policy: Policy) -> Policy:
             if a.high is None or a.high > b.low:
                 raise doc.error(
                     ("channels", cid, "tiers", ib, "spend"),
-                    f"band {_band(b)} of tier {b.id!r} overlaps band {_band(a)} of tier {a.id!r} "
-                    f"(tiers[{ia}]); one channel's bands must not overlap",
+                    f"band {_band(b)} of tier {excerpt(b.id)} overlaps band {_band(a)} of tier "
+                    f"{excerpt(a.id)} (tiers[{ia}]); one channel's bands must not overlap",
                 )
         channels[cid] = channel.model_copy(update={"tiers": [t for _, t in ordered]})
     previous_top: float | None = None
     for i, cid in enumerate(policy.ladder):
         if cid not in channels:
-            raise doc.error(("ladder", i), f"unknown channel {cid!r}{_hint(cid, channels)}")
+            raise doc.error(("ladder", i), f"unknown channel {excerpt(cid)}{_hint(cid, channels)}")
         tiers = channels[cid].tiers
         if not tiers:
-            raise doc.error(("ladder", i), f"channel {cid!r} has no tiers to climb")
+            raise doc.error(("ladder", i), f"channel {excerpt(cid)} has no tiers to climb")
         if previous_top is not None and tiers[0].low < previous_top:
             raise doc.error(
                 ("ladder", i),
-                f"channel {cid!r} starts at {tiers[0].low:g}, below the top of the channel before it "
+                f"channel {excerpt(cid)} starts at {tiers[0].low:g}, below the top of the channel before it "
                 f"({previous_top:g}); a ladder's channels must not overlap",
             )
         top = tiers[-1].high
@@ -294,7 +305,12 @@ def policy_from_document(doc: Document) -> Policy:
 
 def load_policy(path: str | Path) -> Policy:
     """Load and validate a policy YAML file (``extends`` allowed)."""
-    return policy_from_document(load_with_extends(path))
+    return policy_from_document(load_policy_document(path))
+
+
+def load_policy_document(path: str | Path) -> Document:
+    """Read a policy file with its ``extends`` chain, refusing a file that is no policy at all."""
+    return load_with_extends(path, known_keys=Policy.model_fields, kind="policy")
 
 
 def apply_tier_overrides(
@@ -312,7 +328,7 @@ def apply_tier_overrides(
             from planner.data.yaml_io import did_you_mean
 
             known = [f"{c}.{t}" for c, t in policy.tier_keys()]
-            raise doc.error((*base_path, key), f"unknown tier {key!r}{did_you_mean(key, known)}")
+            raise doc.error((*base_path, key), f"unknown tier {excerpt(key)}{did_you_mean(key, known)}")
         if not isinstance(fields, dict):
             raise doc.error((*base_path, key), "expected a mapping of tier fields")
         if "id" in fields:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.data.policy import Policy
-from planner.data.yaml_io import did_you_mean, load_yaml
+from planner.data.yaml_io import did_you_mean, load_yaml, require_regular_file
 from planner.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -91,6 +91,9 @@ def read_column_map(path: str | Path) -> ColumnMap:
     for section, mapping in (("columns", columns), ("channels", channels)):
         if not isinstance(mapping, dict):
             raise doc.error((section,), "expected a mapping")
+        if mapping and not all(isinstance(v, str) for v in mapping.values()):
+            # Not a column map at all (e.g. --columns /etc/passwd): say so without quoting its lines.
+            raise InputError("not a column map: expected `export column: planner column` lines", source=path)
     for src, dst in columns.items():
         if dst not in ROSTER_COLUMNS:
             key = ("columns", src) if "columns" in data else (src,)
@@ -113,8 +116,7 @@ def _read_frame(path: Path) -> pd.DataFrame:
             f"unknown roster format {path.suffix or '(no extension)'!r}; expected .csv, .xlsx or .parquet",
             source=path,
         )
-    if not path.exists():
-        raise InputError("file not found", source=path)
+    require_regular_file(path, "roster file")  # a FIFO or /dev/zero would hang pandas
     try:
         if suffix == ".csv":
             return _read_csv(path)

@@ -10,13 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from planner.data.callcentre import CallCentreSpec
 from planner.data.hiring import HiringSpec, check_hiring
-from planner.data.policy import Policy, Tier, apply_tier_overrides, policy_from_document
+from planner.data.policy import (
+    Policy,
+    Tier,
+    apply_tier_overrides,
+    load_policy_document,
+    policy_from_document,
+)
 from planner.data.validation import validate_document
 from planner.data.yaml_io import (
     Document,
@@ -24,7 +30,7 @@ from planner.data.yaml_io import (
     did_you_mean,
     load_with_extends,
 )
-from planner.errors import InputError
+from planner.errors import InputError, excerpt
 
 TierKey = tuple[str, str]
 
@@ -35,7 +41,25 @@ def tier_key(channel: str, tier: str) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # allow_inf_nan=False: `.inf` and `.nan` are refused by every number field (they crash solvers).
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+
+
+# Plausible ranges: wide enough for any branch or province, narrow enough that a units slip or a
+# fuzzed 1e308 is refused here with its key instead of overflowing the solver.
+#: Customers in one tier (a hundred million: more than any province's subscribers in one band).
+MAX_CUSTOMERS = 100_000_000
+#: One head's loaded cost, CNY a year.
+MAX_ANNUAL_COST = 100_000_000.0
+#: A budget, CNY a year (a trillion).
+MAX_BUDGET = 1e12
+#: Heads in a role or in all.
+MAX_HEADCOUNT = 1_000_000
+#: Hours a year a role may give in all (``fixed_hours``): a million heads' worth.
+MAX_FIXED_HOURS = 8760.0 * 1_000_000
+
+#: Negative counts are refused (with their own words) in check_references.
+CustomerCount = Annotated[int, Field(le=MAX_CUSTOMERS)]
 
 
 class Role(_Strict):
@@ -43,17 +67,19 @@ class Role(_Strict):
 
     label: str | None = None
     serves: list[str] = Field(min_length=1)
-    headcount: int = Field(ge=0, le=1_000_000)
-    hours_per_year: float = Field(gt=0, le=8760)
-    customer_time_share: float = Field(gt=0, le=1)
-    productivity: float = Field(default=1.0, gt=0, le=10)
-    annual_cost: float = Field(ge=0)
-    max_headcount: int | None = Field(default=None, ge=0, le=1_000_000)
+    headcount: int = Field(ge=0, le=MAX_HEADCOUNT)
+    #: At least one hour a year: a smaller figure is a units slip (and 1e-300 overflows the model).
+    hours_per_year: float = Field(ge=1, le=8760)
+    #: At least 1 % of the time with customers, for the same reason.
+    customer_time_share: float = Field(ge=0.01, le=1)
+    productivity: float = Field(default=1.0, ge=0.01, le=10)
+    annual_cost: float = Field(ge=0, le=MAX_ANNUAL_COST)
+    max_headcount: int | None = Field(default=None, ge=0, le=MAX_HEADCOUNT)
     #: ``all``: visits and phone contacts; ``calls``: phone contacts only (e.g. call-centre outbound).
     contacts: Literal["all", "calls"] = "all"
     #: When set, the role gives this many hours a year in all (e.g. call-centre agents' spare time),
     #: whatever its headcount; its headcount is then fixed at ``headcount``, not chosen by the model.
-    fixed_hours: float | None = Field(default=None, ge=0)
+    fixed_hours: float | None = Field(default=None, ge=0, le=MAX_FIXED_HOURS)
 
 
 class DistrictsSpec(_Strict):
@@ -87,10 +113,10 @@ class ScenarioSpec(_Strict):
     policy: str
     #: The plan year: its working calendar (China's holidays, make-up days) sizes every role.
     year: int | None = Field(default=None, ge=2001, le=2099)
-    customers: dict[str, dict[str, int]] = Field(default_factory=dict)
+    customers: dict[str, dict[str, CustomerCount]] = Field(default_factory=dict)
     roles: dict[str, Role]
-    budget: float | None = Field(default=None, ge=0)
-    max_total_headcount: int | None = Field(default=None, ge=0)
+    budget: float | None = Field(default=None, ge=0, le=MAX_BUDGET)
+    max_total_headcount: int | None = Field(default=None, ge=0, le=MAX_HEADCOUNT)
     min_coverage: dict[str, float] = Field(default_factory=dict)
     policy_overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
     hiring: HiringSpec | None = None
@@ -159,13 +185,13 @@ def check_references(doc: Document, spec: ScenarioSpec, policy: Policy) -> list[
     for channel, tiers in spec.customers.items():
         if channel not in channels:
             raise doc.error(
-                ("customers", channel), f"unknown channel {channel!r}{did_you_mean(channel, channels)}"
+                ("customers", channel), f"unknown channel {excerpt(channel)}{did_you_mean(channel, channels)}"
             )
         ids = [t.id for t in channels[channel].tiers]
         for tier, count in tiers.items():
             if tier not in ids:
                 hint = did_you_mean(tier, ids) or f" (tiers of {channel}: {', '.join(ids) or 'none'})"
-                raise doc.error(("customers", channel, tier), f"unknown tier {tier!r}{hint}")
+                raise doc.error(("customers", channel, tier), f"unknown tier {excerpt(tier)}{hint}")
             if count < 0:
                 raise doc.error(("customers", channel, tier), f"expected a count >= 0, got {count}")
     served: dict[TierKey, list[str]] = {}
@@ -174,19 +200,19 @@ def check_references(doc: Document, spec: ScenarioSpec, policy: Policy) -> list[
             channel, _, tier = entry.partition(".")
             path = ("roles", role_id, "serves", i)
             if channel not in channels:
-                raise doc.error(path, f"unknown channel {channel!r}{did_you_mean(channel, channels)}")
+                raise doc.error(path, f"unknown channel {excerpt(channel)}{did_you_mean(channel, channels)}")
             if tier and not policy.has_tier(channel, tier):
                 ids = [t.id for t in channels[channel].tiers]
                 hint = did_you_mean(tier, ids) or f" (tiers of {channel}: {', '.join(ids) or 'none'})"
-                raise doc.error(path, f"unknown tier {entry!r}{hint}")
+                raise doc.error(path, f"unknown tier {excerpt(entry)}{hint}")
         keys = expand_serves(policy, role.serves)
         for k in keys:
             served.setdefault(k, []).append(role_id)
         if not any(spec.customers.get(c, {}).get(t, 0) > 0 for c, t in keys):
-            warnings.append(f"role {role_id!r} serves no tier that has customers")
+            warnings.append(f"role {excerpt(role_id)} serves no tier that has customers")
         if role.max_headcount is not None and role.max_headcount < role.headcount:
             warnings.append(
-                f"role {role_id!r}: today's headcount {role.headcount} is above max_headcount "
+                f"role {excerpt(role_id)}: today's headcount {role.headcount} is above max_headcount "
                 f"{role.max_headcount}"
             )
     for channel, tier in policy.tier_keys():
@@ -205,15 +231,32 @@ def check_references(doc: Document, spec: ScenarioSpec, policy: Policy) -> list[
                     raise doc.error(
                         ("districts", "travel_minutes", a, b), f"expected minutes in [0, 1440], got {minutes}"
                     )
+    warnings += implausible_values(spec)
     known = [f"{c}.{t}" for c, t in policy.tier_keys()]
     for key, value in spec.min_coverage.items():
         if key not in known:
-            raise doc.error(("min_coverage", key), f"unknown tier {key!r}{did_you_mean(key, known)}")
+            raise doc.error(("min_coverage", key), f"unknown tier {excerpt(key)}{did_you_mean(key, known)}")
         if not 0 <= value <= 1:
             raise doc.error(("min_coverage", key), f"expected a fraction in [0, 1], got {value}")
         channel, _, tier = key.partition(".")
         if (channel, tier) not in served and spec.customers.get(channel, {}).get(tier, 0) > 0:
             raise doc.error(("min_coverage", key), "no role serves this tier")
+    return warnings
+
+
+def implausible_values(spec: ScenarioSpec) -> list[str]:
+    """Warnings for values the schema allows but that are likely slips (a budget below one head)."""
+    from planner.data.callcentre import aht_warning
+
+    warnings: list[str] = []
+    costs = [r.annual_cost for r in spec.roles.values() if r.fixed_hours is None and r.annual_cost > 0]
+    if spec.budget is not None and costs and spec.budget < min(costs):
+        warnings.append(
+            f"budget {spec.budget:,.2f} CNY a year is below one head's annual cost ({min(costs):,.0f}): "
+            "no manager can be planned; the budget is in CNY a year, not millions"
+        )
+    if spec.callcentre is not None:
+        warnings += aht_warning(spec.callcentre.aht_seconds, "callcentre.aht_seconds")
     return warnings
 
 
@@ -234,7 +277,7 @@ def scenario_from_document(doc: Document, name: str | None = None, path: Path | 
     policy_path = Path(spec.policy)
     if not policy_path.exists():
         raise doc.error(("policy",), f"policy file not found: {policy_path}")
-    policy = policy_from_document(load_with_extends(policy_path))
+    policy = policy_from_document(load_policy_document(policy_path))
     if spec.policy_overrides:
         policy = apply_tier_overrides(doc, policy, spec.policy_overrides, ("policy_overrides",))
     warnings = check_references(doc, spec, policy)
@@ -246,7 +289,9 @@ def scenario_from_document(doc: Document, name: str | None = None, path: Path | 
 
 def load_scenario_document(path: str | Path, sets: Iterable[str] = ()) -> Document:
     """Read a scenario file with its ``extends`` chain and ``--set`` overrides, unvalidated."""
-    doc = load_with_extends(path, path_keys=PATH_KEYS)
+    # `channels` too: a policy given as the scenario gets its own message in scenario_from_document.
+    known = [*ScenarioSpec.model_fields, "channels"]
+    doc = load_with_extends(path, path_keys=PATH_KEYS, known_keys=known, kind="scenario")
     sets = list(sets)
     if sets:
         doc = apply_assignments(doc, sets, dotted_maps=DOTTED_MAPS)
@@ -281,5 +326,5 @@ def require_known_tier(policy: Policy, key: str, source: str) -> TierKey:
     channel, _, tier = key.partition(".")
     if not policy.has_tier(channel, tier):
         known = [f"{c}.{t}" for c, t in policy.tier_keys()]
-        raise InputError(f"unknown tier {key!r}{did_you_mean(key, known)}", source=source)
+        raise InputError(f"unknown tier {excerpt(key)}{did_you_mean(key, known)}", source=source)
     return channel, tier

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from planner.data.yaml_io import Document, did_you_mean, format_path
-from planner.errors import InputError
+from planner.errors import InputError, excerpt
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -58,11 +58,13 @@ def describe_error(model: type[BaseModel], err: Any) -> tuple[tuple[Any, ...], s
         known = _known_fields(model, loc[:-1])
         hint = did_you_mean(str(loc[-1]), known)
         allowed = f"; allowed keys: {', '.join(known)}" if known and not hint else ""
-        return loc, f"unknown key {loc[-1]!r}{hint}{allowed}"
+        return loc, f"unknown key {excerpt(str(loc[-1]))}{hint}{allowed}"
     if kind == "missing":
         return loc, "required key is missing"
     if kind in _TYPE_WORDS:
         return loc, f"expected {_TYPE_WORDS[kind]}, got {_show(value)}"
+    if kind == "finite_number":
+        return loc, f"expected a finite number, got {_show(value)}"
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         return loc, f"expected one of {expected}, got {_show(value)}"
@@ -78,14 +80,14 @@ def describe_error(model: type[BaseModel], err: Any) -> tuple[tuple[Any, ...], s
 
 def _show(value: Any) -> str:
     if isinstance(value, str):
-        return repr(value)
+        return excerpt(value)
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, (list, tuple)):
         return f"a list of {len(value)}"
     if value is None:
         return "nothing (null)"
-    return f"{value!r} ({type(value).__name__})"
+    return f"{excerpt(value)} ({type(value).__name__})"
 
 
 def validate_document(model: type[M], doc: Document, data: Any = None) -> M:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import os
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,12 +19,14 @@ from typing import Any
 
 import yaml
 
-from planner.errors import InputError
+from planner.errors import InputError, excerpt, printable
 
 #: Refuse files larger than this: a policy or scenario is a few kilobytes; megabytes mean a mistake.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 #: Refuse documents with more nodes than this (guards against alias "billion laughs" expansion).
 MAX_NODES = 200_000
+#: Refuse documents nested deeper than this (a policy is 6 levels deep; a recursive alias is endless).
+MAX_DEPTH = 64
 
 KeyPath = tuple[str | int, ...]
 Location = tuple[str, int | None]
@@ -35,8 +39,85 @@ def format_path(path: Sequence[str | int]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            # A key is the user's text: printable, and cut so no whole line of a stray file is echoed.
+            text = excerpt(str(part))[1:-1]
+            out += f".{text}" if out else text
     return out
+
+
+def _open_regular(p: Path, what: str) -> int:
+    """A read-only descriptor of ``p``, refused unless ``p`` is a regular file.
+
+    Opened non-blocking, so a FIFO nobody writes to cannot hang the open; the type is checked on
+    the open descriptor (``fstat``), so it is the file read, not one swapped in after a check.
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(p, flags)
+    except FileNotFoundError:
+        raise InputError("file not found", source=p) from None
+    except OSError as exc:
+        raise InputError(f"cannot read {what}: {exc.strerror}", source=p) from None
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError as exc:
+        os.close(fd)
+        raise InputError(f"cannot read {what}: {exc.strerror}", source=p) from None
+    if stat.S_ISREG(mode):
+        return fd
+    os.close(fd)
+    if stat.S_ISDIR(mode):
+        raise InputError(f"expected a {what}, got a directory", source=p)
+    raise InputError(
+        f"expected a {what}, got a device, pipe or socket; only regular files are read", source=p
+    )
+
+
+def read_limited(path: str | Path, limit: int, what: str = "file") -> bytes:
+    """The bytes of the regular file ``path``, refusing anything else or more than ``limit`` bytes.
+
+    Devices (``/dev/zero``, ``/dev/urandom``), pipes, sockets and directories are refused before
+    a byte is read; the size limit is enforced while reading (at most ``limit + 1`` bytes are
+    read), not taken from the reported size.
+    """
+    p = Path(path)
+    fd = _open_regular(p, what)
+    try:
+        chunks: list[bytes] = []
+        total = 0
+        while total <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    except OSError as exc:
+        raise InputError(f"cannot read {what}: {exc.strerror}", source=p) from None
+    finally:
+        os.close(fd)
+    if total > limit:
+        raise InputError(
+            f"{what} is too large: the limit is {limit:,} bytes (is this really the right file?)", source=p
+        )
+    return b"".join(chunks)
+
+
+def require_regular_file(path: str | Path, what: str = "file") -> Path:
+    """Refuse ``path`` unless it is a readable regular file (for readers that open it themselves)."""
+    p = Path(path)
+    os.close(_open_regular(p, what))
+    return p
+
+
+def read_text_limited(path: str | Path, limit: int, what: str = "file") -> str:
+    """:func:`read_limited` decoded as UTF-8 (a BOM allowed); other encodings are refused by name."""
+    data = read_limited(path, limit, what)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start}); is this really a {what}?", source=path
+        ) from None
 
 
 @dataclass
@@ -73,6 +154,12 @@ class _Builder:
         self.count = 0
 
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
+        if len(path) > MAX_DEPTH:
+            raise InputError(
+                f"nested more than {MAX_DEPTH} levels deep (or an alias that contains itself)",
+                source=self.source,
+                line=node.start_mark.line + 1,
+            )
         self.count += 1
         if self.count > MAX_NODES:
             raise InputError(
@@ -103,7 +190,7 @@ class _Builder:
                 sub = (*path, key)
                 if key in out:
                     raise InputError(
-                        f"duplicate key {key!r} (first at line {self.locations[sub][1]})",
+                        f"duplicate key {excerpt(key)} (first at line {self.locations[sub][1]})",
                         source=self.source,
                         path=format_path(sub),
                         line=key_node.start_mark.line + 1,
@@ -134,13 +221,18 @@ def parse_yaml_text(text: str, source: str) -> Document:
     """Parse YAML ``text`` (named ``source`` in messages) into a :class:`Document`."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise InputError(
+            "malformed YAML: nested too deeply to read (hundreds of levels of [ or {, or of lists)",
+            source=source,
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        problem = exc.problem or str(exc)
+        problem = printable(exc.problem or "cannot parse")
         raise InputError(f"malformed YAML: {problem}", source=source, line=line) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"malformed YAML: {exc}", source=source) from None
+    except yaml.YAMLError:
+        raise InputError("malformed YAML (is this a YAML file?)", source=source) from None
     if node is None:
         return Document(data=None, source=source)
     builder = _Builder(source)
@@ -151,22 +243,7 @@ def parse_yaml_text(text: str, source: str) -> Document:
 def load_yaml(path: str | Path) -> Document:
     """Read one YAML file safely, refusing missing, unreadable, huge or malformed files."""
     p = Path(path)
-    if not p.exists():
-        raise InputError("file not found", source=p)
-    if p.is_dir():
-        raise InputError("expected a YAML file, got a directory", source=p)
-    size = p.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise InputError(
-            f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (is this really a scenario/policy?)",
-            source=p,
-        )
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", source=p) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", source=p) from None
+    text = read_text_limited(p, MAX_FILE_BYTES, "YAML file")
     doc = parse_yaml_text(text, str(p))
     doc.files = [p]
     return doc
@@ -210,13 +287,17 @@ def load_with_extends(
     path: str | Path,
     *,
     path_keys: Iterable[str] = (),
+    known_keys: Iterable[str] = (),
+    kind: str = "YAML",
     _chain: tuple[Path, ...] = (),
 ) -> Document:
     """Load ``path``, following its ``extends:`` chain (a parent's keys are overridden by the child).
 
     ``path_keys`` are top-level keys holding file paths; each is resolved against the directory of
     the file that sets it, so an inherited ``policy: ../policies/x.yaml`` still points at the same
-    file.
+    file. When ``known_keys`` is given, a file (or parent) none of whose top-level keys is one of
+    them is refused as "not a ``kind`` file" without quoting its content (``--set
+    policy=/etc/passwd`` must not print the password file).
     """
     p = Path(path)
     resolved = p.resolve()
@@ -228,7 +309,16 @@ def load_with_extends(
         raise InputError("file is empty; expected a mapping of keys", source=p)
     if not isinstance(doc.data, dict):
         raise InputError(
-            f"expected a mapping of keys at the top level, got {type(doc.data).__name__}", source=p
+            f"expected a mapping of keys at the top level, got {type(doc.data).__name__} "
+            f"(is this a {kind} file?)",
+            source=p,
+        )
+    known = set(known_keys)
+    if known and not any(k in known or k == "extends" for k in doc.data):
+        raise InputError(
+            f"not a {kind} file: none of its {len(doc.data)} top-level key(s) is one of "
+            f"{', '.join(sorted(known))}",
+            source=p,
         )
     for key in path_keys:
         value = doc.data.get(key)
@@ -242,22 +332,26 @@ def load_with_extends(
     parent_path = p.parent / parent_ref
     if not parent_path.exists():
         raise doc.error(("extends",), f"extended file not found: {parent_path}")
-    parent = load_with_extends(parent_path, path_keys=path_keys, _chain=(*_chain, resolved))
+    parent = load_with_extends(
+        parent_path, path_keys=path_keys, known_keys=known, kind=kind, _chain=(*_chain, resolved)
+    )
     return deep_merge(parent, doc)
 
 
 def parse_assignment(text: str) -> tuple[list[str], Any]:
     """``"a.b.c=3"`` -> (["a", "b", "c"], 3); the value is read as a YAML scalar."""
     if "=" not in text:
-        raise InputError(f"expected PATH=VALUE, got {text!r}", source="--set")
+        raise InputError(f"expected PATH=VALUE, got {excerpt(text)}", source="--set")
     key, _, raw = text.partition("=")
     parts = [p for p in key.strip().split(".")]
     if not key.strip() or any(not p for p in parts):
-        raise InputError(f"expected a dotted key path before '=', got {key!r}", source="--set")
+        raise InputError(f"expected a dotted key path before '=', got {excerpt(key)}", source="--set")
     try:
         value = yaml.safe_load(raw) if raw.strip() else None
     except yaml.YAMLError:
-        raise InputError(f"cannot read value {raw!r} as YAML", source="--set", path=key) from None
+        raise InputError(
+            f"cannot read value {excerpt(raw)} as YAML", source="--set", path=format_path(key.split("."))
+        ) from None
     if isinstance(value, (dict, list)) and raw.strip()[:1] not in "{[":
         value = raw
     if isinstance(value, str) and raw.strip() == value:
@@ -294,9 +388,10 @@ def apply_assignments(
             if isinstance(node, list):
                 if not part.isdigit() or int(part) >= len(node):
                     raise InputError(
-                        f"unknown path: {format_path(path)} has {len(node)} items; {part!r} is not an index",
+                        f"unknown path: {format_path(path)} has {len(node)} items; "
+                        f"{excerpt(part)} is not an index",
                         source=source,
-                        path=".".join(parts),
+                        path=format_path(parts),
                     )
                 path.append(int(part))
                 node = node[int(part)]
@@ -304,7 +399,7 @@ def apply_assignments(
                 continue
             if not isinstance(node, dict):
                 raise InputError(
-                    f"unknown path: {here} is a value, not a mapping", source=source, path=".".join(parts)
+                    f"unknown path: {here} is a value, not a mapping", source=source, path=format_path(parts)
                 )
             if here in dotted and len(parts) - i >= 2 and part not in node:
                 key = f"{part}.{parts[i + 1]}"
@@ -312,7 +407,9 @@ def apply_assignments(
                     break
                 if key not in node:
                     raise InputError(
-                        f"unknown path: no {key!r} under {here}", source=source, path=".".join(parts)
+                        f"unknown path: no {excerpt(key)} under {here}",
+                        source=source,
+                        path=format_path(parts),
                     )
                 path.append(key)
                 node = node[key]
@@ -324,9 +421,9 @@ def apply_assignments(
                 else:
                     close = _close(part, node)
                     raise InputError(
-                        f"unknown path: no {part!r} under {here or 'the top level'}{close}",
+                        f"unknown path: no {excerpt(part)} under {here or 'the top level'}{close}",
                         source=source,
-                        path=".".join(parts),
+                        path=format_path(parts),
                     )
             path.append(part)
             node = node[part]
@@ -336,9 +433,9 @@ def apply_assignments(
         if isinstance(node, list):
             if not leaf.isdigit() or int(leaf) >= len(node):
                 raise InputError(
-                    f"unknown path: {leaf!r} is not an index of {format_path(path)}",
+                    f"unknown path: {excerpt(leaf)} is not an index of {format_path(path)}",
                     source=source,
-                    path=".".join(parts),
+                    path=format_path(parts),
                 )
             node[int(leaf)] = value
             full: KeyPath = (*path, int(leaf))
@@ -349,7 +446,7 @@ def apply_assignments(
             raise InputError(
                 f"unknown path: {format_path(path)} is a value, not a mapping",
                 source=source,
-                path=".".join(parts),
+                path=format_path(parts),
             )
         _drop_locations(locations, full)
         locations[full] = (source, None)
@@ -362,7 +459,7 @@ def _close(word: str, options: Iterable[Any]) -> str:
 
     names = [str(o) for o in options]
     match = difflib.get_close_matches(word, names, n=1)
-    return f" (did you mean {match[0]!r}?)" if match else ""
+    return f" (did you mean {excerpt(match[0])}?)" if match else ""
 
 
 def did_you_mean(word: str, options: Iterable[Any]) -> str:

@@ -1,4 +1,12 @@
-"""Results to files and JSON: deterministic, and written atomically (a temp file, then rename)."""
+"""Results to files and JSON: deterministic, written atomically (a temp file, then rename), formula-safe.
+
+Formula safety: every text cell that users' data can reach (ids, names, labels, scenario names) is
+written so a spreadsheet never runs it. In CSV, text starting with ``=``, ``+``, ``-``, ``@``, a tab
+or a carriage return gets a leading apostrophe (``'=1+1``), the convention spreadsheets read as
+"this is text" (OWASP, "CSV Injection"); numbers stay numbers. In Excel, text is written as a text
+cell (never a formula) with the quote-prefix style, so editing the cell keeps it text; control
+characters Excel cannot store are written as ``\\xNN``.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +14,18 @@ import dataclasses
 import json
 import math
 import os
+import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Any
+
+#: First characters that make a spreadsheet read a text cell as a formula (or DDE call).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: Characters XML 1.0 (so .xlsx) cannot hold; openpyxl refuses them.
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 #: Decimal places kept for floats in JSON (enough for hours and CNY; removes solver noise).
 JSON_DECIMALS = 6
@@ -48,19 +62,74 @@ def to_json(obj: Any) -> str:
     return json.dumps(plain(obj), ensure_ascii=False, indent=2)
 
 
+def _file_mode() -> int:
+    """``0o666`` less the process umask: the mode an ordinary ``open(path, "w")`` would give."""
+    global _MODE
+    if _MODE is None:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        _MODE = 0o666 & ~mask
+    return _MODE
+
+
+_MODE: int | None = None
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or exc.__class__.__name__
+
+
+def ensure_dir(path: str | Path) -> Path:
+    """Create the output folder ``path`` (and parents); an OS error becomes an OutputError."""
+    from planner.errors import OutputError
+
+    p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise OutputError(p, "it is a file, not a folder")
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        if isinstance(exc, (NotADirectoryError, FileExistsError)):
+            raise OutputError(p, "a part of its folder path is a file, not a folder") from None
+        raise OutputError(p, _reason(exc)) from None
+    return p
+
+
 @contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; on success it replaces ``target``, on error it vanishes."""
+    """Yield a temporary path beside ``target``; on success it replaces ``target``, on error it vanishes.
+
+    The file gets the usual umask-respecting mode (not mkstemp's 0600). Any operating-system
+    error (read-only folder, a parent that is a file, full disk, ``target`` a folder or a device)
+    becomes an :class:`~planner.errors.OutputError` naming ``target`` and the reason.
+    """
+    from planner.errors import OutputError
+
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    if target.is_dir():
+        raise OutputError(target, "it is a directory; give a file name")
+    if target.exists() and not target.is_file():
+        raise OutputError(target, "it is a device, pipe or socket, not a regular file")
+    tmp: Path | None = None
     try:
+        if target.parent.exists() and not target.parent.is_dir():
+            raise OutputError(target, f"{target.parent} is a file, not a folder")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
         yield tmp
+        os.chmod(tmp, _file_mode())
         os.replace(tmp, target)
+    except OSError as exc:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        if isinstance(exc, (NotADirectoryError, FileExistsError)) and not target.parent.is_dir():
+            raise OutputError(target, "a part of its folder path is a file, not a folder") from None
+        raise OutputError(target, _reason(exc)) from None
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         raise
 
 
@@ -112,3 +181,146 @@ def write_xlsx_deterministic(save: Callable[[Any], None], target: str | Path) ->
 def write_json(target: str | Path, obj: Any) -> Path:
     """Write ``obj`` as deterministic JSON to ``target`` atomically."""
     return write_text_atomic(target, to_json(obj) + "\n")
+
+
+# ----------------------------------------------------------------------------- formula safety
+
+
+def csv_text(value: Any) -> Any:
+    """``value`` made safe for a CSV cell: text a spreadsheet would run gets a leading ``'``.
+
+    Only strings change; numbers, None and booleans come back as they are (a negative number is
+    a number, not a formula).
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def csv_safe_frame(frame: Any) -> Any:
+    """``frame`` with :func:`csv_text` applied to every text cell and column name.
+
+    Vectorised, and a copy is made only when some cell needs the apostrophe, so the common case
+    (nothing to neutralise) costs one scan of the text columns.
+    """
+    out = frame
+    for col in frame.columns:
+        series = frame[col]
+        if not _is_text(series):
+            continue
+        if series.dtype == object:  # mixed cells: only strings can be formulas
+            mask = series.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_PREFIXES)).astype(bool)
+        else:
+            mask = series.str.startswith(FORMULA_PREFIXES, na=False).fillna(False).astype(bool)
+        if mask.any():
+            if out is frame:
+                out = frame.copy()
+            out[col] = series.where(~mask, series.map(csv_text))
+    names = [csv_text(c) if isinstance(c, str) else c for c in frame.columns]
+    if names != list(frame.columns):
+        out = out.copy() if out is frame else out
+        out.columns = names
+    return out
+
+
+def write_csv(target: str | Path, frame: Any, **to_csv: Any) -> Path:
+    """Write a pandas ``frame`` as formula-safe CSV (``index=False``) to ``target`` atomically."""
+    import csv
+
+    safe = csv_safe_frame(frame)
+    if _has_cr(safe):
+        # Python's csv module (before 3.13) leaves a field holding a bare CR unquoted, which
+        # readers take for a line break: quote every text field of such a (rare) file.
+        to_csv.setdefault("quoting", csv.QUOTE_NONNUMERIC)
+    to_csv.setdefault("index", False)
+    to_csv.setdefault("lineterminator", "\n")
+    return write_with(target, lambda tmp: safe.to_csv(tmp, **to_csv))
+
+
+def _is_text(series: Any) -> bool:
+    return series.dtype == object or str(series.dtype) in ("string", "str")
+
+
+def _has_cr(frame: Any) -> bool:
+    for col in [*frame.columns, *[frame[c] for c in frame.columns if _is_text(frame[c])]]:
+        if isinstance(col, str):
+            if "\r" in col:
+                return True
+        elif col.map(lambda v: isinstance(v, str) and "\r" in v).any():
+            return True
+    return False
+
+
+def xlsx_text(text: str) -> str:
+    """``text`` with the control characters .xlsx cannot store written as ``\\xNN``."""
+    return _XLSX_ILLEGAL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def xlsx_cell(sheet: Any, value: Any) -> Any:
+    """A value for ``sheet.append``: text becomes a text cell (never a formula), anything else stays.
+
+    Works for normal and write-only openpyxl sheets.
+    """
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, xlsx_text(value))
+    cell.data_type = "s"
+    if value.startswith(FORMULA_PREFIXES):
+        cell.quotePrefix = True
+    return cell
+
+
+def xlsx_row(sheet: Any, values: Iterable[Any]) -> list[Any]:
+    """:func:`xlsx_cell` for each value of a row."""
+    return [xlsx_cell(sheet, v) for v in values]
+
+
+def append_row(sheet: Any, values: Iterable[Any]) -> None:
+    """``sheet.append`` with every text cell written as text (:func:`xlsx_cell`)."""
+    sheet.append(xlsx_row(sheet, values))
+
+
+def sheet_title(name: str, taken: set[str] | None = None) -> str:
+    """A valid, unique worksheet title for ``name``: no ``[]:*?/\\``, at most 31 characters."""
+    title = re.sub(r"[\[\]:*?/\\]", "_", xlsx_text(name)).strip("'") or "sheet"
+    title = title[:31]
+    if taken is not None:
+        base, n = title, 2
+        while title.lower() in taken:
+            suffix = f"~{n}"
+            title = base[: 31 - len(suffix)] + suffix
+            n += 1
+        taken.add(title.lower())
+    return title
+
+
+def write_frame_xlsx(frame: Any, target: Path, sheet: str = "Sheet1") -> None:
+    """Write a pandas ``frame`` as one formula-safe sheet (header row, then rows), clock-free."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet_title(sheet))
+    ws.append(xlsx_row(ws, [str(c) for c in frame.columns]))
+    for row in frame.itertuples(index=False, name=None):
+        ws.append(xlsx_row(ws, [plain_cell(v) for v in row]))
+    write_xlsx_deterministic(wb.save, target)
+
+
+def plain_cell(value: Any) -> Any:
+    """A pandas/numpy cell as a plain Python value openpyxl can write (NaN/NA -> empty)."""
+    if value is None:
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return None
+    except ImportError:  # pragma: no cover
+        pass
+    return value

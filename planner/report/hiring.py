@@ -17,8 +17,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Rows of the terminal chart.
 CHART_HEIGHT = 8
-#: Characters not allowed in an Excel sheet name.
-_SHEET_BAD = set("[]:*?/\\")
 
 
 def _int(x: float) -> str:
@@ -221,17 +219,6 @@ def chart(rows: list[PeriodRow], width: int = 100, height: int = CHART_HEIGHT) -
     return text
 
 
-def _sheet_name(name: str, taken: set[str]) -> str:
-    clean = "".join("_" if ch in _SHEET_BAD else ch for ch in name)[:31] or "role"
-    out, i = clean, 2
-    while out.lower() in taken:
-        suffix = f"~{i}"
-        out = clean[: 31 - len(suffix)] + suffix
-        i += 1
-    taken.add(out.lower())
-    return out
-
-
 def write_workbook(result: HiringResult, path: str | Path) -> Path:
     """Write the plan as .xlsx: a ``Summary`` sheet, one sheet per role, and a ``Customers`` sheet.
 
@@ -248,7 +235,7 @@ def _write_xlsx(result: HiringResult, target: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from planner.report.export import XLSX_TIME, write_xlsx_deterministic
+    from planner.report.export import XLSX_TIME, append_row, sheet_title, write_xlsx_deterministic
 
     bold = Font(bold=True)
     wb = Workbook()
@@ -281,8 +268,8 @@ def _write_xlsx(result: HiringResult, target: Path) -> None:
         ("shortfall penalty (CNY)", round(result.penalty_cost, 2)),
     ]
     for key, value in summary:
-        ws.append([key, value])
-    ws.append([])
+        append_row(ws, [key, value])
+    append_row(ws, [])
     role_cols = [
         "role",
         "label",
@@ -304,11 +291,12 @@ def _write_xlsx(result: HiringResult, target: Path) -> None:
         "hiring cost",
         "first hire decided",
     ]
-    ws.append(role_cols)
+    append_row(ws, role_cols)
     for cell in ws[ws.max_row]:
         cell.font = bold
     for r in result.roles:
-        ws.append(
+        append_row(
+            ws,
             [
                 r.role,
                 r.label or "",
@@ -329,15 +317,15 @@ def _write_xlsx(result: HiringResult, target: Path) -> None:
                 round(r.salary_cost, 2),
                 round(r.hiring_cost, 2),
                 r.first_hire_decided or "",
-            ]
+            ],
         )
     if result.transfers:
-        ws.append([])
-        ws.append(["transfer from", "to", "decided", "moves in", "people", "kind"])
+        append_row(ws, [])
+        append_row(ws, ["transfer from", "to", "decided", "moves in", "people", "kind"])
         for cell in ws[ws.max_row]:
             cell.font = bold
         for t in result.transfers:
-            ws.append([t.from_role, t.to_role, t.decided, t.effective, t.count, t.kind])
+            append_row(ws, [t.from_role, t.to_role, t.decided, t.effective, t.count, t.kind])
     ws.column_dimensions["A"].width = 26
 
     taken = {"summary", "customers"}
@@ -360,12 +348,13 @@ def _write_xlsx(result: HiringResult, target: Path) -> None:
         "short time",
     ]
     for r in result.roles:
-        sheet = wb.create_sheet(_sheet_name(r.role, taken))
-        sheet.append(cols)
+        sheet = wb.create_sheet(sheet_title(r.role, taken))
+        append_row(sheet, cols)
         for cell in sheet[1]:
             cell.font = bold
         for p in result.rows(r.role):
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     p.period,
                     p.headcount,
@@ -383,17 +372,17 @@ def _write_xlsx(result: HiringResult, target: Path) -> None:
                     "" if p.required_heads is None else p.required_heads,
                     round(p.overmanned, 4),
                     round(p.short_time, 4),
-                ]
+                ],
             )
         sheet.freeze_panes = "B2"
     cust = wb.create_sheet("Customers")
-    cust.append(["period", "tier", "customers", "required hours", "delivered hours"])
+    append_row(cust, ["period", "tier", "customers", "required hours", "delivered hours"])
     for cell in cust[1]:
         cell.font = bold
     for tp in result.tiers:
         if tp.customers == 0 and tp.required_hours == 0:
             continue
         hours = [round(tp.required_hours, 2), round(tp.delivered_hours, 2)]
-        cust.append([tp.period, tp.tier, tp.customers, *hours])
+        append_row(cust, [tp.period, tp.tier, tp.customers, *hours])
 
     write_xlsx_deterministic(wb.save, target)

@@ -11,7 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from planner.report.export import write_with, write_xlsx_deterministic
+from planner.report.export import (
+    append_row,
+    sheet_title,
+    write_csv,
+    write_with,
+    write_xlsx_deterministic,
+)
 from planner.report.plan import fmt_int, fmt_pct
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -122,16 +128,9 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
 def write_schedule_files(result: ScheduleResult, out: str | Path) -> list[Path]:
     """Write ``schedule.csv`` and ``managers.csv`` into ``out`` (created if needed), atomically."""
     out = Path(out)
-
-    def csv_writer(frame: object) -> object:
-        def write(tmp: Path) -> None:
-            frame.to_csv(tmp, index=False, lineterminator="\n")  # type: ignore[attr-defined]
-
-        return write
-
     return [
-        write_with(out / "schedule.csv", csv_writer(result.schedule)),  # type: ignore[arg-type]
-        write_with(out / "managers.csv", csv_writer(result.managers)),  # type: ignore[arg-type]
+        write_csv(out / "schedule.csv", result.schedule),
+        write_csv(out / "managers.csv", result.managers),
     ]
 
 
@@ -146,17 +145,23 @@ def write_schedule_excel(result: ScheduleResult, out: str | Path) -> Path:
     def write(tmp: Path) -> None:
         wb = Workbook(write_only=True)
         summary = wb.create_sheet("summary")
-        summary.append([f"Visit calendar {result.year}", result.scenario, f"{result.headcount} headcount"])
-        summary.append([])
-        summary.append(["role", "managers", "customers", "peak utilisation", "weeks > 95%"])
+        append_row(
+            summary, [f"Visit calendar {result.year}", result.scenario, f"{result.headcount} headcount"]
+        )
+        append_row(summary, [])
+        append_row(summary, ["role", "managers", "customers", "peak utilisation", "weeks > 95%"])
         for r in result.roles:
-            summary.append([r.role, r.managers, r.customers, round(r.peak_utilization, 4), r.weeks_over_95])
-        summary.append([])
-        summary.append(
-            ["tier", "customers", "required visits", "scheduled visits", "required calls", "scheduled calls"]
+            append_row(
+                summary, [r.role, r.managers, r.customers, round(r.peak_utilization, 4), r.weeks_over_95]
+            )
+        append_row(summary, [])
+        append_row(
+            summary,
+            ["tier", "customers", "required visits", "scheduled visits", "required calls", "scheduled calls"],
         )
         for t in result.tiers:
-            summary.append(
+            append_row(
+                summary,
                 [
                     t.key,
                     t.customers,
@@ -164,7 +169,7 @@ def write_schedule_excel(result: ScheduleResult, out: str | Path) -> Path:
                     t.scheduled_visits,
                     t.required_calls,
                     t.scheduled_calls,
-                ]
+                ],
             )
         if len(frame) == 0:
             write_xlsx_deterministic(wb.save, tmp)
@@ -181,9 +186,10 @@ def write_schedule_excel(result: ScheduleResult, out: str | Path) -> Path:
         starts = np.concatenate([[0], bounds])
         ends = np.concatenate([bounds, [len(mgr)]])
         header = ["customer", "tier", *weeks]
+        titles = {"summary"}
         for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
-            ws = wb.create_sheet(str(mgr[a])[:31])
-            ws.append(header)
+            ws = wb.create_sheet(sheet_title(str(mgr[a]), titles))
+            append_row(ws, header)
             rows: dict[str, list[str | None]] = {}
             tiers: dict[str, str] = {}
             for i in range(a, b):
@@ -196,7 +202,7 @@ def write_schedule_excel(result: ScheduleResult, out: str | Path) -> Path:
                 cell = row[k]
                 row[k] = CELL[kind[i]] if cell is None else f"{cell} {CELL[kind[i]]}"
             for c in sorted(rows):
-                ws.append([c, tiers[c], *rows[c]])
+                append_row(ws, [c, tiers[c], *rows[c]])
         write_xlsx_deterministic(wb.save, tmp)
 
     return write_with(out / "schedule.xlsx", write)

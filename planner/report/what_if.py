@@ -206,12 +206,11 @@ def write_sweep_outputs(result: Sweep, out: str | Path) -> list[Path]:
     """sweep.csv plus headcount.png, cost.png and coverage.png in ``out`` (each written atomically)."""
     import pandas as pd
 
-    from planner.report.export import JSON_DECIMALS, write_with
+    from planner.report.export import JSON_DECIMALS, ensure_dir, write_csv
 
-    target = Path(out)
-    target.mkdir(parents=True, exist_ok=True)
+    target = ensure_dir(out)
     frame = pd.DataFrame(result.rows()).round(JSON_DECIMALS)  # the JSON output's rounding
-    written = [write_with(target / "sweep.csv", lambda tmp: frame.to_csv(tmp, index=False))]
+    written = [write_csv(target / "sweep.csv", frame)]
     written += _charts(result, frame, target)
     return written
 
