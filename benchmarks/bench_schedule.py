@@ -57,7 +57,7 @@ def child(customers: int, year: int, headcount: str, out: Path) -> None:
                 "excel_s": t4 - t3,
                 "csv_mb": sum((out / n).stat().st_size for n in ("schedule.csv", "managers.csv")) / 1e6,
                 "xlsx_mb": (out / "schedule.xlsx").stat().st_size / 1e6,
-                "roles": {r.role: [r.plan_headcount, r.managers] for r in result.roles},
+                "roles": {r.role: [r.calendar_bound, r.managers] for r in result.roles},
             }
         )
     )

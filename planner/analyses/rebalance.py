@@ -135,7 +135,7 @@ def vacancies(
     for i, key in enumerate(book.tiers):
         if per_tier[i]:
             counts[key] = int(per_tier[i])
-    result = plan(scenario.with_customers(counts), headcount="optimal", solver=solver, with_current=False)
+    result = plan(scenario.with_customers(counts), headcount="required", solver=solver, with_current=False)
     if not result.ok:
         return {}, [f"`plan` found no headcount ({result.explanation}); no new managers added"]
     staying: dict[str, int] = {}

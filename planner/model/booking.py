@@ -134,200 +134,186 @@ def greedy_book(
     """
     import numpy as np
 
-    n_s, n_w = len(streams), cal.n_slots
-    y = np.zeros((n_s, n_w), dtype=np.int64)
-    week_first = _window_start(cal)
-    slot_week = [s.week for s in cal.slots]
-    n = [book[st.tier_index] for st in streams]
-    for j, st in enumerate(streams):
-        st.book_n = n[j]
-    target = [np.cumsum(st.rate * n[j]) for j, st in enumerate(streams)]
-    period_of = []
-    period_end = []
-    need = [period_quota(st, n[j]) for j, st in enumerate(streams)]
-    for st in streams:
-        pof = [0] * n_w
-        ends = []
-        for p, slots in enumerate(st.periods):
-            for w in slots:
-                pof[w] = p
-            ends.append(slots[-1])
-        period_of.append(pof)
-        period_end.append(ends)
-    done = [0] * n_s
-    in_period = [0] * n_s
-    if full:
-        # Every contact must be made: the longest first, so short ones fill the gaps (less fragmentation).
-        order = sorted(range(n_s), key=lambda j: (-streams[j].minutes, -streams[j].priority, j))
-    else:
-        order = sorted(range(n_s), key=lambda j: (-streams[j].priority, streams[j].minutes, j))
+    g = _Greedy(streams, book, cap_minutes, cal)
+    ok = g.run(full=full, ahead=ahead)
+    if not ok:
+        return None
+    return np.array(g.y, dtype=np.int64).reshape(len(streams), cal.n_slots)
 
-    def room(j: int, w: int) -> int:
-        st = streams[j]
-        if n[j] == 0:
+
+class _Greedy:
+    """The slot-by-slot rounding of one book, on plain lists (it runs in tight loops)."""
+
+    def __init__(
+        self,
+        streams: list[BookStream],
+        book: tuple[int, ...],
+        cap_minutes: npt.NDArray[np.float64],
+        cal: PlanCalendar,
+    ) -> None:
+        import numpy as np
+
+        from planner.model.calendar import _windows
+
+        self.streams = streams
+        self.cal = cal
+        n_s, n_w = len(streams), cal.n_slots
+        self.n_s, self.n_w = n_s, n_w
+        self.cap = [float(c) for c in cap_minutes]
+        self.minutes = [st.minutes for st in streams]
+        self.n = [book[st.tier_index] for st in streams]
+        for j, st in enumerate(streams):
+            st.book_n = self.n[j]
+        self.y = [[0] * n_w for _ in range(n_s)]
+        self.used = [0.0] * n_w
+        self.target = [np.cumsum(st.rate * self.n[j]).tolist() for j, st in enumerate(streams)]
+        self.need = [period_quota(st, self.n[j]) for j, st in enumerate(streams)]
+        self.period_of: list[list[int]] = []
+        self.period_end: list[list[int]] = []
+        for st in streams:
+            pof = [0] * n_w
+            ends = []
+            for p, slots in enumerate(st.periods):
+                for w in slots:
+                    pof[w] = p
+                ends.append(slots[-1])
+            self.period_of.append(pof)
+            self.period_end.append(ends)
+        first: dict[int, int] = {}
+        for sl in cal.slots:
+            first.setdefault(sl.week, sl.index)
+        self.week_first = [first[k] for k in range(cal.n_weeks)]
+        self.slot_week = [sl.week for sl in cal.slots]
+        # The spacing windows holding each slot, per stream.
+        by_gap: dict[int, list[list[tuple[int, int]]]] = {}
+        self.win: list[list[list[tuple[int, int]]]] = []
+        for st in streams:
+            gap = max(st.gap, 1)
+            if gap not in by_gap:
+                holding: list[list[tuple[int, int]]] = [[] for _ in range(n_w)]
+                for lo, hi in _windows(cal, gap):
+                    for w in range(lo, hi):
+                        holding[w].append((lo, hi))
+                by_gap[gap] = holding
+            self.win.append(by_gap[gap])
+        self.done = [0] * n_s
+        self.in_period = [0] * n_s
+
+    def put(self, j: int, w: int, k: int) -> None:
+        self.y[j][w] += k
+        self.used[w] += k * self.minutes[j]
+
+    def free(self, w: int) -> float:
+        return self.cap[w] - self.used[w]
+
+    def room(self, j: int, w: int) -> int:
+        n = self.n[j]
+        if n == 0:
             return 0
-        quota = n[j] * st.count - in_period[j]
-        g = min(max(st.gap, 1), cal.n_weeks)
-        start = week_first[max(0, slot_week[w] - g + 1)]
-        used = int(y[j, start : w + 1].sum())
-        return max(0, min(quota, n[j] - used))
+        quota = n * self.streams[j].count - self.in_period[j]
+        g = min(max(self.streams[j].gap, 1), self.cal.n_weeks)
+        start = self.week_first[max(0, self.slot_week[w] - g + 1)]
+        return max(0, min(quota, n - sum(self.y[j][start : w + 1])))
 
-    for w in range(n_w):
-        for j in range(n_s):
-            if w > 0 and period_of[j][w] != period_of[j][w - 1]:
-                in_period[j] = 0
-        # Contacts moved here earlier (to make room in an earlier slot) already use some minutes.
-        left = float(cap_minutes[w]) - float(sum(y[j, w] * streams[j].minutes for j in range(n_s)))
-        for rounding in (0.5, 1.0 - EPS):  # catch up to the target, then a little ahead of it
+    def fits_window(self, k: int, w: int) -> bool:
+        row, n = self.y[k], self.n[k]
+        return all(sum(row[lo:hi]) <= n for lo, hi in self.win[k][w])
+
+    def run(self, *, full: bool, ahead: bool) -> bool:
+        streams, n_s = self.streams, self.n_s
+        if full:
+            # Every contact must be made: the longest first, so short ones fill the gaps.
+            order = sorted(range(n_s), key=lambda j: (-streams[j].minutes, -streams[j].priority, j))
+        else:
+            order = sorted(range(n_s), key=lambda j: (-streams[j].priority, streams[j].minutes, j))
+        for w in range(self.n_w):
+            for j in range(n_s):
+                if w > 0 and self.period_of[j][w] != self.period_of[j][w - 1]:
+                    self.in_period[j] = 0
+            for rounding in (0.5, 1.0 - EPS):  # catch up to the target, then a little ahead of it
+                for j in order:
+                    want = math.floor(self.target[j][w] + rounding) - self.done[j]
+                    if want > 0:
+                        self._take(j, w, want)
+            if not full or ahead:
+                # Spare minutes take contacts ahead of the plan, most valuable tier first.
+                for j in order:
+                    if self.minutes[j] > 0:
+                        self._take(j, w, None)
             for j in order:
-                st = streams[j]
-                want = math.floor(target[j][w] + rounding) - done[j]
-                if want <= 0:
+                p = self.period_of[j][w]
+                if w != self.period_end[j][p]:
                     continue
-                fit = want if st.minutes <= 0 else math.floor((left + 1e-6) / st.minutes)
-                k = min(want, room(j, w), fit)
-                if k > 0:
-                    y[j, w] += k
-                    done[j] += k
-                    in_period[j] += k
-                    left -= k * st.minutes
-        if not full or ahead:
-            # Spare minutes take contacts ahead of the plan, most valuable tier first.
-            for j in order:
-                st = streams[j]
-                if st.minutes <= 0:
+                # Short of the period's quota (every standard met) or of the plan (today's heads):
+                # put the missing contacts in the period's slots with spare minutes, moving other
+                # contacts within their own periods to join scattered minutes.
+                goal = self.need[j][p]
+                if not full:
+                    planned = math.floor(self.target[j][w] + 0.5) - self.done[j] + self.in_period[j]
+                    goal = min(goal, planned)
+                if self.in_period[j] >= goal:
                     continue
-                k = min(room(j, w), math.floor((left + 1e-6) / st.minutes))
-                if k > 0:
-                    y[j, w] += k
-                    done[j] += k
-                    in_period[j] += k
-                    left -= k * st.minutes
-        for j in order:
-            p = period_of[j][w]
-            if w != period_end[j][p]:
-                continue
-            # Short of the period's quota (every standard met) or of the plan (today's heads): put
-            # the missing contacts in the period's slots with spare minutes, moving other contacts
-            # within their own periods to join scattered minutes, where no spacing window overflows.
-            goal = (
-                need[j][p]
-                if full
-                else min(need[j][p], math.floor(target[j][w] + 0.5) - done[j] + in_period[j])
-            )
-            if in_period[j] >= goal:
-                continue
-            added = _fill_deficit(
-                y, j, streams, n[j], goal - in_period[j], streams[j].periods[p], cap_minutes, cal
-            )
-            if full and added < goal - in_period[j]:
-                return None
-            done[j] += added
-            in_period[j] += added
-    return y
-
-
-def _fill_deficit(
-    y: npt.NDArray[np.int64],
-    j: int,
-    streams: list[BookStream],
-    n: int,
-    deficit: int,
-    slots: list[int],
-    cap_minutes: npt.NDArray[np.float64],
-    cal: PlanCalendar,
-) -> int:
-    """Add up to ``deficit`` contacts of stream ``j`` in ``slots`` where minutes and spacing allow."""
-    import numpy as np
-
-    minutes = np.array([st.minutes for st in streams])
-    st = streams[j]
-    windows = {k: _all_windows(cal, max(s.gap, 1)) for k, s in enumerate(streams)}
-    added = 0
-
-    def free(w: int) -> float:
-        return float(cap_minutes[w]) - float((y[:, w] * minutes).sum())
-
-    def fits_window(k: int, w: int) -> bool:
-        limit = n if k == j else None
-        for lo, hi in windows[k]:
-            if lo <= w < hi:
-                total = int(y[k, lo:hi].sum())
-                if limit is not None and total > limit:
+                added = self._fill(j, goal - self.in_period[j], streams[j].periods[p])
+                if full and added < goal - self.in_period[j]:
                     return False
-                if limit is None and total > _held(streams, k, y, n_of):
-                    return False
+                self.done[j] += added
+                self.in_period[j] += added
         return True
 
-    n_of = getattr(y, "_n", None)
-    for w in sorted(slots, key=lambda v: -v):
-        while added < deficit:
-            if st.minutes > free(w) + 1e-6 and not _make_room(
-                y, j, w, streams, minutes, cap_minutes, cal, fits_window
-            ):
+    def _take(self, j: int, w: int, want: int | None) -> None:
+        m = self.minutes[j]
+        fit = math.floor((self.free(w) + 1e-6) / m) if m > 0 else (want or 0)
+        k = min(fit, self.room(j, w)) if want is None else min(want, self.room(j, w), fit)
+        if k > 0:
+            self.put(j, w, k)
+            self.done[j] += k
+            self.in_period[j] += k
+
+    def _fill(self, j: int, deficit: int, slots: list[int]) -> int:
+        """Add up to ``deficit`` contacts of stream ``j`` in ``slots`` where minutes and spacing allow."""
+        added = 0
+        need = self.minutes[j]
+        for w in sorted(slots, reverse=True):
+            while added < deficit:
+                if need > self.free(w) + 1e-6 and not self._make_room(j, w):
+                    break
+                self.put(j, w, 1)
+                if not self.fits_window(j, w):
+                    self.put(j, w, -1)
+                    break
+                added += 1
+            if added >= deficit:
                 break
-            y[j, w] += 1
-            if not fits_window(j, w):
-                y[j, w] -= 1
+        return added
+
+    def _make_room(self, j: int, w: int) -> bool:
+        """Move other contacts out of slot ``w`` (within their own periods) until stream ``j`` fits."""
+        need = self.minutes[j]
+        moves: list[tuple[int, int]] = []
+        for k in sorted(range(self.n_s), key=lambda k: (self.minutes[k], k)):
+            if self.free(w) + 1e-6 >= need:
                 break
-            added += 1
-        if added >= deficit:
-            break
-    return added
-
-
-def _held(streams: list[BookStream], k: int, y: Any, n_of: Any) -> int:
-    return int(streams[k].book_n)
-
-
-def _make_room(
-    y: npt.NDArray[np.int64],
-    j: int,
-    w: int,
-    streams: list[BookStream],
-    minutes: npt.NDArray[np.float64],
-    cap_minutes: npt.NDArray[np.float64],
-    cal: PlanCalendar,
-    fits_window: Any,
-) -> bool:
-    """Move other contacts out of slot ``w`` (within their own periods) until stream ``j`` fits there."""
-    need = streams[j].minutes
-    moves: list[tuple[int, int]] = []
-
-    def free(v: int) -> float:
-        return float(cap_minutes[v]) - float((y[:, v] * minutes).sum())
-
-    for k in sorted(range(len(streams)), key=lambda k: (streams[k].minutes, k)):
-        if free(w) + 1e-6 >= need:
-            break
-        sk = streams[k]
-        if k == j or y[k, w] == 0:
-            continue
-        period = next(p for p in sk.periods if w in p)
-        for v in sorted(period, key=lambda v: (abs(v - w), v)):
-            if free(w) + 1e-6 >= need or y[k, w] == 0:
-                break
-            if v == w or free(v) + 1e-6 < sk.minutes:
+            if k == j or self.y[k][w] == 0:
                 continue
-            y[k, w] -= 1
-            y[k, v] += 1
-            if fits_window(k, v):
-                moves.append((k, v))
-            else:
-                y[k, w] += 1
-                y[k, v] -= 1
-    if free(w) + 1e-6 >= need:
-        return True
-    for k, v in reversed(moves):  # could not make room: undo
-        y[k, w] += 1
-        y[k, v] -= 1
-    return False
-
-
-def _all_windows(cal: PlanCalendar, gap: int) -> list[tuple[int, int]]:
-    from planner.model.calendar import _windows
-
-    return _windows(cal, gap)
+            period = next(p for p in self.streams[k].periods if w in p)
+            for v in sorted(period, key=lambda v: (abs(v - w), v)):
+                if self.free(w) + 1e-6 >= need or self.y[k][w] == 0:
+                    break
+                if v == w or self.free(v) + 1e-6 < self.minutes[k]:
+                    continue
+                self.put(k, w, -1)
+                self.put(k, v, 1)
+                if self.fits_window(k, v):
+                    moves.append((k, v))
+                else:
+                    self.put(k, w, 1)
+                    self.put(k, v, -1)
+        if self.free(w) + 1e-6 >= need:
+            return True
+        for k, v in reversed(moves):  # could not make room: undo
+            self.put(k, w, 1)
+            self.put(k, v, -1)
+        return False
 
 
 def period_quota(st: BookStream, n: int) -> list[int]:

@@ -66,6 +66,10 @@ def render_plan(result: PlanResult, console: Console) -> None:
     roles.add_column("role", footer="total")
     roles.add_column("today", justify="right", footer=fmt_int(result.current_total_headcount))
     roles.add_column("required", justify="right", footer=fmt_int(result.total_headcount))
+    show_bound = any(r.annual_bound is not None for r in result.roles)
+    if show_bound:
+        bound_total = sum(r.annual_bound or 0 for r in result.roles)
+        roles.add_column("annual", justify="right", footer=fmt_int(bound_total))
     total_gap = result.total_headcount - result.current_total_headcount
     roles.add_column("gap", justify="right", footer=fmt_signed(total_gap))
     roles.add_column("annual cost (CNY)", justify="right", footer=fmt_int(result.total_cost))
@@ -75,10 +79,12 @@ def render_plan(result: PlanResult, console: Console) -> None:
     for r in result.roles:
         name = f"{r.role} ({r.label})" if r.label else r.role
         gap_style = "red" if r.gap > 0 else ("green" if r.gap < 0 else "")
+        bound = [fmt_int(r.annual_bound) if r.annual_bound is not None else "-"] if show_bound else []
         roles.add_row(
             name,
             fmt_int(r.current_headcount),
             fmt_int(r.required_headcount),
+            *bound,
             f"[{gap_style}]{fmt_signed(r.gap)}[/]" if gap_style else fmt_signed(r.gap),
             fmt_int(r.annual_cost),
             fmt_int(r.hours_per_head),
@@ -86,6 +92,12 @@ def render_plan(result: PlanResult, console: Console) -> None:
             f"{r.shadow_price_per_hour:,.1f}" if r.shadow_price_per_hour else "0",
         )
     console.print(roles)
+    if result.year is not None:
+        note = f": {result.calendar_note}" if result.calendar_note else ""
+        console.print(
+            f"Sized on the {result.year} calendar (China's holidays, make-up days){note}. "
+            "annual = the year's hours / hours a head."
+        )
 
     tiers = Table(title="Tiers (hours per year)", title_justify="left")
     tiers.add_column("tier")
@@ -142,6 +154,14 @@ def render_plan(result: PlanResult, console: Console) -> None:
         if today:
             worst = ", ".join(f"{t.channel}.{t.tier} {fmt_pct(t.coverage_at_current)}" for t in today)
             console.print(f"With today's headcount the standards slip: {worst}.")
+            for t in today:
+                parts = []
+                if t.required_visits and t.visits_at_current is not None:
+                    parts.append(f"visits {fmt_int(t.visits_at_current)} of {fmt_int(t.required_visits)}")
+                if t.required_calls and t.calls_at_current is not None:
+                    parts.append(f"calls {fmt_int(t.calls_at_current)} of {fmt_int(t.required_calls)}")
+                if parts:
+                    console.print(f"  {t.channel}.{t.tier} today: {', '.join(parts)} a year")
 
 
 def render_objectives(comparison: ObjectiveComparison, console: Console) -> None:
