@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import glob
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,17 +41,39 @@ DASK_CONNECT_TIMEOUT = "10s"
 LOST = "worker lost: "
 
 
-def expand_patterns(patterns: Iterable[str]) -> list[Path]:
-    """Files matching the glob patterns (or named directly), sorted and de-duplicated."""
+def expand_patterns(patterns: Sequence[str]) -> list[Path]:
+    """Files matching the glob patterns (or named directly), sorted, each file once.
+
+    A name without glob characters that is not a file, and a glob that matches no file, stay in
+    the list as they were typed: :func:`solve_branch` turns each into a failed row ("file not
+    found"), so a typo is never a branch silently left out. The same file under two spellings
+    (``x.yaml``, ``./x.yaml``, a symlink to it) is planned once, under the spelling that is not a
+    symlink, has the fewest parts and sorts first.
+    """
     found: set[Path] = set()
     for pattern in patterns:
-        matches = glob.glob(pattern, recursive=True)
-        if not matches and Path(pattern).is_file():
-            matches = [pattern]
-        found.update(Path(m) for m in matches if Path(m).is_file())
-    if not found:
+        if not glob.has_magic(pattern):
+            found.add(Path(pattern))
+            continue
+        matches = [Path(m) for m in glob.glob(pattern, recursive=True) if Path(m).is_file()]
+        found.update(matches or [Path(pattern)])
+    if not any(p.is_file() for p in found):  # nothing to plan at all: one error, no results file
         raise InputError("no scenario files match", source=", ".join(patterns))
-    return sorted(found)
+    chosen: dict[str, Path] = {}
+    for path in sorted(found, key=lambda p: (p.is_symlink(), len(p.parts), p)):
+        chosen.setdefault(os.path.realpath(path), path)
+    return sorted(chosen.values())
+
+
+def _missing_reason(path: str) -> str | None:
+    """Why ``path`` cannot be a branch file (None when it is a regular file)."""
+    if os.path.isfile(path):
+        return None
+    if glob.has_magic(path):
+        return "no scenario file matches this pattern"
+    if os.path.isdir(path):
+        return "is a directory; name its files or quote a glob such as 'DIR/*.yaml'"
+    return "file not found"
 
 
 def solve_branch(path: str, solver: str = "auto", sets: Sequence[str] = ()) -> dict[str, Any]:
@@ -61,6 +83,10 @@ def solve_branch(path: str, solver: str = "auto", sets: Sequence[str] = ()) -> d
 
     row: dict[str, Any] = {c: None for c in BASE_COLUMNS}
     row["file"] = path
+    missing = _missing_reason(path)
+    if missing is not None:
+        row.update(status="error", error=missing)
+        return row
     try:
         scenario = load_scenario(path, sets)
         row["scenario"] = scenario.name
@@ -178,7 +204,8 @@ def run_batch(
     sets = list(sets)
     for text in sets:  # a malformed --set would fail every branch: refuse it once, up front
         parse_assignment(text)
-    paths = [str(Path(f).resolve()) for f in files]
+    # Absolute (Dask workers see other working directories); a glob that matched nothing stays as typed.
+    paths = [str(f) if glob.has_magic(str(f)) else str(Path(f).resolve()) for f in files]
     total = len(paths)
     if workers < 1:
         raise InputError(f"expected --workers >= 1, got {workers}", source="--workers")
