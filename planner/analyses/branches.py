@@ -315,8 +315,26 @@ def probe_dask(address: str, seconds: float) -> None:
     deadline and anything but Dask's reply is refused.
     """
     import asyncio
+    import socket
 
     from distributed.comm import connect
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    where = f"{address}"
+    try:
+        scheme, location = parse_address(address)
+        host, port = parse_host_port(location) if scheme == "tcp" else (None, None)
+    except (ValueError, TypeError) as exc:  # a malformed address
+        raise InputError(f"cannot reach the Dask scheduler: {exc}", source="--dask") from None
+    if host is not None:
+        # First the plain connection, so "nobody listens" and "listens but says nothing" differ.
+        try:
+            socket.create_connection((host, int(port)), timeout=seconds).close()
+        except OSError as exc:
+            reason = "no answer" if isinstance(exc, TimeoutError) else (exc.strerror or str(exc))
+            raise InputError(
+                f"cannot reach the Dask scheduler at {where}: {reason}", source="--dask"
+            ) from None
 
     async def handshake() -> dict[str, Any]:
         comm = await connect(address, timeout=seconds)
@@ -325,7 +343,6 @@ def probe_dask(address: str, seconds: float) -> None:
         finally:
             comm.abort()
 
-    where = f"{address}"
     try:
         info = asyncio.run(asyncio.wait_for(handshake(), seconds))
     except TimeoutError:
@@ -334,7 +351,7 @@ def probe_dask(address: str, seconds: float) -> None:
             "is it a Dask scheduler (usually tcp://HOST:8786)?",
             source="--dask",
         ) from None
-    except ValueError as exc:  # a malformed address
+    except ValueError as exc:
         raise InputError(f"cannot reach the Dask scheduler: {exc}", source="--dask") from None
     except OSError as exc:
         raise InputError(f"cannot reach the Dask scheduler at {where}: {exc}", source="--dask") from None
