@@ -326,10 +326,10 @@ def probe_dask(address: str, seconds: float) -> None:
         host, port = parse_host_port(location) if scheme == "tcp" else (None, None)
     except (ValueError, TypeError) as exc:  # a malformed address
         raise InputError(f"cannot reach the Dask scheduler: {exc}", source="--dask") from None
-    if host is not None:
+    if host is not None and port is not None:
         # First the plain connection, so "nobody listens" and "listens but says nothing" differ.
         try:
-            socket.create_connection((host, int(port)), timeout=seconds).close()
+            socket.create_connection((host, port), timeout=seconds).close()
         except OSError as exc:
             reason = "no answer" if isinstance(exc, TimeoutError) else (exc.strerror or str(exc))
             raise InputError(
