@@ -257,7 +257,28 @@ def roster_losses(roster: Roster, scenario: Scenario, max_reject_share: float) -
             had = sum(tiers.values())
             if had > 0 and int(accepted.get(cid, 0)) == 0:
                 problems.append(f"channel {cid} has {had:,} customers in the scenario and none in the roster")
+    if problems:
+        problems.extend(_unknown_channel_hint(roster))
     return problems
+
+
+def _unknown_channel_hint(roster: Roster) -> list[str]:
+    """The commonest channel values the policy does not know, as a hint to map them (or nothing)."""
+    reasons = roster.rejected["reason"].astype(object)
+    unknown = reasons[reasons.str.startswith("unknown channel ")].value_counts()
+    if not len(unknown):
+        return []
+    shown = []
+    for message, n in unknown.head(3).items():
+        text = str(message)
+        value = text[text.index("'") + 1 : text.rindex("'")] if text.count("'") >= 2 else text
+        value = value if len(value) <= 40 else value[:39] + "…"
+        shown.append(f"{value} ({n:,} rows)")
+    more = " ..." if len(unknown) > 3 else ""
+    return [
+        f"channel values not in the policy: {', '.join(shown)}{more}; map them with --columns "
+        "(channels: {VALUE: CHANNEL})"
+    ]
 
 
 # ----------------------------------------------------------------------------- generation

@@ -81,6 +81,8 @@ def test_a_channel_that_loses_every_customer_exits_2(cli, tmp_path):
     assert result.exit_code == 2
     assert "channel key has 6,360 customers in the scenario and none in the roster" in result.stderr
     assert "25 of 100 rows rejected (25.0%" in result.stderr
+    # The value to map is named, so the fix (--columns channels: {大客户: key}) is plain.
+    assert "channel values not in the policy: 大客户 (25 rows); map them with --columns" in result.stderr
     # Going on is explicit, and the JSON says what was lost.
     go = cli("plan", "--roster", path, "--accept-rejects", "--format", "json")
     assert go.exit_code == 0
@@ -90,6 +92,13 @@ def test_a_channel_that_loses_every_customer_exits_2(cli, tmp_path):
     absent = write(tmp_path / "a.csv", [r for r in every_channel_rows(25) if ",mobile," not in r])
     result = cli("plan", "--roster", absent)
     assert result.exit_code == 2 and "channel mobile has 55,000 customers" in result.stderr
+    assert "channel values not in the policy" not in result.stderr
+    # Mapping the value fixes it: 100 accepted, nothing lost.
+    columns = tmp_path / "map.yaml"
+    columns.write_text("columns: {}\nchannels: {大客户: key}\n")
+    fixed = cli("plan", "--roster", path, "--columns", columns, "--format", "json")
+    assert fixed.exit_code == 0, fixed.stderr
+    assert not any("rejected" in w for w in json.loads(fixed.stdout)["warnings"])
 
 
 def test_roster_check_reports_the_same_problems_in_warnings(cli, tmp_path):
