@@ -261,10 +261,11 @@ def _unique(names: list[str]) -> list[str]:
 
 def _read_csv(path: Path, notes: list[str]) -> pd.DataFrame:
     """All fields as text. pyarrow's parser is fast; a file it refuses (a row with too few or too
-    many fields) is read again field by field: a short row is filled with empty fields (and then
-    rejected and counted like any other); fields past the header's count that are all empty (rows
-    ending in a trailing comma, common in exports) are dropped with a note; a row with a non-empty
-    field past the header refuses the file, naming its line, since its columns cannot be told apart.
+    many fields) is read again by pandas' C parser with spare columns: a short row is filled with
+    empty fields (and then rejected and counted like any other); fields past the header's count
+    that are all empty (rows ending in a trailing comma, common in exports) are dropped with a
+    note; a row with a non-empty field past the header refuses the file, naming its line, since
+    its columns cannot be told apart.
     """
     import pandas as pd
 
@@ -297,7 +298,13 @@ def _drop_empty_unnamed(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     return frame
 
 
+#: Empty fields past the header a row may end with and still be read (more refuse the file).
+TRAILING_FIELDS = 8
+
+
 def _read_csv_ragged(path: Path, notes: list[str]) -> pd.DataFrame:
+    """A CSV whose rows do not all have the header's number of fields, read with pandas' C parser
+    given :data:`TRAILING_FIELDS` spare columns (vectorised: 1,000,000 rows in seconds)."""
     import csv
 
     import pandas as pd
@@ -309,36 +316,59 @@ def _read_csv_ragged(path: Path, notes: list[str]) -> pd.DataFrame:
             header = next(reader, None)
         if header is None:
             raise pd.errors.EmptyDataError("no header")
-        named = len(header)
-        while header and not header[-1].strip():  # "a,b,c," -> a, b, c
-            header = header[:-1]
-        if len(header) < named:
-            notes.append("the header ends in a trailing comma; the empty column after it was ignored")
-        width = len(header)
-        rows: list[list[str]] = []
-        trailing = 0
-        for fields in reader:
-            if not fields:
-                continue  # a blank line is not a row
-            if len(fields) > width:
-                if any(f.strip() for f in fields[width:]):
-                    raise InputError(
-                        f"cannot read as CSV: Expected {width} fields in line {reader.line_num}, "
-                        f"saw {len(fields)}; the header names {width} columns, so this row's values "
-                        "cannot be matched to them",
-                        source=path,
-                    )
-                trailing += 1
-                fields = fields[:width]
-            elif len(fields) < width:
-                fields = fields + [""] * (width - len(fields))
-            rows.append(fields)
-    if trailing:
-        notes.append(
-            f"{trailing:,} rows end with empty fields past the header's {width} columns "
-            "(a trailing comma); those fields were ignored"
+        header_lines = reader.line_num
+    named = len(header)
+    while header and not header[-1].strip():  # "a,b,c," -> a, b, c
+        header = header[:-1]
+    if len(header) < named:
+        notes.append("the header ends in a trailing comma; the empty column after it was ignored")
+    width = len(header)
+    spare = [f"\x00spare{i}" for i in range(TRAILING_FIELDS)]
+    try:
+        frame = pd.read_csv(
+            path,
+            engine="c",
+            header=None,
+            skiprows=header_lines,
+            names=[*_unique([h.strip() for h in header]), *spare],
+            dtype=str,
+            keep_default_na=False,
+            na_values=[],
+            encoding="utf-8-sig",
+            index_col=False,
         )
-    return pd.DataFrame(rows, columns=_unique([h.strip() for h in header]), dtype=object)
+    except pd.errors.ParserError:
+        _refuse_wide_row(path, width, header_lines)
+        raise  # pragma: no cover - _refuse_wide_row always raises
+    extra = frame[spare].fillna("")
+    if len(frame) and (extra.apply(lambda c: c.str.strip()) != "").to_numpy().any():
+        _refuse_wide_row(path, width, header_lines)
+    notes.append(
+        f"not every row has the header's {width} fields: missing fields were read as empty, and "
+        "empty fields past the header (a trailing comma) ignored"
+    )
+    return frame.drop(columns=spare).fillna("")
+
+
+def _refuse_wide_row(path: Path, width: int, header_lines: int) -> None:
+    """Raise naming the first line with a value past the header's ``width`` columns."""
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        for _ in range(header_lines):
+            next(reader, None)
+        for fields in reader:
+            if len(fields) > width and (
+                len(fields) > width + TRAILING_FIELDS or any(f.strip() for f in fields[width:])
+            ):
+                raise InputError(
+                    f"cannot read as CSV: Expected {width} fields in line {reader.line_num}, "
+                    f"saw {len(fields)}; the header names {width} columns, so this row's values "
+                    "cannot be matched to them",
+                    source=path,
+                )
+    raise InputError("cannot read as CSV: rows with more fields than the header", source=path)
 
 
 def _normalise_columns(frame: pd.DataFrame, mapping: ColumnMap | None, path: Path) -> pd.DataFrame:

@@ -61,6 +61,15 @@ def test_an_extra_value_in_the_first_row_is_refused_with_its_line(cli, tmp_path)
     assert result.exit_code == 2 and "line 2" in result.stderr
 
 
+def test_too_many_trailing_fields_are_refused_with_their_line(cli, tmp_path):
+    # Up to 8 empty fields past the header are read (TRAILING_FIELDS); line 4 has 9.
+    path = tmp_path / "r.csv"
+    path.write_text(csv_text(ROWS[:2], ",,,,,,,,") + ",".join(ROWS[2]) + "," * 9 + "\n")
+    result = cli("roster", "check", path)
+    assert result.exit_code == 2
+    assert f"{path}: cannot read as CSV: Expected 4 fields in line 4, saw 13" in result.stderr
+
+
 def test_trailing_comma_roster_plans_like_the_clean_one(cli, tmp_path):
     clean, messy = tmp_path / "clean.csv", tmp_path / "messy.csv"
     clean.write_text(csv_text(ROWS))
