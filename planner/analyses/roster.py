@@ -209,11 +209,16 @@ def check_roster(roster: Roster, scenario: Scenario) -> RosterCheck:
     )
 
 
-def reason_counts(roster: Roster) -> dict[str, int]:
+def _distinct_reasons(roster: Roster) -> pd.Series:
+    """Rejected rows per distinct reason message (one pass over the rejected rows)."""
+    return roster.rejected["reason"].astype(object).value_counts()
+
+
+def reason_counts(roster: Roster, distinct: pd.Series | None = None) -> dict[str, int]:
     """Rejected rows per kind of reason (the value quoted in a message folded into ``…``)."""
     # Count the distinct messages first, then fold them into kinds: the regex runs once per distinct
     # message, not once per rejected row.
-    distinct = roster.rejected["reason"].astype(object).value_counts()
+    distinct = _distinct_reasons(roster) if distinct is None else distinct
     kinds = distinct.index.to_series().str.replace(
         r" \(first at row \d+\)|'.*'|for channel \S+|channel \S+$", "…", regex=True
     )
@@ -241,9 +246,10 @@ def roster_losses(roster: Roster, scenario: Scenario, max_reject_share: float) -
     down to zero).
     """
     problems = []
+    distinct = _distinct_reasons(roster) if roster.rows_rejected else None
     if roster.rows_read and roster.rows_rejected / roster.rows_read > max_reject_share:
         share = roster.rows_rejected / roster.rows_read
-        counts = sorted(reason_counts(roster).items(), key=lambda kv: (-kv[1], kv[0]))
+        counts = sorted(reason_counts(roster, distinct).items(), key=lambda kv: (-kv[1], kv[0]))
         why = ", ".join(f"{n:,} {k}" for k, n in counts[:3])
         problems.append(
             f"{roster.rows_rejected:,} of {roster.rows_read:,} rows rejected ({share:.1%}, more than the "
@@ -257,15 +263,15 @@ def roster_losses(roster: Roster, scenario: Scenario, max_reject_share: float) -
             had = sum(tiers.values())
             if had > 0 and int(accepted.get(cid, 0)) == 0:
                 problems.append(f"channel {cid} has {had:,} customers in the scenario and none in the roster")
-    if problems:
-        problems.extend(_unknown_channel_hint(roster))
+    if problems and distinct is not None:
+        problems.extend(_unknown_channel_hint(distinct))
     return problems
 
 
-def _unknown_channel_hint(roster: Roster) -> list[str]:
+def _unknown_channel_hint(distinct: pd.Series) -> list[str]:
     """The commonest channel values the policy does not know, as a hint to map them (or nothing)."""
-    reasons = roster.rejected["reason"].astype(object)
-    unknown = reasons[reasons.str.startswith("unknown channel ")].value_counts()
+    messages = distinct.index.to_series().astype(str)
+    unknown = distinct[messages.str.startswith("unknown channel ").to_numpy(dtype=bool)]
     if not len(unknown):
         return []
     shown = []

@@ -111,5 +111,8 @@ def generate_command(
     sc = load_cli_scenario(scenario, sets)
     print_warnings(sc.warnings)
     frame = generate_roster(sc, customers, seed, load_profile(profile))
-    write_roster(frame, out)
+    from planner.report.fileset import sigterm_raises
+
+    with sigterm_raises():  # SIGTERM unwinds, so the temporary file is removed
+        write_roster(frame, out)
     click.echo(f"wrote {len(frame):,} customers to {out}", err=True)

@@ -185,7 +185,8 @@ def batch_command(
             sets=sets,
             progress=lambda done, _n: bar.update(task, completed=done),
         )
-    write_results(rows, out)
+    with sigterm_raises():  # an interrupted write leaves no temporary file
+        write_results(rows, out)
     failed = [r for r in rows if r["status"] != "ok"]
     if fmt == "json":
         echo_json({"out": str(out), "branches": len(rows), "failed": len(failed), "rows": rows})

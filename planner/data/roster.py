@@ -453,10 +453,17 @@ def parse_spend(text: pd.Series) -> pd.Series:
     """
     import pandas as pd
 
+    plain_numbers = pd.to_numeric(text, errors="coerce").astype(float)
+    odd = plain_numbers.isna().to_numpy() & (text != "").to_numpy(dtype=bool, na_value=False)
+    if not odd.any():  # the usual export: plain numbers only, no regex needed
+        return plain_numbers
+    text = text[odd]
     bare = text.str.replace(r"^(?:[¥￥]|CNY|RMB)\s*|\s*(?:元|CNY|RMB)$", "", regex=True).str.strip()
     grouped = bare.str.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?").fillna(False).astype(bool)
     plain = bare.where(~grouped, bare.str.replace(",", "", regex=False))
-    return pd.to_numeric(plain, errors="coerce").astype(float)
+    out = plain_numbers.copy()
+    out[odd] = pd.to_numeric(plain, errors="coerce").astype(float).to_numpy()
+    return out
 
 
 def _labels_to_ids(values: pd.Series, mapping: dict[str, str]) -> tuple[pd.Series, int]:
