@@ -177,6 +177,34 @@ def test_excel_title_row_is_detected_and_reported(cli, tmp_path):
     assert far.exit_code == 2 and "outside sheet '客户' (rows 1 to 7)" in far.stderr
 
 
+def test_excel_header_is_found_after_column_mapping(cli, tmp_path):
+    # The export's own names sit on row 2 under a title; --columns maps them onto ours.
+    path = write_book(
+        tmp_path / "r.xlsx",
+        {
+            "Sheet1": [
+                ["客户名单 2006"],
+                ["客户编号", "渠道", "月消费"],
+                ["k1", "大客户", "¥4,000"],
+                ["c1", "商业客户", 2000],
+            ]
+        },
+    )
+    columns = tmp_path / "map.yaml"
+    columns.write_text(
+        "columns: {客户编号: customer_id, 渠道: channel, 月消费: monthly_spend}\n"
+        "channels: {大客户: key, 商业客户: commercial}\n"
+    )
+    data = json.loads(cli("roster", "check", path, "--columns", columns, "--format", "json").stdout)
+    assert (data["rows_read"], data["rows_accepted"]) == (2, 2)
+    by_tier = {(t["channel"], t["tier"]): t["customers"] for t in data["tiers"] if t["customers"]}
+    assert by_tier == {
+        ("key", "crystal"): 1,
+        ("commercial", "A"): 1,
+    }  # 4000 in [3000, 10000); 2000 in [1500, 3000)
+    assert any("header found on row 2" in w for w in data["warnings"])
+
+
 def test_excel_sheet_by_name_or_number_and_the_others_are_named(cli, tmp_path):
     path = write_book(
         tmp_path / "r.xlsx",
