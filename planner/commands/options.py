@@ -186,16 +186,20 @@ def read_cli_roster(
     """
     import dataclasses
 
+    ctx = click.get_current_context(silent=True)
+    given: dict[str, Any] = ctx.meta.get("roster", {}) if ctx is not None else {}
     if roster is None:
-        if columns is not None:
-            from planner.errors import InputError
+        from planner.errors import InputError
 
+        if columns is not None:
             raise InputError("--columns needs --roster", source="--columns")
+        for name in ("sheet", "header_row", "accept_rejects"):
+            if given.get(name):
+                option = "--" + name.replace("_", "-")
+                raise InputError(f"{option} needs --roster", source=option)
         return scenario, None
     from planner.data.roster import Layout, read_roster
 
-    ctx = click.get_current_context(silent=True)
-    given: dict[str, Any] = ctx.meta.get("roster", {}) if ctx is not None else {}
     layout = Layout(sheet=given.get("sheet"), header_row=given.get("header_row"))
     read = read_roster(roster, scenario.policy, columns, layout)
     share = given.get("max_reject_share")

@@ -109,3 +109,10 @@ def test_roster_check_reports_the_same_problems_in_warnings(cli, tmp_path):
     data = json.loads(result.stdout)
     assert data["rows_read"] == data["rows_accepted"] + data["rows_rejected"] == 100
     assert any("channel key has 6,360 customers" in w for w in data["warnings"])
+
+
+@pytest.mark.parametrize("option", [["--sheet", "a"], ["--header-row", "2"], ["--accept-rejects"]])
+def test_roster_reading_options_need_a_roster(cli, option):
+    result = cli("plan", *option)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"Error: {option[0]}: {option[0]} needs --roster"
