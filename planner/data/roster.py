@@ -502,7 +502,18 @@ def read_roster(
     p = Path(path)
     mapping = read_column_map(columns) if columns is not None else None
     notes: list[str] = []
-    raw = _normalise_columns(_read_frame(p, layout or Layout(), mapping, notes), mapping, p)
+    layout = layout or Layout()
+    frame = _read_frame(p, layout, mapping, notes)
+    try:
+        raw = _normalise_columns(frame, mapping, p)
+    except InputError as exc:
+        if p.suffix.lower() != ".xlsx" or layout.header_row is not None:
+            raise
+        raise InputError(
+            f"{exc.message}; no row among the top {HEADER_SEARCH_ROWS} of the sheet names them all "
+            "(the first was taken as the header): choose the row with --header-row, the sheet with --sheet",
+            source=p,
+        ) from None
     n = len(raw)
     rows = np.arange(1, n + 1, dtype=np.int64)
     text = {

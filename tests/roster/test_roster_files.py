@@ -216,6 +216,7 @@ def test_excel_sheet_by_name_or_number_and_the_others_are_named(cli, tmp_path):
     )
     first = cli("roster", "check", path)
     assert first.exit_code == 2 and "missing required column(s)" in first.stderr
+    assert "choose the row with --header-row, the sheet with --sheet" in first.stderr
     for choice in ("data", "2"):
         result = cli("roster", "check", path, "--sheet", choice, "--format", "json")
         data = json.loads(result.stdout)
