@@ -249,10 +249,12 @@ def _read_excel(path: Path, layout: Layout, mapping: ColumnMap | None, notes: li
 
 
 def _unique(names: list[str]) -> list[str]:
-    """Column names made unique (``a``, ``a.1``) the way pandas names repeated headers."""
+    """Column names made unique (``a``, ``a.1``) the way pandas names repeated headers; an empty
+    header cell is named by its place, ``(column 3)``."""
     seen: dict[str, int] = {}
     out = []
-    for n in names:
+    for i, n in enumerate(names):
+        n = n or f"(column {i + 1})"
         k = seen.get(n, 0)
         seen[n] = k + 1
         out.append(n if k == 0 else f"{n}.{k}")
