@@ -31,7 +31,7 @@ def many(tmp_path_factory):
             "batch",
             "scenarios/baseline.yaml",
             "--generate",
-            "150",
+            "600",
             "--out",
             str(folder / "g"),
         ],
@@ -75,7 +75,8 @@ def test_a_signal_ends_the_workers_fork_server_and_resource_tracker(many, sig):
         left = group_members(proc.pid, proc)
         assert left == [], f"still running {time.monotonic() - sent:.1f} s after the signal: {left}"
         assert time.monotonic() - sent < 5
-        assert proc.wait(5) in (143, 1, -signal.SIGINT)
+        # Interrupted, not finished: 600 branches take 6 s or more with 2 workers (bench_batch.py).
+        assert proc.wait(5) == (143 if sig == signal.SIGTERM else 1)
         assert b"Traceback" not in proc.stderr.read()
         assert not (many / "r.csv").exists()
     finally:
