@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import glob
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,21 +39,47 @@ BASE_COLUMNS = (
 #: How long to keep trying to reach a Dask scheduler before giving up (an error naming --dask).
 DASK_CONNECT_TIMEOUT = "10s"
 
+#: Seconds a Dask scheduler has to connect and answer the handshake (a service that accepts the
+#: connection and never replies would otherwise hold ``batch`` forever).
+DASK_HANDSHAKE_SECONDS = 10.0
+
 #: How an error row whose worker process died begins.
 LOST = "worker lost: "
 
 
-def expand_patterns(patterns: Iterable[str]) -> list[Path]:
-    """Files matching the glob patterns (or named directly), sorted and de-duplicated."""
+def expand_patterns(patterns: Sequence[str]) -> list[Path]:
+    """Files matching the glob patterns (or named directly), sorted, each file once.
+
+    A name without glob characters that is not a file, and a glob that matches no file, stay in
+    the list as they were typed: :func:`solve_branch` turns each into a failed row ("file not
+    found"), so a typo is never a branch silently left out. The same file under two spellings
+    (``x.yaml``, ``./x.yaml``, a symlink to it) is planned once, under the spelling that is not a
+    symlink, has the fewest parts and sorts first.
+    """
     found: set[Path] = set()
     for pattern in patterns:
-        matches = glob.glob(pattern, recursive=True)
-        if not matches and Path(pattern).is_file():
-            matches = [pattern]
-        found.update(Path(m) for m in matches if Path(m).is_file())
-    if not found:
+        if not glob.has_magic(pattern):
+            found.add(Path(pattern))
+            continue
+        matches = [Path(m) for m in glob.glob(pattern, recursive=True) if Path(m).is_file()]
+        found.update(matches or [Path(pattern)])
+    if not any(p.is_file() for p in found):  # nothing to plan at all: one error, no results file
         raise InputError("no scenario files match", source=", ".join(patterns))
-    return sorted(found)
+    chosen: dict[str, Path] = {}
+    for path in sorted(found, key=lambda p: (p.is_symlink(), len(p.parts), p)):
+        chosen.setdefault(os.path.realpath(path), path)
+    return sorted(chosen.values())
+
+
+def _missing_reason(path: str) -> str | None:
+    """Why ``path`` cannot be a branch file (None when it is a regular file)."""
+    if os.path.isfile(path):
+        return None
+    if glob.has_magic(path):
+        return "no scenario file matches this pattern"
+    if os.path.isdir(path):
+        return "is a directory; name its files or quote a glob such as 'DIR/*.yaml'"
+    return "file not found"
 
 
 def solve_branch(path: str, solver: str = "auto", sets: Sequence[str] = ()) -> dict[str, Any]:
@@ -63,6 +89,10 @@ def solve_branch(path: str, solver: str = "auto", sets: Sequence[str] = ()) -> d
 
     row: dict[str, Any] = {c: None for c in BASE_COLUMNS}
     row["file"] = path
+    missing = _missing_reason(path)
+    if missing is not None:
+        row.update(status="error", error=missing)
+        return row
     try:
         scenario = load_scenario(path, sets)
         row["scenario"] = scenario.name
@@ -116,10 +146,41 @@ def _pool(workers: int) -> Any:
     from concurrent.futures import ProcessPoolExecutor
 
     if "forkserver" not in multiprocessing.get_all_start_methods():  # e.g. Windows
-        return ProcessPoolExecutor(max_workers=workers)
+        return ProcessPoolExecutor(max_workers=workers, initializer=_worker_start)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["planner.analyses.branches", "planner.model.headcount"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start)
+
+
+def _worker_start() -> None:
+    """In each worker: Ctrl-C (sent to the whole process group) is the parent's to handle; the
+    parent then ends the workers (see :func:`_end_pool`) instead of each printing a traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+#: Seconds a worker has to exit after SIGTERM before it is killed.
+WORKER_GRACE_SECONDS = 2.0
+
+
+def _end_pool(pool: Any) -> None:
+    """Stop a pool now: queued work cancelled, every worker process terminated (killed if it does
+    not go within :data:`WORKER_GRACE_SECONDS`). The fork server and the resource tracker exit
+    by themselves once this process does (their pipes from it close), and no worker holds them."""
+    import time
+
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    deadline = time.monotonic() + WORKER_GRACE_SECONDS
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join(1.0)
 
 
 def _chunk_rows(chunk: Sequence[str], future: Any) -> list[dict[str, Any]]:
@@ -157,8 +218,10 @@ def _retry_lost(rows: list[dict[str, Any]], solver: str, sets: Sequence[str]) ->
                 pool.shutdown(wait=True)
                 pool = _pool(1)
             rows[i] = row
-    finally:
-        pool.shutdown(wait=True)
+    except BaseException:  # an interrupt: no worker may outlive the run
+        _end_pool(pool)
+        raise
+    pool.shutdown(wait=True)
     return rows
 
 
@@ -182,7 +245,8 @@ def run_batch(
     sets = list(sets)
     for text in sets:  # a malformed --set would fail every branch: refuse it once, up front
         parse_assignment(text)
-    paths = [str(Path(f).resolve()) for f in files]
+    # Absolute (Dask workers see other working directories); a glob that matched nothing stays as typed.
+    paths = [str(f) if glob.has_magic(str(f)) else str(Path(f).resolve()) for f in files]
     total = len(paths)
     if workers < 1:
         raise InputError(f"expected --workers >= 1, got {workers}", source="--workers")
@@ -199,12 +263,17 @@ def run_batch(
                 progress(len(rows), total)
     else:
         # No more processes than chunks: --workers 500 on five files starts five.
-        with _pool(min(workers, len(chunks))) as pool:
+        pool = _pool(min(workers, len(chunks)))
+        try:
             futures = [pool.submit(_solve_chunk, chunk, solver, sets) for chunk in chunks]
             for chunk, future in zip(chunks, futures, strict=True):  # in submission order
                 rows.extend(_chunk_rows(chunk, future))
                 if progress:
                     progress(len(rows), total)
+        except BaseException:  # SIGINT, SIGTERM (as an exception): end every worker before leaving
+            _end_pool(pool)
+            raise
+        pool.shutdown(wait=True)
         rows = _retry_lost(rows, solver, sets)
     for row, original in zip(rows, files, strict=True):
         row["file"] = str(original)
@@ -221,6 +290,7 @@ def _run_dask(
 ) -> list[dict[str, Any]]:
     from distributed import Client
 
+    probe_dask(address, DASK_HANDSHAKE_SECONDS)
     try:
         client = Client(address, timeout=DASK_CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as exc:  # ValueError: a malformed address
@@ -238,6 +308,64 @@ def _run_dask(
         return results
     finally:
         client.close()
+
+
+def probe_dask(address: str, seconds: float) -> None:
+    """Check that ``address`` is a Dask scheduler answering within ``seconds``, or raise InputError.
+
+    distributed's own connect bounds the TCP connection but then waits for the scheduler's
+    handshake without a limit, and reads whatever length a foreign service's first bytes spell
+    (an HTTP server's "HTTP/1.1" asks for exbibytes). Here the whole handshake runs under one
+    deadline and anything but Dask's reply is refused.
+    """
+    import asyncio
+    import socket
+
+    from distributed.comm import connect
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    where = f"{address}"
+    try:
+        scheme, location = parse_address(address)
+        host, port = parse_host_port(location) if scheme == "tcp" else (None, None)
+    except (ValueError, TypeError) as exc:  # a malformed address
+        raise InputError(f"cannot reach the Dask scheduler: {exc}", source="--dask") from None
+    if host is not None and port is not None:
+        # First the plain connection, so "nobody listens" and "listens but says nothing" differ.
+        try:
+            socket.create_connection((host, port), timeout=seconds).close()
+        except OSError as exc:
+            reason = "no answer" if isinstance(exc, TimeoutError) else (exc.strerror or str(exc))
+            raise InputError(
+                f"cannot reach the Dask scheduler at {where}: {reason}", source="--dask"
+            ) from None
+
+    async def handshake() -> dict[str, Any]:
+        comm = await connect(address, timeout=seconds)
+        try:
+            return dict(comm.remote_info)
+        finally:
+            comm.abort()
+
+    try:
+        info = asyncio.run(asyncio.wait_for(handshake(), seconds))
+    except TimeoutError:
+        raise InputError(
+            f"{where} accepted the connection but gave no Dask handshake within {seconds:g} s; "
+            "is it a Dask scheduler (usually tcp://HOST:8786)?",
+            source="--dask",
+        ) from None
+    except ValueError as exc:
+        raise InputError(f"cannot reach the Dask scheduler: {exc}", source="--dask") from None
+    except OSError as exc:
+        raise InputError(f"cannot reach the Dask scheduler at {where}: {exc}", source="--dask") from None
+    except (MemoryError, Exception) as exc:  # a foreign protocol's bytes decoded as Dask frames
+        raise InputError(
+            f"{where} is not a Dask scheduler (its reply is not Dask's protocol: {type(exc).__name__})",
+            source="--dask",
+        ) from None
+    if "python" not in info:
+        raise InputError(f"{where} is not a Dask scheduler (unexpected handshake)", source="--dask")
 
 
 def to_frame(rows: list[dict[str, Any]]) -> Any:
@@ -283,7 +411,8 @@ def write_results(rows: list[dict[str, Any]], out: str | Path) -> Path:
 def generate_branches(
     base: str | Path, count: int, out_dir: str | Path, seed: int = 0, sets: Sequence[str] = ()
 ) -> list[Path]:
-    """Write ``count`` varied copies of the scenario ``base`` (with ``sets`` applied) into ``out_dir``.
+    """Write ``count`` varied copies of the scenario ``base`` (with ``sets`` applied) into ``out_dir``
+    as one set (see :mod:`planner.report.fileset`).
 
     Deterministic for a ``seed``. Each branch scales every tier's customers by its own factor
     (lognormal, median 1, about +/-30 %) and every role's headcount by another (+/-20 %), so
@@ -291,10 +420,9 @@ def generate_branches(
     ``out_dir``.
     """
     import numpy as np
-    import yaml
 
     from planner.data.scenario import load_scenario_document, scenario_from_document
-    from planner.report.export import ensure_dir, write_text_atomic
+    from planner.report.what_if import write_branch_files
 
     if count <= 0:
         raise InputError(f"expected a positive number of branches, got {count}", source="--generate")
@@ -304,11 +432,10 @@ def generate_branches(
     target = Path(out_dir)
     if target.exists() and not target.is_dir():
         raise InputError(f"expected a directory for the branch files, {target} is a file", source="--out")
-    ensure_dir(target)
     policy = os.path.relpath(data["policy"], target.resolve())
     rng = np.random.default_rng(seed)
     width = max(4, len(str(count)))
-    written = []
+    branches: dict[str, dict[str, Any]] = {}
     base_name = data.get("name") or Path(base).stem
     overrides = data.get("policy_overrides")
     for i in range(1, count + 1):
@@ -337,7 +464,6 @@ def generate_branches(
         }
         if overrides:
             branch["policy_overrides"] = overrides
-        path = target / f"branch-{i:0{width}d}.yaml"
-        write_text_atomic(path, yaml.safe_dump(branch, allow_unicode=True, sort_keys=False))
-        written.append(path)
-    return written
+        branches[f"branch-{i:0{width}d}.yaml"] = branch
+    # All files appear at once, replacing an earlier set whole (no stale branch-0150 from a run of 200).
+    return write_branch_files(branches, target)

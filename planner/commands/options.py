@@ -18,6 +18,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_SCENARIO = "scenarios/baseline.yaml"
 
+#: Share of a roster's rows that may be rejected before planning with the rest is refused (a
+#: tool setting, not a domain figure: 1 % of a branch's list is a few hundred customers at most).
+DEFAULT_MAX_REJECT_SHARE = 0.01
+
 
 def scenario_argument(required: bool = False) -> Callable[[F], F]:
     """The scenario file argument (defaults to scenarios/baseline.yaml)."""
@@ -104,8 +108,72 @@ def headcount_option(f: F) -> F:
     )(f)
 
 
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Keep a roster reading option in ``ctx.meta`` for :func:`read_cli_roster` (commands that take
+    ``--roster`` need not name each one)."""
+    ctx.meta.setdefault("roster", {})[param.name] = value
+    return value
+
+
+def roster_reading_options(check: bool = False, stored: bool = False) -> Callable[[F], F]:
+    """``--sheet``, ``--header-row``, ``--max-reject-share`` and (unless ``check``, for
+    ``roster check`` which only reports) ``--accept-rejects``.
+
+    With ``stored`` their values go to ``ctx.meta["roster"]`` (see :func:`read_cli_roster`)
+    instead of the command's arguments.
+    """
+    extra: dict[str, Any] = {"expose_value": False, "callback": _remember} if stored else {}
+    options = [
+        click.option(
+            "--sheet",
+            default=None,
+            metavar="NAME|N",
+            help="Excel roster: the sheet to read, by name or number from 1 (default: the first).",
+            **extra,
+        ),
+        click.option(
+            "--header-row",
+            type=click.IntRange(min=1),
+            default=None,
+            metavar="N",
+            help="Excel roster: the spreadsheet row holding the column names "
+            "(default: the first of the top rows that names every required column).",
+            **extra,
+        ),
+        click.option(
+            "--max-reject-share",
+            type=click.FloatRange(0, 1),
+            default=DEFAULT_MAX_REJECT_SHARE,
+            show_default=True,
+            help="Warn about a roster when more than this share of its rows is rejected."
+            if check
+            else "Refuse a roster when more than this share of its rows is rejected.",
+            **extra,
+        ),
+        click.option(
+            "--accept-rejects",
+            is_flag=True,
+            default=False,
+            help="Go on with the accepted rows even when too many are rejected or a channel "
+            "loses every customer.",
+            **extra,
+        ),
+    ]
+    if check:
+        options.pop()
+
+    def decorate(f: F) -> F:
+        for option in reversed(options):
+            f = option(f)
+        return f
+
+    return decorate
+
+
 def roster_options(f: F) -> F:
-    """``--roster FILE`` (customers per tier from a customer list) and ``--columns MAP``."""
+    """``--roster FILE`` (customers per tier from a customer list), ``--columns MAP`` and the
+    reading options of :func:`roster_reading_options` (kept in the click context)."""
+    f = roster_reading_options(stored=True)(f)
     f = click.option(
         "--columns",
         type=click.Path(path_type=Path, dir_okay=False),
@@ -120,29 +188,64 @@ def roster_options(f: F) -> F:
     )(f)
 
 
+def roster_gate(roster: Roster, scenario: Scenario, max_reject_share: float, accept: bool) -> list[str]:
+    """Warnings about ``roster``'s rejected rows; refuses it (exit 2) when rows or a whole channel
+    would be lost, unless ``accept`` (``--accept-rejects``)."""
+    from planner.analyses.roster import rejection_summary, roster_losses
+    from planner.errors import InputError
+
+    problems = roster_losses(roster, scenario, max_reject_share)
+    if problems and not accept:
+        raise InputError(
+            "; ".join(problems)
+            + ". Planning without them would understate the work: see `planner roster check`, fix the "
+            "file or --columns, or pass --accept-rejects to go on with the accepted rows",
+            source=roster.source,
+        )
+    warnings = [f"roster {roster.source}: {note}" for note in roster.notes]
+    if roster.rows_rejected:
+        warnings.append(rejection_summary(roster))
+    if problems:
+        warnings.extend(f"roster {roster.source}: {p} (--accept-rejects given)" for p in problems)
+    return warnings
+
+
 def read_cli_roster(
     scenario: Scenario, roster: Path | None, columns: Path | None
 ) -> tuple[Scenario, Roster | None]:
     """Read ``--roster`` once: the scenario with the roster's customers per tier, and the roster.
 
-    Rejected rows are left out with a warning on stderr (``planner roster check`` lists them).
+    Rejected rows are left out with a warning (in the scenario's warnings, so on stderr and in
+    the JSON ``warnings``); too many, or a channel emptied, refuse the roster (see
+    :func:`roster_gate`).
     """
+    import dataclasses
+
+    ctx = click.get_current_context(silent=True)
+    given: dict[str, Any] = ctx.meta.get("roster", {}) if ctx is not None else {}
     if roster is None:
+        from planner.errors import InputError
+
         if columns is not None:
-            from planner.errors import InputError
-
             raise InputError("--columns needs --roster", source="--columns")
+        for name in ("sheet", "header_row", "accept_rejects"):
+            if given.get(name):
+                option = "--" + name.replace("_", "-")
+                raise InputError(f"{option} needs --roster", source=option)
         return scenario, None
-    from planner.data.roster import read_roster
+    from planner.data.roster import Layout, read_roster
 
-    read = read_roster(roster, scenario.policy, columns)
-    if read.rows_rejected:
-        click.echo(
-            f"Warning: {roster}: {read.rows_rejected:,} of {read.rows_read:,} rows rejected and left out "
-            "(see `planner roster check`)",
-            err=True,
-        )
-    return scenario.with_customers(read.counts()), read
+    layout = Layout(sheet=given.get("sheet"), header_row=given.get("header_row"))
+    read = read_roster(roster, scenario.policy, columns, layout)
+    share = given.get("max_reject_share")
+    warnings = roster_gate(
+        read,
+        scenario,
+        DEFAULT_MAX_REJECT_SHARE if share is None else share,
+        bool(given.get("accept_rejects")),
+    )
+    planned = scenario.with_customers(read.counts())
+    return dataclasses.replace(planned, warnings=(*planned.warnings, *warnings)), read
 
 
 def apply_roster(scenario: Scenario, roster: Path | None, columns: Path | None) -> Scenario:

@@ -11,6 +11,7 @@ from planner.commands.options import (
     load_cli_scenario,
     make_console,
     print_warnings,
+    roster_reading_options,
     set_option,
 )
 
@@ -32,22 +33,39 @@ def roster_group() -> None:
     help="Scenario whose policy gives the channels, tiers and bands.",
 )
 @click.option("--columns", type=click.Path(path_type=Path, dir_okay=False), help="Column-name mapping YAML.")
+@roster_reading_options(check=True)
 @set_option
 @format_option("table", "json")
 def check_command(
-    roster: Path, scenario: Path, columns: Path | None, sets: tuple[str, ...], fmt: str
+    roster: Path,
+    scenario: Path,
+    columns: Path | None,
+    sheet: str | None,
+    header_row: int | None,
+    max_reject_share: float,
+    sets: tuple[str, ...],
+    fmt: str,
 ) -> None:
     """Row accounting, customers per tier, reclassification and churn exposure of a roster.
 
     Every row is accepted or rejected with its row number and reason, so rows read = accepted +
     rejected. Customers whose spend now puts them in another tier or channel (the key-account list
-    is fixed once a year at 3,000 CNY a month) are listed as from -> to moves.
+    is fixed once a year at 3,000 CNY a month) are listed as from -> to moves. A roster that
+    planning commands would refuse (more than --max-reject-share of its rows rejected, or a
+    channel with customers in the scenario and none in the roster) is reported in full with the
+    reasons among its warnings; the check itself exits 0.
     """
-    from planner.analyses.roster import check_roster
-    from planner.data.roster import read_roster
+    import dataclasses
+
+    from planner.analyses.roster import check_roster, roster_losses
+    from planner.data.roster import Layout, read_roster
 
     sc = load_cli_scenario(scenario, sets)
-    result = check_roster(read_roster(roster, sc.policy, columns), sc)
+    read = read_roster(roster, sc.policy, columns, Layout(sheet=sheet, header_row=header_row))
+    result = check_roster(read, sc)
+    problems = roster_losses(read, sc, max_reject_share)
+    if problems:
+        result = dataclasses.replace(result, warnings=[*result.warnings, *problems])
     if fmt == "json":
         from planner.report.roster import roster_check_json_chunks
 
@@ -93,5 +111,8 @@ def generate_command(
     sc = load_cli_scenario(scenario, sets)
     print_warnings(sc.warnings)
     frame = generate_roster(sc, customers, seed, load_profile(profile))
-    write_roster(frame, out)
+    from planner.report.fileset import sigterm_raises
+
+    with sigterm_raises():  # SIGTERM unwinds, so the temporary file is removed
+        write_roster(frame, out)
     click.echo(f"wrote {len(frame):,} customers to {out}", err=True)

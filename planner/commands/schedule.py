@@ -76,11 +76,13 @@ def schedule_command(
     )
     print_warnings([w for w in result.warnings if w not in sc.warnings])
     if out is not None and result.ok:
+        from planner.report.fileset import write_set
         from planner.report.schedule import write_schedule_excel, write_schedule_files
 
-        write_schedule_files(result, out)
-        if excel:
-            write_schedule_excel(result, out)
+        with write_set(out) as staging:  # the CSVs and the workbook appear together or not at all
+            write_schedule_files(result, staging)
+            if excel:
+                write_schedule_excel(result, staging)
     if fmt == "json":
         echo_json(result)
     else:

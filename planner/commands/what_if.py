@@ -108,9 +108,11 @@ def sweep_command(
         )
     written = []
     if out is not None:
+        from planner.report.fileset import write_set
         from planner.report.what_if import write_sweep_outputs
 
-        written = write_sweep_outputs(result, out)
+        with write_set(out) as staging:
+            written = [out / p.name for p in write_sweep_outputs(result, staging)]
     if fmt == "json":
         echo_json(result)
     else:
@@ -182,10 +184,12 @@ def batch_command(
         click.echo(f"wrote {len(files):,} branch scenarios to {out}", err=True)
         return
     from planner.analyses.branches import check_results_path, expand_patterns, run_batch, write_results
+    from planner.report.fileset import sigterm_raises
 
     check_results_path(out)  # a wrong extension is refused before the work, not after
     files = expand_patterns(patterns)
-    with _progress("batch", len(files), sys.stderr.isatty()) as bar:
+    # SIGTERM unwinds like Ctrl-C, so the worker processes are ended on the way out.
+    with sigterm_raises(), _progress("batch", len(files), sys.stderr.isatty()) as bar:
         task = bar.add_task("batch", total=len(files))
         rows = run_batch(
             files,
@@ -195,7 +199,8 @@ def batch_command(
             sets=sets,
             progress=lambda done, _n: bar.update(task, completed=done),
         )
-    write_results(rows, out)
+    with sigterm_raises():  # an interrupted write leaves no temporary file
+        write_results(rows, out)
     failed = [r for r in rows if r["status"] != "ok"]
     if fmt == "json":
         echo_json({"out": str(out), "branches": len(rows), "failed": len(failed), "rows": rows})

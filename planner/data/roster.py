@@ -44,13 +44,15 @@ class Roster:
     band_tier, listed_tier, monthly_spend, industry, district, manager_id, churn_risk`` (``tier`` is
     the tier used for planning: the file's ``tier`` where given, else the one its spend band says;
     ``churn_risk`` is the row's, else the policy tier's). ``rejected`` has ``row, customer_id,
-    reason``.
+    reason``. ``notes`` say how the file was read where that was not plain (the sheet and header
+    row of a workbook, trailing commas ignored, labels taken as ids).
     """
 
     source: str
     rows_read: int
     accepted: pd.DataFrame
     rejected: pd.DataFrame
+    notes: tuple[str, ...] = ()
 
     @property
     def rows_accepted(self) -> int:
@@ -107,7 +109,20 @@ def read_column_map(path: str | Path) -> ColumnMap:
     )
 
 
-def _read_frame(path: Path) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Layout:
+    """Where the table sits in a workbook: ``sheet`` (name, or 0-based index as text) and the
+    1-based spreadsheet row of the header (None: found by looking for the required columns)."""
+
+    sheet: str | None = None
+    header_row: int | None = None
+
+
+#: Rows at the top of a sheet searched for the header when ``--header-row`` is not given.
+HEADER_SEARCH_ROWS = 30
+
+
+def _read_frame(path: Path, layout: Layout, mapping: ColumnMap | None, notes: list[str]) -> pd.DataFrame:
     import pandas as pd
 
     suffix = path.suffix.lower()
@@ -116,12 +131,17 @@ def _read_frame(path: Path) -> pd.DataFrame:
             f"unknown roster format {path.suffix or '(no extension)'!r}; expected .csv, .xlsx or .parquet",
             source=path,
         )
+    if suffix != ".xlsx" and (layout.sheet is not None or layout.header_row is not None):
+        option = "--sheet" if layout.sheet is not None else "--header-row"
+        raise InputError(f"{option} applies to .xlsx rosters only", source=path)
+    if not path.exists():
+        raise InputError("file not found", source=path)
     require_regular_file(path, "roster file")  # a FIFO or /dev/zero would hang pandas
     try:
         if suffix == ".csv":
-            return _read_csv(path)
+            return _read_csv(path, notes)
         if suffix == ".xlsx":
-            return pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+            return _read_excel(path, layout, mapping, notes)
         # Nullable types keep an integer id column with gaps integral (not 101.0).
         frame = pd.read_parquet(path, dtype_backend="numpy_nullable")
     except InputError:
@@ -136,18 +156,122 @@ def _read_frame(path: Path) -> pd.DataFrame:
     except pd.errors.EmptyDataError:
         raise InputError("file is empty; expected a header row and customers", source=path) from None
     except Exception as exc:  # the readers raise many types for a corrupt file
-        raise InputError(f"cannot read as {FORMATS[suffix]}: {exc}", source=path) from None
+        raise InputError(f"cannot read as {FORMATS[suffix]}: {_short(str(exc))}", source=path) from None
     # Parquet keeps its types; make identifiers text like the other formats.
     for col in frame.columns:
         if col != "monthly_spend" and col != "churn_risk":
-            frame[col] = frame[col].astype("string").fillna("")
+            frame[col] = _as_text(frame[col], str(col), path)
     return frame
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _short(text: str, limit: int = 200) -> str:
+    """``text`` cut to ``limit`` characters (a reader's message can quote a whole file)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _as_text(series: pd.Series, name: str, path: Path) -> pd.Series:
+    """A Parquet column as text. A binary column (bytes) is decoded as UTF-8; a value that is not
+    UTF-8 refuses the file, naming the column and the data row."""
+    if series.dtype == object:
+        values = series.tolist()
+        if any(isinstance(v, (bytes, bytearray)) for v in values):
+            decoded = []
+            for i, v in enumerate(values, start=1):
+                if isinstance(v, (bytes, bytearray)):
+                    try:
+                        v = bytes(v).decode("utf-8")
+                    except UnicodeDecodeError:
+                        raise InputError(
+                            f"column {name!r}, row {i}: binary value {_short(repr(bytes(v)), 40)} is not "
+                            "UTF-8 text; store identifiers as strings",
+                            source=path,
+                        ) from None
+                decoded.append(v)
+            series = series.__class__(decoded, index=series.index, dtype=object)
+    return series.astype("string").fillna("")
+
+
+def _read_excel(path: Path, layout: Layout, mapping: ColumnMap | None, notes: list[str]) -> pd.DataFrame:
+    """One sheet as text. Without a header row given, the first of the top rows that holds every
+    required column (after ``--columns`` mapping) is the header: a title or a date above it is
+    skipped, and the note says which row was used."""
+    import pandas as pd
+
+    with pd.ExcelFile(path, engine="openpyxl") as book:
+        names = [str(n) for n in book.sheet_names]
+        sheet: str | int = 0
+        if layout.sheet is not None:
+            if layout.sheet in names:
+                sheet = layout.sheet
+            elif layout.sheet.isdigit() and 1 <= int(layout.sheet) <= len(names):
+                sheet = int(layout.sheet) - 1
+            else:
+                raise InputError(
+                    f"no sheet {_short(layout.sheet, 40)!r}{did_you_mean(layout.sheet, names)}; "
+                    f"sheets: {', '.join(names)} (or a number from 1 to {len(names)})",
+                    source=path,
+                    path="--sheet",
+                )
+        name = names[sheet] if isinstance(sheet, int) else sheet
+        grid = pd.read_excel(
+            book, sheet_name=sheet, header=None, dtype=str, keep_default_na=False, na_values=[]
+        )
+    if len(names) > 1:
+        others = [n for n in names if n != name]
+        notes.append(
+            f"read sheet {name!r} of {len(names)} (also: {', '.join(others)}); choose another with --sheet"
+        )
+    if grid.empty:
+        raise InputError(f"sheet {name!r} is empty; expected a header row and customers", source=path)
+    wanted = set(REQUIRED_COLUMNS)
+    rename = mapping.columns if mapping is not None else {}
+    if layout.header_row is not None:
+        if not 1 <= layout.header_row <= len(grid):
+            raise InputError(
+                f"--header-row {layout.header_row} is outside sheet {name!r} (rows 1 to {len(grid)})",
+                source=path,
+            )
+        at = layout.header_row - 1
+    else:
+        at = 0
+        for i in range(min(HEADER_SEARCH_ROWS, len(grid))):
+            cells = {rename.get(str(v).strip(), str(v).strip()) for v in grid.iloc[i]}
+            if wanted <= cells:
+                at = i
+                break
+        if at > 0:
+            notes.append(
+                f"sheet {name!r}: header found on row {at + 1} (rows above it skipped); "
+                "set it with --header-row"
+            )
+    header = [str(v).strip() for v in grid.iloc[at]]
+    frame = grid.iloc[at + 1 :].reset_index(drop=True)
+    frame.columns = _unique(header)
+    # Rows Excel keeps empty below or between the data are not customers (like blank CSV lines).
+    blank = (frame.apply(lambda c: c.astype(str).str.strip()) == "").all(axis=1)
+    return frame[~blank.to_numpy(dtype=bool)].reset_index(drop=True)
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Column names made unique (``a``, ``a.1``) the way pandas names repeated headers; an empty
+    header cell is named by its place, ``(column 3)``."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, n in enumerate(names):
+        n = n or f"(column {i + 1})"
+        k = seen.get(n, 0)
+        seen[n] = k + 1
+        out.append(n if k == 0 else f"{n}.{k}")
+    return out
+
+
+def _read_csv(path: Path, notes: list[str]) -> pd.DataFrame:
     """All fields as text. pyarrow's parser is fast; a file it refuses (a row with too few or too
-    many fields) is read again by pandas' C parser, which fills short rows with empty fields (their
-    rows are then rejected and counted like any other) and names the line of a row that is too long.
+    many fields) is read again by pandas' C parser with spare columns: a short row is filled with
+    empty fields (and then rejected and counted like any other); fields past the header's count
+    that are all empty (rows ending in a trailing comma, common in exports) are dropped with a
+    note; a row with a non-empty field past the header refuses the file, naming its line, since
+    its columns cannot be told apart.
     """
     import pandas as pd
 
@@ -158,16 +282,99 @@ def _read_csv(path: Path) -> pd.DataFrame:
         "encoding": "utf-8-sig",
     }
     try:
-        return pd.read_csv(path, engine="pyarrow", **options)
+        frame = pd.read_csv(path, engine="pyarrow", **options)
     except (UnicodeDecodeError, pd.errors.EmptyDataError):
         raise
-    except Exception:  # pyarrow.lib.ArrowInvalid: fall back for the precise behaviour below
-        pass
+    except Exception:  # pyarrow.lib.ArrowInvalid: read field by field below
+        return _read_csv_ragged(path, notes)
+    return _drop_empty_unnamed(frame, notes)
+
+
+def _drop_empty_unnamed(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """Drop columns with an empty header and no values (a header that ends in a comma)."""
+    empty = [
+        c
+        for c in frame.columns
+        if (str(c).strip() == "" or str(c).startswith("Unnamed: "))
+        and (frame[c].astype("string").fillna("").str.strip() == "").all()
+    ]
+    if empty:
+        notes.append("the header ends in a trailing comma; the empty column after it was ignored")
+        frame = frame.drop(columns=empty)
+    return frame
+
+
+#: Empty fields past the header a row may end with and still be read (more refuse the file).
+TRAILING_FIELDS = 8
+
+
+def _read_csv_ragged(path: Path, notes: list[str]) -> pd.DataFrame:
+    """A CSV whose rows do not all have the header's number of fields, read with pandas' C parser
+    given :data:`TRAILING_FIELDS` spare columns (vectorised: 1,000,000 rows in seconds)."""
+    import csv
+
+    import pandas as pd
+
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        while header is not None and not header:  # blank lines before the header
+            header = next(reader, None)
+        if header is None:
+            raise pd.errors.EmptyDataError("no header")
+        header_lines = reader.line_num
+    named = len(header)
+    while header and not header[-1].strip():  # "a,b,c," -> a, b, c
+        header = header[:-1]
+    if len(header) < named:
+        notes.append("the header ends in a trailing comma; the empty column after it was ignored")
+    width = len(header)
+    spare = [f"\x00spare{i}" for i in range(TRAILING_FIELDS)]
     try:
-        return pd.read_csv(path, engine="c", **options)
-    except pd.errors.ParserError as exc:
-        detail = str(exc).removeprefix("Error tokenizing data. C error: ").strip()
-        raise InputError(f"cannot read as CSV: {detail}", source=path) from None
+        frame = pd.read_csv(
+            path,
+            engine="c",
+            header=None,
+            skiprows=header_lines,
+            names=[*_unique([h.strip() for h in header]), *spare],
+            dtype=str,
+            keep_default_na=False,
+            na_values=[],
+            encoding="utf-8-sig",
+            index_col=False,
+        )
+    except pd.errors.ParserError:
+        _refuse_wide_row(path, width, header_lines)
+        raise  # pragma: no cover - _refuse_wide_row always raises
+    extra = frame[spare].fillna("")
+    if len(frame) and (extra.apply(lambda c: c.str.strip()) != "").to_numpy().any():
+        _refuse_wide_row(path, width, header_lines)
+    notes.append(
+        f"not every row has the header's {width} fields: missing fields were read as empty, and "
+        "empty fields past the header (a trailing comma) ignored"
+    )
+    return frame.drop(columns=spare).fillna("")
+
+
+def _refuse_wide_row(path: Path, width: int, header_lines: int) -> None:
+    """Raise naming the first line with a value past the header's ``width`` columns."""
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        for _ in range(header_lines):
+            next(reader, None)
+        for fields in reader:
+            if len(fields) > width and (
+                len(fields) > width + TRAILING_FIELDS or any(f.strip() for f in fields[width:])
+            ):
+                raise InputError(
+                    f"cannot read as CSV: Expected {width} fields in line {reader.line_num}, "
+                    f"saw {len(fields)}; the header names {width} columns, so this row's values "
+                    "cannot be matched to them",
+                    source=path,
+                )
+    raise InputError("cannot read as CSV: rows with more fields than the header", source=path)
 
 
 def _normalise_columns(frame: pd.DataFrame, mapping: ColumnMap | None, path: Path) -> pd.DataFrame:
@@ -243,8 +450,49 @@ def ladder_range(policy: Policy) -> tuple[float, float]:
     return (min(lows), max(highs)) if lows else (0.0, 0.0)
 
 
-def read_roster(path: str | Path, policy: Policy, columns: str | Path | None = None) -> Roster:
+def parse_spend(text: pd.Series) -> pd.Series:
+    """Monthly spend as written in exports -> float (NaN where it is not a number).
+
+    Accepted: ``5000``, ``5000.5``, ``5,000`` and ``5,000.50`` (commas only as thousands
+    separators, in groups of three: ``5,00`` is not a number), a currency sign or word before or
+    after (``¥5,000``, ``￥5000``, ``5,000元``, ``CNY 5000``, ``RMB5000``), surrounding spaces.
+    """
+    import pandas as pd
+
+    plain_numbers = pd.to_numeric(text, errors="coerce").astype(float)
+    odd = plain_numbers.isna().to_numpy() & (text != "").to_numpy(dtype=bool, na_value=False)
+    if not odd.any():  # the usual export: plain numbers only, no regex needed
+        return plain_numbers
+    text = text[odd]
+    bare = text.str.replace(r"^(?:[¥￥]|CNY|RMB)\s*|\s*(?:元|CNY|RMB)$", "", regex=True).str.strip()
+    grouped = bare.str.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?").fillna(False).astype(bool)
+    plain = bare.where(~grouped, bare.str.replace(",", "", regex=False))
+    out = plain_numbers.copy()
+    out[odd] = pd.to_numeric(plain, errors="coerce").astype(float).to_numpy()
+    return out
+
+
+def _labels_to_ids(values: pd.Series, mapping: dict[str, str]) -> tuple[pd.Series, int]:
+    """``values`` with each label replaced by its id; also how many values were labels."""
+    if not mapping:
+        return values, 0
+    hit = values.isin(list(mapping)).to_numpy(dtype=bool, na_value=False)
+    if not hit.any():
+        return values, 0
+    return values.replace(mapping), int(hit.sum())
+
+
+def read_roster(
+    path: str | Path,
+    policy: Policy,
+    columns: str | Path | None = None,
+    layout: Layout | None = None,
+) -> Roster:
     """Read and check a customer roster against ``policy``.
+
+    A channel or tier may be written as its id (``key``, ``crystal``) or as the policy's label for
+    it (``大客户经理渠道``, ``水晶``); a spend as :func:`parse_spend` reads it. ``layout`` picks a
+    workbook's sheet and header row.
 
     Rows are rejected, in this order of reasons (a row gets the first that applies): missing
     customer_id; duplicate customer_id (the first occurrence is kept); unknown channel; spend not a
@@ -259,7 +507,19 @@ def read_roster(path: str | Path, policy: Policy, columns: str | Path | None = N
 
     p = Path(path)
     mapping = read_column_map(columns) if columns is not None else None
-    raw = _normalise_columns(_read_frame(p), mapping, p)
+    notes: list[str] = []
+    layout = layout or Layout()
+    frame = _read_frame(p, layout, mapping, notes)
+    try:
+        raw = _normalise_columns(frame, mapping, p)
+    except InputError as exc:
+        if p.suffix.lower() != ".xlsx" or layout.header_row is not None:
+            raise
+        raise InputError(
+            f"{exc.message}; no row among the top {HEADER_SEARCH_ROWS} of the sheet names them all "
+            "(the first was taken as the header): choose the row with --header-row, the sheet with --sheet",
+            source=p,
+        ) from None
     n = len(raw)
     rows = np.arange(1, n + 1, dtype=np.int64)
     text = {
@@ -268,9 +528,29 @@ def read_roster(path: str | Path, policy: Policy, columns: str | Path | None = N
     }
     if mapping is not None and mapping.channel_values:
         text["channel"] = text["channel"].replace(mapping.channel_values)
+    # The policy's own labels name channels and tiers as well as their ids (a label that is some
+    # other channel's id is left alone: the id wins).
+    channel_labels = {
+        ch.label: cid for cid, ch in policy.channels.items() if ch.label and ch.label not in policy.channels
+    }
+    text["channel"], by_label = _labels_to_ids(text["channel"], channel_labels)
+    if by_label:
+        notes.append(f"{by_label:,} rows name their channel by the policy's label for it")
     ids, channel, listed = text["customer_id"], text["channel"], text["tier"]
-    spend_text = _text(raw["monthly_spend"]).str.replace(",", "", regex=False)
-    spend = pd.to_numeric(spend_text, errors="coerce").astype(float)
+    tier_by_label = 0
+    for cid, chan in policy.channels.items():
+        labels = {t.label: t.id for t in chan.tiers if t.label and t.label not in {u.id for u in chan.tiers}}
+        in_channel = _mask(channel, cid)
+        if labels and in_channel.any():
+            mapped, hits = _labels_to_ids(listed[in_channel], labels)
+            if hits:
+                listed = listed.copy()
+                listed[in_channel] = mapped
+                tier_by_label += hits
+    if tier_by_label:
+        notes.append(f"{tier_by_label:,} rows name their tier by the policy's label for it")
+    spend_text = _text(raw["monthly_spend"])
+    spend = parse_spend(spend_text)
     spend_values = spend.to_numpy(dtype=float, na_value=np.nan)
     churn_text = _text(raw["churn_risk"])
     churn = pd.to_numeric(churn_text, errors="coerce").astype(float).to_numpy(dtype=float, na_value=np.nan)
@@ -379,7 +659,7 @@ def read_roster(path: str | Path, policy: Policy, columns: str | Path | None = N
             "reason": reason[~ok],
         }
     )
-    return Roster(source=str(path), rows_read=n, accepted=accepted, rejected=rejected)
+    return Roster(source=str(path), rows_read=n, accepted=accepted, rejected=rejected, notes=tuple(notes))
 
 
 def _blank_to_na(series: pd.Series) -> pd.Series:

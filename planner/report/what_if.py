@@ -281,6 +281,21 @@ def _png_writer(fig: Any) -> Callable[[Path], None]:
     return write
 
 
+def write_branch_files(branches: dict[str, dict[str, Any]], out: str | Path) -> list[Path]:
+    """Each branch scenario as YAML (file name -> document), written into ``out`` as one set."""
+    import yaml
+
+    from planner.report.fileset import write_set
+
+    target = Path(out)
+    with write_set(target) as staging:
+        for name, doc in branches.items():
+            (staging / name).write_text(
+                yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8"
+            )
+    return [target / name for name in branches]
+
+
 def render_batch(rows: list[dict[str, Any]], console: Console, show: int = 20) -> None:
     """Totals, failed branches, and the branches with the lowest coverage at today's headcount."""
     from rich.table import Table
