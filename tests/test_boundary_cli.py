@@ -34,13 +34,15 @@ def test_remedy_side_by_side(cli) -> None:
     assert "before: baseline" in out and "after: unified-centre" in out
     assert "18,570,000" in out and "19,820,000" in out
     assert "Removed by the remedy" in out
-    assert "commercial.A / key.crystal: in practice: phone contacts" in out
+    assert "commercial.A / key.crystal: price: net monthly price" in out
+    # Both bases named: today's 176 / 187 managers, and the required heads `compare` shows.
+    assert "managers today" in out and "managers required (plan, compare)" in out
 
 
 def test_clean_policy_says_no_inversion(cli) -> None:
     result = cli("boundary", f"{DATA}/clean.yaml")
     assert result.exit_code == 0, result.output
-    assert "no inversion" in result.output
+    assert "no inversion on any of the 3 lines" in result.output.lower()
 
 
 def test_set_applies(cli) -> None:
@@ -65,12 +67,12 @@ def test_json_through_a_real_process() -> None:
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert list(data) == ["boundaries", "remedy"]
-    first = data["boundaries"][0]
+    first = next(b for b in data["boundaries"] if b["lower"] == "commercial.A")
     assert (first["lower"], first["upper"]) == ("commercial.A", "key.crystal")
     assert first["near"] is None
     kinds = {(i["kind"], i["metric"]) for i in first["inversions"]}
     assert ("delivered", "contacts_per_year") in kinds and ("price", "net_monthly_price") in kinds
-    assert data["remedy"]["after"]["coverage"]["key.crystal"] == 1.0
+    assert data["remedy"]["after"]["coverage"]["key.crystal"] > 0.99
     # Deterministic: the same run again gives the same bytes.
     again = subprocess.run(
         [*args, "--remedy", "scenarios/unified-centre.yaml"],
@@ -97,7 +99,7 @@ def test_roster_near_the_line(cli) -> None:
     roster = f"{DATA}/roster-near.csv"
     result = cli("boundary", f"{DATA}/discount.yaml", "--roster", roster, "--format", "json")
     assert result.exit_code == 0, result.output
-    b = json.loads(result.output)["boundaries"][0]
+    b = next(x for x in json.loads(result.output)["boundaries"] if x["lower"] == "small.s2")
     assert b["near"] == {
         "window_low": 900.0,
         "window_high": 1100.0,

@@ -101,10 +101,22 @@ def test_outbound_absorption_never_exceeds_idle_agent_time(small, small_customer
     sc2 = load_scenario(SMALL, [f"customers.retail.small={small_customers}"])
     plan, out = compare_outbound(sc2, res)
     assert plan.ok
-    # The calls-only outbound role takes at most the spare hours and at most the phone work.
+    # The calls-only outbound role takes at most the spare hours and at most the phone work, month by
+    # month in the 2027 calendar: each month's calls (a twelfth of the year's, 1 a month) against the
+    # spare hours spread over the year's 248 working days (the month's working days from the holidays
+    # package, computed here).
+    import datetime as dt
+
+    import holidays
+
+    cn = holidays.China(years=[2027])
+    days = [dt.date(2027, 1, 1) + dt.timedelta(days=i) for i in range(365)]
+    wd = [sum(1 for d in days if d.month == m and cn.is_working_day(d)) for m in range(1, 13)]
     phone_hours = small_customers * 12 * 10 / 60
-    assert out.absorbed_hours <= res.outbound_hours_available + 1e-6
-    assert out.absorbed_hours == pytest.approx(min(phone_hours, res.outbound_hours_available), abs=1e-6)
+    available = res.outbound_hours_available
+    expected = sum(min(phone_hours / 12, available * w / sum(wd)) for w in wd)
+    assert out.absorbed_hours <= available + 1e-6
+    assert out.absorbed_hours == pytest.approx(expected, rel=1e-8, abs=1e-6)
     role = next(r for r in plan.roles if r.role == OUTBOUND_ROLE)
     assert role.capacity_hours == pytest.approx(res.outbound_hours_available)
     assert role.required_headcount == 0 and role.annual_cost == 0

@@ -19,10 +19,10 @@ def test_schedule_uses_the_rosters_customers(cli, tmp_path):
     assert set(placed.index) == set(served["customer_id"])
     listed = served.set_index("customer_id")
     assert (placed.loc[listed.index, "tier"] == listed["tier"]).all()
-    # Crystal: 2 visits in each quarter for every crystal customer (ISO weeks 1-13 = Q1, by Thursday).
+    # Crystal: exactly 2 visits in Q1 (January to March, by date) for every crystal customer.
     crystal = schedule[(schedule["tier"] == "crystal") & (schedule["kind"] == "visit")]
-    q1 = crystal[crystal["week"] <= 13].groupby("customer_id").size()
-    assert (q1 >= 2).all() and len(q1) == (served["tier"] == "crystal").sum()
+    q1 = crystal[crystal["date"] < "2027-04-01"].groupby("customer_id").size()
+    assert (q1 == 2).all() and len(q1) == (served["tier"] == "crystal").sum()
 
 
 def test_schedule_roster_errors_exit_2(cli, tmp_path):

@@ -237,13 +237,16 @@ def rejection_summary(roster: Roster) -> str:
     )
 
 
-def roster_losses(roster: Roster, scenario: Scenario, max_reject_share: float) -> list[str]:
+def roster_losses(
+    roster: Roster, scenario: Scenario, max_reject_share: float, whole_branch: bool = True
+) -> list[str]:
     """Why planning with ``roster`` in place of the scenario's customers would lose data.
 
     Empty when fine. Two tests: more than ``max_reject_share`` of the rows rejected, and a channel
     in which the scenario has customers but the roster accepted none (a channel column whose values
     are not mapped, or a whole channel's rows rejected, would otherwise plan that channel's roles
-    down to zero).
+    down to zero). The second only with ``whole_branch``: ``portfolio`` and ``rebalance`` look at
+    the managers a roster lists, not at the whole branch.
     """
     problems = []
     distinct = _distinct_reasons(roster) if roster.rows_rejected else None
@@ -257,7 +260,7 @@ def roster_losses(roster: Roster, scenario: Scenario, max_reject_share: float) -
         )
     if roster.rows_read == 0:
         problems.append("no customer rows")
-    else:
+    elif whole_branch:
         accepted = roster.accepted["channel"].value_counts()
         for cid, tiers in scenario.spec.customers.items():
             had = sum(tiers.values())

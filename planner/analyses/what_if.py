@@ -39,7 +39,7 @@ class ScenarioSummary:
     current_cost: float
     total_cost: float
     revenue_at_risk_covered: float
-    roles: dict[str, dict[str, float]]
+    roles: dict[str, dict[str, float | None]]
     tiers: dict[str, dict[str, float | None]]
     inversions: dict[str, int]
     explanation: str | None = None
@@ -92,6 +92,7 @@ def summarise(
         r.role: {
             "current_headcount": r.current_headcount,
             "required_headcount": r.required_headcount,
+            "annual_bound": r.annual_bound,
             "annual_cost": r.annual_cost,
         }
         for r in result.roles
@@ -147,7 +148,7 @@ def _flat(summary: ScenarioSummary) -> dict[str, float | None]:
         "revenue_lost": summary.revenue_lost,
         "revenue_at_risk_covered": summary.revenue_at_risk_covered,
     }
-    role_figures: dict[str, dict[str, float]] = summary.roles
+    role_figures: dict[str, dict[str, float | None]] = summary.roles
     for role, figures in role_figures.items():
         out[f"roles.{role}.required_headcount"] = figures["required_headcount"]
         out[f"roles.{role}.current_headcount"] = figures["current_headcount"]

@@ -188,13 +188,15 @@ def roster_options(f: F) -> F:
     )(f)
 
 
-def roster_gate(roster: Roster, scenario: Scenario, max_reject_share: float, accept: bool) -> list[str]:
-    """Warnings about ``roster``'s rejected rows; refuses it (exit 2) when rows or a whole channel
-    would be lost, unless ``accept`` (``--accept-rejects``)."""
+def roster_gate(
+    roster: Roster, scenario: Scenario, max_reject_share: float, accept: bool, whole_branch: bool = True
+) -> list[str]:
+    """Warnings about ``roster``'s rejected rows; refuses it (exit 2) when rows or (with
+    ``whole_branch``) a whole channel would be lost, unless ``accept`` (``--accept-rejects``)."""
     from planner.analyses.roster import rejection_summary, roster_losses
     from planner.errors import InputError
 
-    problems = roster_losses(roster, scenario, max_reject_share)
+    problems = roster_losses(roster, scenario, max_reject_share, whole_branch)
     if problems and not accept:
         raise InputError(
             "; ".join(problems)
@@ -211,7 +213,7 @@ def roster_gate(roster: Roster, scenario: Scenario, max_reject_share: float, acc
 
 
 def read_cli_roster(
-    scenario: Scenario, roster: Path | None, columns: Path | None
+    scenario: Scenario, roster: Path | None, columns: Path | None, whole_branch: bool = True
 ) -> tuple[Scenario, Roster | None]:
     """Read ``--roster`` once: the scenario with the roster's customers per tier, and the roster.
 
@@ -243,6 +245,7 @@ def read_cli_roster(
         scenario,
         DEFAULT_MAX_REJECT_SHARE if share is None else share,
         bool(given.get("accept_rejects")),
+        whole_branch,
     )
     planned = scenario.with_customers(read.counts())
     return dataclasses.replace(planned, warnings=(*planned.warnings, *warnings)), read

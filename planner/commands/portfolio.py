@@ -52,7 +52,7 @@ def _load_book(
     from planner.data.managers import build_book
 
     sc = load_cli_scenario(scenario, sets)
-    sc, read = read_cli_roster(sc, roster, columns)
+    sc, read = read_cli_roster(sc, roster, columns, whole_branch=False)
     assert read is not None
     print_warnings(sc.warnings)
     return sc, build_book(read, sc, managers)

@@ -459,11 +459,16 @@ def _allocate(p: CalendarProblem, heads: dict[str, float], mode: Mode, solver_us
     value_per_hour = _value_per_hour(p, first)
     model = first
     pulp = model.pulp
-    # Keep that coverage; spread each role's load as evenly as the rules allow (least peak).
+    # Keep that coverage, and the hours roles with fixed hours took (paid for anyway); then spread
+    # each role's load as evenly as the rules allow (least peak).
     for k, c in cov.items():
         var = model.c[k]
         if not isinstance(var, float):
             var.lowBound = max(0.0, min(c, 1.0) - 1e-9)
+    for i, r in enumerate(p.roles):
+        if r.fixed_hours is not None and r.id in model.load:
+            took = sum(float(pulp.value(x) or 0.0) for x in model.load[r.id])
+            model.prob += pulp.lpSum(model.load[r.id]) >= took * (1 - 1e-9) - 1e-9, f"kept_{i}"
     u = {}
     share = p.calendar.slot_share()
     for i, r in enumerate(p.roles):

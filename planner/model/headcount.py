@@ -634,7 +634,10 @@ def solve_branch(
     counts = {t.key: t.customers for t in problem.tiers}
     full = heads is None and sol.mode == "meet_standards"
     books = book_branch(problem, sol, counts, full=full)
-    grown = {r: b.books.heads for r, b in books.items() if b.books.heads != sol.heads.get(r)}
+    fixed = {r.id for r in problem.roles if r.fixed_hours is not None}  # their hours, not heads, are set
+    grown = {
+        r: b.books.heads for r, b in books.items() if r not in fixed and b.books.heads != sol.heads.get(r)
+    }
     if grown:
         sol = replace(sol, heads={**sol.heads, **grown})
     return problem, sol, books
@@ -719,6 +722,8 @@ def _from_calendar(
         role = scenario.roles[r]
         cap = data.fixed_hours.get(r, heads[r] * data.hph[r])
         used = sum(v for (rr, _), v in hours.items() if rr == r)
+        if abs(used - cap) <= 1e-6 * max(1.0, cap):
+            used = cap  # solver noise at a full role
         roles.append(
             RoleResult(
                 role=r,
@@ -1023,7 +1028,7 @@ def _binding(
     """Limits at their bound in this plan (a budget binds when no further head fits under it)."""
     spec = scenario.spec
     out: list[str] = []
-    if basis == "optimal":
+    if basis in ("optimal", "required"):
         growable = [
             r
             for r in data.roles
@@ -1055,7 +1060,7 @@ def _limit_prices(
 ) -> dict[str, float]:
     """Shadow prices of budget and total headcount from the continuous relaxation of the mode's model."""
     spec = scenario.spec
-    if basis != "optimal" or (spec.budget is None and spec.max_total_headcount is None):
+    if basis not in ("optimal", "required") or (spec.budget is None and spec.max_total_headcount is None):
         return {}
     relax = _Model("relaxation", scenario, data, full_coverage=(mode == "meet_standards"), relax=True)
     if mode == "meet_standards":

@@ -232,8 +232,9 @@ def render_boundary_report(report: BoundaryReport, console: Console) -> None:
             render_boundary(b, console)
     if sound:
         console.print(
-            f"[green]{len(sound)} lines sound on paper, in practice and in price[/] "
-            "(figures in --format json)."
+            f"[green]No inversion on {'the' if len(sound) < len(report.boundaries) else 'any of the'} "
+            f"{len(sound)} {'other ' if len(sound) < len(report.boundaries) else ''}lines[/]: sound on paper, "
+            "in practice and in price (figures in --format json)."
         )
     if report.remedy is not None:
         render_remedy(report.remedy, console)

@@ -131,6 +131,11 @@ def write_set(target: str | Path) -> Iterator[Path]:
                 (staging / MANIFEST).write_text(manifest, encoding="utf-8")
             except OSError as exc:
                 raise _write_error(final, exc) from None
+            for item in staging.iterdir():  # a folder where one of the set's files goes
+                if (final / item.name).is_dir() and not item.is_dir():
+                    from planner.errors import OutputError
+
+                    raise OutputError(final / item.name, "it is a directory; give a file name")
             with _signals_held():
                 _put_in_place(staging, final)
     finally:

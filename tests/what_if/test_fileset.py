@@ -155,7 +155,13 @@ def test_sweep_out_is_one_set(cli, tmp_path):
         "sweep", "scenarios/baseline.yaml", "--vary", "customers.key.crystal=1000,3000", "--out", out
     )
     assert result.exit_code == 0
-    assert sorted(read_manifest(out) or {}) == ["cost.png", "coverage.png", "headcount.png", "sweep.csv"]
+    assert sorted(read_manifest(out) or {}) == [
+        "cost.png",
+        "coverage.png",
+        "headcount.png",
+        "revenue.png",
+        "sweep.csv",
+    ]
     assert f"wrote {out / 'sweep.csv'}" in result.stderr
     assert leftovers(tmp_path) == []
 
