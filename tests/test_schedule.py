@@ -550,6 +550,22 @@ def test_bad_input_exits_2(cli, args, message):
     assert message in result.output
 
 
+def test_a_calendar_too_big_is_refused_with_its_size(cli):
+    # 10^8 crystal customers: count the contacts a year from the policy and the scenario (computed
+    # here), refused before any work with that number.
+    tiers = _policy_tiers()
+    counts = yaml.safe_load(SMALL.read_text(encoding="utf-8"))["customers"]
+    counts["key"]["crystal"] = 100_000_000
+    total = 0
+    for channel, by_tier in counts.items():
+        for tier_id, n in by_tier.items():
+            t = tiers[(channel, tier_id)]
+            total += n * sum(t[k]["count"] * PERIODS[t[k]["per"]] for k in ("visits", "calls"))
+    result = cli("schedule", str(SMALL), "--set", "customers.key.crystal=100000000")
+    assert result.exit_code == 2
+    assert f"the calendar would hold {total:,} contacts a year" in result.stderr
+
+
 def test_summary_names_roles_tiers_and_gap():
     from rich.console import Console
 

@@ -231,10 +231,11 @@ def render_boundary_report(report: BoundaryReport, console: Console) -> None:
         if b.inversions:
             render_boundary(b, console)
     if sound:
+        some = len(sound) < len(report.boundaries)
+        which = f"the {len(sound)} other" if some else f"any of the {len(sound)}"
         console.print(
-            f"[green]No inversion on {'the' if len(sound) < len(report.boundaries) else 'any of the'} "
-            f"{len(sound)} {'other ' if len(sound) < len(report.boundaries) else ''}lines[/]: sound on paper, "
-            "in practice and in price (figures in --format json)."
+            f"[green]No inversion on {which} lines[/]: sound on paper, in practice and in price "
+            "(figures in --format json)."
         )
     if report.remedy is not None:
         render_remedy(report.remedy, console)
