@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
+from planner.data.policy import Tier
 from planner.data.scenario import Scenario, TierKey, tier_key
 from planner.model.booking import RoleCalendar, book_branch
 from planner.model.calendar import (
@@ -717,6 +718,58 @@ def _from_calendar(
     """Read everything the report shows off the calendar solution."""
     heads = {r: sol.heads.get(r, scenario.roles[r].headcount) for r in data.roles}
     hours = sol.hours()
+    roles = _role_results(scenario, data, heads, hours, sol.value_per_hour)
+    demand = {t.key: t for t in problem.tiers}
+    tiers = []
+    for channel, tier in scenario.tiers():
+        key = (channel, tier.id)
+        n = demand[key].customers
+        need = tier_required_hours(tier, n)
+        coverage = sol.coverage.get(key, 1.0)
+        got = need * coverage
+        fte = sum(v / data.hph[r] for (r, k), v in hours.items() if k == key and data.hph[r] > 0)
+        tiers.append(
+            _tier_result(
+                data,
+                channel,
+                tier,
+                n,
+                need,
+                got,
+                coverage,
+                fte,
+                tier_revenue(tier, n),
+                required_visits=n * tier.visits.per_year,
+                delivered_visits=_contacts(sol, key, "visit", n * tier.visits.per_year),
+                required_calls=n * tier.calls.per_year,
+                delivered_calls=_contacts(sol, key, "call", n * tier.calls.per_year),
+            )
+        )
+    result = _assemble(
+        scenario,
+        data,
+        heads,
+        roles,
+        tiers,
+        hours,
+        mode,
+        basis,
+        sol.solver,
+        solver,
+        time_limit,
+        list(scenario.warnings),
+    )
+    return replace(result, year=problem.calendar.year)
+
+
+def _role_results(
+    scenario: Scenario,
+    data: _Data,
+    heads: Mapping[str, int],
+    hours: Mapping[tuple[str, TierKey], float],
+    value_per_hour: Mapping[str, float],
+) -> list[RoleResult]:
+    """Each role's row of the plan, from either model."""
     roles = []
     for r in data.roles:
         role = scenario.roles[r]
@@ -738,45 +791,65 @@ def _from_calendar(
                 annual_cost=heads[r] * role.annual_cost,
                 cost_per_head=role.annual_cost,
                 max_headcount=role.max_headcount,
-                shadow_price_per_hour=_clean(sol.value_per_hour.get(r, 0.0)),
+                shadow_price_per_hour=_clean(value_per_hour.get(r, 0.0)),
             )
         )
-    demand = {t.key: t for t in problem.tiers}
-    tiers = []
-    for channel, tier in scenario.tiers():
-        key = (channel, tier.id)
-        n = demand[key].customers
-        need = tier_required_hours(tier, n)
-        coverage = sol.coverage.get(key, 1.0)
-        got = need * coverage
-        fte = sum(v / data.hph[r] for (r, k), v in hours.items() if k == key and data.hph[r] > 0)
-        curve, revenue = data.curves[key], tier_revenue(tier, n)
-        has_hours = need > 0
-        tiers.append(
-            TierResult(
-                channel=channel,
-                tier=tier.id,
-                label=tier.label,
-                customers=n,
-                hours_per_customer=tier_hours_per_customer(tier),
-                required_hours=need,
-                delivered_hours=got,
-                coverage=coverage,
-                shortfall_hours=max(0.0, need - got),
-                manager_fte=fte,
-                customers_per_manager=(n / fte) if fte > 1e-9 else None,
-                revenue_at_risk=tier_revenue_at_risk(tier, n),
-                min_coverage=data.min_cov.get(key),
-                revenue=revenue if has_hours else None,
-                revenue_kept=revenue * curve.kept(coverage) if has_hours else None,
-                revenue_lost=revenue * (curve.kept(1.0) - curve.kept(coverage)) if has_hours else None,
-                value_of_next_hour=revenue * curve.next_slope(coverage) / need if has_hours else None,
-                required_visits=n * tier.visits.per_year,
-                delivered_visits=_contacts(sol, key, "visit", n * tier.visits.per_year),
-                required_calls=n * tier.calls.per_year,
-                delivered_calls=_contacts(sol, key, "call", n * tier.calls.per_year),
-            )
-        )
+    return roles
+
+
+def _tier_result(
+    data: _Data,
+    channel: str,
+    tier: Tier,
+    n: int,
+    need: float,
+    got: float,
+    coverage: float,
+    fte: float,
+    revenue: float,
+    **calendar: Any,
+) -> TierResult:
+    """One tier's row of the plan, from either model (``calendar``: its visits and calls)."""
+    key = (channel, tier.id)
+    curve = data.curves[key]
+    has_hours = need > 0
+    return TierResult(
+        channel=channel,
+        tier=tier.id,
+        label=tier.label,
+        customers=n,
+        hours_per_customer=tier_hours_per_customer(tier),
+        required_hours=need,
+        delivered_hours=got,
+        coverage=coverage,
+        shortfall_hours=max(0.0, need - got),
+        manager_fte=fte,
+        customers_per_manager=(n / fte) if fte > 1e-9 else None,
+        revenue_at_risk=tier_revenue_at_risk(tier, n),
+        min_coverage=data.min_cov.get(key),
+        revenue=revenue if has_hours else None,
+        revenue_kept=revenue * curve.kept(coverage) if has_hours else None,
+        revenue_lost=revenue * (curve.kept(1.0) - curve.kept(coverage)) if has_hours else None,
+        value_of_next_hour=revenue * curve.next_slope(coverage) / need if has_hours else None,
+        **calendar,
+    )
+
+
+def _assemble(
+    scenario: Scenario,
+    data: _Data,
+    heads: Mapping[str, int],
+    roles: list[RoleResult],
+    tiers: list[TierResult],
+    hours: Mapping[tuple[str, TierKey], float],
+    mode: Mode,
+    basis: str,
+    solver_used: str,
+    solver: str,
+    time_limit: float,
+    warnings: list[str],
+) -> PlanResult:
+    """The plan's totals, allocations, binding limits and their prices, from either model."""
     order = {k: i for i, k in enumerate(data.tiers)}
     allocations = [
         Allocation(r, k[0], k[1], v)
@@ -793,7 +866,7 @@ def _from_calendar(
         scenario=scenario.name,
         mode=mode,
         status=SolveStatus.OPTIMAL,
-        solver=sol.solver,
+        solver=solver_used,
         headcount_basis=basis,
         total_cost=total_cost,
         total_headcount=total_heads,
@@ -807,17 +880,16 @@ def _from_calendar(
         allocations=allocations,
         binding=binding,
         limit_shadow_prices=limit_prices,
-        warnings=list(scenario.warnings),
+        warnings=warnings,
         objective=data.objective,
         revenue_kept=sum(t.revenue_kept or 0.0 for t in counted),
         revenue_lost=sum(t.revenue_lost or 0.0 for t in counted),
-        year=problem.calendar.year,
     )
 
 
 def _contacts(sol: CalendarSolution, key: TierKey, kind: str, required: int) -> float:
     got = sol.delivered(key, kind)
-    return float(required) if abs(got - required) < 1e-6 else min(got, float(required))
+    return float(required) if abs(got - required) <= 1e-7 * max(1.0, required) else min(got, float(required))
 
 
 def _current(scenario: Scenario) -> dict[str, int]:
@@ -893,28 +965,7 @@ def _finish(
     hours = alloc.hours()
     shadow = {r: float(alloc.capacity[r].pi or 0.0) if r in alloc.capacity else 0.0 for r in data.roles}
 
-    roles = []
-    for r in data.roles:
-        role = scenario.roles[r]
-        cap = data.fixed_hours.get(r, heads[r] * data.hph[r])
-        used = sum(v for (rr, _), v in hours.items() if rr == r)
-        roles.append(
-            RoleResult(
-                role=r,
-                label=role.label,
-                current_headcount=role.headcount,
-                required_headcount=heads[r],
-                gap=heads[r] - role.headcount,
-                hours_per_head=data.hph[r],
-                capacity_hours=cap,
-                assigned_hours=used,
-                utilization=used / cap if cap > 0 else 0.0,
-                annual_cost=heads[r] * role.annual_cost,
-                cost_per_head=role.annual_cost,
-                max_headcount=role.max_headcount,
-                shadow_price_per_hour=_clean(shadow[r]),
-            )
-        )
+    roles = _role_results(scenario, data, heads, hours, shadow)
     tiers = []
     for channel, tier in scenario.tiers():
         key = (channel, tier.id)
@@ -926,65 +977,20 @@ def _finish(
             coverage, got = 1.0, need
         fte = sum(v / data.hph[r] for (r, k), v in hours.items() if k == key and data.hph[r] > 0)
         n = scenario.customers(channel, tier.id)
-        curve, revenue = data.curves[key], data.revenue[key]
-        has_hours = need > 0
-        tiers.append(
-            TierResult(
-                channel=channel,
-                tier=tier.id,
-                label=tier.label,
-                customers=n,
-                hours_per_customer=tier_hours_per_customer(tier),
-                required_hours=need,
-                delivered_hours=got,
-                coverage=coverage,
-                shortfall_hours=max(0.0, need - got),
-                manager_fte=fte,
-                customers_per_manager=(n / fte) if fte > 1e-9 else None,
-                revenue_at_risk=tier_revenue_at_risk(tier, n),
-                min_coverage=data.min_cov.get(key),
-                revenue=revenue if has_hours else None,
-                revenue_kept=revenue * curve.kept(coverage) if has_hours else None,
-                revenue_lost=revenue * (curve.kept(1.0) - curve.kept(coverage)) if has_hours else None,
-                value_of_next_hour=revenue * curve.next_slope(coverage) / need if has_hours else None,
-            )
-        )
-    allocations = [
-        Allocation(r, k[0], k[1], v)
-        for (r, k), v in sorted(
-            hours.items(), key=lambda kv: (data.roles.index(kv[0][0]), data.tiers.index(kv[0][1]))
-        )
-        if v > 1e-9
-    ]
-    total_cost = sum(x.annual_cost for x in roles)
-    total_heads = sum(heads.values())
-    spec = scenario.spec
-    binding = _binding(scenario, data, heads, tiers, total_cost, total_heads, basis)
-    limit_prices = _limit_prices(scenario, data, mode, basis, solver, time_limit)
-    counted = [t for t in tiers if t.required_hours > 0]  # a tier with no hours is neither protected nor lost
-    covered = sum(t.revenue_at_risk * t.coverage for t in counted)
-    return PlanResult(
-        scenario=scenario.name,
-        mode=mode,
-        status=SolveStatus.OPTIMAL,
-        solver=solver_used or outcome.solver,
-        headcount_basis=basis,
-        total_cost=total_cost,
-        total_headcount=total_heads,
-        current_total_headcount=sum(r.headcount for r in scenario.roles.values()),
-        current_total_cost=sum(r.headcount * r.annual_cost for r in scenario.roles.values()),
-        budget=spec.budget,
-        max_total_headcount=spec.max_total_headcount,
-        revenue_at_risk_covered=covered,
-        roles=roles,
-        tiers=tiers,
-        allocations=allocations,
-        binding=binding,
-        limit_shadow_prices=limit_prices,
-        warnings=warnings,
-        objective=data.objective,
-        revenue_kept=sum(t.revenue_kept or 0.0 for t in counted),
-        revenue_lost=sum(t.revenue_lost or 0.0 for t in counted),
+        tiers.append(_tier_result(data, channel, tier, n, need, got, coverage, fte, data.revenue[key]))
+    return _assemble(
+        scenario,
+        data,
+        heads,
+        roles,
+        tiers,
+        hours,
+        mode,
+        basis,
+        solver_used or outcome.solver,
+        solver,
+        time_limit,
+        warnings,
     )
 
 
