@@ -185,6 +185,14 @@ class Customers:
         return dict(Counter(zip(self.channel.tolist(), self.tier.tolist(), strict=True)))
 
 
+def contacts_a_year(scenario: Scenario) -> int:
+    """Visits and phone contacts the scenario's standards ask in a year: the calendar's rows."""
+    return sum(
+        scenario.customers(channel, tier.id) * (tier.visits.per_year + tier.calls.per_year)
+        for channel, tier in scenario.tiers()
+    )
+
+
 def synthetic_customers(scenario: Scenario) -> Customers:
     """``key.crystal-000001`` ... one id per customer the scenario counts, in policy tier order."""
     import numpy as np

@@ -108,12 +108,10 @@ MAX_CONTACTS = 40_000_000
 
 def check_schedule_size(scenario: Scenario) -> None:
     """Refuse, before any work, a calendar whose rows would not fit: say how many and why."""
+    from planner.analyses.schedule import contacts_a_year
     from planner.errors import InputError
 
-    contacts = 0
-    for channel, tier in scenario.tiers():
-        n = scenario.customers(channel, tier.id)
-        contacts += n * (tier.visits.per_year + tier.calls.per_year)
+    contacts = contacts_a_year(scenario)
     if contacts > MAX_CONTACTS:
         raise InputError(
             f"the calendar would hold {contacts:,} contacts a year (about {contacts * 100 / 1e9:,.1f} GB); "

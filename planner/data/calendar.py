@@ -111,9 +111,9 @@ class PlanCalendar:
     def windows(self, gap: int) -> list[tuple[int, int]]:
         """Slot ranges ``[start, end)`` covering each run of ``gap`` consecutive ISO weeks.
 
-        Empty when ``gap`` is below 2 (a one-week window is the per-week limit, applied directly).
+        ``gap`` 1 gives each week's slots (the one-contact-a-week limit); below 1, none.
         """
-        if gap < 2:
+        if gap < 1:
             return []
         first = [0] * self.n_weeks
         last = [0] * self.n_weeks

@@ -51,7 +51,6 @@ class BookStream:
     priority: float
     rate: npt.NDArray[np.float64]  # contacts per customer the model plans in each slot
     periods: list[list[int]]  # slots of each period of the standard
-    book_n: int = 0  # customers of the tier in the book being rounded (set while rounding)
 
 
 @dataclass
@@ -153,8 +152,6 @@ class _Greedy:
     ) -> None:
         import numpy as np
 
-        from planner.model.calendar import _windows
-
         self.streams = streams
         self.cal = cal
         n_s, n_w = len(streams), cal.n_slots
@@ -162,8 +159,6 @@ class _Greedy:
         self.cap = [float(c) for c in cap_minutes]
         self.minutes = [st.minutes for st in streams]
         self.n = [book[st.tier_index] for st in streams]
-        for j, st in enumerate(streams):
-            st.book_n = self.n[j]
         self.y = [[0] * n_w for _ in range(n_s)]
         self.used = [0.0] * n_w
         self.target = [np.cumsum(st.rate * self.n[j]).tolist() for j, st in enumerate(streams)]
@@ -191,7 +186,7 @@ class _Greedy:
             gap = max(st.gap, 1)
             if gap not in by_gap:
                 holding: list[list[tuple[int, int]]] = [[] for _ in range(n_w)]
-                for lo, hi in _windows(cal, gap):
+                for lo, hi in cal.windows(gap):
                     for w in range(lo, hi):
                         holding[w].append((lo, hi))
                 by_gap[gap] = holding
@@ -253,7 +248,7 @@ class _Greedy:
                     goal = min(goal, planned)
                 if self.in_period[j] >= goal:
                     continue
-                added = self._fill(j, goal - self.in_period[j], streams[j].periods[p])
+                added = self._fill(j, goal - self.in_period[j], streams[j].periods[p], None if full else w)
                 if full and added < goal - self.in_period[j]:
                     return False
                 self.done[j] += added
@@ -269,13 +264,21 @@ class _Greedy:
             self.done[j] += k
             self.in_period[j] += k
 
-    def _fill(self, j: int, deficit: int, slots: list[int]) -> int:
-        """Add up to ``deficit`` contacts of stream ``j`` in ``slots`` where minutes and spacing allow."""
+    def _fill(self, j: int, deficit: int, slots: list[int], now: int | None) -> int:
+        """Add up to ``deficit`` contacts of stream ``j`` in ``slots`` where minutes and spacing allow.
+
+        With today's heads (``now``, the slot being rounded), contacts of tiers whose hour is worth
+        less give way when nothing else makes room: the model's priority, kept in whole contacts.
+        """
         added = 0
         need = self.minutes[j]
         for w in sorted(slots, reverse=True):
             while added < deficit:
-                if need > self.free(w) + 1e-6 and not self._make_room(j, w):
+                if (
+                    need > self.free(w) + 1e-6
+                    and not self._make_room(j, w)
+                    and (now is None or not self._give_way(j, w, now))
+                ):
                     break
                 self.put(j, w, 1)
                 if not self.fits_window(j, w):
@@ -285,6 +288,20 @@ class _Greedy:
             if added >= deficit:
                 break
         return added
+
+    def _give_way(self, j: int, w: int, now: int) -> bool:
+        """Drop contacts of less valuable streams from slot ``w`` until stream ``j`` fits there."""
+        need = self.minutes[j]
+        cheaper = [k for k in range(self.n_s) if self.streams[k].priority < self.streams[j].priority]
+        if sum(self.y[k][w] * self.minutes[k] for k in cheaper) + self.free(w) + 1e-6 < need:
+            return False
+        for k in sorted(cheaper, key=lambda k: (self.streams[k].priority, -self.minutes[k], k)):
+            while self.y[k][w] > 0 and self.free(w) + 1e-6 < need:
+                self.put(k, w, -1)
+                self.done[k] -= 1
+                if self.period_of[k][w] == self.period_of[k][now]:
+                    self.in_period[k] -= 1
+        return self.free(w) + 1e-6 >= need
 
     def _make_room(self, j: int, w: int) -> bool:
         """Move other contacts out of slot ``w`` (within their own periods) until stream ``j`` fits."""
@@ -338,7 +355,6 @@ def ip_book(
     import numpy as np
     import pulp
 
-    from planner.model.calendar import _windows
     from planner.model.solver import solve
 
     n_w = cal.n_slots
@@ -360,7 +376,7 @@ def ip_book(
         rows.append(row)
         for p, (slots, quota) in enumerate(zip(st.periods, period_quota(st, n), strict=True)):
             prob += pulp.lpSum(row[w] for w in slots) == quota, f"std_{j}_{p}"
-        for a, (lo_s, hi_s) in enumerate(_windows(cal, max(st.gap, 1))):
+        for a, (lo_s, hi_s) in enumerate(cal.windows(max(st.gap, 1))):
             prob += pulp.lpSum(row[lo_s:hi_s]) <= n, f"gap_{j}_{a}"
     for w in range(n_w):
         terms = [st.minutes * rows[j][w] for j, st in enumerate(streams) if not isinstance(rows[j][w], int)]

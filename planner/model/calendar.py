@@ -242,7 +242,7 @@ class _Build:
                             pulp.lpSum(row[w] for w in slots) - pt.count * q <= 0,
                             f"per_{s}_{per_i}",
                         )
-                    for a, (lo, hi) in enumerate(_windows(cal, pt.gap)):
+                    for a, (lo, hi) in enumerate(cal.windows(pt.gap)):
                         self.prob += pulp.lpSum(row[lo:hi]) - q <= 0, f"gap_{s}_{a}"
         # Customers held, and what each tier gets.
         for j, t in enumerate(active):
@@ -352,16 +352,6 @@ def _capacity(r: RoleSupply, heads: Any) -> Any:
     if r.fixed_hours is not None:
         return r.fixed_hours
     return r.hours_per_head * heads
-
-
-def _windows(cal: PlanCalendar, gap: int) -> list[tuple[int, int]]:
-    """Slot ranges of each run of ``gap`` weeks (gap 1: each week, the one-a-week limit)."""
-    if gap == 1:
-        bounds: dict[int, list[int]] = {}
-        for s in cal.slots:
-            bounds.setdefault(s.week, []).append(s.index)
-        return [(v[0], v[-1] + 1) for v in bounds.values()]
-    return cal.windows(gap)
 
 
 def solve_calendar(p: CalendarProblem) -> CalendarSolution:

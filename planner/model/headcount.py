@@ -464,7 +464,7 @@ def plan(
     the_year = plan_year(scenario, year)
     data = _prepare(scenario, objective)
     if headcount in ("required", "optimal"):
-        annual = _plan_optimal(scenario, data, solver, time_limit)
+        annual = _optimal_heads(scenario, data, solver, time_limit)
         result = _plan_calendar(
             scenario, data, the_year, None, "required", annual, solver, time_limit, customers
         )
@@ -551,11 +551,13 @@ def calendar_problem(
     """The calendar model's problem for ``scenario``: the one place it is built from a scenario."""
     from planner.data.calendar import plan_calendar
 
+    if customers is not None:  # weights, revenue and tie-breaks follow the customers booked
+        scenario = scenario.with_customers(customers)
     data = _prepare(scenario, objective)
     tiers = []
     for channel, tier in scenario.tiers():
         key = (channel, tier.id)
-        n = scenario.customers(channel, tier.id) if customers is None else int(customers.get(key, 0))
+        n = scenario.customers(channel, tier.id)
         parts = tuple(
             ContactPart(kind, std.count, std.per, std.per_year, float(minutes))
             for kind, std, minutes in (
@@ -650,14 +652,14 @@ def _plan_calendar(
     year: int,
     heads: Mapping[str, int] | None,
     basis: str,
-    annual: PlanResult | None,
+    annual: _AnnualHeads | None,
     solver: str,
     time_limit: float,
     customers: Mapping[TierKey, int] | None,
 ) -> PlanResult:
     """The plan as the calendar model gives it, with the annual model's bound beside each role."""
-    if annual is not None and not annual.ok and annual.status is not SolveStatus.INFEASIBLE:
-        return replace(annual, year=year)
+    if annual is not None and annual.heads is None and annual.status is not SolveStatus.INFEASIBLE:
+        return replace(_failed(scenario, data, annual.mode, annual.status, annual.solver), year=year)
     problem, sol, _books = solve_branch(
         scenario,
         year,
@@ -669,10 +671,11 @@ def _plan_calendar(
         objective=data.objective,
     )
     if not sol.ok:
-        if annual is not None and not annual.ok:
-            return replace(annual, year=year)
-        mode: Mode = annual.mode if annual is not None else "max_coverage"
-        failed = _failed(scenario, data, mode, sol.status, sol.solver, sol.explanation)
+        if annual is not None and annual.heads is None:  # the annual model says why in words
+            failed = _failed(scenario, data, annual.mode, annual.status, annual.solver, annual.explanation)
+        else:
+            mode: Mode = annual.mode if annual is not None else "max_coverage"
+            failed = _failed(scenario, data, mode, sol.status, sol.solver, sol.explanation)
         return replace(failed, year=year)
     mode = (
         sol.mode
@@ -686,8 +689,8 @@ def _plan_calendar(
             "working weeks than its contacts need (one a customer a week, visits spaced); coverage shows "
             "the rest"
         )
-    if annual is not None and annual.ok:
-        bound = {r.role: r.required_headcount for r in annual.roles}
+    if annual is not None and annual.heads is not None:
+        bound = annual.heads
         roles = [replace(r, annual_bound=bound.get(r.role)) for r in result.roles]
         extra = {
             r.role: r.required_headcount - (r.annual_bound or 0) for r in roles if r.annual_bound is not None
@@ -896,23 +899,42 @@ def _current(scenario: Scenario) -> dict[str, int]:
     return {r: role.headcount for r, role in scenario.roles.items()}
 
 
+@dataclass(frozen=True)
+class _AnnualHeads:
+    """The annual model's choice of heads (None when it has no plan, then why)."""
+
+    heads: dict[str, int] | None
+    mode: Mode
+    status: SolveStatus
+    solver: str
+    explanation: str | None = None
+
+
 def _plan_optimal(scenario: Scenario, data: _Data, solver: str, time_limit: float) -> PlanResult:
+    annual = _optimal_heads(scenario, data, solver, time_limit)
+    if annual.heads is None:
+        return _failed(scenario, data, annual.mode, annual.status, annual.solver, annual.explanation)
+    return _finish(scenario, data, annual.heads, annual.mode, "optimal", annual.solver, solver, time_limit)
+
+
+def _optimal_heads(scenario: Scenario, data: _Data, solver: str, time_limit: float) -> _AnnualHeads:
+    """The annual model's heads: every standard at least cost, else the most value within the limits."""
     meet = _Model("meet_standards", scenario, data, full_coverage=True)
     meet.minimise(meet.cost_expr)
     outcome = solve(meet.prob, solver, time_limit, gap_rel=MIP_GAP)
     if outcome.status.is_ok:
         heads = {r: round(v) for r, v in meet.heads().items()}
-        return _finish(scenario, data, heads, "meet_standards", "optimal", outcome.solver, solver, time_limit)
+        return _AnnualHeads(heads, "meet_standards", outcome.status, outcome.solver)
     if outcome.status is not SolveStatus.INFEASIBLE:
-        return _failed(scenario, data, "meet_standards", outcome.status, outcome.solver)
+        return _AnnualHeads(None, "meet_standards", outcome.status, outcome.solver)
     best = _Model("max_coverage", scenario, data, full_coverage=False)
     best.maximise(best.value_expr)
     outcome = solve(best.prob, solver, time_limit, gap_rel=MIP_GAP)
     if outcome.status is SolveStatus.INFEASIBLE:
         explanation = explain_min_coverage(scenario, data, solver, time_limit)
-        return _failed(scenario, data, "max_coverage", outcome.status, outcome.solver, explanation)
+        return _AnnualHeads(None, "max_coverage", outcome.status, outcome.solver, explanation)
     if not outcome.status.is_ok:
-        return _failed(scenario, data, "max_coverage", outcome.status, outcome.solver)
+        return _AnnualHeads(None, "max_coverage", outcome.status, outcome.solver)
     value = float(outcome.objective or 0.0)
     cheapest = _Model("max_coverage_cost", scenario, data, full_coverage=False)
     cheapest.prob += cheapest.pulp.LpConstraint(
@@ -922,7 +944,7 @@ def _plan_optimal(scenario: Scenario, data: _Data, solver: str, time_limit: floa
     second = solve(cheapest.prob, solver, time_limit, gap_rel=MIP_GAP)
     model = cheapest if second.status.is_ok else best
     heads = {r: round(v) for r, v in model.heads().items()}
-    return _finish(scenario, data, heads, "max_coverage", "optimal", outcome.solver, solver, time_limit)
+    return _AnnualHeads(heads, "max_coverage", outcome.status, outcome.solver)
 
 
 def _plan_fixed(

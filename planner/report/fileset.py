@@ -1,7 +1,7 @@
 """Multi-file outputs written as one set: a reader never sees files of two runs side by side.
 
 ``schedule --out D``, ``sweep --out D`` and ``batch --generate N --out D`` write several files. They
-are all written into a hidden staging folder beside ``D`` (``.D.XXXX.tmp``) and only then put in
+are all written into a hidden staging folder beside ``D`` (``.D.<random>.tmp``) and only then put in
 place, with SIGINT and SIGTERM held back for those few renames:
 
 - ``D`` new, empty, or holding only the files of an earlier set (as its manifest lists them): the
