@@ -35,6 +35,8 @@ def test_remedy_side_by_side(cli) -> None:
     assert "18,570,000" in out and "19,820,000" in out
     assert "Removed by the remedy" in out
     assert "commercial.A / key.crystal: price: net monthly price" in out
+    # Two-line column headers keep their line break (not shown as an escaped \x0a).
+    assert "\\x0a" not in out and "on paper" in out and "in practice" in out
     # Both bases named: today's 176 / 187 managers, and the required heads `compare` shows.
     assert "managers today" in out and "managers required (plan, compare)" in out
 

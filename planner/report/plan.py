@@ -63,7 +63,8 @@ def render_plan(result: PlanResult, console: Console) -> None:
         return
     title = f"Headcount plan: {result.scenario}"
     roles = Table(title=title, title_justify="left", show_footer=True)
-    roles.add_column("role", footer="total")
+    # The id never shortens (the label may wrap under it): a role must stay recognisable at 100 columns.
+    roles.add_column("role", footer="total", min_width=max((len(r.role) for r in result.roles), default=4))
     roles.add_column("today", justify="right", footer=fmt_int(result.current_total_headcount))
     roles.add_column("required", justify="right", footer=fmt_int(result.total_headcount))
     show_bound = any(r.annual_bound is not None for r in result.roles)
@@ -72,9 +73,9 @@ def render_plan(result: PlanResult, console: Console) -> None:
         roles.add_column("annual", justify="right", footer=fmt_int(bound_total))
     total_gap = result.total_headcount - result.current_total_headcount
     roles.add_column("gap", justify="right", footer=fmt_signed(total_gap))
-    roles.add_column("annual cost (CNY)", justify="right", footer=fmt_int(result.total_cost))
+    roles.add_column("cost CNY/yr", justify="right", footer=fmt_int(result.total_cost))
     roles.add_column("h/head", justify="right")
-    roles.add_column("utilisation", justify="right")
+    roles.add_column("used", justify="right")
     roles.add_column("value/h", justify="right")
     for r in result.roles:
         name = f"{r.role} ({r.label})" if r.label else r.role
@@ -100,16 +101,16 @@ def render_plan(result: PlanResult, console: Console) -> None:
         )
 
     tiers = Table(title="Tiers (hours per year)", title_justify="left")
-    tiers.add_column("tier")
+    tiers.add_column("tier", min_width=max((len(t.key) for t in result.tiers), default=4))
     tiers.add_column("customers", justify="right")
-    tiers.add_column("h/customer", justify="right")
-    tiers.add_column("required h", justify="right")
-    tiers.add_column("delivered h", justify="right")
+    tiers.add_column("h/cust.", justify="right")
+    tiers.add_column("need h", justify="right")
+    tiers.add_column("given h", justify="right")
     tiers.add_column("coverage", justify="right")
     show_current = any(t.coverage_at_current is not None for t in result.tiers)
     if show_current:
-        tiers.add_column("today's heads", justify="right")
-    tiers.add_column("cust/manager", justify="right")
+        tiers.add_column("today", justify="right")
+    tiers.add_column("cust/mgr", justify="right")
     for t in result.tiers:
         if t.customers == 0 and t.required_hours == 0:
             continue

@@ -31,7 +31,8 @@ class SafeConsole(Console):
     """A rich console that never sends users' control characters to the terminal."""
 
     def render_str(self, text: str, **kwargs: Any) -> Text:
-        safe = terminal_text(text)
+        # A newline is layout (multi-line headers and cells), not something a terminal acts on.
+        safe = _escape_keep_newlines(text)
         try:
             return super().render_str(safe, **kwargs)
         except MarkupError:
