@@ -38,8 +38,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from planner.data.calendar import PlanCalendar, min_gap_weeks
-from planner.model.response import ResponseCurve, add_response
-from planner.model.solver import DEFAULT_TIME_LIMIT, SolveStatus, solve
+from planner.model.lp import INF, Program, terms
+from planner.model.response import ResponseCurve, response_terms
+from planner.model.solver import DEFAULT_TIME_LIMIT, SolveStatus
 
 TierKey = tuple[str, str]
 Mode = Literal["meet_standards", "max_coverage"]
@@ -178,7 +179,7 @@ class CalendarSolution:
 
 
 class _Build:
-    """One build of the programme."""
+    """One build of the programme (columns and rows of a :class:`planner.model.lp.Program`)."""
 
     def __init__(
         self,
@@ -189,38 +190,37 @@ class _Build:
         integer: bool,
         limits: bool,
     ) -> None:
-        import pulp
-
-        self.pulp = pulp
         self.p = p
+        prog = self.prog = Program()
         cal = p.calendar
         n_w = cal.n_slots
         share = cal.slot_share()
-        self.prob = pulp.LpProblem("calendar", pulp.LpMinimize)
         tiers = {t.key: t for t in p.tiers}
-        self.h: dict[str, Any] = {}
-        for i, r in enumerate(p.roles):
+        #: a role's heads: a column, or a number when fixed
+        self.h: dict[str, int | float] = {}
+        for r in p.roles:
             if r.fixed_hours is not None:
                 self.h[r.id] = float(r.current)
             elif heads is not None:
                 self.h[r.id] = float(heads[r.id])
             else:
-                cat = pulp.LpInteger if integer else pulp.LpContinuous
-                up = r.max_headcount if limits else None
-                self.h[r.id] = pulp.LpVariable(f"h_{i}", lowBound=0, upBound=up, cat=cat)
-        self.c: dict[TierKey, Any] = {}
+                up = float(r.max_headcount) if limits and r.max_headcount is not None else INF
+                self.h[r.id] = prog.var(0.0, up, integer=integer)
+        #: a tier's coverage: a column, or 1.0 when every standard is met
+        self.c: dict[TierKey, int | float] = {}
         active = [t for t in p.tiers if t.customers > 0 and t.required_hours > 0]
-        for j, t in enumerate(active):
+        for t in active:
             if full:
                 self.c[t.key] = 1.0
             else:
                 low = min(t.min_coverage, 1.0) if p.use_min_coverage else 0.0
-                self.c[t.key] = pulp.LpVariable(f"c_{j}", lowBound=low, upBound=1)
+                self.c[t.key] = prog.var(low, 1.0)
         # Streams and their customer holdings.
-        self.q: dict[tuple[str, TierKey], Any] = {}
+        self.q: dict[tuple[str, TierKey], int] = {}
         self.meta: list[tuple[RoleSupply, TierDemand, ContactPart]] = []
-        self.x: list[list[Any]] = []
-        for i, r in enumerate(p.roles):
+        self.x: list[list[int]] = []
+        calls_only = {r.id: r.calls_only for r in p.roles}
+        for r in p.roles:
             for key in r.serves:
                 found = tiers.get(key)
                 if found is None or key not in self.c:
@@ -229,62 +229,68 @@ class _Build:
                 parts = [pt for pt in t.parts if pt.per_year > 0 and (pt.kind == "call" or not r.calls_only)]
                 if not parts:
                     continue
-                j = active.index(t)
-                q = pulp.LpVariable(f"q_{i}_{j}", lowBound=0, upBound=t.customers)
+                q = prog.var(0.0, float(t.customers))
                 self.q[(r.id, key)] = q
                 for pt in parts:
-                    s = len(self.x)
-                    row = [pulp.LpVariable(f"x_{s}_{w}", lowBound=0) for w in range(n_w)]
+                    row = prog.vars(n_w)
                     self.x.append(row)
                     self.meta.append((r, t, pt))
-                    for per_i, slots in enumerate(cal.period_slots(pt.per)):
-                        self.prob += (
-                            pulp.lpSum(row[w] for w in slots) - pt.count * q <= 0,
-                            f"per_{s}_{per_i}",
-                        )
-                    for a, (lo, hi) in enumerate(cal.windows(pt.gap)):
-                        self.prob += pulp.lpSum(row[lo:hi]) - q <= 0, f"gap_{s}_{a}"
+                    for slots in cal.period_slots(pt.per):
+                        prog.row([(row[w], 1.0) for w in slots] + [(q, -float(pt.count))], hi=0.0)
+                    for lo, hi in cal.windows(pt.gap):
+                        prog.row([(row[w], 1.0) for w in range(lo, hi)] + [(q, -1.0)], hi=0.0)
         # Customers held, and what each tier gets.
-        for j, t in enumerate(active):
-            visiting = [q for (rid, k), q in self.q.items() if k == t.key and not _role(p, rid).calls_only]
-            calling = [q for (rid, k), q in self.q.items() if k == t.key and _role(p, rid).calls_only]
+        for t in active:
+            visiting = [q for (rid, k), q in self.q.items() if k == t.key and not calls_only[rid]]
+            calling = [q for (rid, k), q in self.q.items() if k == t.key and calls_only[rid]]
             if visiting:
-                self.prob += pulp.lpSum(visiting) <= t.customers, f"held_{j}"
+                prog.row(terms(visiting), hi=float(t.customers))
             if calling:
-                self.prob += pulp.lpSum(calling) <= t.customers, f"held_calls_{j}"
+                prog.row(terms(calling), hi=float(t.customers))
             for pt in t.parts:
                 if pt.per_year <= 0:
                     continue
                 idx = [s for s, (_, tt, pp) in enumerate(self.meta) if tt.key == t.key and pp.kind == pt.kind]
-                total = pulp.lpSum(self.x[s][w] for s in idx for w in range(n_w))
-                self.prob += (
-                    total - t.customers * pt.per_year * self.c[t.key] == 0,
-                    f"got_{j}_{pt.kind}",
-                )
+                total = [(j, 1.0) for s in idx for j in self.x[s]]
+                need = t.customers * pt.per_year
+                c = self.c[t.key]
+                if isinstance(c, float):
+                    prog.row(total, need * c, need * c)
+                else:
+                    prog.row([*total, (c, -float(need))], 0.0, 0.0)
                 if calling and pt.kind == "call":
-                    for per_i, slots in enumerate(cal.period_slots(pt.per)):
-                        self.prob += (
-                            pulp.lpSum(self.x[s][w] for s in idx for w in slots) <= t.customers * pt.count,
-                            f"tierper_{j}_{per_i}",
+                    for slots in cal.period_slots(pt.per):
+                        prog.row(
+                            [(self.x[s][w], 1.0) for s in idx for w in slots],
+                            hi=float(t.customers * pt.count),
                         )
         # Capacity per role and slot.
-        self.load: dict[str, list[Any]] = {}
-        for i, r in enumerate(p.roles):
+        self.load: dict[str, list[list[tuple[int, float]]]] = {}
+        self.cap_rows: dict[str, list[int]] = {}
+        for r in p.roles:
             mine = [s for s, (rr, _, _) in enumerate(self.meta) if rr.id == r.id]
             if not mine:
                 continue
             loads = []
+            rows = []
             for w in range(n_w):
-                load = pulp.lpSum(self.meta[s][2].minutes / 60.0 * self.x[s][w] for s in mine)
+                load = [(self.x[s][w], self.meta[s][2].minutes / 60.0) for s in mine]
                 loads.append(load)
-                cap = _capacity(r, self.h[r.id]) * share[w]
-                self.prob += load - cap <= 0, f"cap_{i}_{w}"
+                h = self.h[r.id]
+                if isinstance(h, float):
+                    rows.append(prog.row(load, hi=_capacity(r, h) * share[w]))
+                else:
+                    rows.append(prog.row([*load, (h, -r.hours_per_head * share[w])], hi=0.0))
             self.load[r.id] = loads
-        self.cost = pulp.lpSum(r.cost * self.h[r.id] for r in p.roles if r.fixed_hours is None)
-        self.heads_expr = pulp.lpSum(self.h[r.id] for r in p.roles if r.fixed_hours is None)
-        self.value = _value(self.prob, active, self.c)
+            self.cap_rows[r.id] = rows
+        chosen = [(r, self.h[r.id]) for r in p.roles if r.fixed_hours is None]
+        self.cost = [(h, r.cost) for r, h in chosen if isinstance(h, int)]
+        self.heads_terms = [(h, 1.0) for _, h in chosen if isinstance(h, int)]
+        fixed_cost = sum(r.cost * h for r, h in chosen if isinstance(h, float))
+        fixed_heads = sum(h for _, h in chosen if isinstance(h, float))
+        self.value = _value(prog, active, self.c)
         fixed_streams = [s for s, (rr, _, _) in enumerate(self.meta) if rr.fixed_hours is not None]
-        self.bonus: Any = 0
+        self.bonus: list[tuple[int, float]] = []
         if fixed_streams and not full:
             per_hour = [
                 (t.revenue * m + t.tie) / t.required_hours
@@ -294,41 +300,43 @@ class _Build:
                 for m in ([sl for _, sl in t.curve.segments()] if t.curve is not None else [1.0])
             ]
             eps = 1e-6 * min(per_hour) if per_hour else 1e-6
-            self.bonus = eps * pulp.lpSum(
-                self.meta[s][2].minutes / 60.0 * v for s in fixed_streams for v in self.x[s]
-            )
+            self.bonus = [(v, eps * self.meta[s][2].minutes / 60.0) for s in fixed_streams for v in self.x[s]]
         if limits and heads is None:
             if p.budget is not None:
-                self.prob += self.cost <= p.budget, "budget"
+                prog.row(self.cost, hi=p.budget - fixed_cost)
             if p.max_total_headcount is not None:
-                self.prob += self.heads_expr <= p.max_total_headcount, "max_total_headcount"
+                prog.row(self.heads_terms, hi=p.max_total_headcount - fixed_heads)
+
+    def val(self, v: int | float) -> float:
+        """A column's value after a solve (a number stays itself)."""
+        return v if isinstance(v, float) else float(self.prog.x[v])
 
     def heads(self) -> dict[str, float]:
-        return {k: (v if isinstance(v, float) else float(v.value() or 0.0)) for k, v in self.h.items()}
+        return {k: self.val(v) for k, v in self.h.items()}
 
     def coverage(self) -> dict[TierKey, float]:
         out = {}
         for k, v in self.c.items():
-            c = v if isinstance(v, float) else float(v.value() or 0.0)
+            c = self.val(v)
             out[k] = 1.0 if c > 1 - COVERAGE_TOL else max(0.0, c)
         return out
 
 
-def _value(prob: Any, active: list[TierDemand], coverage: Mapping[TierKey, Any]) -> Any:
+def _value(
+    prog: Program, active: list[TierDemand], coverage: Mapping[TierKey, int | float]
+) -> list[tuple[int, float]]:
     """The value of coverage: each tier's response curve (revenue kept) or weight x coverage."""
-    import pulp
-
-    terms = []
-    for j, t in enumerate(active):
+    out: list[tuple[int, float]] = []
+    for t in active:
         c = coverage[t.key]
         if isinstance(c, float):
             continue
         if t.curve is None:
-            terms.append(t.weight * c)
+            out.append((c, t.weight))
         else:
-            terms.append(add_response(prob, c, t.curve, t.revenue, f"resp_{j}"))
-            terms.append(t.tie * c)
-    return pulp.lpSum(terms)
+            out.extend(response_terms(prog, c, t.curve, t.revenue))
+            out.append((c, t.tie))
+    return out
 
 
 def _hour_value(t: TierDemand, coverage: float) -> float:
@@ -361,16 +369,15 @@ def solve_calendar(p: CalendarProblem) -> CalendarSolution:
         return _allocate(p, heads, "max_coverage", "")
     # 1. Every standard met at least cost: relaxation, each role rounded up, checked.
     relax = _Build(p, full=True, heads=None, integer=False, limits=True)
-    relax.prob.sense = relax.pulp.LpMinimize
-    relax.prob.setObjective(relax.cost)
-    out = solve(relax.prob, p.solver, p.time_limit)
+    relax.prog.set_objective(relax.cost, maximize=False)
+    out = relax.prog.solve(p.solver, p.time_limit)
     if out.status.is_ok:
         heads = {r: float(_ceil(v)) for r, v in relax.heads().items()}
         if not _shares_tiers(p) and _within_limits(p, heads):
             return _allocate(p, heads, "meet_standards", out.solver)
         mip = _Build(p, full=True, heads=None, integer=True, limits=True)
-        mip.prob.setObjective(mip.cost)
-        out = solve(mip.prob, p.solver, p.time_limit, gap_rel=MIP_GAP)
+        mip.prog.set_objective(mip.cost, maximize=False)
+        out = mip.prog.solve(p.solver, p.time_limit, gap_rel=MIP_GAP)
         if out.status.is_ok:
             return _allocate(
                 p, {r: float(round(v)) for r, v in mip.heads().items()}, "meet_standards", out.solver
@@ -380,12 +387,11 @@ def solve_calendar(p: CalendarProblem) -> CalendarSolution:
     # 2. The limits (or the calendar itself) make that impossible: the most valuable coverage within
     # them, then least cost.
     free = _Build(p, full=True, heads=None, integer=False, limits=False)
-    free.prob.setObjective(free.cost)
-    rules = solve(free.prob, p.solver, p.time_limit).status is SolveStatus.INFEASIBLE
+    free.prog.set_objective(free.cost, maximize=False)
+    rules = free.prog.solve(p.solver, p.time_limit).status is SolveStatus.INFEASIBLE
     best = _Build(p, full=False, heads=None, integer=True, limits=True)
-    best.prob.sense = best.pulp.LpMaximize
-    best.prob.setObjective(best.value)
-    out = solve(best.prob, p.solver, p.time_limit, gap_rel=MIP_GAP)
+    best.prog.set_objective(best.value, maximize=True)
+    out = best.prog.solve(p.solver, p.time_limit, gap_rel=MIP_GAP)
     if not out.status.is_ok:
         why = (
             "min_coverage cannot be met within the scenario's limits in the plan year's calendar"
@@ -395,9 +401,11 @@ def solve_calendar(p: CalendarProblem) -> CalendarSolution:
         return _failed(p, out.status, out.solver, why)
     value = float(out.objective or 0.0)
     cheapest = _Build(p, full=False, heads=None, integer=True, limits=True)
-    cheapest.prob += cheapest.value >= value - 1e-6 * max(1.0, abs(value)), "value_floor"
-    cheapest.prob.setObjective(cheapest.cost + 1e-6 * cheapest.heads_expr)
-    second = solve(cheapest.prob, p.solver, p.time_limit, gap_rel=MIP_GAP)
+    cheapest.prog.row(cheapest.value, lo=value - 1e-6 * max(1.0, abs(value)))
+    cheapest.prog.set_objective(
+        cheapest.cost + [(j, 1e-6 * a) for j, a in cheapest.heads_terms], maximize=False
+    )
+    second = cheapest.prog.solve(p.solver, p.time_limit, gap_rel=MIP_GAP)
     model = cheapest if second.status.is_ok else best
     heads = {r: float(round(v)) for r, v in model.heads().items()}
     from dataclasses import replace
@@ -435,55 +443,54 @@ def _within_limits(p: CalendarProblem, heads: Mapping[str, float]) -> bool:
 
 def _allocate(p: CalendarProblem, heads: dict[str, float], mode: Mode, solver_used: str) -> CalendarSolution:
     """With heads fixed: the most valuable coverage, then the load spread as evenly as it goes."""
-    first = _Build(p, full=False, heads=heads, integer=False, limits=False)
-    first.prob.sense = first.pulp.LpMaximize
-    first.prob.setObjective(first.value + first.bonus)
-    out = solve(first.prob, p.solver, p.time_limit)
+    model = _Build(p, full=False, heads=heads, integer=False, limits=False)
+    prog = model.prog
+    prog.set_objective(model.value + model.bonus, maximize=True)
+    out = prog.solve(p.solver, p.time_limit)
     if out.status is SolveStatus.INFEASIBLE and p.use_min_coverage:
         from dataclasses import replace
 
         return _allocate(replace(p, use_min_coverage=False), heads, mode, solver_used)
     if not out.status.is_ok:
         return _failed(p, out.status, out.solver)
-    cov = first.coverage()
-    value_per_hour = _value_per_hour(p, first)
-    model = first
-    pulp = model.pulp
+    cov = model.coverage()
+    value_per_hour = _value_per_hour(p, model)
     # Keep that coverage, and the hours roles with fixed hours took (paid for anyway); then spread
     # each role's load as evenly as the rules allow (least peak).
     for k, c in cov.items():
         var = model.c[k]
         if not isinstance(var, float):
-            var.lowBound = max(0.0, min(c, 1.0) - 1e-9)
-    for i, r in enumerate(p.roles):
+            prog.set_bounds(var, max(0.0, min(c, 1.0) - 1e-9), 1.0)
+    for r in p.roles:
         if r.fixed_hours is not None and r.id in model.load:
-            took = sum(float(pulp.value(x) or 0.0) for x in model.load[r.id])
-            model.prob += pulp.lpSum(model.load[r.id]) >= took * (1 - 1e-9) - 1e-9, f"kept_{i}"
-    u = {}
+            flat = [term for load in model.load[r.id] for term in load]
+            took = sum(a * prog.x[j] for j, a in flat)
+            prog.row(flat, lo=took * (1 - 1e-9) - 1e-9)
+    u: dict[str, int] = {}
     share = p.calendar.slot_share()
-    for i, r in enumerate(p.roles):
+    for r in p.roles:
         if r.id not in model.load or not p.spread:
             continue
-        u[r.id] = pulp.LpVariable(f"u_{i}", lowBound=0)
+        u[r.id] = prog.var(0.0)
         cap = _capacity(r, heads[r.id])
         for w, load in enumerate(model.load[r.id]):
             if share[w] > 0 and cap > 0:
-                model.prob += load - cap * share[w] * u[r.id] <= 0, f"peak_{i}_{w}"
-    model.prob.sense = pulp.LpMinimize
-    model.prob.setObjective(pulp.lpSum(u.values()))
+                prog.row([*load, (u[r.id], -cap * share[w])], hi=0.0)
     peak: dict[str, float] = {}
-    if p.spread and solve(model.prob, p.solver, p.time_limit).status.is_ok:
-        peak = {rid: float(v.value() or 0.0) for rid, v in u.items()}
-        # At that peak, each stream as close as it goes to its period's contacts spread in
-        # proportion to working days: a smooth plan is what whole contacts per manager can follow.
-        for rid, v in u.items():
-            v.upBound = peak[rid] * (1 + 1e-7) + 1e-9
-        model.prob.setObjective(_smoothness(model, p))
-        if not solve(model.prob, p.solver, p.time_limit).status.is_ok:  # pragma: no cover - feasible above
-            for v in u.values():
-                v.upBound = None
-            model.prob.setObjective(pulp.lpSum(u.values()))
-            solve(model.prob, p.solver, p.time_limit)
+    if p.spread and u:
+        prog.set_objective(terms(list(u.values())), maximize=False)
+        if prog.solve(p.solver, p.time_limit).status.is_ok:
+            peak = {rid: float(prog.x[v]) for rid, v in u.items()}
+            # At that peak, each stream as close as it goes to its period's contacts spread in
+            # proportion to working days: a smooth plan is what whole contacts per manager can follow.
+            for rid, v in u.items():
+                prog.set_bounds(v, 0.0, peak[rid] * (1 + 1e-7) + 1e-9)
+            prog.set_objective(_smoothness(model, p), maximize=False)
+            if not prog.solve(p.solver, p.time_limit).status.is_ok:  # pragma: no cover - feasible above
+                for v in u.values():
+                    prog.set_bounds(v, 0.0, INF)
+                prog.set_objective(terms(list(u.values())), maximize=False)
+                prog.solve(p.solver, p.time_limit)
     final_cov = model.coverage()
     for t in p.tiers:
         if t.key not in final_cov:
@@ -491,7 +498,7 @@ def _allocate(p: CalendarProblem, heads: dict[str, float], mode: Mode, solver_us
     streams = []
     for s, (r, t, pt) in enumerate(model.meta):
         q = model.q[(r.id, t.key)]
-        contacts = tuple(_clean(v.value()) for v in model.x[s])
+        contacts = tuple(_clean(prog.x[j]) for j in model.x[s])
         streams.append(
             Stream(
                 role=r.id,
@@ -503,7 +510,7 @@ def _allocate(p: CalendarProblem, heads: dict[str, float], mode: Mode, solver_us
                 minutes=pt.minutes,
                 gap=pt.gap,
                 priority=_hour_value(t, final_cov.get(t.key, 1.0)),
-                customers=_clean(q.value()),
+                customers=_clean(prog.x[q]),
                 contacts=contacts,
             )
         )
@@ -520,40 +527,34 @@ def _allocate(p: CalendarProblem, heads: dict[str, float], mode: Mode, solver_us
     )
 
 
-def _smoothness(model: _Build, p: CalendarProblem) -> Any:
+def _smoothness(model: _Build, p: CalendarProblem) -> list[tuple[int, float]]:
     """Minutes of each stream away from its period total spread in proportion to working days."""
-    pulp = model.pulp
+    prog = model.prog
     cal = p.calendar
     wd = [s.working_days for s in cal.slots]
-    terms = []
+    out: list[tuple[int, float]] = []
     for s, (_, _, pt) in enumerate(model.meta):
         row = model.x[s]
         for slots in cal.period_slots(pt.per):
             total_wd = sum(wd[w] for w in slots)
-            period_total = pulp.lpSum(row[w] for w in slots)
             for w in slots:
-                d = pulp.LpVariable(f"d_{s}_{w}", lowBound=0)
-                even = period_total * (wd[w] / total_wd) if total_wd > 0 else 0
-                model.prob += row[w] - even - d <= 0, f"dp_{s}_{w}"
-                model.prob += even - row[w] - d <= 0, f"dm_{s}_{w}"
-                terms.append(pt.minutes * d)
-    return pulp.lpSum(terms)
+                d = prog.var(0.0)
+                share = wd[w] / total_wd if total_wd > 0 else 0.0
+                dev = [(row[w], 1.0)] + [(row[v], -share) for v in slots]
+                prog.row([*dev, (d, -1.0)], hi=0.0)
+                prog.row([(j, -a) for j, a in dev] + [(d, -1.0)], hi=0.0)
+                out.append((d, pt.minutes))
+    return out
 
 
 def _value_per_hour(p: CalendarProblem, model: _Build) -> dict[str, float]:
     """d(value)/d(a role's yearly hours): its capacity duals weighted by each slot's share."""
-    from planner.model.solver import constraint, has_constraint
-
     share = p.calendar.slot_share()
-    out = {}
-    for i, r in enumerate(p.roles):
-        total = 0.0
-        for w in range(p.calendar.n_slots):
-            name = f"cap_{i}_{w}"
-            if has_constraint(model.prob, name):
-                total += abs(constraint(model.prob, name).pi or 0.0) * share[w]
-        out[r.id] = total
-    return out
+    duals = model.prog.duals
+    return {
+        r.id: sum(abs(duals[row]) * share[w] for w, row in enumerate(model.cap_rows.get(r.id, ())))
+        for r in p.roles
+    }
 
 
 def _clean(v: float | None) -> float:

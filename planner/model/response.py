@@ -184,3 +184,11 @@ def add_response(prob: Any, coverage: Any, curve: ResponseCurve, revenue: float,
         pulp.lpSum(y for y, _ in parts) - coverage, pulp.LpConstraintEQ, f"{name}_link", 0
     )
     return pulp.lpSum(value * y for y, value in parts)
+
+
+def response_terms(prog: Any, coverage: int, curve: ResponseCurve, revenue: float) -> list[tuple[int, float]]:
+    """:func:`add_response` for a :class:`planner.model.lp.Program`: segment columns linked to column
+    ``coverage``; returns the value's objective terms (the revenue kept above what no service keeps)."""
+    parts = [(prog.var(0.0, width), revenue * slope) for width, slope in curve.segments()]
+    prog.row([(y, 1.0) for y, _ in parts] + [(coverage, -1.0)], 0.0, 0.0)
+    return parts

@@ -1,0 +1,217 @@
+"""A linear (or mixed-integer) programme held as arrays and solved by HiGHS directly.
+
+The calendar model has thousands of variables and is solved several times per plan; building it
+through pulp's expression objects costs more than HiGHS takes to solve it. :class:`Program` keeps
+columns and rows as plain lists (row-wise sparse) and hands them to ``highspy`` in one call. CBC
+(``--solver cbc``, or the fallback when HiGHS fails) reads the same programme from an MPS file
+through pulp, so both solvers see one model.
+
+Duals follow :func:`planner.model.solver.solve`: ``dual(row)`` is d(objective)/d(right-hand side).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from planner.errors import SolverError
+from planner.model.solver import DEFAULT_TIME_LIMIT, SolveOutcome, SolveStatus, quiet_stdout
+
+INF = math.inf
+
+
+@dataclass
+class Program:
+    """Columns, rows and an objective; ``solve`` fills ``x`` (primal values) and ``duals``."""
+
+    maximize: bool = False
+    col_lo: list[float] = field(default_factory=list)
+    col_hi: list[float] = field(default_factory=list)
+    integer: set[int] = field(default_factory=set)
+    row_lo: list[float] = field(default_factory=list)
+    row_hi: list[float] = field(default_factory=list)
+    starts: list[int] = field(default_factory=lambda: [0])
+    index: list[int] = field(default_factory=list)
+    value: list[float] = field(default_factory=list)
+    cost: dict[int, float] = field(default_factory=dict)
+    x: list[float] = field(default_factory=list)
+    duals: list[float] = field(default_factory=list)
+
+    @property
+    def n_cols(self) -> int:
+        """Columns so far."""
+        return len(self.col_lo)
+
+    @property
+    def n_rows(self) -> int:
+        """Rows so far."""
+        return len(self.row_lo)
+
+    def var(self, lo: float = 0.0, hi: float = INF, integer: bool = False) -> int:
+        """A new column; its index."""
+        self.col_lo.append(lo)
+        self.col_hi.append(hi)
+        j = len(self.col_lo) - 1
+        if integer:
+            self.integer.add(j)
+        return j
+
+    def vars(self, n: int, lo: float = 0.0, hi: float = INF) -> list[int]:
+        """``n`` new continuous columns sharing bounds."""
+        first = len(self.col_lo)
+        self.col_lo.extend([lo] * n)
+        self.col_hi.extend([hi] * n)
+        return list(range(first, first + n))
+
+    def row(self, terms: Iterable[tuple[int, float]], lo: float = -INF, hi: float = INF) -> int:
+        """A new row ``lo <= sum(coef x col) <= hi``; its index. Repeated columns are summed."""
+        merged: dict[int, float] = {}
+        for j, a in terms:
+            merged[j] = merged.get(j, 0.0) + a
+        for j, a in merged.items():
+            if a != 0.0:
+                self.index.append(j)
+                self.value.append(a)
+        self.starts.append(len(self.index))
+        self.row_lo.append(lo)
+        self.row_hi.append(hi)
+        return len(self.row_lo) - 1
+
+    def set_bounds(self, j: int, lo: float, hi: float) -> None:
+        """Change a column's bounds."""
+        self.col_lo[j] = lo
+        self.col_hi[j] = hi
+
+    def set_objective(self, terms: Iterable[tuple[int, float]], maximize: bool) -> None:
+        """Replace the objective (repeated columns are summed)."""
+        self.cost = {}
+        for j, a in terms:
+            self.cost[j] = self.cost.get(j, 0.0) + a
+        self.maximize = maximize
+
+    def objective_value(self) -> float:
+        """The objective at ``x``."""
+        return sum(a * self.x[j] for j, a in self.cost.items())
+
+    def solve(
+        self, solver: str = "auto", time_limit: float = DEFAULT_TIME_LIMIT, gap_rel: float | None = None
+    ) -> SolveOutcome:
+        """Solve with HiGHS (CBC when asked, or when HiGHS fails under ``auto``)."""
+        from planner.model.solver import resolve_solver_name
+
+        name = resolve_solver_name(solver)
+        order = [name] if solver.lower() != "auto" or name == "cbc" else ["highs", "cbc"]
+        last: Exception | None = None
+        for candidate in order:
+            try:
+                if candidate == "highs":
+                    return self._highs(time_limit, gap_rel)
+                return self._cbc(time_limit, gap_rel)
+            except (RuntimeError, SolverError) as exc:  # a solver that crashed, not a verdict
+                last = exc
+        raise SolverError(f"every solver failed: {last}")
+
+    # -- HiGHS -------------------------------------------------------------------------------------
+
+    def _highs_model(self, time_limit: float, gap_rel: float | None) -> Any:
+        import highspy
+        import numpy as np
+
+        with quiet_stdout():
+            h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("threads", 1)
+        h.setOptionValue("time_limit", float(time_limit))
+        if gap_rel is not None:
+            h.setOptionValue("mip_rel_gap", float(gap_rel))
+        n = self.n_cols
+        h.addVars(n, np.asarray(self.col_lo, dtype=np.float64), np.asarray(self.col_hi, dtype=np.float64))
+        if self.n_rows:
+            h.addRows(
+                self.n_rows,
+                np.asarray(self.row_lo, dtype=np.float64),
+                np.asarray(self.row_hi, dtype=np.float64),
+                len(self.index),
+                np.asarray(self.starts[:-1], dtype=np.int32),
+                np.asarray(self.index, dtype=np.int32),
+                np.asarray(self.value, dtype=np.float64),
+            )
+        if self.cost:
+            cols = sorted(self.cost)
+            h.changeColsCost(
+                len(cols),
+                np.asarray(cols, dtype=np.int32),
+                np.asarray([self.cost[j] for j in cols], dtype=np.float64),
+            )
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize if self.maximize else highspy.ObjSense.kMinimize)
+        if self.integer:
+            cols = sorted(self.integer)
+            h.changeColsIntegrality(
+                len(cols),
+                np.asarray(cols, dtype=np.int32),
+                np.asarray([highspy.HighsVarType.kInteger] * len(cols)),
+            )
+        return h
+
+    def _highs(self, time_limit: float, gap_rel: float | None) -> SolveOutcome:
+        import highspy
+
+        h = self._highs_model(time_limit, gap_rel)
+        with quiet_stdout():
+            h.run()
+        ms = h.getModelStatus()
+        kind = highspy.HighsModelStatus
+        status = SolveStatus.NOT_SOLVED
+        if ms == kind.kOptimal:
+            status = SolveStatus.OPTIMAL
+        elif ms in (kind.kInfeasible, kind.kUnboundedOrInfeasible):
+            status = SolveStatus.INFEASIBLE
+        elif ms == kind.kUnbounded:
+            status = SolveStatus.UNBOUNDED
+        elif ms == kind.kTimeLimit and self.integer and h.getInfo().primal_solution_status == 2:
+            # A MIP stopped by the time limit with a feasible incumbent is still a plan (as pulp reads it).
+            status = SolveStatus.OPTIMAL
+        if not status.is_ok:
+            return SolveOutcome(status, "highs", None)
+        sol = h.getSolution()
+        self.x = list(sol.col_value)
+        # HiGHS's row duals are d(objective)/d(rhs) for minimisation; a maximisation reports them negated.
+        duals = list(sol.row_dual) if sol.dual_valid else [0.0] * self.n_rows
+        self.duals = [-d for d in duals] if self.maximize else duals
+        return SolveOutcome(status, "highs", self.objective_value())
+
+    # -- CBC through pulp, from an MPS file ---------------------------------------------------------
+
+    def _cbc(self, time_limit: float, gap_rel: float | None) -> SolveOutcome:
+        import pulp
+
+        from planner.model.solver import solve
+
+        h = self._highs_model(time_limit, gap_rel)
+        fd, path = tempfile.mkstemp(suffix=".mps", prefix="planner-")
+        os.close(fd)
+        try:
+            with quiet_stdout():
+                h.writeModel(path)
+            names, prob = pulp.LpProblem.fromMPS(
+                path, sense=pulp.LpMaximize if self.maximize else pulp.LpMinimize
+            )
+        finally:
+            os.unlink(path)
+        out = solve(prob, "cbc", time_limit, gap_rel)
+        if not out.status.is_ok:
+            return SolveOutcome(out.status, "cbc", None)
+        cols = [names.get(f"c{j}") for j in range(self.n_cols)]
+        self.x = [float(v.value() or 0.0) if v is not None else 0.0 for v in cols]
+        by_name = dict(prob.constraints.items())
+        self.duals = [float(getattr(by_name.get(f"r{i}"), "pi", 0.0) or 0.0) for i in range(self.n_rows)]
+        return SolveOutcome(out.status, "cbc", self.objective_value())
+
+
+def terms(cols: Sequence[int], coef: float = 1.0) -> list[tuple[int, float]]:
+    """``coef x`` each of ``cols``, as row terms."""
+    return [(j, coef) for j in cols]
