@@ -363,7 +363,84 @@ def _capacity(r: RoleSupply, heads: Any) -> Any:
 
 
 def solve_calendar(p: CalendarProblem) -> CalendarSolution:
-    """Solve the calendar model: choose heads (or take ``p.heads``), allocate, spread the load."""
+    """Solve the calendar model: choose heads (or take ``p.heads``), allocate, spread the load.
+
+    Roles that share no tier (directly or through other roles) and no branch-wide limit are
+    independent programmes: each group is solved on its own (the same optimum, far smaller solves).
+    """
+    groups = _independent_groups(p)
+    if len(groups) > 1:
+        return _merge(p, [solve_calendar(_subproblem(p, g)) for g in groups])
+    return _solve_whole(p)
+
+
+def _independent_groups(p: CalendarProblem) -> list[list[str]]:
+    """Roles linked by the tiers they serve, in the problem's role order; one group when a branch-wide
+    limit (budget, total headcount) ties every role, or a tier with work is served by no role."""
+    if p.heads is None and (p.budget is not None or p.max_total_headcount is not None):
+        return [[r.id for r in p.roles]]
+    active = {t.key for t in p.tiers if t.customers > 0 and t.required_hours > 0}
+    parent = {r.id: r.id for r in p.roles}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    owner: dict[TierKey, str] = {}
+    for r in p.roles:
+        for key in r.serves:
+            if key not in active:
+                continue
+            if key in owner:
+                parent[find(r.id)] = find(owner[key])
+            else:
+                owner[key] = r.id
+    if active - set(owner):
+        return [[r.id for r in p.roles]]
+    groups: dict[str, list[str]] = {}
+    for r in p.roles:
+        groups.setdefault(find(r.id), []).append(r.id)
+    return list(groups.values())
+
+
+def _subproblem(p: CalendarProblem, group: list[str]) -> CalendarProblem:
+    from dataclasses import replace
+
+    roles = tuple(r for r in p.roles if r.id in group)
+    served = {k for r in roles for k in r.serves}
+    return replace(p, roles=roles, tiers=tuple(t for t in p.tiers if t.key in served))
+
+
+def _merge(p: CalendarProblem, parts: list[CalendarSolution]) -> CalendarSolution:
+    """One solution from the independent groups' (streams in the whole problem's role order)."""
+    failed = next((s for s in parts if not s.ok), None)
+    if failed is not None:
+        return failed
+    order = {r.id: i for i, r in enumerate(p.roles)}
+    coverage = {t.key: 1.0 for t in p.tiers}
+    for s in parts:
+        coverage.update(s.coverage)
+    streams = sorted((st for s in parts for st in s.streams), key=lambda st: order[st.role])
+    modes = {s.mode for s in parts}
+    return CalendarSolution(
+        status=SolveStatus.OPTIMAL,
+        solver=parts[0].solver,
+        mode="max_coverage" if "max_coverage" in modes else "meet_standards",
+        heads={r.id: h for s in parts for r in p.roles if (h := s.heads.get(r.id)) is not None},
+        coverage={t.key: coverage[t.key] for t in p.tiers},
+        streams=tuple(streams),
+        peak={k: v for s in parts for k, v in s.peak.items()},
+        value_per_hour={
+            r.id: v for s in parts for r in p.roles if (v := s.value_per_hour.get(r.id)) is not None
+        },
+        calendar_bound=any(s.calendar_bound for s in parts),
+    )
+
+
+def _solve_whole(p: CalendarProblem) -> CalendarSolution:
+    """:func:`solve_calendar` on one programme."""
     if p.heads is not None:
         heads = {r.id: float(p.heads.get(r.id, r.current)) for r in p.roles}
         return _allocate(p, heads, "max_coverage", "")

@@ -104,6 +104,8 @@ class Program:
         from planner.model.solver import resolve_solver_name
 
         name = resolve_solver_name(solver)
+        if self.n_rows == 0:
+            return self._no_rows()
         order = [name] if solver.lower() != "auto" or name == "cbc" else ["highs", "cbc"]
         last: Exception | None = None
         for candidate in order:
@@ -160,6 +162,7 @@ class Program:
     def _highs(self, time_limit: float, gap_rel: float | None) -> SolveOutcome:
         import highspy
 
+
         h = self._highs_model(time_limit, gap_rel)
         with quiet_stdout():
             h.run()
@@ -183,6 +186,21 @@ class Program:
         duals = list(sol.row_dual) if sol.dual_valid else [0.0] * self.n_rows
         self.duals = [-d for d in duals] if self.maximize else duals
         return SolveOutcome(status, "highs", self.objective_value())
+
+    def _no_rows(self) -> SolveOutcome:
+        """A programme of bounds alone (HiGHS calls it empty): each column at its better bound."""
+        x = []
+        for j in range(self.n_cols):
+            a = self.cost.get(j, 0.0) * (-1.0 if self.maximize else 1.0)  # minimise a x
+            best = self.col_lo[j] if a > 0 else self.col_hi[j] if a < 0 else max(self.col_lo[j], 0.0)
+            if math.isinf(best):
+                if a != 0.0:
+                    return SolveOutcome(SolveStatus.UNBOUNDED, "highs", None)
+                best = 0.0 if self.col_lo[j] <= 0.0 <= self.col_hi[j] else self.col_lo[j]
+            x.append(best)
+        self.x = x
+        self.duals = []
+        return SolveOutcome(SolveStatus.OPTIMAL, "highs", self.objective_value())
 
     # -- CBC through pulp, from an MPS file ---------------------------------------------------------
 
