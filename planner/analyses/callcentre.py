@@ -24,9 +24,10 @@ from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from planner.data.callcentre import DAY_TYPES, CallCentre, load_callcentre
+from planner.data.callcentre import DAY_TYPES, CallCentre, Shift, load_callcentre
 from planner.model.erlang import Target, exact, offered_load, required_agents, service
-from planner.model.solver import DEFAULT_TIME_LIMIT, SolveStatus, solve
+from planner.model.shifts import ShiftOption, ShiftProblem, ShiftSolution, solve_shifts
+from planner.model.solver import DEFAULT_TIME_LIMIT, SolveStatus
 
 if TYPE_CHECKING:  # pragma: no cover
     from planner.data.callcentre import ErlangQuery
@@ -90,7 +91,7 @@ class DayResult:
     scheduled_agent_hours: float
     spare_agent_hours: float
     outbound_hours: float
-    status: str
+    status: SolveStatus
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ class OutboundResult:
     cost_saving: float
     mode_without: str
     mode_with: str
-    status: str
+    status: SolveStatus
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ class CallCentreResult:
     """Everything ``planner callcentre`` shows."""
 
     scenario: str
-    status: str
+    status: SolveStatus
     interval_minutes: int
     target: str
     aht_seconds: float
@@ -147,7 +148,7 @@ class CallCentreResult:
     @property
     def ok(self) -> bool:
         """True when every day type has a shift plan."""
-        return self.status == SolveStatus.OPTIMAL.value
+        return self.status is SolveStatus.OPTIMAL
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON (the keys the README, planner callcentre lists)."""
@@ -231,26 +232,15 @@ def _staff(cc: CallCentre) -> dict[str, list[tuple[float, Fraction, Any]]]:
 
 def _shift_plan(
     cc: CallCentre, day: str, required: list[int], solver: str, time_limit: float
-) -> tuple[SolveStatus, list[int]]:
-    """Agents starting each shift of ``day``: cover every interval at least paid hours."""
-    import pulp
-
+) -> tuple[list[Shift], ShiftSolution]:
+    """The shifts ``day`` may use and the least-cost plan covering ``required`` on-shift agents."""
     shifts = [s for s in cc.shifts if s.day_type == day]
-    if not any(required):
-        return SolveStatus.OPTIMAL, [0] * len(shifts)
-    prob = pulp.LpProblem(f"shifts_{day}", pulp.LpMinimize)
-    x = [pulp.LpVariable(f"x_{k}", lowBound=0, cat=pulp.LpInteger) for k in range(len(shifts))]
-    # Paid hours, plus a whisker of span hours so equal-cost plans prefer the shorter shift.
-    prob.setObjective(pulp.lpSum((s.paid_hours + 1e-6 * s.length_hours) * x[k] for k, s in enumerate(shifts)))
-    for i, need in enumerate(required):
-        if need <= 0:
-            continue
-        on = [x[k] for k, s in enumerate(shifts) if i in s.covers]
-        prob += pulp.LpConstraint(pulp.lpSum(on), pulp.LpConstraintGE, f"cover_{i}", need)
-    outcome = solve(prob, solver, time_limit, gap_rel=1e-9)
-    if not outcome.status.is_ok:
-        return outcome.status, [0] * len(shifts)
-    return outcome.status, [round(v.value() or 0) for v in x]
+    problem = ShiftProblem(
+        required=tuple(required),
+        shifts=tuple(ShiftOption(s.paid_hours, s.length_hours, s.covers) for s in shifts),
+        name=f"shifts_{day}",
+    )
+    return shifts, solve_shifts(problem, solver, time_limit)
 
 
 def analyse_callcentre(
@@ -281,14 +271,11 @@ def analyse_callcentre(
     for day in DAY_TYPES:
         rows = staffed[day]
         required = [st.agents_with_shrinkage for _, _, st in rows]
-        day_status, starts = _shift_plan(cc, day, required, solver, time_limit)
-        if not day_status.is_ok:
-            status = day_status
-        day_shifts = [s for s in cc.shifts if s.day_type == day]
-        scheduled = [0] * cc.intervals_per_day
-        for s, n in zip(day_shifts, starts, strict=True):
-            for i in s.covers:
-                scheduled[i] += n
+        day_shifts, plan = _shift_plan(cc, day, required, solver, time_limit)
+        if not plan.ok:
+            status = plan.status
+        scheduled = plan.scheduled
+        for s, n in zip(day_shifts, plan.starts, strict=True):
             if n:
                 row = (s.template, s.start, s.length_hours, s.paid_hours, s.unpaid_break_minutes, n)
                 shifts.append(ShiftResult(day, *row))
@@ -327,12 +314,12 @@ def analyse_callcentre(
                 days_per_year=cc.days(day),
                 calls=sum(r[0] for r in rows),
                 agents_on_shift_peak=max(scheduled, default=0),
-                paid_agent_hours=sum(s.paid_hours * n for s, n in zip(day_shifts, starts, strict=True)),
+                paid_agent_hours=plan.paid_hours,
                 required_agent_hours=sum(required) * hours,
                 scheduled_agent_hours=sum(scheduled) * hours,
                 spare_agent_hours=spare_total,
                 outbound_hours=outbound_total,
-                status=day_status.value,
+                status=plan.status,
             )
         )
     paid_year = sum(d.paid_agent_hours * d.days_per_year for d in days)
@@ -340,7 +327,7 @@ def analyse_callcentre(
     available = sum(d.outbound_hours * d.days_per_year for d in days) if status.is_ok else 0.0
     result = CallCentreResult(
         scenario=scenario.name,
-        status=status.value,
+        status=status,
         interval_minutes=cc.interval_minutes,
         target=describe_target(target_of(cc)),
         aht_seconds=spec.aht_seconds,
