@@ -24,7 +24,14 @@ from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from planner.data.callcentre import DAY_TYPES, CallCentre, Shift, load_callcentre
+from planner.data.callcentre import (
+    DAY_TYPES,
+    PROFILE_BASE,
+    CallCentre,
+    Shift,
+    load_callcentre,
+    year_day_types,
+)
 from planner.model.erlang import Target, exact, offered_load, required_agents, service
 from planner.model.shifts import ShiftOption, ShiftProblem, ShiftSolution, solve_shifts
 from planner.model.solver import DEFAULT_TIME_LIMIT, SolveStatus
@@ -124,6 +131,37 @@ class OutboundResult:
 
 
 @dataclass(frozen=True)
+class DayTypeProfile:
+    """One day type of a profiled plan year: what its calls are, and the agents it needs."""
+
+    day_type: str
+    #: The plain curve it builds on and whose shift templates it uses: weekday or weekend.
+    base: str
+    #: How its calls are made: ``plain weekday curve``, ``weekday x 1.2; 17:00-22:00 x 1.3``, ``own curve``.
+    profile: str
+    days_per_year: int
+    #: Agents working that day (the sum of the shift plan's starts).
+    agents: int
+    agents_on_shift_peak: int
+    #: Start of the first interval with the most agents on shift.
+    peak_at: str
+    paid_agent_hours: float
+
+
+@dataclass(frozen=True)
+class ProfileResult:
+    """The day types of a profiled plan year and the peak day.
+
+    ``peak_day`` needs the most agents on shift at once (ties: more paid hours, then the earlier
+    day type in ``day_types`` order).
+    """
+
+    year: int
+    peak_day: str
+    day_types: list[DayTypeProfile]
+
+
+@dataclass(frozen=True)
 class CallCentreResult:
     """Everything ``planner callcentre`` shows."""
 
@@ -144,6 +182,8 @@ class CallCentreResult:
     outbound_hours_absorbed: float
     outbound: OutboundResult | None = None
     warnings: list[str] = field(default_factory=list)
+    #: Only with ``callcentre.profiles`` (and only then in the JSON).
+    profiles: ProfileResult | None = None
 
     @property
     def ok(self) -> bool:
@@ -152,7 +192,10 @@ class CallCentreResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON (the keys the README, planner callcentre lists)."""
-        return asdict(self)
+        data = asdict(self)
+        if self.profiles is None:
+            del data["profiles"]
+        return data
 
 
 @dataclass(frozen=True)
@@ -212,33 +255,101 @@ def describe_target(t: Target) -> str:
     return f"ASA <= {t.value:g} s"
 
 
-def _staff(cc: CallCentre) -> dict[str, list[tuple[float, Fraction, Any]]]:
-    """Per day type, per interval: (calls, Erlangs, Staffing)."""
+@dataclass(frozen=True)
+class _DayType:
+    """One kind of day the centre plans: its name, the plain curve and shifts it uses, its calls."""
+
+    name: str
+    base: str
+    days_per_year: int
+    calls: tuple[float, ...]
+
+
+def _day_types(cc: CallCentre, year: int | None) -> list[_DayType]:
+    """Weekday and weekend as ``days_open_per_year`` counts them; with profiles, the plan year's."""
+    if not cc.profiled:
+        return [_DayType(day, day, cc.days(day), cc.calls[day]) for day in DAY_TYPES]
+    assert year is not None
+    return [
+        _DayType(name, base, n, cc.profile_calls[name] if name in cc.profile_calls else cc.calls[name])
+        for name, base, n in year_day_types(year, cc.profile_calls)
+    ]
+
+
+def _plan_year(scenario: Scenario, year: int | None) -> int:
+    """``year``, else the scenario's ``year``, else next calendar year (checked: 2001..2099)."""
+    from planner.model.headcount import plan_year
+
+    return plan_year(scenario, year)
+
+
+def describe_profile(cc: CallCentre, day_type: str) -> str:
+    """How a day type's calls are made, in words: ``weekday x 1.2; 17:00-22:00 x 1.3``."""
+    profiles = cc.spec.profiles or {}
+    profile = profiles.get(day_type)  # type: ignore[call-overload]
+    if profile is None:
+        return f"plain {day_type} curve"
+    if profile.calls is not None:
+        return "own curve"
+    parts = [f"{PROFILE_BASE[day_type]} x {profile.scale:g}"]
+    parts += [f"{w.start}-{w.end} x {w.scale:g}" for w in profile.windows]
+    return "; ".join(parts)
+
+
+def _profile_result(
+    cc: CallCentre,
+    year: int,
+    day_types: list[_DayType],
+    days: list[DayResult],
+    intervals: list[IntervalResult],
+    shifts: list[ShiftResult],
+) -> ProfileResult:
+    """Per day type: the profile in words, agents working, the peak and when; and the peak day."""
+    rows: list[DayTypeProfile] = []
+    for day_type, day in zip(day_types, days, strict=True):
+        on_shift = [i for i in intervals if i.day_type == day_type.name]
+        peak = max(on_shift, key=lambda i: i.agents_scheduled)  # the first of equals
+        rows.append(
+            DayTypeProfile(
+                day_type=day_type.name,
+                base=day_type.base,
+                profile=describe_profile(cc, day_type.name),
+                days_per_year=day_type.days_per_year,
+                agents=sum(s.agents for s in shifts if s.day_type == day_type.name),
+                agents_on_shift_peak=day.agents_on_shift_peak,
+                peak_at=peak.start,
+                paid_agent_hours=day.paid_agent_hours,
+            )
+        )
+    order = {r.day_type: k for k, r in enumerate(rows)}
+    top = max(rows, key=lambda r: (r.agents_on_shift_peak, r.paid_agent_hours, -order[r.day_type]))
+    return ProfileResult(year=year, peak_day=top.day_type, day_types=rows)
+
+
+def _staff(cc: CallCentre, calls: tuple[float, ...]) -> list[tuple[float, Fraction, Any]]:
+    """Per interval of one day: (calls, Erlangs, Staffing)."""
     spec = cc.spec
     target = target_of(cc)
     seconds = cc.interval_minutes * 60
-    out: dict[str, list[tuple[float, Fraction, Any]]] = {}
-    for day in DAY_TYPES:
-        rows = []
-        for calls in cc.calls[day]:
-            a = offered_load(calls, seconds, spec.aht_seconds)
-            st = required_agents(
-                a, spec.aht_seconds, target, max_occupancy=spec.max_occupancy, shrinkage=spec.shrinkage
-            )
-            rows.append((calls, a, st))
-        out[day] = rows
-    return out
+    rows = []
+    for c in calls:
+        a = offered_load(c, seconds, spec.aht_seconds)
+        st = required_agents(
+            a, spec.aht_seconds, target, max_occupancy=spec.max_occupancy, shrinkage=spec.shrinkage
+        )
+        rows.append((c, a, st))
+    return rows
 
 
 def _shift_plan(
-    cc: CallCentre, day: str, required: list[int], solver: str, time_limit: float
+    cc: CallCentre, day: _DayType, required: list[int], solver: str, time_limit: float
 ) -> tuple[list[Shift], ShiftSolution]:
     """The shifts ``day`` may use and the least-cost plan covering ``required`` on-shift agents."""
-    shifts = [s for s in cc.shifts if s.day_type == day]
+    shifts = [s for s in cc.shifts if s.day_type == day.base]
     problem = ShiftProblem(
         required=tuple(required),
         shifts=tuple(ShiftOption(s.paid_hours, s.length_hours, s.covers) for s in shifts),
-        name=f"shifts_{day}",
+        name=f"shifts_{day.name}",
     )
     return shifts, solve_shifts(problem, solver, time_limit)
 
@@ -249,18 +360,24 @@ def analyse_callcentre(
     solver: str = "auto",
     time_limit: float = DEFAULT_TIME_LIMIT,
     with_outbound: bool = True,
+    year: int | None = None,
 ) -> CallCentreResult:
     """Staff the scenario's call centre, plan its shifts and (if enabled) its outbound work.
+
+    With ``callcentre.profiles``, every day type of the plan year (``year``, else the scenario's,
+    else next year) is planned, counted in that year's China calendar; without, a weekday and a
+    weekend day counted ``days_open_per_year`` (``year`` is then unused).
 
     Raises
     ------
     InputError
         When the scenario has no ``callcentre:`` section or it is inconsistent (see
-        :func:`planner.data.callcentre.load_callcentre`).
+        :func:`planner.data.callcentre.load_callcentre`), or ``year`` is out of range.
     """
     cc = load_callcentre(scenario)
     spec = cc.spec
-    staffed = _staff(cc)
+    plan_year = _plan_year(scenario, year) if cc.profiled else None
+    day_types = _day_types(cc, plan_year)
     keep = 1 - exact(spec.shrinkage)
     hours = cc.interval_minutes / 60
     outbound = spec.outbound if spec.outbound is not None and spec.outbound.enabled else None
@@ -268,10 +385,11 @@ def analyse_callcentre(
     shifts: list[ShiftResult] = []
     days: list[DayResult] = []
     status = SolveStatus.OPTIMAL
-    for day in DAY_TYPES:
-        rows = staffed[day]
+    for day_type in day_types:
+        day = day_type.name
+        rows = _staff(cc, day_type.calls)
         required = [st.agents_with_shrinkage for _, _, st in rows]
-        day_shifts, plan = _shift_plan(cc, day, required, solver, time_limit)
+        day_shifts, plan = _shift_plan(cc, day_type, required, solver, time_limit)
         if not plan.ok:
             status = plan.status
         scheduled = plan.scheduled
@@ -311,7 +429,7 @@ def analyse_callcentre(
         days.append(
             DayResult(
                 day_type=day,
-                days_per_year=cc.days(day),
+                days_per_year=day_type.days_per_year,
                 calls=sum(r[0] for r in rows),
                 agents_on_shift_peak=max(scheduled, default=0),
                 paid_agent_hours=plan.paid_hours,
@@ -342,9 +460,12 @@ def analyse_callcentre(
         outbound_hours_available=available,
         outbound_hours_absorbed=0.0,
         warnings=list(scenario.warnings),
+        profiles=(
+            None if plan_year is None else _profile_result(cc, plan_year, day_types, days, intervals, shifts)
+        ),
     )
     if outbound is not None and with_outbound and status.is_ok:
-        out = compare_outbound(scenario, result, solver=solver, time_limit=time_limit)[1]
+        out = compare_outbound(scenario, result, solver=solver, time_limit=time_limit, year=year)[1]
         from dataclasses import replace
 
         result = replace(result, outbound=out, outbound_hours_absorbed=out.absorbed_hours)
@@ -455,7 +576,7 @@ def plan_with_callcentre(
     spec = scenario.spec.callcentre
     if spec is None or spec.outbound is None or not spec.outbound.enabled:
         return None
-    cc = analyse_callcentre(scenario, solver=solver, with_outbound=False)
+    cc = analyse_callcentre(scenario, solver=solver, with_outbound=False, year=year)
     if not cc.ok:
         return None
     return compare_outbound(scenario, cc, headcount=headcount, solver=solver, year=year, objective=objective)
