@@ -137,7 +137,8 @@ class DayTypeProfile:
     day_type: str
     #: The plain curve it builds on and whose shift templates it uses: weekday or weekend.
     base: str
-    #: How its calls are made: ``plain weekday curve``, ``weekday x 1.2; 17:00-22:00 x 1.3``, ``own curve``.
+    #: How its calls are made: ``plain weekday curve``, ``weekday x 1.2``, ``weekday; 17:00-22:00 x 1.3``,
+    #: ``own curve``.
     profile: str
     days_per_year: int
     #: Agents working that day (the sum of the shift plan's starts).
@@ -291,7 +292,8 @@ def describe_profile(cc: CallCentre, day_type: str) -> str:
         return f"plain {day_type} curve"
     if profile.calls is not None:
         return "own curve"
-    parts = [f"{PROFILE_BASE[day_type]} x {profile.scale:g}"]
+    base = PROFILE_BASE[day_type]
+    parts = [base if profile.scale == 1 and profile.windows else f"{base} x {profile.scale:g}"]
     parts += [f"{w.start}-{w.end} x {w.scale:g}" for w in profile.windows]
     return "; ".join(parts)
 

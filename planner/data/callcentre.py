@@ -271,7 +271,16 @@ class CallCentreSpec(_Strict):
     days_open_per_year: DaysOpen
     outbound: Outbound | None = None
     #: Day types whose calls differ from the plain weekday/weekend curve (see the module docstring).
-    profiles: dict[ProfileDay, Profile] | None = Field(default=None, min_length=1)
+    profiles: dict[ProfileDay, Profile] | None = None
+
+    @field_validator("profiles")
+    @classmethod
+    def _some_profile(cls, v: dict[ProfileDay, Profile] | None) -> dict[ProfileDay, Profile] | None:
+        if v is not None and not v:
+            raise ValueError(
+                f"give at least one profile ({', '.join(PROFILE_DAYS)}), or leave `profiles:` out"
+            )
+        return v
 
     @field_validator("aht_seconds")
     @classmethod
