@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planner.analyses.callcentre import analyse_callcentre
 from planner.data.callcentre import year_day_types
@@ -116,3 +118,28 @@ def test_year_changes_the_counts_only_with_profiles():
     assert analyse_callcentre(plain, year=2027, with_outbound=False) == analyse_callcentre(
         plain, year=2030, with_outbound=False
     )
+
+
+def test_analyses_build_no_solver_model():
+    """The shift programme lives in planner/model/shifts.py; the analysis only builds its problem."""
+    import planner.analyses.callcentre as mod
+
+    source = Path(mod.__file__).read_text(encoding="utf-8")
+    assert "pulp" not in source and "solve_shifts(" in source
+
+
+@settings(max_examples=10, deadline=None, derandomize=True)
+@given(scale=st.sampled_from([0, 0.5, 0.95, 1, 1.05, 1.2, 2.5]))
+def test_a_busier_monday_never_needs_fewer_agents(scale):
+    """Monday x scale against the plain weekday, interval by interval."""
+    sc = load_scenario(PROFILES, [f"callcentre.profiles.monday.scale={scale}"])
+    res = analyse_callcentre(sc, with_outbound=False)
+    mon, plain = _day(res, "monday"), _day(res, "weekday")
+    for m, p in zip(mon, plain, strict=True):
+        # More calls never need fewer agents (Erlang C is monotone), fewer never need more.
+        if scale >= 1:
+            assert m.agents_required >= p.agents_required
+        if scale <= 1:
+            assert m.agents_required <= p.agents_required
+    if scale == 1:
+        assert [m.agents_scheduled for m in mon] == [p.agents_scheduled for p in plain]

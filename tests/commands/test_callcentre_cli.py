@@ -96,3 +96,23 @@ def test_bad_profile_through_set(cli):
     res = cli("callcentre", DATA / "scenario.yaml", "--set", "callcentre.profiles.sunday.scale=.nan")
     assert res.exit_code == 2
     assert "--set: callcentre.profiles.sunday.scale" in res.output
+
+
+GOLDEN = DATA / "golden"
+
+
+@pytest.mark.parametrize(
+    ("args", "golden"),
+    [
+        (("scenarios/baseline.yaml", "--format", "json"), "baseline.json"),
+        (("scenarios/baseline.yaml",), "baseline.txt"),
+        ((str(DATA / "scenario.yaml"), "--format", "json"), "cc-small.json"),
+    ],
+)
+def test_output_unchanged_without_profiles(cli, monkeypatch, args, golden):
+    """Byte for byte what `planner callcentre` printed before the shift programme moved to
+    model/shifts.py and profiles existed (captured from the command, 120 columns as when piped)."""
+    monkeypatch.setenv("COLUMNS", "120")
+    res = cli("callcentre", *args)
+    assert res.exit_code == 0
+    assert res.output == (GOLDEN / golden).read_text(encoding="utf-8")
