@@ -50,6 +50,16 @@ def test_day_counts_of_2027():
     assert sum(n for *_, n in year_day_types(2028, {"saturday", "holiday"})) == 366
 
 
+def test_make_up_working_days_keep_the_plain_weekday_curve():
+    # 2025's make-up working days (调休), per the China calendar: Sun Jan 26, Sat Feb 8, Sun Apr 27,
+    # Sun Sep 28, Sat Oct 11. With all seven weekdays profiled, only those 5 dates are left as plain
+    # `weekday`; with `holiday` profiled too, nothing is plain `weekend`.
+    every_day = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+    got = dict((name, n) for name, _, n in year_day_types(2025, every_day | {"holiday"}))
+    assert got["weekday"] == 5 and "weekend" not in got
+    assert sum(got.values()) == 365
+
+
 def test_profiled_calls(profiled):
     mon = [i.calls for i in _day(profiled, "monday")]
     assert mon == [c * 6 / 5 for c in WEEKDAY]  # every product is a whole number: exact
