@@ -2,13 +2,16 @@
 
 Three questions, answered in order:
 
-1. **Staffing.** For each half-hour (or hour) of a weekday and a weekend day, the fewest productive
-   agents that meet the service target and the occupancy cap (:mod:`planner.model.erlang`), and the
-   on-shift agents that leaves after shrinkage: ``ceil(agents / (1 - shrinkage))``.
-2. **Shifts.** An integer program per day type choosing how many agents start each shift (template
-   x start time) so every interval has at least its on-shift requirement, at least paid hours (all
-   agents cost the same per hour, so least paid hours is least cost). FTE = paid hours a year /
-   ``paid_hours_per_agent_year``; annual cost = FTE x ``cost_per_agent_year``.
+1. **Staffing.** For each half-hour (or hour) of each day type, the fewest productive agents that
+   meet the service target and the occupancy cap (:mod:`planner.model.erlang`), and the on-shift
+   agents that leaves after shrinkage: ``ceil(agents / (1 - shrinkage))``. The day types are a
+   weekday and a weekend day counted ``days_open_per_year``; with ``callcentre.profiles``, those of
+   the plan year's China calendar (:func:`planner.data.callcentre.year_day_types`).
+2. **Shifts.** Per day type, a :class:`planner.model.shifts.ShiftProblem` (how many agents start each
+   template x start time so every interval has at least its on-shift requirement, at least paid
+   hours: all agents cost the same per hour, so least paid hours is least cost), solved by
+   :func:`planner.model.shifts.solve_shifts`; this module builds it and shapes the answer. FTE =
+   paid hours a year / ``paid_hours_per_agent_year``; annual cost = FTE x ``cost_per_agent_year``.
 3. **Channel mix.** Agents scheduled beyond what inbound needs (the shift plan's over-staffing, after
    shrinkage) are spare; inside the outbound calling window that spare time may make the routine
    phone contacts of the tiers ``outbound.serves`` names. The core headcount model takes it as one
