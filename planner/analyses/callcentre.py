@@ -290,7 +290,7 @@ def _plan_year(scenario: Scenario, year: int | None) -> int:
 def describe_profile(cc: CallCentre, day_type: str) -> str:
     """How a day type's calls are made, in words: ``weekday x 1.2; 17:00-22:00 x 1.3``."""
     profiles = cc.spec.profiles or {}
-    profile = profiles.get(day_type)  # type: ignore[call-overload]
+    profile = profiles.get(day_type)
     if profile is None:
         return f"plain {day_type} curve"
     if profile.calls is not None:

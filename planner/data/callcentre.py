@@ -271,11 +271,12 @@ class CallCentreSpec(_Strict):
     days_open_per_year: DaysOpen
     outbound: Outbound | None = None
     #: Day types whose calls differ from the plain weekday/weekend curve (see the module docstring).
-    profiles: dict[ProfileDay, Profile] | None = None
+    #: Keys are checked against PROFILE_DAYS when the section is read (with a "did you mean" hint).
+    profiles: dict[str, Profile] | None = None
 
     @field_validator("profiles")
     @classmethod
-    def _some_profile(cls, v: dict[ProfileDay, Profile] | None) -> dict[ProfileDay, Profile] | None:
+    def _some_profile(cls, v: dict[str, Profile] | None) -> dict[str, Profile] | None:
         if v is not None and not v:
             raise ValueError(
                 f"give at least one profile ({', '.join(PROFILE_DAYS)}), or leave `profiles:` out"
@@ -582,15 +583,23 @@ def _profile_calls(
     120.00000000000001), so a profiled interval needs exactly the agents ``planner erlang`` gives
     for the same number of calls.
     """
+    from planner.data.yaml_io import did_you_mean
     from planner.model.erlang import exact
 
     if not spec.profiles:
         return {}
+    for name in spec.profiles:
+        if name not in PROFILE_DAYS:
+            raise doc.error(
+                (SECTION, "profiles", name),
+                f"unknown day type {excerpt(name)}{did_you_mean(name, PROFILE_DAYS)}; "
+                f"expected one of {', '.join(PROFILE_DAYS)}",
+            )
     step = spec.interval_minutes
     per_day = 24 * 60 // step
     out: dict[str, tuple[float, ...]] = {}
     for name in PROFILE_DAYS:
-        profile = spec.profiles.get(name)  # type: ignore[call-overload]
+        profile = spec.profiles.get(name)
         if profile is None:
             continue
         path: tuple[str | int, ...] = (SECTION, "profiles", name)

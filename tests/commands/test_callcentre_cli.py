@@ -52,7 +52,10 @@ def test_table_names_the_peak_day_and_fits(cli, monkeypatch, width):
     ("name", "message"),
     [
         ("bad-profile-day", "bad-profile-day.yaml:6: callcentre.profiles.mondy"),
-        ("bad-profile-day", "expected one of 'monday', 'tuesday'"),
+        (
+            "bad-profile-day",
+            "unknown day type 'mondy' (did you mean 'monday'?); expected one of monday, tuesday",
+        ),
         (
             "bad-profile-negative",
             "bad-profile-negative.yaml:6: callcentre.profiles.monday.scale: expected a value greater than "
