@@ -2,13 +2,16 @@
 
 Three questions, answered in order:
 
-1. **Staffing.** For each half-hour (or hour) of a weekday and a weekend day, the fewest productive
-   agents that meet the service target and the occupancy cap (:mod:`planner.model.erlang`), and the
-   on-shift agents that leaves after shrinkage: ``ceil(agents / (1 - shrinkage))``.
-2. **Shifts.** An integer program per day type choosing how many agents start each shift (template
-   x start time) so every interval has at least its on-shift requirement, at least paid hours (all
-   agents cost the same per hour, so least paid hours is least cost). FTE = paid hours a year /
-   ``paid_hours_per_agent_year``; annual cost = FTE x ``cost_per_agent_year``.
+1. **Staffing.** For each half-hour (or hour) of each day type, the fewest productive agents that
+   meet the service target and the occupancy cap (:mod:`planner.model.erlang`), and the on-shift
+   agents that leaves after shrinkage: ``ceil(agents / (1 - shrinkage))``. The day types are a
+   weekday and a weekend day counted ``days_open_per_year``; with ``callcentre.profiles``, those of
+   the plan year's China calendar (:func:`planner.data.callcentre.year_day_types`).
+2. **Shifts.** Per day type, a :class:`planner.model.shifts.ShiftProblem` (how many agents start each
+   template x start time so every interval has at least its on-shift requirement, at least paid
+   hours: all agents cost the same per hour, so least paid hours is least cost), solved by
+   :func:`planner.model.shifts.solve_shifts`; this module builds it and shapes the answer. FTE =
+   paid hours a year / ``paid_hours_per_agent_year``; annual cost = FTE x ``cost_per_agent_year``.
 3. **Channel mix.** Agents scheduled beyond what inbound needs (the shift plan's over-staffing, after
    shrinkage) are spare; inside the outbound calling window that spare time may make the routine
    phone contacts of the tiers ``outbound.serves`` names. The core headcount model takes it as one
@@ -24,9 +27,17 @@ from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from planner.data.callcentre import DAY_TYPES, CallCentre, load_callcentre
+from planner.data.callcentre import (
+    DAY_TYPES,
+    PROFILE_BASE,
+    CallCentre,
+    Shift,
+    load_callcentre,
+    year_day_types,
+)
 from planner.model.erlang import Target, exact, offered_load, required_agents, service
-from planner.model.solver import DEFAULT_TIME_LIMIT, SolveStatus, solve
+from planner.model.shifts import ShiftOption, ShiftProblem, ShiftSolution, solve_shifts
+from planner.model.solver import DEFAULT_TIME_LIMIT, SolveStatus
 
 if TYPE_CHECKING:  # pragma: no cover
     from planner.data.callcentre import ErlangQuery
@@ -90,7 +101,7 @@ class DayResult:
     scheduled_agent_hours: float
     spare_agent_hours: float
     outbound_hours: float
-    status: str
+    status: SolveStatus
 
 
 @dataclass(frozen=True)
@@ -119,7 +130,39 @@ class OutboundResult:
     cost_saving: float
     mode_without: str
     mode_with: str
-    status: str
+    status: SolveStatus
+
+
+@dataclass(frozen=True)
+class DayTypeProfile:
+    """One day type of a profiled plan year: what its calls are, and the agents it needs."""
+
+    day_type: str
+    #: The plain curve it builds on and whose shift templates it uses: weekday or weekend.
+    base: str
+    #: How its calls are made: ``plain weekday curve``, ``weekday x 1.2``, ``weekday; 17:00-22:00 x 1.3``,
+    #: ``own curve``.
+    profile: str
+    days_per_year: int
+    #: Agents working that day (the sum of the shift plan's starts).
+    agents: int
+    agents_on_shift_peak: int
+    #: Start of the first interval with the most agents on shift.
+    peak_at: str
+    paid_agent_hours: float
+
+
+@dataclass(frozen=True)
+class ProfileResult:
+    """The day types of a profiled plan year and the peak day.
+
+    ``peak_day`` needs the most agents on shift at once (ties: more paid hours, then the earlier
+    day type in ``day_types`` order).
+    """
+
+    year: int
+    peak_day: str
+    day_types: list[DayTypeProfile]
 
 
 @dataclass(frozen=True)
@@ -127,7 +170,7 @@ class CallCentreResult:
     """Everything ``planner callcentre`` shows."""
 
     scenario: str
-    status: str
+    status: SolveStatus
     interval_minutes: int
     target: str
     aht_seconds: float
@@ -143,15 +186,20 @@ class CallCentreResult:
     outbound_hours_absorbed: float
     outbound: OutboundResult | None = None
     warnings: list[str] = field(default_factory=list)
+    #: Only with ``callcentre.profiles`` (and only then in the JSON).
+    profiles: ProfileResult | None = None
 
     @property
     def ok(self) -> bool:
         """True when every day type has a shift plan."""
-        return self.status == SolveStatus.OPTIMAL.value
+        return self.status is SolveStatus.OPTIMAL
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON (the keys the README, planner callcentre lists)."""
-        return asdict(self)
+        data = asdict(self)
+        if self.profiles is None:
+            del data["profiles"]
+        return data
 
 
 @dataclass(frozen=True)
@@ -211,46 +259,104 @@ def describe_target(t: Target) -> str:
     return f"ASA <= {t.value:g} s"
 
 
-def _staff(cc: CallCentre) -> dict[str, list[tuple[float, Fraction, Any]]]:
-    """Per day type, per interval: (calls, Erlangs, Staffing)."""
+@dataclass(frozen=True)
+class _DayType:
+    """One kind of day the centre plans: its name, the plain curve and shifts it uses, its calls."""
+
+    name: str
+    base: str
+    days_per_year: int
+    calls: tuple[float, ...]
+
+
+def _day_types(cc: CallCentre, year: int | None) -> list[_DayType]:
+    """Weekday and weekend as ``days_open_per_year`` counts them; with profiles, the plan year's."""
+    if not cc.profiled:
+        return [_DayType(day, day, cc.days(day), cc.calls[day]) for day in DAY_TYPES]
+    assert year is not None
+    return [
+        _DayType(name, base, n, cc.profile_calls[name] if name in cc.profile_calls else cc.calls[name])
+        for name, base, n in year_day_types(year, cc.profile_calls)
+    ]
+
+
+def _plan_year(scenario: Scenario, year: int | None) -> int:
+    """``year``, else the scenario's ``year``, else next calendar year (checked: 2001..2099)."""
+    from planner.model.headcount import plan_year
+
+    return plan_year(scenario, year)
+
+
+def describe_profile(cc: CallCentre, day_type: str) -> str:
+    """How a day type's calls are made, in words: ``weekday x 1.2; 17:00-22:00 x 1.3``."""
+    profiles = cc.spec.profiles or {}
+    profile = profiles.get(day_type)
+    if profile is None:
+        return f"plain {day_type} curve"
+    if profile.calls is not None:
+        return "own curve"
+    base = PROFILE_BASE[day_type]
+    parts = [base if profile.scale == 1 and profile.windows else f"{base} x {profile.scale:g}"]
+    parts += [f"{w.start}-{w.end} x {w.scale:g}" for w in profile.windows]
+    return "; ".join(parts)
+
+
+def _profile_result(
+    cc: CallCentre,
+    year: int,
+    day_types: list[_DayType],
+    days: list[DayResult],
+    intervals: list[IntervalResult],
+    shifts: list[ShiftResult],
+) -> ProfileResult:
+    """Per day type: the profile in words, agents working, the peak and when; and the peak day."""
+    rows: list[DayTypeProfile] = []
+    for day_type, day in zip(day_types, days, strict=True):
+        on_shift = [i for i in intervals if i.day_type == day_type.name]
+        peak = max(on_shift, key=lambda i: i.agents_scheduled)  # the first of equals
+        rows.append(
+            DayTypeProfile(
+                day_type=day_type.name,
+                base=day_type.base,
+                profile=describe_profile(cc, day_type.name),
+                days_per_year=day_type.days_per_year,
+                agents=sum(s.agents for s in shifts if s.day_type == day_type.name),
+                agents_on_shift_peak=day.agents_on_shift_peak,
+                peak_at=peak.start,
+                paid_agent_hours=day.paid_agent_hours,
+            )
+        )
+    order = {r.day_type: k for k, r in enumerate(rows)}
+    top = max(rows, key=lambda r: (r.agents_on_shift_peak, r.paid_agent_hours, -order[r.day_type]))
+    return ProfileResult(year=year, peak_day=top.day_type, day_types=rows)
+
+
+def _staff(cc: CallCentre, calls: tuple[float, ...]) -> list[tuple[float, Fraction, Any]]:
+    """Per interval of one day: (calls, Erlangs, Staffing)."""
     spec = cc.spec
     target = target_of(cc)
     seconds = cc.interval_minutes * 60
-    out: dict[str, list[tuple[float, Fraction, Any]]] = {}
-    for day in DAY_TYPES:
-        rows = []
-        for calls in cc.calls[day]:
-            a = offered_load(calls, seconds, spec.aht_seconds)
-            st = required_agents(
-                a, spec.aht_seconds, target, max_occupancy=spec.max_occupancy, shrinkage=spec.shrinkage
-            )
-            rows.append((calls, a, st))
-        out[day] = rows
-    return out
+    rows = []
+    for c in calls:
+        a = offered_load(c, seconds, spec.aht_seconds)
+        st = required_agents(
+            a, spec.aht_seconds, target, max_occupancy=spec.max_occupancy, shrinkage=spec.shrinkage
+        )
+        rows.append((c, a, st))
+    return rows
 
 
 def _shift_plan(
-    cc: CallCentre, day: str, required: list[int], solver: str, time_limit: float
-) -> tuple[SolveStatus, list[int]]:
-    """Agents starting each shift of ``day``: cover every interval at least paid hours."""
-    import pulp
-
-    shifts = [s for s in cc.shifts if s.day_type == day]
-    if not any(required):
-        return SolveStatus.OPTIMAL, [0] * len(shifts)
-    prob = pulp.LpProblem(f"shifts_{day}", pulp.LpMinimize)
-    x = [pulp.LpVariable(f"x_{k}", lowBound=0, cat=pulp.LpInteger) for k in range(len(shifts))]
-    # Paid hours, plus a whisker of span hours so equal-cost plans prefer the shorter shift.
-    prob.setObjective(pulp.lpSum((s.paid_hours + 1e-6 * s.length_hours) * x[k] for k, s in enumerate(shifts)))
-    for i, need in enumerate(required):
-        if need <= 0:
-            continue
-        on = [x[k] for k, s in enumerate(shifts) if i in s.covers]
-        prob += pulp.LpConstraint(pulp.lpSum(on), pulp.LpConstraintGE, f"cover_{i}", need)
-    outcome = solve(prob, solver, time_limit, gap_rel=1e-9)
-    if not outcome.status.is_ok:
-        return outcome.status, [0] * len(shifts)
-    return outcome.status, [round(v.value() or 0) for v in x]
+    cc: CallCentre, day: _DayType, required: list[int], solver: str, time_limit: float
+) -> tuple[list[Shift], ShiftSolution]:
+    """The shifts ``day`` may use and the least-cost plan covering ``required`` on-shift agents."""
+    shifts = [s for s in cc.shifts if s.day_type == day.base]
+    problem = ShiftProblem(
+        required=tuple(required),
+        shifts=tuple(ShiftOption(s.paid_hours, s.length_hours, s.covers) for s in shifts),
+        name=f"shifts_{day.name}",
+    )
+    return shifts, solve_shifts(problem, solver, time_limit)
 
 
 def analyse_callcentre(
@@ -259,18 +365,24 @@ def analyse_callcentre(
     solver: str = "auto",
     time_limit: float = DEFAULT_TIME_LIMIT,
     with_outbound: bool = True,
+    year: int | None = None,
 ) -> CallCentreResult:
     """Staff the scenario's call centre, plan its shifts and (if enabled) its outbound work.
+
+    With ``callcentre.profiles``, every day type of the plan year (``year``, else the scenario's,
+    else next year) is planned, counted in that year's China calendar; without, a weekday and a
+    weekend day counted ``days_open_per_year`` (``year`` is then unused).
 
     Raises
     ------
     InputError
         When the scenario has no ``callcentre:`` section or it is inconsistent (see
-        :func:`planner.data.callcentre.load_callcentre`).
+        :func:`planner.data.callcentre.load_callcentre`), or ``year`` is out of range.
     """
     cc = load_callcentre(scenario)
     spec = cc.spec
-    staffed = _staff(cc)
+    plan_year = _plan_year(scenario, year) if cc.profiled else None
+    day_types = _day_types(cc, plan_year)
     keep = 1 - exact(spec.shrinkage)
     hours = cc.interval_minutes / 60
     outbound = spec.outbound if spec.outbound is not None and spec.outbound.enabled else None
@@ -278,17 +390,15 @@ def analyse_callcentre(
     shifts: list[ShiftResult] = []
     days: list[DayResult] = []
     status = SolveStatus.OPTIMAL
-    for day in DAY_TYPES:
-        rows = staffed[day]
+    for day_type in day_types:
+        day = day_type.name
+        rows = _staff(cc, day_type.calls)
         required = [st.agents_with_shrinkage for _, _, st in rows]
-        day_status, starts = _shift_plan(cc, day, required, solver, time_limit)
-        if not day_status.is_ok:
-            status = day_status
-        day_shifts = [s for s in cc.shifts if s.day_type == day]
-        scheduled = [0] * cc.intervals_per_day
-        for s, n in zip(day_shifts, starts, strict=True):
-            for i in s.covers:
-                scheduled[i] += n
+        day_shifts, plan = _shift_plan(cc, day_type, required, solver, time_limit)
+        if not plan.ok:
+            status = plan.status
+        scheduled = plan.scheduled
+        for s, n in zip(day_shifts, plan.starts, strict=True):
             if n:
                 row = (s.template, s.start, s.length_hours, s.paid_hours, s.unpaid_break_minutes, n)
                 shifts.append(ShiftResult(day, *row))
@@ -324,15 +434,15 @@ def analyse_callcentre(
         days.append(
             DayResult(
                 day_type=day,
-                days_per_year=cc.days(day),
+                days_per_year=day_type.days_per_year,
                 calls=sum(r[0] for r in rows),
                 agents_on_shift_peak=max(scheduled, default=0),
-                paid_agent_hours=sum(s.paid_hours * n for s, n in zip(day_shifts, starts, strict=True)),
+                paid_agent_hours=plan.paid_hours,
                 required_agent_hours=sum(required) * hours,
                 scheduled_agent_hours=sum(scheduled) * hours,
                 spare_agent_hours=spare_total,
                 outbound_hours=outbound_total,
-                status=day_status.value,
+                status=plan.status,
             )
         )
     paid_year = sum(d.paid_agent_hours * d.days_per_year for d in days)
@@ -340,7 +450,7 @@ def analyse_callcentre(
     available = sum(d.outbound_hours * d.days_per_year for d in days) if status.is_ok else 0.0
     result = CallCentreResult(
         scenario=scenario.name,
-        status=status.value,
+        status=status,
         interval_minutes=cc.interval_minutes,
         target=describe_target(target_of(cc)),
         aht_seconds=spec.aht_seconds,
@@ -355,9 +465,12 @@ def analyse_callcentre(
         outbound_hours_available=available,
         outbound_hours_absorbed=0.0,
         warnings=list(scenario.warnings),
+        profiles=(
+            None if plan_year is None else _profile_result(cc, plan_year, day_types, days, intervals, shifts)
+        ),
     )
     if outbound is not None and with_outbound and status.is_ok:
-        out = compare_outbound(scenario, result, solver=solver, time_limit=time_limit)[1]
+        out = compare_outbound(scenario, result, solver=solver, time_limit=time_limit, year=year)[1]
         from dataclasses import replace
 
         result = replace(result, outbound=out, outbound_hours_absorbed=out.absorbed_hours)
@@ -468,7 +581,7 @@ def plan_with_callcentre(
     spec = scenario.spec.callcentre
     if spec is None or spec.outbound is None or not spec.outbound.enabled:
         return None
-    cc = analyse_callcentre(scenario, solver=solver, with_outbound=False)
+    cc = analyse_callcentre(scenario, solver=solver, with_outbound=False, year=year)
     if not cc.ok:
         return None
     return compare_outbound(scenario, cc, headcount=headcount, solver=solver, year=year, objective=objective)

@@ -14,26 +14,33 @@ from planner.commands.options import (
     print_warnings,
     scenario_argument,
     scenario_options,
+    year_option,
 )
 
 
 @click.command("callcentre")
 @scenario_argument()
 @scenario_options
+@year_option
 @format_option("table", "json")
-def callcentre_command(scenario: Path, sets: tuple[str, ...], solver: str, fmt: str) -> None:
+def callcentre_command(
+    scenario: Path, sets: tuple[str, ...], solver: str, year: int | None, fmt: str
+) -> None:
     """Staff the 10000 call centre by Erlang C and plan its shifts at least cost.
 
     Per interval of a weekday and a weekend day: agents meeting the service target and the
     occupancy cap, grossed up for shrinkage; an integer program choosing how many agents start each
     shift so every interval is covered; FTE and annual cost; and, when callcentre.outbound is
-    enabled, the field managers' phone contacts the spare agent time takes over.
+    enabled, the field managers' phone contacts the spare agent time takes over. With
+    callcentre.profiles, each day type of the plan year (--year; China's holidays) is planned on
+    its own, and the peak day is named.
     """
     from planner.analyses.callcentre import analyse_callcentre
+    from planner.errors import SolverError
 
     sc = load_cli_scenario(scenario, sets)
     print_warnings(sc.warnings)
-    result = analyse_callcentre(sc, solver=solver)
+    result = analyse_callcentre(sc, solver=solver, year=year)
     if fmt == "json":
         echo_json(result)
     else:
@@ -41,8 +48,7 @@ def callcentre_command(scenario: Path, sets: tuple[str, ...], solver: str, fmt: 
 
         render_callcentre(result, make_console())
     if not result.ok:
-        click.echo(f"Error: {scenario}: no shift plan ({result.status})", err=True)
-        raise SystemExit(2)
+        raise SolverError(f"{scenario}: no shift plan ({result.status})")
 
 
 @click.command("erlang")

@@ -16,6 +16,16 @@ A scenario may carry::
       paid_hours_per_agent_year: 2000
       days_open_per_year: {weekday: 250, weekend: 115}
       outbound: {enabled: true, serves: [public, mobile]}
+      profiles:                         # optional: days that differ from the plain weekday/weekend
+        monday: {scale: 1.2}            # the weekday curve x 1.2
+        friday: {windows: [{start: "17:00", end: "22:00", scale: 1.3}]}
+        holiday: {calls: [...]}         # a curve of its own (one number per interval)
+
+Without ``profiles`` the centre plans a weekday and a weekend day, counted ``days_open_per_year``.
+With them, every date of the plan year takes a day type from China's calendar
+(:func:`year_day_types`): a public holiday or day off is ``holiday`` (when profiled), a working day
+its weekday's name, a Saturday or Sunday its own; a date whose name has no profile keeps the plain
+``weekday`` (working days, make-up working days included) or ``weekend`` (days off) curve.
 
 :class:`CallCentreSpec` checks types and ranges when the scenario loads; :func:`load_callcentre`
 then reads the forecast (inline or CSV), puts every shift start on the interval grid and refuses a
@@ -26,8 +36,11 @@ names the file, key path (or CSV line) and what would fix it.
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import itertools
 import math
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -42,6 +55,25 @@ if TYPE_CHECKING:  # pragma: no cover
 
 DayType = Literal["weekday", "weekend"]
 DAY_TYPES: tuple[DayType, ...] = ("weekday", "weekend")
+ProfileDay = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "holiday"]
+#: Profile keys in report order; the first seven are ``date.weekday()`` 0..6.
+PROFILE_DAYS: tuple[ProfileDay, ...] = (
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "holiday",
+)
+#: The plain curve (and the shift templates) each profiled day builds on: working days use the
+#: weekday's, days off the weekend's.
+PROFILE_BASE: dict[str, DayType] = {
+    d: ("weekday" if i < 5 else "weekend") for i, d in enumerate(PROFILE_DAYS)
+}
+#: Largest multiplier a profile may apply (a hundredfold day is a units slip, not a forecast).
+MAX_PROFILE_SCALE = 100.0
 #: Refuse forecast files larger than this (a year of half-hours is ~1 MB; a day type is 2 KB).
 MAX_FORECAST_BYTES = 5 * 1024 * 1024
 
@@ -157,6 +189,63 @@ class Outbound(_Strict):
         return parse_clock(self.earliest) <= start_minutes < parse_clock(self.latest)
 
 
+def parse_window_end(text: Any) -> int:
+    """Like :func:`parse_clock`, but ``"24:00"`` (the end of the day) is allowed: 1440."""
+    if isinstance(text, str) and text.strip() == "24:00":
+        return 24 * 60
+    return parse_clock(text)
+
+
+class ProfileWindow(_Strict):
+    """Intervals from ``start`` up to ``end`` (exclusive) multiplied by ``scale``."""
+
+    start: Any
+    end: Any
+    scale: float = Field(ge=0, le=MAX_PROFILE_SCALE)
+
+    @field_validator("start")
+    @classmethod
+    def _start(cls, v: Any) -> Any:
+        parse_clock(v)
+        return v
+
+    @field_validator("end")
+    @classmethod
+    def _end(cls, v: Any) -> Any:
+        parse_window_end(v)
+        return v
+
+    @model_validator(mode="after")
+    def _order(self) -> ProfileWindow:
+        if parse_window_end(self.end) <= parse_clock(self.start):
+            raise ValueError(f"the window {self.start}-{self.end} is empty: end must be later than start")
+        return self
+
+
+class Profile(_Strict):
+    """One day type's calls: the plain curve scaled (whole day and/or windows), or a curve of its own."""
+
+    #: Multiplies every interval of the plain curve.
+    scale: float = Field(default=1.0, ge=0, le=MAX_PROFILE_SCALE)
+    #: Multiply some intervals further (windows may not overlap).
+    windows: list[ProfileWindow] = Field(default_factory=list, max_length=24 * 60)
+    #: Calls per interval, instead of a scaled plain curve.
+    calls: list[CallCount] | None = None
+
+    @model_validator(mode="after")
+    def _either(self) -> Profile:
+        if self.calls is not None and ({"scale", "windows"} & self.model_fields_set):
+            raise ValueError("give a profile either its own `calls:` or `scale:`/`windows:`, not both")
+        spans = sorted(self.windows, key=lambda w: (parse_clock(w.start), parse_window_end(w.end)))
+        for first, second in itertools.pairwise(spans):
+            if parse_clock(second.start) < parse_window_end(first.end):
+                raise ValueError(
+                    f"windows {first.start}-{first.end} and {second.start}-{second.end} overlap; "
+                    "give each interval one multiplier"
+                )
+        return self
+
+
 class DaysOpen(_Strict):
     """Days a year the centre opens, by day type."""
 
@@ -181,6 +270,18 @@ class CallCentreSpec(_Strict):
     paid_hours_per_agent_year: float = Field(ge=1, le=8760)
     days_open_per_year: DaysOpen
     outbound: Outbound | None = None
+    #: Day types whose calls differ from the plain weekday/weekend curve (see the module docstring).
+    #: Keys are checked against PROFILE_DAYS when the section is read (with a "did you mean" hint).
+    profiles: dict[str, Profile] | None = None
+
+    @field_validator("profiles")
+    @classmethod
+    def _some_profile(cls, v: dict[str, Profile] | None) -> dict[str, Profile] | None:
+        if v is not None and not v:
+            raise ValueError(
+                f"give at least one profile ({', '.join(PROFILE_DAYS)}), or leave `profiles:` out"
+            )
+        return v
 
     @field_validator("aht_seconds")
     @classmethod
@@ -269,6 +370,13 @@ class CallCentre:
     calls: dict[str, tuple[float, ...]]
     shifts: tuple[Shift, ...]
     forecast_source: str
+    #: Calls per interval of each profiled day type (``spec.profiles``), in PROFILE_DAYS order.
+    profile_calls: dict[str, tuple[float, ...]] = field(default_factory=dict)
+
+    @property
+    def profiled(self) -> bool:
+        """True when the scenario gives day-of-week or holiday profiles."""
+        return bool(self.profile_calls)
 
     @property
     def intervals_per_day(self) -> int:
@@ -440,22 +548,121 @@ def _shifts(spec: CallCentreSpec, doc: Document) -> tuple[Shift, ...]:
 
 def _check_cover(cc: CallCentre, doc: Document) -> None:
     """Every interval with calls must be inside some shift's working time on that day type."""
-    for day in DAY_TYPES:
+    curves: list[tuple[str, DayType, tuple[float, ...], tuple[str | int, ...]]] = [
+        (day, day, cc.calls[day], (SECTION, "shifts")) for day in DAY_TYPES
+    ]
+    curves += [
+        (name, PROFILE_BASE[name], calls, (SECTION, "profiles", name))
+        for name, calls in cc.profile_calls.items()
+    ]
+    for day, base, calls, path in curves:
         covered: set[int] = set()
         for s in cc.shifts:
-            if s.day_type == day:
+            if s.day_type == base:
                 covered.update(s.covers)
-        holes = [i for i, v in enumerate(cc.calls[day]) if v > 0 and i not in covered]
+        holes = [i for i, v in enumerate(calls) if v > 0 and i not in covered]
         if holes:
             shown = ", ".join(
                 f"{cc.interval_start(i)}-{clock((i + 1) * cc.interval_minutes)}" for i in holes[:4]
             )
             more = f" and {len(holes) - 4} more" if len(holes) > 4 else ""
+            uses = "" if day == base else f" ({day} uses the {base} shifts)"
             raise doc.error(
-                (SECTION, "shifts"),
-                f"no shift covers the open {day} interval(s) {shown}{more} (calls are forecast there); "
+                path,
+                f"no shift covers the open {day} interval(s) {shown}{more} (calls are forecast there){uses}; "
                 "add a start time or a shift template that works then",
             )
+
+
+def _profile_calls(
+    spec: CallCentreSpec, calls: dict[str, tuple[float, ...]], doc: Document
+) -> dict[str, tuple[float, ...]]:
+    """Each profile's calls per interval: its own list, or the plain curve times its multipliers.
+
+    Multipliers are applied in exact decimal arithmetic (``100 x 1.2`` is 120, not
+    120.00000000000001), so a profiled interval needs exactly the agents ``planner erlang`` gives
+    for the same number of calls.
+    """
+    from planner.data.yaml_io import did_you_mean
+    from planner.model.erlang import exact
+
+    if not spec.profiles:
+        return {}
+    for name in spec.profiles:
+        if name not in PROFILE_DAYS:
+            raise doc.error(
+                (SECTION, "profiles", name),
+                f"unknown day type {excerpt(name)}{did_you_mean(name, PROFILE_DAYS)}; "
+                f"expected one of {', '.join(PROFILE_DAYS)}",
+            )
+    step = spec.interval_minutes
+    per_day = 24 * 60 // step
+    out: dict[str, tuple[float, ...]] = {}
+    for name in PROFILE_DAYS:
+        profile = spec.profiles.get(name)
+        if profile is None:
+            continue
+        path: tuple[str | int, ...] = (SECTION, "profiles", name)
+        if profile.calls is not None:
+            if len(profile.calls) != per_day:
+                raise doc.error(
+                    (*path, "calls"),
+                    f"expected {per_day} intervals of {step} minutes, got {len(profile.calls)}",
+                )
+            out[name] = tuple(float(v) for v in profile.calls)
+            continue
+        factor = [exact(profile.scale)] * per_day
+        for w, window in enumerate(profile.windows):
+            start, end = parse_clock(window.start), parse_window_end(window.end)
+            for key, minutes in (("start", start), ("end", end)):
+                if minutes % step:
+                    raise doc.error(
+                        (*path, "windows", w, key),
+                        f"{key} {clock(minutes) if minutes < 24 * 60 else '24:00'} is not on the "
+                        f"{step}-minute interval grid",
+                    )
+            for i in range(start // step, end // step):
+                factor[i] *= exact(window.scale)
+        base = calls[PROFILE_BASE[name]]
+        out[name] = tuple(float(exact(c) * f) for c, f in zip(base, factor, strict=True))
+    return out
+
+
+def year_day_types(year: int, profiled: Collection[str]) -> list[tuple[str, DayType, int]]:
+    """The plan year's day types: ``(name, plain curve it builds on, dates in the year)``.
+
+    Each date of ``year`` takes, in this order: ``holiday`` if profiled and the date is a day off
+    that China's calendar names (a public holiday or a day off in lieu); else its own weekday's
+    name if profiled, for a working Monday-Friday or a Saturday/Sunday off; else ``weekday``
+    (working days: make-up working days too) or ``weekend`` (days off). Day types with no date are
+    left out; the order is PROFILE_DAYS, then ``weekday``, ``weekend``.
+    """
+    import holidays
+
+    from planner.data.calendar import plan_calendar
+
+    cal = plan_calendar(year)
+    working = {d for slot in cal.slots for d in slot.working_dates}
+    named = holidays.China(years=[year])
+    counts: dict[str, int] = {}
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        weekday_name = PROFILE_DAYS[day.weekday()]
+        is_working = day in working
+        if not is_working and day in named and "holiday" in profiled:
+            name = "holiday"
+        elif weekday_name in profiled and is_working == (day.weekday() < 5):
+            name = weekday_name
+        else:
+            name = "weekday" if is_working else "weekend"
+        counts[name] = counts.get(name, 0) + 1
+        day += dt.timedelta(days=1)
+    order = [*PROFILE_DAYS, *DAY_TYPES]
+    return [
+        (name, name if name in DAY_TYPES else PROFILE_BASE[name], counts[name])  # type: ignore[misc]
+        for name in order
+        if counts.get(name)
+    ]
 
 
 def _check_outbound(spec: CallCentreSpec, policy: Policy, doc: Document) -> None:
@@ -491,7 +698,16 @@ def callcentre_from_spec(spec: CallCentreSpec, doc: Document, policy: Policy | N
             "check the units (calls per interval, aht_seconds in seconds)",
             source=source,
         )
-    cc = CallCentre(spec, spec.interval_minutes, calls, _shifts(spec, doc), source)
+    profile_calls = _profile_calls(spec, calls, doc)
+    for name, curve in profile_calls.items():
+        busiest = max(curve, default=0.0) * spec.aht_seconds / (spec.interval_minutes * 60)
+        if busiest > MAX_ERLANGS:
+            raise doc.error(
+                (SECTION, "profiles", name),
+                f"the {name} profile's busiest interval is {busiest:,.0f} Erlangs, more than "
+                f"{MAX_ERLANGS:,}; check the multipliers and units",
+            )
+    cc = CallCentre(spec, spec.interval_minutes, calls, _shifts(spec, doc), source, profile_calls)
     _check_cover(cc, doc)
     if policy is not None:
         _check_outbound(spec, policy, doc)

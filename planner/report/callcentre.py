@@ -163,10 +163,88 @@ def render_outbound(out: OutboundResult, console: Console) -> None:
         )
 
 
+#: Short column headers for day types in the profiled shift table (the legend is printed under it).
+DAY_TYPE_SHORT = {
+    "monday": "mon",
+    "tuesday": "tue",
+    "wednesday": "wed",
+    "thursday": "thu",
+    "friday": "fri",
+    "saturday": "sat",
+    "sunday": "sun",
+    "holiday": "hol",
+    "weekday": "wkday",
+    "weekend": "wkend",
+}
+
+
+def render_day_types(result: CallCentreResult, console: Console) -> None:
+    """Profiled plan year: per day type, its calls' profile, days, agents working and the peak."""
+    from rich.table import Table
+
+    prof = result.profiles
+    assert prof is not None
+    table = Table(
+        title=f"Day types of {prof.year} (China calendar); peak day: {prof.peak_day}", title_justify="left"
+    )
+    for name in ("day type", "calls from", "days/yr", "agents", "peak on shift", "peak at", "paid h/day"):
+        table.add_column(name, justify="left" if name in ("day type", "calls from") else "right")
+    for d in prof.day_types:
+        table.add_row(
+            f"[bold]{d.day_type}[/]" if d.day_type == prof.peak_day else d.day_type,
+            d.profile,
+            str(d.days_per_year),
+            str(d.agents),
+            str(d.agents_on_shift_peak),
+            d.peak_at,
+            f"{d.paid_agent_hours:,.1f}",
+        )
+    console.print(table)
+
+
+def render_shift_grid(result: CallCentreResult, console: Console) -> None:
+    """Profiled plan year: agents starting each shift, one column per day type."""
+    from rich.table import Table
+
+    prof = result.profiles
+    assert prof is not None
+    names = [d.day_type for d in prof.day_types]
+    table = Table(title="Shift plan (agents starting each shift, per day)", title_justify="left")
+    table.add_column("shift")
+    table.add_column("start")
+    for name in names:
+        table.add_column(DAY_TYPE_SHORT.get(name, name), justify="right")
+    starts: dict[tuple[str, str], dict[str, int]] = {}
+    for s in result.shifts:
+        starts.setdefault((s.template, s.start), {})[s.day_type] = s.agents
+    for (template, start), by_day in sorted(starts.items()):
+        table.add_row(template, start, *(str(by_day[n]) if n in by_day else "" for n in names))
+    table.add_row("[bold]agents[/]", "", *(f"[bold]{d.agents}[/]" for d in prof.day_types), end_section=True)
+    console.print(table)
+    console.print(
+        "[dim]"
+        + ", ".join(f"{DAY_TYPE_SHORT[n]} = {n}" for n in names if n in DAY_TYPE_SHORT)
+        + "; weekday/weekend = days with no profile of their own[/]"
+    )
+
+
 def render_callcentre(result: CallCentreResult, console: Console) -> None:
-    """The whole report: one interval chart per day type, the shift table, totals."""
+    """The whole report: one interval chart per day type, the shift table, totals.
+
+    With profiles: the day-type table, the peak day's interval chart only (every day type's
+    intervals are in the JSON), the shift plan as one column per day type, totals.
+    """
     if not result.ok:
         console.print(f"[bold red]No shift plan for {result.scenario}[/]: the solver said {result.status}.")
+        return
+    if result.profiles is not None:
+        render_day_types(result, console)
+        console.print()
+        render_intervals(result, console, result.profiles.peak_day)
+        console.print("[dim]Other day types' intervals: --format json.[/]")
+        console.print()
+        render_shift_grid(result, console)
+        render_totals(result, console)
         return
     for day in dict.fromkeys(i.day_type for i in result.intervals):
         render_intervals(result, console, day)
