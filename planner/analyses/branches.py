@@ -61,7 +61,9 @@ def expand_patterns(patterns: Sequence[str]) -> list[Path]:
         if not glob.has_magic(pattern):
             found.add(Path(pattern))
             continue
-        matches = [Path(m) for m in glob.glob(pattern, recursive=True) if Path(m).is_file()]
+        # Directories a glob matches are not branches; anything else is (a FIFO or device it
+        # matches becomes a failed row, "not a regular file", never a branch silently left out).
+        matches = [Path(m) for m in glob.glob(pattern, recursive=True) if not Path(m).is_dir()]
         found.update(matches or [Path(pattern)])
     if not any(p.is_file() for p in found):  # nothing to plan at all: one error, no results file
         raise InputError("no scenario files match", source=", ".join(patterns))
@@ -79,6 +81,8 @@ def _missing_reason(path: str) -> str | None:
         return "no scenario file matches this pattern"
     if os.path.isdir(path):
         return "is a directory; name its files or quote a glob such as 'DIR/*.yaml'"
+    if os.path.exists(path):
+        return "not a regular file (a device, pipe or socket); only regular files are read"
     return "file not found"
 
 

@@ -228,7 +228,7 @@ def parse_yaml_text(text: str, source: str) -> Document:
     goes wrong there is read again by the pure-Python loader, whose messages (and their line
     numbers) are the ones users see, so an error reads the same with or without libyaml.
     """
-    if _FAST_LOADER is not None and not _NON_PRINTABLE.search(text):
+    if _FAST_LOADER is not None and "\t" not in text and not _NON_PRINTABLE.search(text):
         try:
             return _parse_with(text, source, _FAST_LOADER)
         except (InputError, yaml.YAMLError, RecursionError):
@@ -237,7 +237,8 @@ def parse_yaml_text(text: str, source: str) -> Document:
 
 
 #: Characters the pure-Python reader refuses (libyaml's words for some differ): such a text takes
-#: the pure-Python path, so its error reads as before.
+#: the pure-Python path, so its error reads as before. So does a text with a tab, which libyaml
+#: accepts in places where the pure-Python loader refuses it.
 _NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 
 
