@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import os
+import re
 import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -228,7 +229,7 @@ def parse_yaml_text(text: str, source: str) -> Document:
     goes wrong there is read again by the pure-Python loader, whose messages (and their line
     numbers) are the ones users see, so an error reads the same with or without libyaml.
     """
-    if _FAST_LOADER is not None and "\t" not in text and not _NON_PRINTABLE.search(text):
+    if _FAST_LOADER is not None and not _PURE_ONLY.search(text):
         try:
             return _parse_with(text, source, _FAST_LOADER)
         except (InputError, yaml.YAMLError, RecursionError):
@@ -236,10 +237,10 @@ def parse_yaml_text(text: str, source: str) -> Document:
     return _parse_with(text, source, yaml.SafeLoader)
 
 
-#: Characters the pure-Python reader refuses (libyaml's words for some differ): such a text takes
-#: the pure-Python path, so its error reads as before. So does a text with a tab, which libyaml
-#: accepts in places where the pure-Python loader refuses it.
-_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
+#: Characters the pure-Python reader refuses (libyaml's words for some differ), tabs and byte-order
+#: marks (which libyaml accepts in places where the pure-Python loader refuses them): a text with
+#: any of them takes the pure-Python path, so it is read, or refused, exactly as before.
+_PURE_ONLY = re.compile(f"[\t\ufeff]|{yaml.reader.Reader.NON_PRINTABLE.pattern}")
 
 
 def _parse_with(text: str, source: str, loader: Any) -> Document:
