@@ -16,6 +16,7 @@ absolute figures are noisy; the ratios within one run are the figures to read.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import subprocess
@@ -74,12 +75,37 @@ def cli_batch(planner: str, cwd: Path, pattern: str, out: Path, workers: int) ->
     return wall
 
 
+def _cpu_seconds(process: object) -> float:
+    times = process.cpu_times()  # type: ignore[attr-defined]
+    return float(times.user + times.system)
+
+
 def timed(label: str, files: list[Path], **kwargs: object) -> tuple[float, list[dict[str, object]]]:
+    """Run a batch; print wall time, branches/s and the CPU it used (this process and every process
+    under it, sampled as chunks finish), so machine load can be told from overhead: with no
+    overhead, CPU per branch is the same for every mode, and wall x cores obtained = CPU."""
+    import psutil
+
+    me = psutil.Process()
+    seen: dict[int, float] = {}
+
+    def sample(_done: int = 0, _total: int = 0) -> None:
+        for child in me.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                seen[child.pid] = _cpu_seconds(child)
+
+    sample()
+    before_children = dict(seen)
+    before_self = _cpu_seconds(me)
     start = time.perf_counter()
-    rows = run_batch(files, **kwargs)  # type: ignore[arg-type]
+    rows = run_batch(files, progress=sample, **kwargs)  # type: ignore[arg-type]
     wall = time.perf_counter() - start
+    cpu = _cpu_seconds(me) - before_self + sum(v - before_children.get(pid, 0.0) for pid, v in seen.items())
     ok = sum(r["status"] == "ok" for r in rows)
-    print(f"  {label:34} {wall:7.2f} s  {len(files) / wall:6.2f} branches/s  ({ok} ok)")
+    print(
+        f"  {label:34} {wall:7.2f} s  {len(files) / wall:6.2f} branches/s  ({ok} ok)  "
+        f"CPU {cpu / len(files):6.2f} s a branch, {cpu / wall:4.2f} cores obtained"
+    )
     return wall, rows
 
 
@@ -100,6 +126,9 @@ def main() -> None:
         files = generate_branches(REPO / "scenarios" / "baseline.yaml", count, folder, seed=1)
         made = time.perf_counter() - start
         print(f"batch benchmark: {count:,} synthetic branches (generated in {made:.1f} s); 2 shared cores")
+        print(
+            f"  load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} (other sessions' work included)"
+        )
 
         # Per branch: the model against the rest, in this process.
         cold, warm = load_times(sys.executable, REPO, files[: min(count, 20)])
