@@ -106,6 +106,7 @@ def main() -> None:
     print(f"  planner plan (baseline, end to end) {plan_s:6.3f} s   (target < 1 s)")
     json_s = wall([sys.executable, "cli.py", "plan", "scenarios/budget-freeze.yaml", "--format", "json"])
     print(f"  planner plan budget-freeze --json   {json_s:6.3f} s")
+    import_figures()
     calendar_figures()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -145,6 +146,53 @@ def main() -> None:
                 f"  annual 50 x 200, 80 % budget, {objective:8} {solve_s:6.3f} s   ({result.mode}, "
                 f"{result.total_headcount} heads, revenue kept {result.revenue_kept:,.0f})"
             )
+
+
+#: The code before issue 15's import changes, measured beside this one (skipped when absent).
+REFERENCE = (Path("/work/main"), Path("/work/venv/bin/python"))
+
+
+def import_ms(
+    python: str, cwd: Path, args: list[str], repeat: int = 3
+) -> tuple[float, list[tuple[float, str]]]:
+    """Least total import time (ms) over ``repeat`` cold runs of ``python -X importtime cli.py ARGS``,
+    with that run's largest top-level imports (cumulative ms, module)."""
+    import os
+
+    best: tuple[float, list[tuple[float, str]]] | None = None
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    for _ in range(repeat):
+        proc = subprocess.run(
+            [python, "-X", "importtime", "cli.py", *args], cwd=cwd, env=env, capture_output=True, text=True
+        )
+        top = []
+        for line in proc.stderr.splitlines():
+            if not line.startswith("import time:") or "cumulative" in line:
+                continue
+            _, cumulative, name = line.split("|", 2)
+            if name.startswith(" ") and not name.startswith("  "):  # a top-level import
+                top.append((int(cumulative) / 1000, name.strip()))
+        total = sum(ms for ms, _ in top)
+        if best is None or total < best[0]:
+            best = (total, sorted(top, reverse=True)[:5])
+    assert best is not None
+    return best
+
+
+def import_figures() -> None:
+    """Import time of a cold `planner plan` (python -X importtime), against the reference checkout."""
+    reference = REFERENCE[1].exists() and (REFERENCE[0] / "planner").is_dir()
+    for label, args in (
+        ("plan (baseline, has a call centre)", ["plan"]),
+        ("plan williams-manpower (none)", ["plan", "scenarios/williams-manpower.yaml"]),
+    ):
+        total, top = import_ms(sys.executable, REPO, args)
+        line = f"  imports of a cold {label:36} {total:6.0f} ms"
+        if reference:
+            ref_total, _ = import_ms(str(REFERENCE[1]), REFERENCE[0], args)
+            line += f"   (reference {REFERENCE[0]}: {ref_total:.0f} ms -> x{ref_total / total:.2f})"
+        print(line)
+        print("    largest: " + ", ".join(f"{name} {ms:.0f}" for ms, name in top))
 
 
 def calendar_figures() -> None:

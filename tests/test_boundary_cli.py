@@ -68,7 +68,7 @@ def test_json_through_a_real_process() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert list(data) == ["boundaries", "remedy"]
+    assert list(data) == ["boundaries", "remedy", "warnings"]
     first = next(b for b in data["boundaries"] if b["lower"] == "commercial.A")
     assert (first["lower"], first["upper"]) == ("commercial.A", "key.crystal")
     assert first["near"] is None

@@ -253,10 +253,11 @@ class BoundaryReport:
         raise KeyError(f"{lower} / {upper}")
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape: ``{boundaries: [...], remedy: null | {before, after}}``."""
+        """The JSON shape: ``{boundaries: [...], remedy: null | {before, after}, warnings: [...]}``."""
         return {
             "boundaries": [dataclasses.asdict(b) for b in self.boundaries],
             "remedy": None if self.remedy is None else dataclasses.asdict(self.remedy),
+            "warnings": list(self.warnings),
         }
 
 
@@ -625,7 +626,11 @@ def analyse_boundaries(
     result = _plan_current(scenario, solver, year)
     boundaries = [_boundary(p, scenario, result, roster) for p in boundary_pairs(scenario.policy, all_lines)]
     comparison = _compare(scenario, result, boundaries, remedy, solver, year) if remedy is not None else None
-    return BoundaryReport(scenario.name, boundaries, comparison, list(result.warnings))
+    # The scenario's own warnings (roster rejections among them) and the remedy's, each once.
+    warnings = [*scenario.warnings, *result.warnings]
+    if remedy is not None:
+        warnings += [f"remedy {remedy.name}: {w}" for w in remedy.warnings]
+    return BoundaryReport(scenario.name, boundaries, comparison, list(dict.fromkeys(warnings)))
 
 
 def compare_remedy(

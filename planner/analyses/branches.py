@@ -61,7 +61,9 @@ def expand_patterns(patterns: Sequence[str]) -> list[Path]:
         if not glob.has_magic(pattern):
             found.add(Path(pattern))
             continue
-        matches = [Path(m) for m in glob.glob(pattern, recursive=True) if Path(m).is_file()]
+        # Directories a glob matches are not branches; anything else is (a FIFO or device it
+        # matches becomes a failed row, "not a regular file", never a branch silently left out).
+        matches = [Path(m) for m in glob.glob(pattern, recursive=True) if not Path(m).is_dir()]
         found.update(matches or [Path(pattern)])
     if not any(p.is_file() for p in found):  # nothing to plan at all: one error, no results file
         raise InputError("no scenario files match", source=", ".join(patterns))
@@ -79,6 +81,8 @@ def _missing_reason(path: str) -> str | None:
         return "no scenario file matches this pattern"
     if os.path.isdir(path):
         return "is a directory; name its files or quote a glob such as 'DIR/*.yaml'"
+    if os.path.exists(path):
+        return "not a regular file (a device, pipe or socket); only regular files are read"
     return "file not found"
 
 
@@ -135,6 +139,27 @@ def _solve_chunk(paths: Sequence[str], solver: str, sets: Sequence[str] = ()) ->
     return [solve_branch(p, solver, sets) for p in paths]
 
 
+#: Modules the fork server imports once, so no worker pays for them (each is forked warm).
+PRELOAD = (
+    "planner.analyses.branches",
+    "planner.data.scenario",
+    "planner.model.headcount",
+    "planner.model.calendar",
+    "planner.model.booking",
+)
+
+
+def chunk_size(total: int, workers: int) -> int:
+    """Branches per task: enough tasks that the workers finish together, few enough to amortise.
+
+    Each branch is a model solve of a second or more, so the per-task cost (a few milliseconds
+    to send the paths and pickle the rows back) matters little; what matters is the tail, a
+    worker busy with a last big chunk while the other idles. About 16 tasks per worker keep that
+    tail under a sixteenth of the run; a chunk holds at most 25 branches.
+    """
+    return max(1, min(25, total // (max(workers, 2) * 16)))
+
+
 def _pool(workers: int) -> Any:
     """A process pool whose workers come from a fork server that has already imported the model.
 
@@ -148,7 +173,7 @@ def _pool(workers: int) -> Any:
     if "forkserver" not in multiprocessing.get_all_start_methods():  # e.g. Windows
         return ProcessPoolExecutor(max_workers=workers, initializer=_worker_start)
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["planner.analyses.branches", "planner.model.headcount"])
+    context.set_forkserver_preload(list(PRELOAD))
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start)
 
 
@@ -250,8 +275,7 @@ def run_batch(
     total = len(paths)
     if workers < 1:
         raise InputError(f"expected --workers >= 1, got {workers}", source="--workers")
-    # Chunks amortise the per-task overhead (each plan takes tens of milliseconds).
-    size = max(1, min(25, total // (max(workers, 2) * 4) or 1))
+    size = chunk_size(total, workers)
     chunks = [paths[i : i + size] for i in range(0, total, size)]
     rows: list[dict[str, Any]] = []
     if dask_address is not None:

@@ -52,6 +52,12 @@ def check_file(path: Path) -> FileCheck:
         return FileCheck(str(path), kind, None, list(scenario.warnings))
     except PlannerError as exc:
         return FileCheck(str(path), kind, str(exc))
+    except Exception as exc:  # a bug (or RecursionError, MemoryError): this file's row, not the report
+        from planner.errors import excerpt
+
+        detail = excerpt(str(exc), 120)[1:-1] if str(exc) else ""
+        reason = f"unexpected {type(exc).__name__}{': ' + detail if detail else ''} (please report this)"
+        return FileCheck(str(path), kind, f"{path}: {reason}")
 
 
 def validate_paths(paths: Iterable[Path]) -> list[FileCheck]:

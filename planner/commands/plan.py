@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,6 +21,9 @@ from planner.commands.options import (
     scenario_options,
     year_option,
 )
+
+if TYPE_CHECKING:
+    from planner.analyses.callcentre import OutboundResult
 
 
 @click.command("plan")
@@ -49,13 +53,17 @@ def plan_command(
     standard, the plan maximises the revenue kept (each tier's response curve; --objective linear:
     revenue at risk x coverage) and says where it falls short, with both objectives side by side.
     """
-    from planner.analyses.callcentre import OutboundResult, plan_with_callcentre
     from planner.model.headcount import plan
 
     sc = apply_roster(load_cli_scenario(scenario, sets), roster, columns)
     print_warnings(sc.warnings)
     # With callcentre.outbound enabled, the call centre's spare agent time is one more (calls-only) role.
-    mix = plan_with_callcentre(sc, headcount=headcount, solver=solver, year=year, objective=objective)
+    # The call-centre analysis is imported only for a scenario that has a call centre (import time).
+    mix = None
+    if sc.spec.callcentre is not None:
+        from planner.analyses.callcentre import plan_with_callcentre
+
+        mix = plan_with_callcentre(sc, headcount=headcount, solver=solver, year=year, objective=objective)
     outbound: OutboundResult | None = None
     if mix is None:
         result = plan(sc, headcount=headcount, solver=solver, year=year, objective=objective)  # type: ignore[arg-type]

@@ -308,6 +308,56 @@ def load_policy(path: str | Path) -> Policy:
     return policy_from_document(load_policy_document(path))
 
 
+#: Validated policies by resolved path, with the (path, mtime_ns, size) of every file they were
+#: read from (the file and its ``extends`` parents). A branch run reads the same policy thousands
+#: of times; a :class:`Policy` is frozen, so one object serves every scenario that names it.
+_POLICY_CACHE: dict[Path, tuple[tuple[tuple[Path, int, int], ...], Policy]] = {}
+#: At most this many policies are kept (a run names a handful).
+POLICY_CACHE_SIZE = 64
+
+
+def _stamp(path: Path) -> tuple[Path, int, int] | None:
+    """``(path, mtime_ns, size)`` of a regular file, or None (missing, not a file)."""
+    import os
+    import stat
+
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return (path, st.st_mtime_ns, st.st_size)
+
+
+def load_policy_cached(path: str | Path) -> Policy:
+    """:func:`load_policy`, parsed and validated once per process while its files are unchanged.
+
+    The cache is keyed on the resolved path and checked against each file's modification time
+    (ns) and size, so an edited policy (or an edited parent of it) is read again. Errors are not
+    cached: a bad policy is read, and reported, each time.
+    """
+    key = Path(path).resolve()
+    hit = _POLICY_CACHE.get(key)
+    if hit is not None and all(_stamp(stamp[0]) == stamp for stamp in hit[0]):
+        return hit[1]
+    before = _stamp(key)
+    doc = load_policy_document(path)
+    policy = policy_from_document(doc)
+    stamps = tuple(_stamp(Path(f).resolve()) for f in doc.files)
+    # Cached only if the file did not change while it was read (and every part is a regular file).
+    if before is not None and stamps and stamps[-1] == before and all(s is not None for s in stamps):
+        if len(_POLICY_CACHE) >= POLICY_CACHE_SIZE:
+            _POLICY_CACHE.pop(next(iter(_POLICY_CACHE)))
+        _POLICY_CACHE[key] = (tuple(s for s in stamps if s is not None), policy)
+    return policy
+
+
+def clear_policy_cache() -> None:
+    """Forget every cached policy (tests; a long-lived process that wants a fresh read)."""
+    _POLICY_CACHE.clear()
+
+
 def load_policy_document(path: str | Path) -> Document:
     """Read a policy file with its ``extends`` chain, refusing a file that is no policy at all."""
     return load_with_extends(path, known_keys=Policy.model_fields, kind="policy")

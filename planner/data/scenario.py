@@ -20,8 +20,7 @@ from planner.data.policy import (
     Policy,
     Tier,
     apply_tier_overrides,
-    load_policy_document,
-    policy_from_document,
+    load_policy_cached,
 )
 from planner.data.validation import validate_document
 from planner.data.yaml_io import (
@@ -277,7 +276,7 @@ def scenario_from_document(doc: Document, name: str | None = None, path: Path | 
     policy_path = Path(spec.policy)
     if not policy_path.exists():
         raise doc.error(("policy",), f"policy file not found: {policy_path}")
-    policy = policy_from_document(load_policy_document(policy_path))
+    policy = load_policy_cached(policy_path)
     if spec.policy_overrides:
         policy = apply_tier_overrides(doc, policy, spec.policy_overrides, ("policy_overrides",))
     warnings = check_references(doc, spec, policy)

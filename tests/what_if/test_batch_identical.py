@@ -1,0 +1,65 @@
+"""`batch` output is byte-identical to what it was before issue 15's speed-ups.
+
+tests/data/batch/expected.{csv,json} were written by the code before them (main at b7bcd1e) for the
+three branches `planner batch BASE --generate 3 --seed 7` writes, plus one missing file, run as
+``planner batch 'branches/*.yaml' branches/nope.yaml --out expected.csv --format json``. The same run
+is made here with the fast paths (libyaml, the policy cache) and with them switched off.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from planner.commands import main
+
+REPO = Path(__file__).resolve().parents[2]
+EXPECTED = REPO / "tests" / "data" / "batch"
+
+
+@pytest.fixture
+def here(tmp_path, monkeypatch):
+    runner = CliRunner()
+    monkeypatch.chdir(tmp_path)
+    made = runner.invoke(
+        main,
+        [
+            "batch",
+            str(REPO / "scenarios" / "baseline.yaml"),
+            "--generate",
+            "3",
+            "--seed",
+            "7",
+            "--out",
+            "branches",
+        ],
+    )
+    assert made.exit_code == 0, made.output
+    return tmp_path
+
+
+def _run(here: Path) -> tuple[bytes, str, int]:
+    result = CliRunner().invoke(
+        main, ["batch", "branches/*.yaml", "branches/nope.yaml", "--out", "expected.csv", "--format", "json"]
+    )
+    return (here / "expected.csv").read_bytes(), result.stdout, result.exit_code
+
+
+def test_batch_csv_and_json_match_the_stored_expectation(here):
+    csv, json_text, code = _run(here)
+    assert code == 2  # the missing file
+    assert csv == (EXPECTED / "expected.csv").read_bytes()
+    assert json_text == (EXPECTED / "expected.json").read_text(encoding="utf-8")
+
+
+def test_without_libyaml_and_the_policy_cache_the_bytes_are_the_same(here, monkeypatch):
+    from planner.data import policy, scenario, yaml_io
+
+    monkeypatch.setattr(yaml_io, "_FAST_LOADER", None)
+    monkeypatch.setattr(scenario, "load_policy_cached", policy.load_policy)
+    csv, json_text, code = _run(here)
+    assert code == 2
+    assert csv == (EXPECTED / "expected.csv").read_bytes()
+    assert json_text == (EXPECTED / "expected.json").read_text(encoding="utf-8")
