@@ -17,15 +17,25 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from roster_before import read_roster_before
 
 from planner.data.roster import read_roster
 from planner.data.scenario import load_scenario
 
-from roster_before import read_roster_before
-
 REPO = Path(__file__).resolve().parents[2]
 
-CHANNELS = ["key", "commercial", "public", "mobile", "callcentre", "大客户经理渠道", "商业客户经理渠道", "retail", "", " key "]
+CHANNELS = [
+    "key",
+    "commercial",
+    "public",
+    "mobile",
+    "callcentre",
+    "大客户经理渠道",
+    "商业客户经理渠道",
+    "retail",
+    "",
+    " key ",
+]
 TIERS = ["", "crystal", "水晶", "铜牌", "A", "A+", "B", "D", "basic", "site", "gold", "nope", "=1+1", " C "]
 SPENDS = [
     "",
