@@ -65,16 +65,24 @@ class _Coded:
         return per_value[self.codes] if len(per_value) else np.zeros(len(self.codes), dtype=bool)
 
 
-def _coded(arr: pa.Array) -> _Coded:
-    """Codes in order of first appearance (Arrow's dictionary encoding)."""
+def _coded(arr: pa.Array, values: bool = True) -> _Coded:
+    """Codes in order of first appearance (Arrow's dictionary encoding); ``values=False`` leaves
+    the distinct values out (an id column has as many as rows)."""
     import numpy as np
     import pyarrow.compute as pc
 
     encoded = pc.dictionary_encode(arr)
     return _Coded(
         np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64),
-        encoded.dictionary.to_pylist(),
+        encoded.dictionary.to_pylist() if values else [],
     )
+
+
+def _is_empty(arr: pa.Array) -> np.ndarray:
+    import numpy as np
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.equal(arr, "").to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def parse_numbers(text: pa.Array, parse: Callable[[pd.Series], pd.Series]) -> np.ndarray:
@@ -93,8 +101,7 @@ def parse_numbers(text: pa.Array, parse: Callable[[pd.Series], pd.Series]) -> np
     )
     if plain.any():
         out[plain] = pc.cast(text.filter(pa.array(plain)), pa.float64()).to_numpy(zero_copy_only=False)
-    empty = np.asarray(pc.equal(text, "").to_numpy(zero_copy_only=False), dtype=bool)
-    rest = ~plain & ~empty
+    rest = ~plain & ~_is_empty(text)
     if rest.any():
         odd = pd.Series(pd.arrays.ArrowStringArray(text.filter(pa.array(rest))))
         out[rest] = parse(odd).to_numpy(dtype=float, na_value=np.nan)
@@ -163,7 +170,6 @@ def check_rows(
     import numpy as np
     import pandas as pd
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     from planner.data.roster import ladder_range, parse_spend
 
@@ -216,8 +222,8 @@ def check_rows(
     churn = parse_numbers(churn_text, _churn)
 
     reasons = _Reasons(n)
-    coded_ids = _coded(ids)
-    missing_id = coded_ids.where({""})
+    coded_ids = _coded(ids, values=False)
+    missing_id = _is_empty(ids)
     reasons.reject(missing_id, MISSING_ID, say="missing customer_id")
     # Codes number ids in order of first appearance: a row repeats an earlier id exactly when its
     # code is not above every code before it.
@@ -301,7 +307,7 @@ def check_rows(
         channel.codes,
         lambda k: f"monthly_spend outside every band of channel {channel.values[k]}",
     )
-    has_churn = ~np.asarray(pc.equal(churn_text, "").to_numpy(zero_copy_only=False), dtype=bool)
+    has_churn = ~_is_empty(churn_text)
     with np.errstate(invalid="ignore"):
         reasons.reject(
             has_churn & ~((churn >= 0) & (churn <= 1)), CHURN, say="churn_risk is not a fraction in [0, 1]"

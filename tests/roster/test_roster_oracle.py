@@ -186,3 +186,21 @@ def test_rows_read_equal_accepted_plus_rejected(tmp_path_factory, policy, rows):
     assert read.rows_read == len(rows) == read.rows_accepted + read.rows_rejected
     assert sorted([*read.accepted["row"], *read.rejected["row"]]) == list(range(1, len(rows) + 1))
     assert_same(path, policy)
+
+
+def test_check_json_byte_identical_to_before(tmp_path):
+    """`roster check --format json` on a messy roster: the bytes the code before issue 15 wrote
+    (``data/messy-800.expected.json``, written by that code from ``data/messy-800.csv``)."""
+    from click.testing import CliRunner
+
+    from planner.commands import main
+
+    data = Path(__file__).parent / "data"
+    scenario = str(REPO / "scenarios" / "baseline.yaml")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(data)
+        result = CliRunner().invoke(
+            main, ["roster", "check", "messy-800.csv", "--scenario", scenario, "--format", "json"]
+        )
+    assert result.exit_code == 0, result.output
+    assert result.output == (data / "messy-800.expected.json").read_text(encoding="utf-8")
