@@ -377,7 +377,11 @@ def _refuse_wide_row(path: Path, width: int, header_lines: int) -> None:
     raise InputError("cannot read as CSV: rows with more fields than the header", source=path)
 
 
-def _normalise_columns(frame: pd.DataFrame, mapping: ColumnMap | None, path: Path) -> pd.DataFrame:
+def _normalise_columns(
+    frame: pd.DataFrame, mapping: ColumnMap | None, path: Path, fill: bool = True
+) -> pd.DataFrame:
+    """``frame`` with our column names, in :data:`ROSTER_COLUMNS` order; an optional column the
+    file lacks is added empty (``fill``) or left out."""
     frame = frame.rename(columns={c: str(c).strip() for c in frame.columns})
     if mapping is not None:
         frame = frame.rename(columns=mapping.columns)
@@ -390,10 +394,11 @@ def _normalise_columns(frame: pd.DataFrame, mapping: ColumnMap | None, path: Pat
             "Map an export's own names with --columns MAP.yaml",
             source=path,
         )
-    for col in OPTIONAL_COLUMNS:
-        if col not in frame.columns:
-            frame[col] = ""
-    return frame[list(ROSTER_COLUMNS)]
+    if fill:
+        for col in OPTIONAL_COLUMNS:
+            if col not in frame.columns:
+                frame[col] = ""
+    return frame[[c for c in ROSTER_COLUMNS if c in frame.columns]]
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -503,7 +508,7 @@ def read_roster(
     layout = layout or Layout()
     frame = _read_frame(p, layout, mapping, notes)
     try:
-        raw = _normalise_columns(frame, mapping, p)
+        raw = _normalise_columns(frame, mapping, p, fill=False)
     except InputError as exc:
         if p.suffix.lower() != ".xlsx" or layout.header_row is not None:
             raise

@@ -32,12 +32,17 @@ PLAIN_NUMBER = r"^\d{1,9}(?:\.\d{1,6})?$"
 MISSING_ID, DUPLICATE, UNKNOWN_CHANNEL, NOT_NUMBER, NEGATIVE, UNKNOWN_TIER, OUTSIDE_BANDS, CHURN = range(1, 9)
 
 
-def _text(series: pd.Series) -> pa.Array:
-    """A column as stripped Arrow text, ``""`` for a missing value (as ``str.strip`` does it)."""
+def _text(raw: pd.DataFrame, column: str) -> pa.Array:
+    """A column as stripped Arrow text, ``""`` for a missing value (as ``str.strip`` does it); a
+    column the file does not have is all ``""``."""
+    import numpy as np
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if column not in raw.columns:
+        return pa.array([""], type=pa.large_string()).take(pa.array(np.zeros(len(raw), dtype=np.int64)))
+    series = raw[column]
     dtype = series.dtype
     if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
         series = series.astype("string")
@@ -175,11 +180,11 @@ def check_rows(
 
     n = len(raw)
     rows = np.arange(1, n + 1, dtype=np.int64)
-    ids = _text(raw["customer_id"])
+    ids = _text(raw, "customer_id")
 
     # Channels: the export's own values mapped (--columns), then the policy's labels for them (a
     # label that is some other channel's id is left alone: the id wins).
-    channel = _coded(_text(raw["channel"]))
+    channel = _coded(_text(raw, "channel"))
     if mapping is not None and mapping.channel_values:
         channel.values = [mapping.channel_values.get(v, v) for v in channel.values]
     channel_labels = {
@@ -192,7 +197,7 @@ def check_rows(
             notes.append(f"{by_label:,} rows name their channel by the policy's label for it")
 
     # Tiers as listed; a policy label is read as its tier's id within that tier's channel.
-    listed = _coded(_text(raw["tier"]))
+    listed = _coded(_text(raw, "tier"))
     tier_by_label = 0
     for cid, chan in policy.channels.items():
         ids_here = {t.id for t in chan.tiers}
@@ -216,9 +221,9 @@ def check_rows(
     if tier_by_label:
         notes.append(f"{tier_by_label:,} rows name their tier by the policy's label for it")
 
-    spend_text = _text(raw["monthly_spend"])
+    spend_text = _text(raw, "monthly_spend")
     spend = parse_numbers(spend_text, parse_spend)
-    churn_text = _text(raw["churn_risk"])
+    churn_text = _text(raw, "churn_risk")
     churn = parse_numbers(churn_text, _churn)
 
     reasons = _Reasons(n)
@@ -338,9 +343,9 @@ def check_rows(
             ),
             "listed_tier": _strings(name_array.take(pa.array(listed_ok, mask=~listed_given))),
             "monthly_spend": spend[ok],
-            "industry": _strings(_blank_to_null(_text(raw["industry"]).filter(keep))),
-            "district": _strings(_blank_to_null(_text(raw["district"]).filter(keep))),
-            "manager_id": _strings(_blank_to_null(_text(raw["manager_id"]).filter(keep))),
+            "industry": _strings(_blank_to_null(_text(raw, "industry").filter(keep))),
+            "district": _strings(_blank_to_null(_text(raw, "district").filter(keep))),
+            "manager_id": _strings(_blank_to_null(_text(raw, "manager_id").filter(keep))),
             "churn_risk": np.where(has_churn[ok], churn[ok], tier_churn[ok]),
         }
     )
