@@ -517,7 +517,9 @@ def read_roster(
             "(the first was taken as the header): choose the row with --header-row, the sheet with --sheet",
             source=p,
         ) from None
+    del frame  # its columns go as check_rows takes them out of raw
+    rows_read = len(raw)
     accepted, rejected = check_rows(raw, policy, mapping, notes)
     return Roster(
-        source=str(path), rows_read=len(raw), accepted=accepted, rejected=rejected, notes=tuple(notes)
+        source=str(path), rows_read=rows_read, accepted=accepted, rejected=rejected, notes=tuple(notes)
     )

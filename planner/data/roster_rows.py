@@ -32,29 +32,40 @@ PLAIN_NUMBER = r"^\d{1,9}(?:\.\d{1,6})?$"
 MISSING_ID, DUPLICATE, UNKNOWN_CHANNEL, NOT_NUMBER, NEGATIVE, UNKNOWN_TIER, OUTSIDE_BANDS, CHURN = range(1, 9)
 
 
-def _text(raw: pd.DataFrame, column: str) -> pa.Array:
-    """A column as stripped Arrow text, ``""`` for a missing value (as ``str.strip`` does it); a
-    column the file does not have is all ``""``."""
-    import numpy as np
+def _column(raw: pd.DataFrame, column: str) -> pa.Array | None:
+    """A column taken out of ``raw`` (so its memory goes as soon as it is used) as Arrow text,
+    ``""`` for a missing value; None when the file has no such column."""
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if column not in raw.columns:
-        return pa.array([""], type=pa.large_string()).take(pa.array(np.zeros(len(raw), dtype=np.int64)))
-    series = raw[column]
+        return None
+    series = raw.pop(column)
     dtype = series.dtype
     if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
         series = series.astype("string")
     arr = pa.array(series.array)
+    del series
     if isinstance(arr, pa.ChunkedArray):  # pragma: no cover - pandas combines chunks itself
         arr = arr.combine_chunks()
-    return pc.utf8_trim_whitespace(pc.fill_null(arr, ""))
+    return pc.fill_null(arr, "")
+
+
+def _stripped(arr: pa.Array | None, n: int) -> pa.Array:
+    """Stripped text (as pandas' ``str.strip`` does it: Unicode white space); all ``""`` when None."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if arr is None:
+        return pa.array([""], type=pa.large_string()).take(pa.array(np.zeros(n, dtype=np.int64)))
+    return pc.utf8_trim_whitespace(arr)
 
 
 @dataclass
 class _Coded:
-    """A text column as integer codes into a list of distinct values."""
+    """A text column as integer codes into a list of values (stripped; two codes may share one)."""
 
     codes: np.ndarray
     values: list[str]
@@ -69,18 +80,35 @@ class _Coded:
             per_value = np.array([v in test for v in self.values], dtype=bool)  # type: ignore[operator]
         return per_value[self.codes] if len(per_value) else np.zeros(len(self.codes), dtype=bool)
 
+    def strings(self, rows: np.ndarray, blank_is_missing: bool = False) -> pa.Array:
+        """The values of ``rows`` (a boolean mask) as Arrow text (``""`` as null if asked)."""
+        import pyarrow as pa
 
-def _coded(arr: pa.Array, values: bool = True) -> _Coded:
-    """Codes in order of first appearance (Arrow's dictionary encoding); ``values=False`` leaves
-    the distinct values out (an id column has as many as rows)."""
+        values = [v or None for v in self.values] if blank_is_missing else self.values
+        return pa.array(values, type=pa.large_string()).take(pa.array(self.codes[rows]))
+
+
+def _coded(arr: pa.Array | None, n: int) -> _Coded:
+    """Codes in order of first appearance (Arrow's dictionary encoding), values stripped: a column
+    of a few distinct values is stripped once per value, not once per row."""
     import numpy as np
     import pyarrow.compute as pc
 
+    if arr is None:
+        return _Coded(np.zeros(n, dtype=np.int32), [""])
     encoded = pc.dictionary_encode(arr)
     return _Coded(
-        np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64),
-        encoded.dictionary.to_pylist() if values else [],
+        np.array(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int32),  # writable
+        pc.utf8_trim_whitespace(encoded.dictionary).to_pylist(),
     )
+
+
+def _first_codes(arr: pa.Array) -> np.ndarray:
+    """Codes numbering ``arr``'s distinct values in order of first appearance."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.dictionary_encode(arr).indices.to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 def _is_empty(arr: pa.Array) -> np.ndarray:
@@ -90,27 +118,49 @@ def _is_empty(arr: pa.Array) -> np.ndarray:
     return np.asarray(pc.equal(arr, "").to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def parse_numbers(text: pa.Array, parse: Callable[[pd.Series], pd.Series]) -> np.ndarray:
-    """Floats of ``text`` (NaN where not a number): plain numbers by Arrow's cast, the rest by
-    ``parse`` (a function of a pandas string Series, applied to those rows only)."""
+@dataclass
+class _Numbers:
+    """A number column: values (NaN where not a number), which rows hold any text, and the
+    stripped text of chosen rows (for messages)."""
+
+    values: np.ndarray
+    given: np.ndarray
+    text: pa.Array | None
+
+    def stripped(self, rows: np.ndarray) -> pa.Array:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        assert self.text is not None
+        return pc.utf8_trim_whitespace(self.text.take(pa.array(rows)))
+
+
+def parse_numbers(text: pa.Array | None, n: int, parse: Callable[[pd.Series], pd.Series]) -> _Numbers:
+    """Floats of ``text`` (NaN where not a number): plain numbers by Arrow's cast, the rest, once
+    stripped, by ``parse`` (a function of a pandas string Series, applied to those rows only)."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    out = np.full(len(text), np.nan)
-    if not len(text):
-        return out
+    out = np.full(n, np.nan)
+    if text is None or not n:
+        return _Numbers(out, np.zeros(n, dtype=bool), text)
     plain = np.asarray(
         pc.match_substring_regex(text, PLAIN_NUMBER).to_numpy(zero_copy_only=False), dtype=bool
     )
+    given = plain.copy()
     if plain.any():
         out[plain] = pc.cast(text.filter(pa.array(plain)), pa.float64()).to_numpy(zero_copy_only=False)
-    rest = ~plain & ~_is_empty(text)
-    if rest.any():
-        odd = pd.Series(pd.arrays.ArrowStringArray(text.filter(pa.array(rest))))
-        out[rest] = parse(odd).to_numpy(dtype=float, na_value=np.nan)
-    return out
+    rest = np.flatnonzero(~plain)
+    if len(rest):
+        odd = pc.utf8_trim_whitespace(text.take(pa.array(rest)))
+        filled = ~_is_empty(odd)
+        given[rest[filled]] = True
+        if filled.any():
+            series = pd.Series(pd.arrays.ArrowStringArray(odd.filter(pa.array(filled))))
+            out[rest[filled]] = parse(series).to_numpy(dtype=float, na_value=np.nan)
+    return _Numbers(out, given, text)
 
 
 def _churn(text: pd.Series) -> pd.Series:
@@ -171,7 +221,8 @@ def check_rows(
     raw: pd.DataFrame, policy: Policy, mapping: ColumnMap | None, notes: list[str]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The accepted and rejected rows of ``raw`` (columns as :data:`planner.data.roster.ROSTER_COLUMNS`,
-    text), as :class:`planner.data.roster.Roster` describes them; notes are appended to ``notes``."""
+    text), as :class:`planner.data.roster.Roster` describes them; notes are appended to ``notes``.
+    ``raw``'s columns are taken out of it as they are read."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
@@ -180,11 +231,11 @@ def check_rows(
 
     n = len(raw)
     rows = np.arange(1, n + 1, dtype=np.int64)
-    ids = _text(raw, "customer_id")
+    ids = _stripped(_column(raw, "customer_id"), n)
 
     # Channels: the export's own values mapped (--columns), then the policy's labels for them (a
     # label that is some other channel's id is left alone: the id wins).
-    channel = _coded(_text(raw, "channel"))
+    channel = _coded(_column(raw, "channel"), n)
     if mapping is not None and mapping.channel_values:
         channel.values = [mapping.channel_values.get(v, v) for v in channel.values]
     channel_labels = {
@@ -197,7 +248,7 @@ def check_rows(
             notes.append(f"{by_label:,} rows name their channel by the policy's label for it")
 
     # Tiers as listed; a policy label is read as its tier's id within that tier's channel.
-    listed = _coded(_text(raw, "tier"))
+    listed = _coded(_column(raw, "tier"), n)
     tier_by_label = 0
     for cid, chan in policy.channels.items():
         ids_here = {t.id for t in chan.tiers}
@@ -221,18 +272,18 @@ def check_rows(
     if tier_by_label:
         notes.append(f"{tier_by_label:,} rows name their tier by the policy's label for it")
 
-    spend_text = _text(raw, "monthly_spend")
-    spend = parse_numbers(spend_text, parse_spend)
-    churn_text = _text(raw, "churn_risk")
-    churn = parse_numbers(churn_text, _churn)
+    spend_read = parse_numbers(_column(raw, "monthly_spend"), n, parse_spend)
+    spend = spend_read.values
+    churn_read = parse_numbers(_column(raw, "churn_risk"), n, _churn)
+    churn = churn_read.values
+    others = {c: _coded(_column(raw, c), n) for c in ("industry", "district", "manager_id")}
 
     reasons = _Reasons(n)
-    coded_ids = _coded(ids, values=False)
     missing_id = _is_empty(ids)
     reasons.reject(missing_id, MISSING_ID, say="missing customer_id")
     # Codes number ids in order of first appearance: a row repeats an earlier id exactly when its
     # code is not above every code before it.
-    codes = coded_ids.codes
+    codes = _first_codes(ids)
     seen = np.maximum.accumulate(np.concatenate([[-1], codes[:-1]])) if n else codes
     dup = (codes <= seen) & ~missing_id
     if dup.any():
@@ -250,7 +301,7 @@ def check_rows(
     not_number = np.isnan(spend)
     if not_number.any():
         at = np.flatnonzero(not_number)
-        spend_words = _coded(spend_text.take(pa.array(at)))
+        spend_words = _coded(spend_read.stripped(at), len(at))
         key = np.zeros(n, dtype=np.int64)
         key[at] = spend_words.codes
         reasons.reject(
@@ -274,7 +325,7 @@ def check_rows(
     reasons.reject(
         has_tier & ~valid_tier,
         UNKNOWN_TIER,
-        listed.codes * width + channel.codes,
+        listed.codes.astype(np.int64) * width + channel.codes,
         lambda k: f"unknown tier {listed.values[k // width]!r} for channel {channel.values[k % width]}",
     )
 
@@ -312,7 +363,7 @@ def check_rows(
         channel.codes,
         lambda k: f"monthly_spend outside every band of channel {channel.values[k]}",
     )
-    has_churn = ~_is_empty(churn_text)
+    has_churn = churn_read.given
     with np.errstate(invalid="ignore"):
         reasons.reject(
             has_churn & ~((churn >= 0) & (churn <= 1)), CHURN, say="churn_risk is not a fraction in [0, 1]"
@@ -336,16 +387,16 @@ def check_rows(
         {
             "row": rows[ok],
             "customer_id": _strings(ids.filter(keep)),
-            "channel": _strings(pa.array(channel.values, type=pa.large_string()).take(pa.array(acc_channel))),
+            "channel": _strings(channel.strings(ok)),
             "tier": _strings(name_array.take(pa.array(tier))),
             "band_tier": _strings(
                 name_array.take(pa.array(np.where(band_ok < 0, 0, band_ok), mask=band_ok < 0))
             ),
             "listed_tier": _strings(name_array.take(pa.array(listed_ok, mask=~listed_given))),
             "monthly_spend": spend[ok],
-            "industry": _strings(_blank_to_null(_text(raw, "industry").filter(keep))),
-            "district": _strings(_blank_to_null(_text(raw, "district").filter(keep))),
-            "manager_id": _strings(_blank_to_null(_text(raw, "manager_id").filter(keep))),
+            "industry": _strings(others["industry"].strings(ok, blank_is_missing=True)),
+            "district": _strings(others["district"].strings(ok, blank_is_missing=True)),
+            "manager_id": _strings(others["manager_id"].strings(ok, blank_is_missing=True)),
             "churn_risk": np.where(has_churn[ok], churn[ok], tier_churn[ok]),
         }
     )
@@ -366,13 +417,6 @@ def check_rows(
             }
         )
     return accepted, rejected
-
-
-def _blank_to_null(arr: pa.Array) -> pa.Array:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
 
 
 def _strings(arr: pa.Array, na_value: object = None) -> pd.Series:
