@@ -44,21 +44,22 @@ MEASURE = (
     "import resource, subprocess, sys\n"
     "with open(sys.argv[1], 'w') as out:\n"
     "    r = subprocess.run(sys.argv[2:], stdout=out)\n"
-    "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(r.returncode, u.ru_maxrss, u.ru_utime + u.ru_stime)\n"
 )
 
 
-def measured(cmd: list[str], stdout: Path, cwd: Path = REPO) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of ``cmd`` run from ``cwd`` (a checkout)."""
+def measured(cmd: list[str], stdout: Path, cwd: Path = REPO) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MB) and CPU seconds of ``cmd`` run from ``cwd`` (a checkout)."""
     start = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-c", MEASURE, str(stdout), *cmd], cwd=cwd, capture_output=True, text=True
     )
     wall = time.perf_counter() - start
-    code, rss_kb = out.stdout.split()
+    code, rss_kb, cpu = out.stdout.split()
     if code != "0":
         raise SystemExit(f"{' '.join(cmd)} failed: {out.stderr}")
-    return wall, int(rss_kb) / 1024
+    return wall, int(rss_kb) / 1024, float(cpu)
 
 
 def make_roster(path: Path, customers: int, managers: int, dense: bool = False) -> list[str]:
@@ -149,10 +150,12 @@ def main() -> None:
         same = filecmp.cmp(Path(tmp) / "portfolio-reference.json", Path(tmp) / "portfolio-this.json", False)
         result = json.loads((Path(tmp) / "portfolio-this.json").read_text())
         totals = result["totals"]
-        (wall, mb), (ref_wall, ref_mb) = runs["this"], runs["reference"]
+        (wall, mb, cpu), (ref_wall, ref_mb, ref_cpu) = runs["this"], runs["reference"]
         print(
-            f"  portfolio   {wall:6.2f} s  {mb:7.0f} MB | before: {ref_wall:6.2f} s {ref_mb:7.0f} MB | "
-            f"x{ref_wall / wall:.2f} | same JSON: {'yes' if same else 'NO'}   (target < 5 s, < 3 GB); "
+            f"  portfolio   {wall:6.2f} s ({cpu:5.2f} s CPU) {mb:6.0f} MB | before: {ref_wall:6.2f} s "
+            f"({ref_cpu:5.2f} s CPU) {ref_mb:6.0f} MB | x{ref_wall / wall:.2f} wall, "
+            f"x{ref_cpu / cpu:.2f} CPU | "
+            f"same JSON: {'yes' if same else 'NO'}   (target < 5 s, < 3 GB); "
             f"{totals['over_loaded']} over-loaded, {totals['under_loaded']} under-loaded managers"
         )
         for name, where in (("reference", reference), ("this", REPO)):
@@ -180,10 +183,11 @@ def main() -> None:
             )
         result = json.loads((Path(tmp) / "rebalance-this.json").read_text())
         gap = result["gap"]
-        (wall, mb), (ref_wall, ref_mb) = runs["this"], runs["reference"]
+        (wall, mb, cpu), (ref_wall, ref_mb, ref_cpu) = runs["this"], runs["reference"]
         print(
-            f"  rebalance   {wall:6.2f} s  {mb:7.0f} MB | before: {ref_wall:6.2f} s {ref_mb:7.0f} MB | "
-            f"x{ref_wall / wall:.2f}   (target < 30 s, < 3 GB); "
+            f"  rebalance   {wall:6.2f} s ({cpu:5.2f} s CPU) {mb:6.0f} MB | before: {ref_wall:6.2f} s "
+            f"({ref_cpu:5.2f} s CPU) {ref_mb:6.0f} MB | x{ref_wall / wall:.2f} wall, "
+            f"x{ref_cpu / cpu:.2f} CPU   (target < 30 s, < 3 GB); "
             f"{result['move_count']:,} moves, {result['over_capacity_after']} managers still over, "
             f"MIP {result['variables']:,} variables x {result['constraints']:,} constraints, "
             f"status {result['status']}, optimality gap {'unknown' if gap is None else f'{gap:.4%}'}"
