@@ -1,6 +1,12 @@
 """Portfolio and rebalance speed and memory: 1,000,000 customers, 1,000 managers, 50 districts.
 
-Run from the repository root:  python benchmarks/bench_portfolio.py [CUSTOMERS] [MANAGERS] [dense]
+Run from the repository root:
+
+    python benchmarks/bench_portfolio.py [CUSTOMERS] [MANAGERS] [dense] [--reference=GIT-REF]
+
+Each command runs with this checkout and with ``--reference`` (default: the commit before issue
+15's roster reader, extracted by ``git archive`` and run with the same Python); the ratio and
+whether the portfolio JSON is byte-identical are printed.
 
 With ``dense``, customers are dealt to managers of their role whatever the district (every manager
 then serves every district: the largest MIP for the same counts).
@@ -19,6 +25,7 @@ leave and 5 new key managers are added.
 
 from __future__ import annotations
 
+import filecmp
 import json
 import subprocess
 import sys
@@ -29,26 +36,30 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+#: The last commit before issue 15's roster reader: the figures' reference, run in the same run.
+REFERENCE = "b7bcd1e"
+
 #: Runs a command as its own child, its stdout to a file, and prints that child's peak RSS (kB).
 MEASURE = (
     "import resource, subprocess, sys\n"
     "with open(sys.argv[1], 'w') as out:\n"
     "    r = subprocess.run(sys.argv[2:], stdout=out)\n"
-    "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(r.returncode, u.ru_maxrss, u.ru_utime + u.ru_stime)\n"
 )
 
 
-def measured(cmd: list[str], stdout: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of ``cmd`` run from the repository root."""
+def measured(cmd: list[str], stdout: Path, cwd: Path = REPO) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MB) and CPU seconds of ``cmd`` run from ``cwd`` (a checkout)."""
     start = time.perf_counter()
     out = subprocess.run(
-        [sys.executable, "-c", MEASURE, str(stdout), *cmd], cwd=REPO, capture_output=True, text=True
+        [sys.executable, "-c", MEASURE, str(stdout), *cmd], cwd=cwd, capture_output=True, text=True
     )
     wall = time.perf_counter() - start
-    code, rss_kb = out.stdout.split()
+    code, rss_kb, cpu = out.stdout.split()
     if code != "0":
         raise SystemExit(f"{' '.join(cmd)} failed: {out.stderr}")
-    return wall, int(rss_kb) / 1024
+    return wall, int(rss_kb) / 1024, float(cpu)
 
 
 def make_roster(path: Path, customers: int, managers: int, dense: bool = False) -> list[str]:
@@ -103,54 +114,80 @@ def make_roster(path: Path, customers: int, managers: int, dense: bool = False) 
     return key_managers[:: max(1, len(key_managers) // 10)][:10]
 
 
+def extract(ref: str, into: Path) -> Path:
+    """The repository at ``ref`` as plain files (``git archive``), run with the same Python."""
+    into.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", ref], cwd=REPO, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
 def main() -> None:
-    customers = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-    managers = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000
-    dense = len(sys.argv) > 3 and sys.argv[3] == "dense"
+    args = [a for a in sys.argv[1:] if not a.startswith("--reference=")]
+    ref = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--reference=")), REFERENCE)
+    customers = int(args[0]) if len(args) > 0 else 1_000_000
+    managers = int(args[1]) if len(args) > 1 else 1_000
+    dense = len(args) > 2 and args[2] == "dense"
     with tempfile.TemporaryDirectory() as tmp:
         roster = Path(tmp) / "customers.csv"
         start = time.perf_counter()
         leaving = make_roster(roster, customers, managers, dense)
+        reference = extract(ref, Path(tmp) / "reference")
         print(
             f"portfolio benchmark: {customers:,} customers, {managers:,} managers, 50 districts"
             f"{' (dense: every manager in every district)' if dense else ''} "
-            f"({roster.stat().st_size / 1e6:.0f} MB CSV, made in {time.perf_counter() - start:.1f} s)"
+            f"({roster.stat().st_size / 1e6:.0f} MB CSV, made in {time.perf_counter() - start:.1f} s); "
+            f"this checkout against {ref} in the same run (2-core machine shared with other work: "
+            "absolute figures are noisy, compare the ratios)"
         )
         cli = [sys.executable, "cli.py"]
-        out = Path(tmp) / "stdout.json"
-        wall, mb = measured(
-            [*cli, "portfolio", "scenarios/baseline.yaml", "--roster", str(roster), "--format", "json"], out
-        )
-        result = json.loads(out.read_text())
+        portfolio = [*cli, "portfolio", str(REPO / "scenarios/baseline.yaml"), "--roster", str(roster)]
+        portfolio += ["--format", "json"]
+        runs = {}
+        for name, where in (("reference", reference), ("this", REPO)):
+            out = Path(tmp) / f"portfolio-{name}.json"
+            runs[name] = measured(portfolio, out, where)
+        same = filecmp.cmp(Path(tmp) / "portfolio-reference.json", Path(tmp) / "portfolio-this.json", False)
+        result = json.loads((Path(tmp) / "portfolio-this.json").read_text())
         totals = result["totals"]
+        (wall, mb, cpu), (ref_wall, ref_mb, ref_cpu) = runs["this"], runs["reference"]
         print(
-            f"  portfolio   {wall:6.2f} s  {mb:7.0f} MB   (target < 5 s, < 3 GB); "
+            f"  portfolio   {wall:6.2f} s ({cpu:5.2f} s CPU) {mb:6.0f} MB | before: {ref_wall:6.2f} s "
+            f"({ref_cpu:5.2f} s CPU) {ref_mb:6.0f} MB | x{ref_wall / wall:.2f} wall, "
+            f"x{ref_cpu / cpu:.2f} CPU | "
+            f"same JSON: {'yes' if same else 'NO'}   (target < 5 s, < 3 GB); "
             f"{totals['over_loaded']} over-loaded, {totals['under_loaded']} under-loaded managers"
         )
-        wall, mb = measured(
-            [
-                *cli,
-                "rebalance",
-                "scenarios/baseline.yaml",
-                "--roster",
-                str(roster),
-                "--out",
-                str(Path(tmp) / "moves.csv"),
-                "--leaving",
-                ",".join(leaving),
-                "--new",
-                "key_manager=5",
-                "--time-limit",
-                "20",
-                "--format",
-                "json",
-            ],
-            out,
-        )
-        result = json.loads(out.read_text())
+        for name, where in (("reference", reference), ("this", REPO)):
+            out = Path(tmp) / f"rebalance-{name}.json"
+            runs[name] = measured(
+                [
+                    *cli,
+                    "rebalance",
+                    str(REPO / "scenarios/baseline.yaml"),
+                    "--roster",
+                    str(roster),
+                    "--out",
+                    str(Path(tmp) / f"moves-{name}.csv"),
+                    "--leaving",
+                    ",".join(leaving),
+                    "--new",
+                    "key_manager=5",
+                    "--time-limit",
+                    "20",
+                    "--format",
+                    "json",
+                ],
+                out,
+                where,
+            )
+        result = json.loads((Path(tmp) / "rebalance-this.json").read_text())
         gap = result["gap"]
+        (wall, mb, cpu), (ref_wall, ref_mb, ref_cpu) = runs["this"], runs["reference"]
         print(
-            f"  rebalance   {wall:6.2f} s  {mb:7.0f} MB   (target < 30 s, < 3 GB); "
+            f"  rebalance   {wall:6.2f} s ({cpu:5.2f} s CPU) {mb:6.0f} MB | before: {ref_wall:6.2f} s "
+            f"({ref_cpu:5.2f} s CPU) {ref_mb:6.0f} MB | x{ref_wall / wall:.2f} wall, "
+            f"x{ref_cpu / cpu:.2f} CPU   (target < 30 s, < 3 GB); "
             f"{result['move_count']:,} moves, {result['over_capacity_after']} managers still over, "
             f"MIP {result['variables']:,} variables x {result['constraints']:,} constraints, "
             f"status {result['status']}, optimality gap {'unknown' if gap is None else f'{gap:.4%}'}"

@@ -135,22 +135,32 @@ def check_roster(roster: Roster, scenario: Scenario) -> RosterCheck:
     acc = roster.accepted
     policy = scenario.policy
     warnings: list[str] = []
+    # Group on integer codes of (channel, tier), not on joined text: the same groups, in the same
+    # order of first appearance, summed the same way, without building a string per customer.
+    channel_codes, channel_names = pd.factorize(acc["channel"])
+    tier_codes, tier_names = pd.factorize(acc["tier"])
+    key = channel_codes.astype("int64") * max(len(tier_names), 1) + tier_codes
+    spend = acc["monthly_spend"]
+    grouped = spend.groupby(key, sort=False).agg(["size", "sum"])
+    width = max(len(tier_names), 1)
+    names = {k: (str(channel_names[k // width]), str(tier_names[k % width])) for k in grouped.index}
+    lookup = {names[k]: (int(r["size"]), float(r["sum"])) for k, r in grouped.iterrows()}
     tiers = []
-    grouped = acc.groupby(["channel", "tier"], sort=False).agg(
-        customers=("customer_id", "size"), revenue=("monthly_spend", "sum")
-    )
-    lookup = {(str(c), str(t)): (int(r.customers), float(r.revenue)) for (c, t), r in grouped.iterrows()}
     for channel, tier in policy.tier_keys():
         n, revenue = lookup.get((channel, tier), (0, 0.0))
         tiers.append(TierLine(channel, tier, n, revenue))
 
-    now = placement(policy, acc)
-    before = (acc["channel"] + "." + acc["tier"]).astype("string")
+    # Only a customer whose band tier is missing or differs from its tier can have moved.
+    band = acc["band_tier"]
+    maybe = (band.isna() | (band != acc["tier"])).to_numpy(dtype=bool, na_value=True)
+    sub = acc[maybe]
+    now = placement(policy, sub)
+    before = (sub["channel"] + "." + sub["tier"]).astype("string")
     moved = (now.notna() & (now != before)).to_numpy(dtype=bool, na_value=False)
     moves = []
     if moved.any():
         table = (
-            pd.DataFrame({"from": before[moved], "to": now[moved], "spend": acc["monthly_spend"][moved]})
+            pd.DataFrame({"from": before[moved], "to": now[moved], "spend": sub["monthly_spend"][moved]})
             .groupby(["from", "to"], sort=True)
             .agg(customers=("spend", "size"), revenue=("spend", "sum"))
         )
@@ -165,18 +175,17 @@ def check_roster(roster: Roster, scenario: Scenario) -> RosterCheck:
             f"({low:,.0f} to {'no limit' if high == float('inf') else f'{high:,.0f}'} CNY a month)"
         )
 
-    risk = acc["monthly_spend"] * MONTHS_PER_YEAR * acc["churn_risk"]
-    frame = acc.assign(risk=risk, key=acc["channel"] + "." + acc["tier"])
+    risk = spend * MONTHS_PER_YEAR * acc["churn_risk"]
+    frame = pd.DataFrame({"key": key, "monthly_spend": spend, "risk": risk})
     by_tier = frame.groupby("key", sort=False).agg(
         customers=("risk", "size"), revenue=("monthly_spend", "sum"), risk=("risk", "sum")
     )
     churn_tiers = [
-        Exposure(str(k), int(r.customers), float(r.revenue), float(r.risk))
+        Exposure(".".join(names[int(k)]), int(r.customers), float(r.revenue), float(r.risk))
         for k, r in by_tier.sort_values(["risk"], ascending=False, kind="stable").iterrows()
     ]
-    industry = frame["industry"].fillna("(not given)")
     by_industry = (
-        frame.assign(industry=industry)
+        frame.assign(industry=acc["industry"].fillna("(not given)"))
         .groupby("industry", sort=True)
         .agg(customers=("risk", "size"), revenue=("monthly_spend", "sum"), risk=("risk", "sum"))
     )

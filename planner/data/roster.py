@@ -377,7 +377,11 @@ def _refuse_wide_row(path: Path, width: int, header_lines: int) -> None:
     raise InputError("cannot read as CSV: rows with more fields than the header", source=path)
 
 
-def _normalise_columns(frame: pd.DataFrame, mapping: ColumnMap | None, path: Path) -> pd.DataFrame:
+def _normalise_columns(
+    frame: pd.DataFrame, mapping: ColumnMap | None, path: Path, fill: bool = True
+) -> pd.DataFrame:
+    """``frame`` with our column names, in :data:`ROSTER_COLUMNS` order; an optional column the
+    file lacks is added empty (``fill``) or left out."""
     frame = frame.rename(columns={c: str(c).strip() for c in frame.columns})
     if mapping is not None:
         frame = frame.rename(columns=mapping.columns)
@@ -390,10 +394,11 @@ def _normalise_columns(frame: pd.DataFrame, mapping: ColumnMap | None, path: Pat
             "Map an export's own names with --columns MAP.yaml",
             source=path,
         )
-    for col in OPTIONAL_COLUMNS:
-        if col not in frame.columns:
-            frame[col] = ""
-    return frame[list(ROSTER_COLUMNS)]
+    if fill:
+        for col in OPTIONAL_COLUMNS:
+            if col not in frame.columns:
+                frame[col] = ""
+    return frame[[c for c in ROSTER_COLUMNS if c in frame.columns]]
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -472,16 +477,6 @@ def parse_spend(text: pd.Series) -> pd.Series:
     return out
 
 
-def _labels_to_ids(values: pd.Series, mapping: dict[str, str]) -> tuple[pd.Series, int]:
-    """``values`` with each label replaced by its id; also how many values were labels."""
-    if not mapping:
-        return values, 0
-    hit = values.isin(list(mapping)).to_numpy(dtype=bool, na_value=False)
-    if not hit.any():
-        return values, 0
-    return values.replace(mapping), int(hit.sum())
-
-
 def read_roster(
     path: str | Path,
     policy: Policy,
@@ -501,9 +496,11 @@ def read_roster(
     spend is inside the ladder: a customer whose spend moved across the key-account line this year
     keeps its listed channel until the list is redrawn, and is reported as reclassified); churn_risk
     given but not a fraction in [0, 1].
+
+    The checks run on Arrow arrays, most of them once per distinct value rather than once per
+    row (see :mod:`planner.data.roster_rows`).
     """
-    import numpy as np
-    import pandas as pd
+    from planner.data.roster_rows import check_rows
 
     p = Path(path)
     mapping = read_column_map(columns) if columns is not None else None
@@ -511,7 +508,7 @@ def read_roster(
     layout = layout or Layout()
     frame = _read_frame(p, layout, mapping, notes)
     try:
-        raw = _normalise_columns(frame, mapping, p)
+        raw = _normalise_columns(frame, mapping, p, fill=False)
     except InputError as exc:
         if p.suffix.lower() != ".xlsx" or layout.header_row is not None:
             raise
@@ -520,147 +517,9 @@ def read_roster(
             "(the first was taken as the header): choose the row with --header-row, the sheet with --sheet",
             source=p,
         ) from None
-    n = len(raw)
-    rows = np.arange(1, n + 1, dtype=np.int64)
-    text = {
-        col: _text(raw[col])
-        for col in ("customer_id", "channel", "tier", "industry", "district", "manager_id")
-    }
-    if mapping is not None and mapping.channel_values:
-        text["channel"] = text["channel"].replace(mapping.channel_values)
-    # The policy's own labels name channels and tiers as well as their ids (a label that is some
-    # other channel's id is left alone: the id wins).
-    channel_labels = {
-        ch.label: cid for cid, ch in policy.channels.items() if ch.label and ch.label not in policy.channels
-    }
-    text["channel"], by_label = _labels_to_ids(text["channel"], channel_labels)
-    if by_label:
-        notes.append(f"{by_label:,} rows name their channel by the policy's label for it")
-    ids, channel, listed = text["customer_id"], text["channel"], text["tier"]
-    tier_by_label = 0
-    for cid, chan in policy.channels.items():
-        labels = {t.label: t.id for t in chan.tiers if t.label and t.label not in {u.id for u in chan.tiers}}
-        in_channel = _mask(channel, cid)
-        if labels and in_channel.any():
-            mapped, hits = _labels_to_ids(listed[in_channel], labels)
-            if hits:
-                listed = listed.copy()
-                listed[in_channel] = mapped
-                tier_by_label += hits
-    if tier_by_label:
-        notes.append(f"{tier_by_label:,} rows name their tier by the policy's label for it")
-    spend_text = _text(raw["monthly_spend"])
-    spend = parse_spend(spend_text)
-    spend_values = spend.to_numpy(dtype=float, na_value=np.nan)
-    churn_text = _text(raw["churn_risk"])
-    churn = pd.to_numeric(churn_text, errors="coerce").astype(float).to_numpy(dtype=float, na_value=np.nan)
-
-    # Each row gets the first reason that applies; messages are built only for the rows they name.
-    reason = np.full(n, "", dtype=object)
-
-    def reject(mask: np.ndarray, message: Any) -> None:
-        todo = mask & (reason == "")
-        if todo.any():
-            reason[todo] = message(np.flatnonzero(todo)) if callable(message) else message
-
-    def values(series: pd.Series, where: np.ndarray) -> list[str]:
-        return [str(v) for v in series.iloc[where]]
-
-    missing_id = _mask(ids, "")
-    reject(missing_id, "missing customer_id")
-    dup = ids.duplicated(keep="first").to_numpy(dtype=bool) & ~missing_id
-    if dup.any():
-        first_row = pd.Series(rows).groupby(ids.to_numpy(), sort=False).transform("first").to_numpy()
-        reject(dup, lambda at: np.array([f"duplicate customer_id (first at row {r})" for r in first_row[at]]))
-    field = [c for c, ch in policy.channels.items() if ch.tiers]
-    known_channel = np.asarray(channel.isin(field).to_numpy(dtype=bool, na_value=False))
-    expected = ", ".join(field)
-    reject(
-        ~known_channel,
-        lambda at: np.array(
-            [f"unknown channel {v!r}; expected one of {expected}" for v in values(channel, at)]
-        ),
+    del frame  # its columns go as check_rows takes them out of raw
+    rows_read = len(raw)
+    accepted, rejected = check_rows(raw, policy, mapping, notes)
+    return Roster(
+        source=str(path), rows_read=rows_read, accepted=accepted, rejected=rejected, notes=tuple(notes)
     )
-    not_number = np.isnan(spend_values)
-    reject(
-        not_number,
-        lambda at: np.array(
-            [
-                f"monthly_spend {v!r} is not a number" if v else "monthly_spend (empty) is not a number"
-                for v in values(spend_text, at)
-            ]
-        ),
-    )
-    reject(spend_values < 0, "negative monthly_spend")
-    has_tier = ~_mask(listed, "")
-    valid_tier = np.zeros(n, dtype=bool)
-    for c in field:
-        in_channel = _mask(channel, c)
-        valid_tier |= in_channel & np.asarray(
-            listed.isin([t.id for t in policy.channels[c].tiers]).to_numpy(bool)
-        )
-    reject(
-        has_tier & ~valid_tier,
-        lambda at: np.array(
-            [
-                f"unknown tier {t!r} for channel {c}"
-                for t, c in zip(values(listed, at), values(channel, at), strict=True)
-            ]
-        ),
-    )
-    band = band_tiers(policy, channel, spend).to_numpy()
-    low, high = ladder_range(policy)
-    on_ladder = (
-        np.asarray(channel.isin(policy.ladder).to_numpy(dtype=bool))
-        & (spend_values >= low)
-        & (spend_values < high)
-    )
-    reject(
-        (band == "") & known_channel & ~not_number & ~on_ladder,
-        lambda at: np.array(
-            [f"monthly_spend outside every band of channel {c}" for c in values(channel, at)]
-        ),
-    )
-    has_churn = ~_mask(churn_text, "")
-    reject(has_churn & ~((churn >= 0) & (churn <= 1)), "churn_risk is not a fraction in [0, 1]")
-
-    ok = reason == ""
-    acc_channel = channel[ok].reset_index(drop=True)
-    acc_spend = spend[ok].reset_index(drop=True)
-    band_ok = band[ok]
-    nearest = band_tiers(policy, acc_channel, acc_spend, nearest=True).to_numpy()
-    listed_ok = listed[ok].to_numpy(dtype=object)
-    tier = np.where(listed_ok != "", listed_ok, nearest)  # nearest is the band tier where one holds the spend
-    tier_churn = np.full(len(tier), np.nan)
-    for c in field:
-        in_channel = _mask(acc_channel, c)
-        for t in policy.channels[c].tiers:
-            tier_churn[in_channel & (tier == t.id)] = t.churn_risk
-    row_churn = churn[ok]
-    accepted = pd.DataFrame(
-        {
-            "row": rows[ok],
-            "customer_id": ids[ok].reset_index(drop=True),
-            "channel": acc_channel,
-            "tier": pd.array(tier, dtype="string"),
-            "band_tier": pd.array(np.where(band_ok != "", band_ok, None), dtype="string"),
-            "listed_tier": pd.array(np.where(listed_ok != "", listed_ok, None), dtype="string"),
-            "monthly_spend": acc_spend.to_numpy(dtype=float),
-            "industry": _blank_to_na(text["industry"][ok]),
-            "district": _blank_to_na(text["district"][ok]),
-            "manager_id": _blank_to_na(text["manager_id"][ok]),
-            "churn_risk": np.where(has_churn[ok], row_churn, tier_churn),
-        }
-    )
-    rejected = pd.DataFrame(
-        {
-            "row": rows[~ok],
-            "customer_id": ids[~ok].to_numpy(dtype=object),
-            "reason": reason[~ok],
-        }
-    )
-    return Roster(source=str(path), rows_read=n, accepted=accepted, rejected=rejected, notes=tuple(notes))
-
-
-def _blank_to_na(series: pd.Series) -> pd.Series:
-    return series.mask(series == "").reset_index(drop=True)
