@@ -170,7 +170,7 @@ class ScheduleResult:
 class Customers:
     """The customers to schedule: ids with their channel and tier (sorted by tier, then id)."""
 
-    ids: Any  # numpy object array of str
+    ids: Any  # numpy object array of str, or a pyarrow string array
     channel: Any  # numpy object array
     tier: Any  # numpy object array
     source: str  # "scenario" or the roster file
@@ -179,10 +179,10 @@ class Customers:
         return len(self.ids)
 
     def counts(self) -> dict[tuple[str, str], int]:
-        """Customers per (channel, tier)."""
-        from collections import Counter
-
-        return dict(Counter(zip(self.channel.tolist(), self.tier.tolist(), strict=True)))
+        """Customers per (channel, tier): a tier's customers are contiguous (sorted by tier)."""
+        starts = _tier_starts(self)
+        ends = [*sorted(starts.values())[1:], len(self)]
+        return {key: end - start for (key, start), end in zip(starts.items(), ends, strict=True)}
 
 
 def contacts_a_year(scenario: Scenario) -> int:
@@ -196,18 +196,25 @@ def contacts_a_year(scenario: Scenario) -> int:
 def synthetic_customers(scenario: Scenario) -> Customers:
     """``key.crystal-000001`` ... one id per customer the scenario counts, in policy tier order."""
     import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    ids: list[str] = []
+    ids: list[Any] = []
     chans: list[str] = []
     tiers: list[str] = []
     for channel, tier in scenario.tiers():
         n = scenario.customers(channel, tier.id)
         width = max(6, len(str(n)))
-        ids.extend(f"{channel}.{tier.id}-{i:0{width}d}" for i in range(1, n + 1))
+        numbers = pc.cast(pa.array(np.arange(1, n + 1, dtype=np.int64)), pa.string())
+        numbers = pc.utf8_lpad(numbers, width, "0")
+        ids.append(pc.binary_join_element_wise(f"{channel}.{tier.id}-", numbers, ""))
         chans.extend([channel] * n)
         tiers.extend([tier.id] * n)
     return Customers(
-        np.array(ids, dtype=object), np.array(chans, dtype=object), np.array(tiers, dtype=object), "scenario"
+        pa.concat_arrays(ids) if ids else pa.array([], type=pa.string()),
+        np.array(chans, dtype=object),
+        np.array(tiers, dtype=object),
+        "scenario",
     )
 
 
@@ -430,9 +437,9 @@ def _assemble(
                     f"{key[0]}.{key[1]}: {n - covered} customers have no manager "
                     "(no role with heads serves the tier)"
                 )
-    schedule = _rows(customers, cal, stream_meta, parts, names)
+    schedule, row_slot, row_stream = _rows(customers, cal, stream_meta, parts, names)
     managers = _managers_frame(cal, names, name_role, name_customers, loads)
-    tiers_out = _tier_summaries(scenario, cal, customers, sol, schedule)
+    tiers_out = _tier_summaries(scenario, cal, customers, sol, stream_meta, row_slot, row_stream)
     return ScheduleResult(
         scenario=scenario.name,
         year=cal.year,
@@ -465,10 +472,15 @@ def _rows(
     streams: list[tuple[str, str, str, str, float]],
     parts: list[tuple[Any, ...]],
     manager_names: list[str],
-) -> pd.DataFrame:
-    """schedule.csv's table, sorted by manager, date, customer and kind; each contact on a working day."""
+) -> tuple[pd.DataFrame, Any, Any]:
+    """schedule.csv's table, sorted by manager, date, customer and kind; each contact on a working day.
+
+    Also returns each row's slot and stream index (what the tier summaries count). Text columns are
+    built in pyarrow (a small table of names taken by index), never as a million Python strings.
+    """
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
     if parts:
         mgr = np.concatenate([p[0] for p in parts])
@@ -495,30 +507,32 @@ def _rows(
         wd = np.array([max(s.working_days, 1) for s in cal.slots])[slot]
         frac = np.where(total > 0, before / np.where(total > 0, total, 1), 0.0)
         day = np.minimum((frac * wd + 1e-9).astype(np.int64), wd - 1)
+    # Every (slot, day) as one code into a flat list of ISO dates.
     dates = _slot_dates(cal)
-    date_col = np.array([dates[s][d] for s, d in zip(slot.tolist(), day.tolist(), strict=True)], dtype=object)
-    week_col = (
-        np.array(cal.week_labels, dtype=object)[np.array([s.week for s in cal.slots])[slot]]
-        if len(slot)
-        else np.zeros(0, dtype=object)
-    )
-    names = np.array(manager_names, dtype=object)
-    role_arr = np.array([s[0] for s in streams], dtype=object)
-    kind_arr = np.array([s[3] for s in streams], dtype=object)
+    first_day = np.concatenate([[0], np.cumsum([len(d) for d in dates])[:-1]]).astype(np.int64)
+    flat_dates = [d for ds in dates for d in ds]
+    week_of_slot = np.array([s.week for s in cal.slots], dtype=np.int64)
+
+    def text(values: list[str], index: Any) -> pd.Series:
+        taken = pa.array(values, type=pa.string()).take(pa.array(index, type=pa.int64()))
+        return pd.Series(taken, dtype="str")
+
+    ids = customers.ids if isinstance(customers.ids, pa.Array) else pa.array(customers.ids, type=pa.string())
     minutes = mins.astype(np.int64) if len(mins) and np.all(mins == np.round(mins)) else mins
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
-            "customer_id": customers.ids[pos] if len(pos) else np.zeros(0, dtype=object),
-            "manager_id": names[mgr] if len(mgr) else np.zeros(0, dtype=object),
-            "role": role_arr[sidx] if len(sidx) else np.zeros(0, dtype=object),
-            "channel": customers.channel[pos] if len(pos) else np.zeros(0, dtype=object),
-            "tier": customers.tier[pos] if len(pos) else np.zeros(0, dtype=object),
-            "week": week_col,
-            "date": date_col,
-            "kind": kind_arr[sidx] if len(sidx) else np.zeros(0, dtype=object),
+            "customer_id": pd.Series(ids.take(pa.array(pos, type=pa.int64())), dtype="str"),
+            "manager_id": text(manager_names, mgr),
+            "role": text([s[0] for s in streams], sidx),
+            "channel": text([s[1] for s in streams], sidx),
+            "tier": text([s[2] for s in streams], sidx),
+            "week": text(list(cal.week_labels), week_of_slot[slot]),
+            "date": text(flat_dates, first_day[slot] + day),
+            "kind": text([s[3] for s in streams], sidx),
             "minutes": minutes,
         }
     )
+    return frame, slot, sidx
 
 
 def _slot_dates(cal: PlanCalendar) -> list[list[str]]:
@@ -556,49 +570,48 @@ def _tier_summaries(
     cal: PlanCalendar,
     customers: Customers,
     sol: CalendarSolution,
-    schedule: pd.DataFrame,
+    streams: list[tuple[str, str, str, str, float]],
+    row_slot: Any,
+    row_stream: Any,
 ) -> list[TierSchedule]:
     """Per tier: required (customers x standard) against the rows, per quarter and per period."""
     import numpy as np
 
     counts = customers.counts()
-    month = schedule["date"].str.slice(5, 7).astype(int).to_numpy() if len(schedule) else np.zeros(0, int)
-    quarter = (month - 1) // 3
-    keys = (
-        (schedule["channel"] + "." + schedule["tier"] + "." + schedule["kind"]).to_numpy()
-        if len(schedule)
-        else np.zeros(0, dtype=object)
-    )
+    slot_month = np.array([s.month for s in cal.slots], dtype=np.int64)
+    # Rows per (stream, month) in one pass; a tier's kind sums its streams (one per role).
+    per_month = np.zeros((max(len(streams), 1), 13), dtype=np.int64)
+    if len(row_slot):
+        np.add.at(per_month, (row_stream, slot_month[row_slot]), 1)
     out = []
     for channel, tier in scenario.tiers():
         n = counts.get((channel, tier.id), 0)
         if n == 0 and scenario.customers(channel, tier.id) == 0:
             continue
-        got: dict[str, Any] = {}
+        months: dict[str, Any] = {}
         for kind in ("visit", "call"):
-            mask = keys == f"{channel}.{tier.id}.{kind}"
-            got[kind] = (month[mask], quarter[mask])
+            mine = [i for i, st in enumerate(streams) if (st[1], st[2], st[3]) == (channel, tier.id, kind)]
+            months[kind] = per_month[mine].sum(axis=0) if mine else np.zeros(13, dtype=np.int64)
         q_met = []
         for q in range(4):
             due_q, got_q = 0.0, 0
             for kind, std in (("visit", tier.visits), ("call", tier.calls)):
                 per_q = {"month": 3, "quarter": 1, "year": 0.25}[std.per]
                 due_q += n * std.count * per_q
-                got_q += int((got[kind][1] == q).sum())
+                got_q += int(months[kind][3 * q + 1 : 3 * q + 4].sum())
             q_met.append(min(1.0, got_q / due_q) if due_q > 0 else 1.0)
         short = []
         for kind, std in (("visit", tier.visits), ("call", tier.calls)):
             if std.per_year == 0 or n == 0:
                 continue
-            months = got[kind][0]
             n_per = {"month": 12, "quarter": 4, "year": 1}[std.per]
             for p in range(n_per):
                 if std.per == "month":
-                    made = int((months == p + 1).sum())
+                    made = int(months[kind][p + 1])
                 elif std.per == "quarter":
-                    made = int(((months - 1) // 3 == p).sum())
+                    made = int(months[kind][3 * p + 1 : 3 * p + 4].sum())
                 else:
-                    made = len(months)
+                    made = int(months[kind].sum())
                 due = n * std.count
                 if made < due:
                     short.append(PeriodShort(_period_label(cal, std.per, p), kind, due, made))
@@ -610,10 +623,10 @@ def _tier_summaries(
                 visit_standard=tier.visits.describe(),
                 call_standard=tier.calls.describe(),
                 required_visits=n * tier.visits.per_year,
-                scheduled_visits=len(got["visit"][0]),
+                scheduled_visits=int(months["visit"].sum()),
                 planned_visits=sol.delivered((channel, tier.id), "visit"),
                 required_calls=n * tier.calls.per_year,
-                scheduled_calls=len(got["call"][0]),
+                scheduled_calls=int(months["call"].sum()),
                 planned_calls=sol.delivered((channel, tier.id), "call"),
                 quarter_met=tuple(q_met),
                 short=tuple(short),
