@@ -34,6 +34,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Guards floor()/ceil() against float error at exact integers.
 EPS = 1e-7
+#: HiGHS's random seed for the books' integer programmes (0, its default, stated so it stays fixed).
+IP_SEED = 0
 #: How many times a role may gain heads while its managers' books do not fit.
 MAX_GROW_ROUNDS = 200
 
@@ -383,7 +385,9 @@ def ip_book(
         if terms:
             prob += pulp.lpSum(terms) <= float(cap_minutes[w]) + 1e-6, f"cap_{w}"
     prob.setObjective(pulp.LpAffineExpression())
-    outcome = solve(prob, solver, time_limit)
+    # HiGHS's search (and so which of many feasible books it returns, and how fast) depends on its
+    # random seed: fix it, so a book is the same on every run and every machine.
+    outcome = solve(prob, solver, time_limit, highs_options={"random_seed": IP_SEED})
     if not outcome.status.is_ok:
         return None
     out = np.array(
