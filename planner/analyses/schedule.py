@@ -16,12 +16,14 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from planner.data.calendar import PlanCalendar
+from planner.data.managers import Manager
 from planner.data.scenario import Scenario
 from planner.model.solver import DEFAULT_TIME_LIMIT, SolveStatus
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from planner.data.managers import Book, Moves
     from planner.model.booking import RoleCalendar
     from planner.model.calendar import CalendarProblem, CalendarSolution
 
@@ -135,6 +137,8 @@ class ScheduleResult:
     explanation: str | None = None
     schedule: Any = field(default=None, compare=False, repr=False)
     managers: Any = field(default=None, compare=False, repr=False)
+    #: Each manager's minutes a working day (his yearly customer minutes over the year's working days).
+    day_minutes: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -174,6 +178,17 @@ class Customers:
     channel: Any  # numpy object array
     tier: Any  # numpy object array
     source: str  # "scenario" or the roster file
+    #: A roster's portfolios: each customer's manager (index into ``managers``, -1 for none) and
+    #: district; customers sorted by tier, then role (scenario order), manager, id.
+    manager: Any = None
+    managers: tuple[Manager, ...] = ()
+    district: Any = None  # numpy int array: index into ``districts``, or None
+    districts: tuple[str, ...] = ()
+
+    @property
+    def named(self) -> bool:
+        """True when the customers keep named managers (a roster's ``manager_id``)."""
+        return self.manager is not None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -183,6 +198,98 @@ class Customers:
         starts = _tier_starts(self)
         ends = [*sorted(starts.values())[1:], len(self)]
         return {key: end - start for (key, start), end in zip(starts.items(), ends, strict=True)}
+
+
+@dataclass(frozen=True)
+class ManagerDay:
+    """One day of a manager's plan: its contacts and minutes against his daily minutes."""
+
+    date: str
+    contacts: int
+    visits: int
+    minutes: float
+    districts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ManagerPlan:
+    """One manager's contacts in one ISO week, on one day, or over the year."""
+
+    manager: str
+    role: str
+    period: str  # "2027-W12", "2027-03-16" or the year
+    day_minutes: float
+    days: list[ManagerDay]
+    rows: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document."""
+        return {
+            "manager": self.manager,
+            "role": self.role,
+            "period": self.period,
+            "day_minutes": self.day_minutes,
+            "days": [asdict(d) for d in self.days],
+            "contacts": self.rows,
+        }
+
+
+def manager_plan(
+    result: ScheduleResult, manager: str, *, week: str | None = None, date: str | None = None
+) -> ManagerPlan:
+    """One manager's rows of the calendar, in one week or on one day (else the whole year).
+
+    Raises
+    ------
+    InputError
+        When ``manager`` is not one of the calendar's managers (the message names close ids).
+    """
+    from planner.data.yaml_io import did_you_mean
+    from planner.errors import InputError
+
+    frame = result.schedule
+    known = result.managers["manager_id"].tolist()
+    if manager not in known:
+        raise InputError(
+            f"manager {manager!r} has no calendar{did_you_mean(manager, known)}; the calendar's managers "
+            f"run {known[0]} .. {known[-1]} ({len(known)})"
+            if known
+            else f"manager {manager!r} has no calendar: it has no managers",
+            source="--manager",
+        )
+    info = result.managers.loc[result.managers["manager_id"] == manager].iloc[0]
+    mine = frame.loc[frame["manager_id"] == manager]
+    if week is not None:
+        mine = mine.loc[mine["week"] == week]
+    if date is not None:
+        mine = mine.loc[mine["date"] == date]
+    wanted = ("date", "customer_id", "channel", "tier", "district", "kind", "minutes")
+    cols = [c for c in wanted if c in frame]
+    rows = [
+        {k: (v.item() if hasattr(v, "item") else v) for k, v in zip(cols, r, strict=True)}
+        for r in mine[cols].itertuples(index=False, name=None)
+    ]
+    days = []
+    for day, group in mine.groupby("date", sort=True):
+        visits = group.loc[group["kind"] == "visit"]
+        dists = visits["district"].tolist() if "district" in group else []
+        days.append(
+            ManagerDay(
+                date=str(day),
+                contacts=len(group),
+                visits=len(visits),
+                minutes=float(group["minutes"].sum()),
+                districts=tuple(dict.fromkeys(str(d) for d in dists)),
+            )
+        )
+    return ManagerPlan(
+        manager=manager,
+        role=str(info["role"]),
+        period=week or date or str(result.year),
+        day_minutes=float(result.day_minutes.get(manager, 0.0)),
+        days=days,
+        rows=rows,
+    )
 
 
 def contacts_a_year(scenario: Scenario) -> int:
@@ -232,6 +339,83 @@ def customers_from_frame(frame: pd.DataFrame, source: str) -> Customers:
     )
 
 
+def customers_from_book(book: Book, scenario: Scenario, moves: Moves | None = None) -> Customers:
+    """The roster's customers keeping their managers (after ``moves``); unassigned ones dealt by load.
+
+    A customer without a manager goes to a manager of the first role (scenario order) that visits
+    his tier and has managers in the roster: the lightest books by yearly hours first (the same
+    water filling that deals synthetic books, starting from each manager's hours today). A tier no
+    such role serves keeps its customers unassigned; the model's own managers then serve them when
+    no roster manager has the role.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from planner.model.booking import deal_books
+    from planner.model.workload import tier_hours_per_customer
+
+    managers = list(book.managers)
+    manager = book.manager.astype(np.int64).copy()
+    if moves is not None:
+        managers = managers + [Manager(m, r, None) for m, r in moves.new_managers]
+        manager[moves.customer] = moves.to
+    roles = list(scenario.roles)
+    m_role = np.array([roles.index(m.role) for m in managers] + [-1], dtype=np.int64)
+    hours = np.array([tier_hours_per_customer(scenario.policy.tier(*k)) for k in book.tiers])
+    # Unassigned customers, per tier, to the lightest managers of the role that visits the tier.
+    free = manager < 0
+    if free.any():
+        load = np.bincount(manager[~free], weights=hours[book.tier[~free]], minlength=len(managers))
+        for t in np.unique(book.tier[free]).tolist():
+            role = next(
+                (
+                    r
+                    for r in roles
+                    if book.tiers[t] in scenario.served_tiers(r)
+                    and scenario.roles[r].contacts != "calls"
+                    and any(m.role == r for m in managers)
+                ),
+                None,
+            )
+            if role is None:
+                continue
+            mine = np.array([i for i, m in enumerate(managers) if m.role == role], dtype=np.int64)
+            who = np.flatnonzero(free & (book.tier == t))
+            who = who[np.argsort(book.customer_id.iloc[who].to_numpy(dtype=object), kind="stable")]
+            start = np.asarray(load[mine], dtype=np.float64)
+            give, _ = deal_books([len(who)], [float(hours[t])], len(mine), start)
+            manager[who] = np.repeat(mine, give[0])
+            load[mine] += give[0] * hours[t]
+    # Sort: tier (channel, tier names), role, manager, id: each manager's customers of a tier in one
+    # block, blocks in role then manager order (what the booking's offsets assume).
+    keys = np.array([f"{c}\x00{t}" for c, t in book.tiers], dtype=object)
+    tier_rank = np.argsort(np.argsort(keys, kind="stable"), kind="stable")
+    role_of = np.where(manager >= 0, m_role[manager], len(roles))
+    ids = pa.array(book.customer_id, type=pa.string())
+    table = pa.table(
+        {
+            "t": pa.array(tier_rank[book.tier]),
+            "r": pa.array(role_of),
+            "m": pa.array(np.where(manager >= 0, manager, len(managers))),
+            "id": ids,
+        }
+    )
+    order = pc.sort_indices(table, sort_keys=[(c, "ascending") for c in ("t", "r", "m", "id")]).to_numpy()
+    channel = np.array([c for c, _ in book.tiers], dtype=object)
+    tier = np.array([t for _, t in book.tiers], dtype=object)
+    return Customers(
+        ids.take(pa.array(order)),
+        channel[book.tier[order]],
+        tier[book.tier[order]],
+        book.source,
+        manager=manager[order],
+        managers=tuple(managers),
+        district=book.district[order].astype(np.int64),
+        districts=tuple(book.districts),
+    )
+
+
 def build_schedule(
     scenario: Scenario,
     *,
@@ -263,14 +447,24 @@ def build_schedule(
         customers = synthetic_customers(scenario)
     counts = customers.counts()
     heads = None if headcount == "required" else {r: role.headcount for r, role in scenario.roles.items()}
-    problem, sol, books = solve_branch(
-        scenario, year, heads=heads, solver=solver, time_limit=time_limit, customers=counts
-    )
+    if customers.named:
+        problem, sol, books = _solve_named(scenario, year, heads, customers, counts, solver, time_limit)
+    else:
+        problem, sol, books = solve_branch(
+            scenario, year, heads=heads, solver=solver, time_limit=time_limit, customers=counts
+        )
     warnings = list(scenario.warnings)
     cal = problem.calendar
     if not sol.ok:
         return _failed(scenario, cal, headcount, sol.status, sol.solver, sol.explanation, warnings)
-    if headcount == "required" and sol.calendar_bound:
+    if customers.named:
+        staffed = sorted({m.role for m in customers.managers}, key=list(scenario.roles).index)
+        warnings.append(
+            "the roster names its managers: "
+            + ", ".join(f"{r} {sum(m.role == r for m in customers.managers)}" for r in staffed)
+            + f" keep their customers; --headcount {headcount} applies to the other roles only"
+        )
+    elif headcount == "required" and sol.calendar_bound:
         warnings.append(
             f"no headcount meets every standard in {year}'s calendar: some month or quarter has fewer "
             "working weeks than its contacts need at one a customer a week (or visits spaced apart); the "
@@ -286,6 +480,70 @@ def build_schedule(
             warnings.append(f"role {r} makes phone contacts only; its managers' books hold calls only")
     made = _assemble(scenario, problem, sol, books, customers, headcount, warnings)
     return made
+
+
+def _solve_named(
+    scenario: Scenario,
+    year: int,
+    heads: dict[str, int] | None,
+    customers: Customers,
+    counts: dict[tuple[str, str], int],
+    solver: str,
+    time_limit: float,
+) -> tuple[CalendarProblem, CalendarSolution, dict[str, RoleCalendar]]:
+    """The calendar with a roster's managers: each role with named managers has exactly those heads
+    and books; other roles have the model's heads (``required``) or today's (``current``)."""
+    import numpy as np
+
+    from planner.model.booking import book_branch
+    from planner.model.calendar import solve_calendar
+    from planner.model.headcount import calendar_problem
+
+    named = _named_books(scenario, customers)
+    if heads is None:  # the model's heads for the roles the roster does not staff
+        chosen = calendar_problem(scenario, year, solver=solver, time_limit=time_limit, customers=counts)
+        first = solve_calendar(chosen)
+        if not first.ok:
+            return chosen, first, {}
+        heads = {r: int(first.heads.get(r, role.headcount)) for r, role in scenario.roles.items()}
+    fixed = {**heads, **{r: int(pm[next(iter(pm))].shape[0]) for r, pm in named.items() if pm}}
+    problem = calendar_problem(
+        scenario, year, heads=fixed, solver=solver, time_limit=time_limit, customers=counts
+    )
+    sol = solve_calendar(problem)
+    if not sol.ok:
+        return problem, sol, {}
+    given = {r: {k: np.asarray(v, dtype=np.int64) for k, v in pm.items()} for r, pm in named.items()}
+    books = book_branch(problem, sol, {t.key: t.customers for t in problem.tiers}, full=False, given=given)
+    return problem, sol, books
+
+
+def _named_books(scenario: Scenario, customers: Customers) -> dict[str, dict[tuple[str, str], Any]]:
+    """Per role with named managers: customers of each tier per manager (managers in roster order)."""
+    import numpy as np
+
+    out: dict[str, dict[tuple[str, str], Any]] = {}
+    mgr = customers.manager
+    roles = {m.role for m in customers.managers}
+    starts = _tier_starts(customers)
+    ends = dict(zip(starts, [*sorted(starts.values())[1:], len(customers)], strict=True))
+    for role in scenario.roles:
+        if role not in roles or scenario.roles[role].contacts == "calls":
+            continue
+        mine = [i for i, m in enumerate(customers.managers) if m.role == role]
+        col = {m: j for j, m in enumerate(mine)}
+        books: dict[tuple[str, str], Any] = {}
+        for key in scenario.served_tiers(role):
+            per = np.zeros(len(mine), dtype=np.int64)
+            if key in starts:
+                held = mgr[starts[key] : ends[key]]
+                held = held[held >= 0]
+                for m, n in zip(*np.unique(held, return_counts=True), strict=True):
+                    if int(m) in col:
+                        per[col[int(m)]] = int(n)
+            books[key] = per
+        out[role] = books
+    return out
 
 
 def _failed(
@@ -348,6 +606,7 @@ def _assemble(
     names: list[str] = []
     name_role: list[str] = []
     name_customers: list[int] = []
+    day_minutes: list[float] = []
     loads: list[Any] = []
     parts: list[tuple[Any, ...]] = []
     roles_out: list[RoleSchedule] = []
@@ -365,9 +624,14 @@ def _assemble(
         h = b.heads
         base = len(names)
         width = max(3, len(str(h)))
-        names.extend(f"{role_id}-{m + 1:0{width}d}" for m in range(h))
+        own = [m.id for m in customers.managers if m.role == role_id] if customers.named else []
+        if own and len(own) == h and scenario.roles[role_id].contacts != "calls":
+            names.extend(own)
+        else:
+            names.extend(f"{role_id}-{m + 1:0{width}d}" for m in range(h))
         name_role.extend([role_id] * h)
         name_customers.extend(b.per_manager.sum(axis=0).tolist())
+        day_minutes.extend([float(rc.capacity_minutes.sum()) / max(cal.working_days, 1)] * h)
         loads.append(b.load_minutes / 60.0)
         block_offsets = []
         calls_only = scenario.roles[role_id].contacts == "calls"
@@ -437,7 +701,16 @@ def _assemble(
                     f"{key[0]}.{key[1]}: {n - covered} customers have no manager "
                     "(no role with heads serves the tier)"
                 )
-    schedule, row_slot, row_stream = _rows(customers, cal, stream_meta, parts, names)
+    overfull: list[float] = []
+    schedule, row_slot, row_stream = _rows(
+        customers, cal, stream_meta, parts, names, day_minutes if customers.named else None, overfull
+    )
+    if overfull:
+        warnings.append(
+            f"{int(overfull[0]):,} manager-days hold more than the manager's daily hours (by up to "
+            f"{overfull[1]:,.0f} min): the week's minutes fit, but its whole visits do not pack into "
+            "its days"
+        )
     managers = _managers_frame(cal, names, name_role, name_customers, loads)
     tiers_out = _tier_summaries(scenario, cal, customers, sol, stream_meta, row_slot, row_stream)
     return ScheduleResult(
@@ -454,6 +727,7 @@ def _assemble(
         warnings=warnings,
         schedule=schedule,
         managers=managers,
+        day_minutes=dict(zip(names, day_minutes, strict=True)),
     )
 
 
@@ -472,11 +746,17 @@ def _rows(
     streams: list[tuple[str, str, str, str, float]],
     parts: list[tuple[Any, ...]],
     manager_names: list[str],
+    day_minutes: Any = None,
+    overfull: list[float] | None = None,
 ) -> tuple[pd.DataFrame, Any, Any]:
     """schedule.csv's table, sorted by manager, date, customer and kind; each contact on a working day.
 
-    Also returns each row's slot and stream index (what the tier summaries count). Text columns are
-    built in pyarrow (a small table of names taken by index), never as a million Python strings.
+    With ``day_minutes`` (each manager's minutes a working day) a manager's contacts of a slot are
+    packed into its days (:func:`_pack_days`): visits first, one district's together, then phone
+    contacts in the room left; without it they are spread over the slot's days by cumulative
+    minutes (:func:`_spread_days`). Also returns each row's slot and stream index (what the tier
+    summaries count). Text columns are built in pyarrow (a small table of names taken by index),
+    never as a million Python strings.
     """
     import numpy as np
     import pandas as pd
@@ -493,20 +773,18 @@ def _rows(
     minutes_arr = np.array([s[4] for s in streams], dtype=float)
     kc = kind_code[sidx] if len(sidx) else np.zeros(0, dtype=np.int64)
     mins = minutes_arr[sidx] if len(sidx) else np.zeros(0)
-    order = np.lexsort((kc, pos, slot, mgr))
-    mgr, slot, pos, sidx, mins = mgr[order], slot[order], pos[order], sidx[order], mins[order]
-    # Day within the slot: by the cumulative minutes of the manager's contacts in that slot.
-    day = np.zeros(len(mgr), dtype=np.int64)
-    if len(mgr):
-        group = np.concatenate([[True], (mgr[1:] != mgr[:-1]) | (slot[1:] != slot[:-1])])
-        gid = np.cumsum(group) - 1
-        cum = np.cumsum(mins)
-        first = np.flatnonzero(group)
-        before = cum - mins - (cum[first] - mins[first])[gid]
-        total = np.bincount(gid, weights=mins)[gid]
-        wd = np.array([max(s.working_days, 1) for s in cal.slots])[slot]
-        frac = np.where(total > 0, before / np.where(total > 0, total, 1), 0.0)
-        day = np.minimum((frac * wd + 1e-9).astype(np.int64), wd - 1)
+    if day_minutes is None:
+        order = np.lexsort((kc, pos, slot, mgr))
+        mgr, slot, pos, sidx, mins = mgr[order], slot[order], pos[order], sidx[order], mins[order]
+        day = _spread_days(cal, mgr, slot, mins)
+    else:
+        dist = customers.district[pos] if customers.district is not None else np.zeros(len(pos), np.int64)
+        order = np.lexsort((pos, dist, kc, slot, mgr))
+        mgr, slot, pos, sidx, mins = mgr[order], slot[order], pos[order], sidx[order], mins[order]
+        day = _pack_days(cal, mgr, slot, mins, kc[order], np.asarray(day_minutes, dtype=float), overfull)
+        again = np.lexsort((kc[order], pos, day, slot, mgr))
+        mgr, slot, pos, sidx, mins = mgr[again], slot[again], pos[again], sidx[again], mins[again]
+        day = day[again]
     # Every (slot, day) as one code into a flat list of ISO dates.
     dates = _slot_dates(cal)
     first_day = np.concatenate([[0], np.cumsum([len(d) for d in dates])[:-1]]).astype(np.int64)
@@ -532,7 +810,128 @@ def _rows(
             "minutes": minutes,
         }
     )
+    if customers.district is not None and customers.districts:
+        frame["district"] = text(list(customers.districts), customers.district[pos])
     return frame, slot, sidx
+
+
+def _groups(mgr: Any, slot: Any) -> tuple[Any, Any]:
+    """Rows sorted by manager and slot: each row's group number and each group's first row."""
+    import numpy as np
+
+    start = np.concatenate([[True], (mgr[1:] != mgr[:-1]) | (slot[1:] != slot[:-1])])
+    return np.cumsum(start) - 1, np.flatnonzero(start)
+
+
+def _spread_days(cal: PlanCalendar, mgr: Any, slot: Any, mins: Any) -> Any:
+    """Day within the slot by the cumulative minutes of the manager's contacts in that slot."""
+    import numpy as np
+
+    day = np.zeros(len(mgr), dtype=np.int64)
+    if len(mgr):
+        gid, first = _groups(mgr, slot)
+        cum = np.cumsum(mins)
+        before = cum - mins - (cum[first] - mins[first])[gid]
+        total = np.bincount(gid, weights=mins)[gid]
+        wd = np.array([max(s.working_days, 1) for s in cal.slots])[slot]
+        frac = np.where(total > 0, before / np.where(total > 0, total, 1), 0.0)
+        day = np.minimum((frac * wd + 1e-9).astype(np.int64), wd - 1)
+    return day
+
+
+def _next_fit(gid: Any, first: Any, mins: Any, room: Any, days: Any, *, force: bool) -> Any:
+    """Items in order into their group's days, each day taking items while they fit its ``room``.
+
+    ``room[g, k]`` is day ``k``'s free minutes in group ``g``, ``days[g]`` the group's days. With
+    ``force`` (every day still empty) an item longer than a day still takes a day of its own.
+    Returns each item's day, -1 where the group's days ran out. Vectorised over groups: one pass
+    per day of the longest slot.
+    """
+    import numpy as np
+
+    n = len(mins)
+    day = np.full(n, -1, dtype=np.int64)
+    if n == 0:
+        return day
+    cum = np.cumsum(mins)
+    before = cum - mins
+    # Start of the current day in each group, as cumulative minutes.
+    start = before[first].copy()
+    pending = np.ones(n, dtype=bool)
+    for k in range(room.shape[1]):
+        open_ = days > k
+        fits = pending & open_[gid] & (cum - start[gid] <= room[gid, k] + 1e-6)
+        # The first pending item of a group with an empty day takes it even when too long.
+        idx = np.flatnonzero(pending)
+        if len(idx) == 0:
+            break
+        firsts = idx[np.concatenate([[True], gid[idx[1:]] != gid[idx[:-1]]])]
+        if force:
+            fits[firsts[open_[gid[firsts]]]] = True
+        # Only a prefix of each group's pending items goes today: stop at the first that does not fit.
+        breaks = pending & ~fits
+        stop = np.full(len(start), np.inf)
+        np.minimum.at(stop, gid[breaks], before[breaks])
+        fits &= before < stop[gid]
+        day[fits] = k
+        pending &= ~fits
+        nxt = np.full(len(start), np.inf)
+        np.minimum.at(nxt, gid[pending], before[pending])
+        start = np.where(np.isfinite(nxt), nxt, start)
+    return day
+
+
+def _pack_days(
+    cal: PlanCalendar,
+    mgr: Any,
+    slot: Any,
+    mins: Any,
+    kind: Any,
+    day_minutes: Any,
+    overfull: list[float] | None = None,
+) -> Any:
+    """Each contact's day in its slot: a manager's day within his daily minutes where they allow.
+
+    Rows come sorted by manager, slot, kind (visits first), district, customer. Visits are laid
+    day by day in that order, so one district's visits share a day as far as the day holds them;
+    phone contacts then fill the room the visits leave, day by day. What the slot's days cannot
+    hold (a slot full to the minute in awkward sizes) goes to its days with the most room left;
+    ``overfull`` then gets the number of days over and the largest excess in minutes.
+    """
+    import numpy as np
+
+    if len(mgr) == 0:
+        return np.zeros(0, dtype=np.int64)
+    gid, first = _groups(mgr, slot)
+    wd = np.array([s.working_days for s in cal.slots], dtype=np.int64)
+    days = np.maximum(wd[slot[first]], 1)
+    width = int(days.max())
+    cap = day_minutes[mgr[first]]
+    room = np.repeat(cap[:, None], width, axis=1)
+    day = np.full(len(mgr), -1, dtype=np.int64)
+    for is_call in (0, 1):
+        sel = np.flatnonzero(kind == is_call)
+        if len(sel) == 0:
+            continue
+        g = gid[sel]
+        starts = np.concatenate([[True], g[1:] != g[:-1]])
+        sub_g = np.cumsum(starts) - 1
+        groups = g[starts]
+        placed = _next_fit(
+            sub_g, np.flatnonzero(starts), mins[sel], room[groups], days[groups], force=is_call == 0
+        )
+        day[sel] = placed
+        ok = placed >= 0
+        np.add.at(room, (g[ok], placed[ok]), -mins[sel][ok])
+    for i in np.flatnonzero(day < 0).tolist():  # the slot's days are full
+        g = int(gid[i])
+        k = int(np.argmax(room[g, : days[g]]))
+        day[i] = k
+        room[g, k] -= mins[i]
+    over = room < -1e-6
+    if over.any() and overfull is not None:
+        overfull.extend([int(over.sum()), float(-room[over].min())])
+    return day
 
 
 def _slot_dates(cal: PlanCalendar) -> list[list[str]]:

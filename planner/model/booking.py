@@ -68,18 +68,20 @@ class RoleBooks:
 
 
 def deal_books(
-    counts: list[int], hours: list[float], managers: int
+    counts: list[int], hours: list[float], managers: int, start: npt.NDArray[np.float64] | None = None
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """Customers of each tier per manager, balancing yearly hours (water filling, heaviest tier first).
 
-    Returns ``(per_manager, load)``: ``per_manager[t, m]`` customers of tier ``t`` for manager ``m``;
-    ``load[m]`` yearly hours.
+    ``start`` is each manager's yearly hours before the deal (the customers he already holds);
+    the lightest books take the dealt customers first.
+    Returns ``(per_manager, load)``: ``per_manager[t, m]`` customers of tier ``t`` dealt to manager
+    ``m``; ``load[m]`` yearly hours, ``start`` included.
     """
     import numpy as np
 
     n_t = len(counts)
     out = np.zeros((n_t, managers), dtype=np.int64)
-    load = np.zeros(managers)
+    load = np.zeros(managers) if start is None else np.asarray(start, dtype=float).copy()
     idx = np.arange(managers)
     order = sorted(range(n_t), key=lambda t: (-hours[t], t))
     for t in order:
@@ -407,19 +409,29 @@ def book_role(
     full: bool,
     solver: str,
     time_limit: float,
+    books_given: npt.NDArray[np.int64] | None = None,
 ) -> RoleBooks:
-    """Books and whole contacts for one role; with ``full``, more heads until every book fits."""
+    """Books and whole contacts for one role; with ``full``, more heads until every book fits.
+
+    ``books_given`` (tiers x managers) fixes each manager's customers per tier (a roster's
+    portfolios): no dealing, no more heads.
+    """
     import numpy as np
 
     n_s, n_w = len(streams), cal.n_slots
     cache: dict[tuple[int, ...], Any] = {}
     ip_books = 0
     h = max(heads, 1) if sum(counts) > 0 else heads
+    if books_given is not None:
+        h, full = books_given.shape[1], False
     feasible = True
     for _ in range(MAX_GROW_ROUNDS):
-        per_manager, _load = (
-            deal_books(counts, hours, h) if h > 0 else (np.zeros((len(counts), 0), np.int64), None)
-        )
+        if books_given is not None:
+            per_manager = books_given
+        else:
+            per_manager, _load = (
+                deal_books(counts, hours, h) if h > 0 else (np.zeros((len(counts), 0), np.int64), None)
+            )
         feasible = True
         books: dict[tuple[int, ...], list[int]] = {}
         for m in range(h):
@@ -526,13 +538,18 @@ def book_branch(
     customers: dict[tuple[str, str], int],
     *,
     full: bool,
+    given: dict[str, dict[tuple[str, str], npt.NDArray[np.int64]]] | None = None,
 ) -> dict[str, RoleCalendar]:
     """Deal every role's customers into books and round the model's plan into whole contacts.
 
     ``problem``/``solution`` are a :class:`planner.model.calendar.CalendarProblem` and its solution;
     ``customers`` the customers per tier to book (the problem's own counts, or a roster's).
     With ``full`` (every standard must be met) a role gains heads until its books fit.
+    ``given[role][tier]`` fixes that role's managers' customers of the tier (one entry per manager,
+    a roster's portfolios): the role's customers of each tier are then those, not a share of the
+    model's split.
     """
+    given = given or {}
     import numpy as np
 
     cal = problem.calendar
@@ -556,7 +573,15 @@ def book_branch(
     for r in problem.roles:
         mine = [s for s in solution.streams if s.role == r.id]
         tiers = list(dict.fromkeys(s.key for s in mine))
-        counts = [splits.get(k, {}).get(r.id, 0) for k in tiers]
+        fixed_books = None
+        if r.id in given:
+            width = len(next(iter(given[r.id].values()), []))
+            fixed_books = np.array(
+                [given[r.id].get(k, np.zeros(width, dtype=np.int64)) for k in tiers], dtype=np.int64
+            ).reshape(len(tiers), width)
+            counts = [int(v) for v in fixed_books.sum(axis=1)]
+        else:
+            counts = [splits.get(k, {}).get(r.id, 0) for k in tiers]
         if not tiers or sum(counts) == 0:
             continue
         streams = []
@@ -592,6 +617,7 @@ def book_branch(
             full=full and r.fixed_hours is None,
             solver=problem.solver,
             time_limit=problem.time_limit,
+            books_given=fixed_books,
         )
         out[r.id] = RoleCalendar(r.id, tiers, counts, streams, books, cap)
     return out
