@@ -793,13 +793,13 @@ def _rows(
 
     def text(values: list[str], index: Any) -> pd.Series:
         taken = pa.array(values, type=pa.string()).take(pa.array(index, type=pa.int64()))
-        return pd.Series(taken, dtype="str")
+        return pd.Series(taken.to_pandas(), dtype="str")
 
     ids = customers.ids if isinstance(customers.ids, pa.Array) else pa.array(customers.ids, type=pa.string())
     minutes = mins.astype(np.int64) if len(mins) and np.all(mins == np.round(mins)) else mins
     frame = pd.DataFrame(
         {
-            "customer_id": pd.Series(ids.take(pa.array(pos, type=pa.int64())), dtype="str"),
+            "customer_id": pd.Series(ids.take(pa.array(pos, type=pa.int64())).to_pandas(), dtype="str"),
             "manager_id": text(manager_names, mgr),
             "role": text([s[0] for s in streams], sidx),
             "channel": text([s[1] for s in streams], sidx),

@@ -197,6 +197,13 @@ class _Greedy:
             self.win.append(by_gap[gap])
         self.done = [0] * n_s
         self.in_period = [0] * n_s
+        # Per stream: contacts a period owes at most (n x count), and the first slot of the spacing
+        # window that ends at each slot (the run of g ISO weeks up to the slot's week).
+        self.quota = [self.n[j] * st.count for j, st in enumerate(streams)]
+        self.win_first: list[list[int]] = []
+        for st in streams:
+            g = min(max(st.gap, 1), cal.n_weeks)
+            self.win_first.append([self.week_first[max(0, self.slot_week[w] - g + 1)] for w in range(n_w)])
 
     def put(self, j: int, w: int, k: int) -> None:
         self.y[j][w] += k
@@ -209,10 +216,8 @@ class _Greedy:
         n = self.n[j]
         if n == 0:
             return 0
-        quota = n * self.streams[j].count - self.in_period[j]
-        g = min(max(self.streams[j].gap, 1), self.cal.n_weeks)
-        start = self.week_first[max(0, self.slot_week[w] - g + 1)]
-        return max(0, min(quota, n - sum(self.y[j][start : w + 1])))
+        quota = self.quota[j] - self.in_period[j]
+        return max(0, min(quota, n - sum(self.y[j][self.win_first[j][w] : w + 1])))
 
     def fits_window(self, k: int, w: int) -> bool:
         row, n = self.y[k], self.n[k]
