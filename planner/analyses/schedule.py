@@ -500,6 +500,13 @@ def _solve_named(
     from planner.model.headcount import calendar_problem
 
     named = _named_books(scenario, customers)
+    unstaffed = [
+        r
+        for r in scenario.roles
+        if r not in named and any(counts.get(k, 0) for k in scenario.served_tiers(r))
+    ]
+    if heads is None and not unstaffed:  # every role with customers is staffed by the roster
+        heads = {r: role.headcount for r, role in scenario.roles.items()}
     if heads is None:  # the model's heads for the roles the roster does not staff
         chosen = calendar_problem(scenario, year, solver=solver, time_limit=time_limit, customers=counts)
         first = solve_calendar(chosen)
