@@ -120,6 +120,52 @@ def _window_start(cal: PlanCalendar) -> list[int]:
     return [first[k] for k in range(cal.n_weeks)]
 
 
+def _static_tables(streams: list[BookStream], cal: PlanCalendar) -> dict[str, Any]:
+    """What the rounding of every book of one role shares: periods, weeks and spacing windows."""
+    n_w = cal.n_slots
+    period_of: list[list[int]] = []
+    period_end: list[list[int]] = []
+    for st in streams:
+        pof = [0] * n_w
+        ends = []
+        for p, slots in enumerate(st.periods):
+            for w in slots:
+                pof[w] = p
+            ends.append(slots[-1])
+        period_of.append(pof)
+        period_end.append(ends)
+    first: dict[int, int] = {}
+    for sl in cal.slots:
+        first.setdefault(sl.week, sl.index)
+    week_first = [first[k] for k in range(cal.n_weeks)]
+    slot_week = [sl.week for sl in cal.slots]
+    # The spacing windows holding each slot, per stream; and the first slot of the window that
+    # ends at each slot (the run of g ISO weeks up to the slot's week).
+    by_gap: dict[int, list[list[tuple[int, int]]]] = {}
+    win: list[list[list[tuple[int, int]]]] = []
+    win_first: list[list[int]] = []
+    for st in streams:
+        gap = max(st.gap, 1)
+        if gap not in by_gap:
+            holding: list[list[tuple[int, int]]] = [[] for _ in range(n_w)]
+            for lo, hi in cal.windows(gap):
+                for w in range(lo, hi):
+                    holding[w].append((lo, hi))
+            by_gap[gap] = holding
+        win.append(by_gap[gap])
+        g = min(gap, cal.n_weeks)
+        win_first.append([week_first[max(0, slot_week[w] - g + 1)] for w in range(n_w)])
+    return {
+        "rate_sums": [[float(st.rate[slots].sum()) for slots in st.periods] for st in streams],
+        "period_of": period_of,
+        "period_end": period_end,
+        "week_first": week_first,
+        "slot_week": slot_week,
+        "win": win,
+        "win_first": win_first,
+    }
+
+
 def greedy_book(
     streams: list[BookStream],
     book: tuple[int, ...],
@@ -128,16 +174,18 @@ def greedy_book(
     *,
     full: bool,
     ahead: bool = False,
+    shared: dict[str, Any] | None = None,
 ) -> npt.NDArray[np.int64] | None:
     """Whole contacts per stream and slot for one manager holding ``book`` customers per tier.
 
     Spare minutes take contacts ahead of the plan always with today's heads (``full`` False) and,
     with ``ahead``, also when every standard must be met (work done early leaves room at period
-    ends). Returns ``None`` when ``full`` and some period's quota was not reached.
+    ends). Returns ``None`` when ``full`` and some period's quota was not reached. ``shared`` (one
+    dict per role, the same ``streams`` and ``cal``) keeps the tables every book of the role uses.
     """
     import numpy as np
 
-    g = _Greedy(streams, book, cap_minutes, cal)
+    g = _Greedy(streams, book, cap_minutes, cal, shared)
     ok = g.run(full=full, ahead=ahead)
     if not ok:
         return None
@@ -153,6 +201,7 @@ class _Greedy:
         book: tuple[int, ...],
         cap_minutes: npt.NDArray[np.float64],
         cal: PlanCalendar,
+        shared: dict[str, Any] | None = None,
     ) -> None:
         import numpy as np
 
@@ -166,44 +215,24 @@ class _Greedy:
         self.y = [[0] * n_w for _ in range(n_s)]
         self.used = [0.0] * n_w
         self.target = [np.cumsum(st.rate * self.n[j]).tolist() for j, st in enumerate(streams)]
-        self.need = [period_quota(st, self.n[j]) for j, st in enumerate(streams)]
-        self.period_of: list[list[int]] = []
-        self.period_end: list[list[int]] = []
-        for st in streams:
-            pof = [0] * n_w
-            ends = []
-            for p, slots in enumerate(st.periods):
-                for w in slots:
-                    pof[w] = p
-                ends.append(slots[-1])
-            self.period_of.append(pof)
-            self.period_end.append(ends)
-        first: dict[int, int] = {}
-        for sl in cal.slots:
-            first.setdefault(sl.week, sl.index)
-        self.week_first = [first[k] for k in range(cal.n_weeks)]
-        self.slot_week = [sl.week for sl in cal.slots]
-        # The spacing windows holding each slot, per stream.
-        by_gap: dict[int, list[list[tuple[int, int]]]] = {}
-        self.win: list[list[list[tuple[int, int]]]] = []
-        for st in streams:
-            gap = max(st.gap, 1)
-            if gap not in by_gap:
-                holding: list[list[tuple[int, int]]] = [[] for _ in range(n_w)]
-                for lo, hi in cal.windows(gap):
-                    for w in range(lo, hi):
-                        holding[w].append((lo, hi))
-                by_gap[gap] = holding
-            self.win.append(by_gap[gap])
+        tables = shared if shared is not None else {}
+        if "period_of" not in tables:
+            tables.update(_static_tables(streams, cal))
+        # period_quota(st, n), from the period sums every book of the role shares.
+        self.need = [
+            [min(n * st.count, math.floor(total * n + 0.5)) for total in tables["rate_sums"][j]]
+            for j, (st, n) in enumerate(zip(streams, self.n, strict=True))
+        ]
         self.done = [0] * n_s
         self.in_period = [0] * n_s
-        # Per stream: contacts a period owes at most (n x count), and the first slot of the spacing
-        # window that ends at each slot (the run of g ISO weeks up to the slot's week).
+        # Contacts a period owes at most per stream (n x count).
         self.quota = [self.n[j] * st.count for j, st in enumerate(streams)]
-        self.win_first: list[list[int]] = []
-        for st in streams:
-            g = min(max(st.gap, 1), cal.n_weeks)
-            self.win_first.append([self.week_first[max(0, self.slot_week[w] - g + 1)] for w in range(n_w)])
+        self.period_of: list[list[int]] = tables["period_of"]
+        self.period_end: list[list[int]] = tables["period_end"]
+        self.week_first: list[int] = tables["week_first"]
+        self.slot_week: list[int] = tables["slot_week"]
+        self.win: list[list[list[tuple[int, int]]]] = tables["win"]
+        self.win_first: list[list[int]] = tables["win_first"]
 
     def put(self, j: int, w: int, k: int) -> None:
         self.y[j][w] += k
@@ -230,24 +259,26 @@ class _Greedy:
             order = sorted(range(n_s), key=lambda j: (-streams[j].minutes, -streams[j].priority, j))
         else:
             order = sorted(range(n_s), key=lambda j: (-streams[j].priority, streams[j].minutes, j))
+        # Per slot: the streams whose period starts there, and (in ``order``) those whose period ends.
+        starts = [[j for j in range(n_s) if w > 0 and self.period_of[j][w] != self.period_of[j][w - 1]]
+                  for w in range(self.n_w)]  # fmt: skip
+        ends = [[j for j in order if self.period_end[j][self.period_of[j][w]] == w] for w in range(self.n_w)]
+        spare = [j for j in order if self.minutes[j] > 0]
+        target, done = self.target, self.done
         for w in range(self.n_w):
-            for j in range(n_s):
-                if w > 0 and self.period_of[j][w] != self.period_of[j][w - 1]:
-                    self.in_period[j] = 0
+            for j in starts[w]:
+                self.in_period[j] = 0
             for rounding in (0.5, 1.0 - EPS):  # catch up to the target, then a little ahead of it
                 for j in order:
-                    want = math.floor(self.target[j][w] + rounding) - self.done[j]
+                    want = math.floor(target[j][w] + rounding) - done[j]
                     if want > 0:
                         self._take(j, w, want)
             if not full or ahead:
                 # Spare minutes take contacts ahead of the plan, most valuable tier first.
-                for j in order:
-                    if self.minutes[j] > 0:
-                        self._take(j, w, None)
-            for j in order:
+                for j in spare:
+                    self._take(j, w, None)
+            for j in ends[w]:
                 p = self.period_of[j][w]
-                if w != self.period_end[j][p]:
-                    continue
                 # Short of the period's quota (every standard met) or of the plan (today's heads):
                 # put the missing contacts in the period's slots with spare minutes, moving other
                 # contacts within their own periods to join scattered minutes.
@@ -265,11 +296,20 @@ class _Greedy:
         return True
 
     def _take(self, j: int, w: int, want: int | None) -> None:
+        # room() and put() written out: this runs for every stream and slot of every book.
+        n = self.n[j]
+        if n == 0:
+            return
         m = self.minutes[j]
-        fit = math.floor((self.free(w) + 1e-6) / m) if m > 0 else (want or 0)
-        k = min(fit, self.room(j, w)) if want is None else min(want, self.room(j, w), fit)
+        fit = math.floor((self.cap[w] - self.used[w] + 1e-6) / m) if m > 0 else (want or 0)
+        if fit <= 0:
+            return
+        row = self.y[j]
+        room = min(self.quota[j] - self.in_period[j], n - sum(row[self.win_first[j][w] : w + 1]))
+        k = min(fit, room) if want is None else min(want, room, fit)
         if k > 0:
-            self.put(j, w, k)
+            row[w] += k
+            self.used[w] += k * m
             self.done[j] += k
             self.in_period[j] += k
 
@@ -425,6 +465,7 @@ def book_role(
 
     n_s, n_w = len(streams), cal.n_slots
     cache: dict[tuple[int, ...], Any] = {}
+    shared: dict[str, Any] = {}
     ip_books = 0
     h = max(heads, 1) if sum(counts) > 0 else heads
     if books_given is not None:
@@ -448,9 +489,9 @@ def book_role(
         hard = []
         for book in sorted(books):
             if book not in cache:
-                plan = greedy_book(streams, book, cap_minutes, cal, full=full)
+                plan = greedy_book(streams, book, cap_minutes, cal, full=full, shared=shared)
                 if plan is None and full:
-                    plan = greedy_book(streams, book, cap_minutes, cal, full=full, ahead=True)
+                    plan = greedy_book(streams, book, cap_minutes, cal, full=full, ahead=True, shared=shared)
                 if plan is None and full:
                     hard.append(book)
                     continue
