@@ -390,6 +390,31 @@ def period_quota(st: BookStream, n: int) -> list[int]:
     return [min(n * st.count, math.floor(float(st.rate[slots].sum()) * n + 0.5)) for slots in st.periods]
 
 
+def _may_fit(
+    streams: list[BookStream], book: tuple[int, ...], cap_minutes: npt.NDArray[np.float64], cal: PlanCalendar
+) -> bool:
+    """A necessary condition for :func:`ip_book`: each month's and quarter's quotas fit its minutes.
+
+    A stream counted per month or quarter owes its whole quota inside one quarter, so the minutes
+    those quotas take in a quarter (or a month, for the monthly ones) cannot exceed the manager's
+    minutes there. When they do, no integer programme is needed to say the book does not fit.
+    """
+    for span in ("month", "quarter"):
+        index = cal.period_index(span)
+        room = [0.0] * (max(index) + 1 if index else 0)
+        for w, c in enumerate(cap_minutes):
+            room[index[w]] += float(c) + 1e-6
+        for st in streams:
+            n = book[st.tier_index]
+            for slots, quota in zip(st.periods, period_quota(st, n), strict=True):
+                spans = {index[w] for w in slots}
+                if len(spans) == 1:
+                    room[spans.pop()] -= quota * st.minutes
+        if any(r < -1e-6 for r in room):
+            return False
+    return True
+
+
 def ip_book(
     streams: list[BookStream],
     book: tuple[int, ...],
@@ -406,6 +431,8 @@ def ip_book(
 
     from planner.model.solver import solve
 
+    if not _may_fit(streams, book, cap_minutes, cal):
+        return None
     n_w = cal.n_slots
     prob = pulp.LpProblem("book", pulp.LpMinimize)
     rows: list[list[Any]] = []
