@@ -285,3 +285,15 @@ def test_fast_csv_equals_pandas_bytes(tmp_path_factory, rows, as_str):
     write_csv(out / "pandas.csv", frame)
     write_csv_fast(out / "arrow.csv", frame)
     assert (out / "arrow.csv").read_bytes() == (out / "pandas.csv").read_bytes()
+
+
+def test_manager_view_shows_hostile_ids_as_text(cli, branch):
+    """Markup and control characters in a roster id print literally (escaped), columns aligned."""
+    scenario, roster = branch
+    roster.write_text(ROSTER.replace("K1,key", "[red]K1\x1b,key"), encoding="utf-8")
+    args = ("schedule", scenario, "--roster", roster, "--year", YEAR, "--manager", "KM-001", "--date")
+    result = cli(*args, "2027-01-04")
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if "key.crystal" in line]
+    assert any("[red]K1\\x1b" in line for line in lines) and "\x1b" not in result.stdout
+    assert len({line.index("key.crystal") for line in lines}) == 1

@@ -127,10 +127,19 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
 
 
 def render_manager_plan(plan: ManagerPlan, console: Console) -> None:
-    """Print one manager's days (contacts, minutes against his day, districts), then each contact."""
-    from rich.table import Table
+    """Print one manager's days (contacts, minutes against his day, districts), then each contact.
 
-    title = f"{plan.manager} ({plan.role}), {plan.period}: {fmt_int(len(plan.rows))} contacts"
+    Ids and districts come from the user's files: they are shown as plain text, never as markup.
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    from planner.report.terminal import terminal_text
+
+    def text(value: str) -> Text:
+        return Text(terminal_text(value))
+
+    title = text(f"{plan.manager} ({plan.role}), {plan.period}: {fmt_int(len(plan.rows))} contacts")
     days = Table(title=title, title_justify="left")
     for col in ("date", "contacts", "visits", "minutes", "of day", "districts visited"):
         days.add_column(col, justify="left" if col in ("date", "districts visited") else "right")
@@ -142,11 +151,11 @@ def render_manager_plan(plan: ManagerPlan, console: Console) -> None:
             str(d.visits),
             fmt_int(d.minutes),
             fmt_pct(share),
-            ", ".join(d.districts) or "-",
+            text(", ".join(d.districts) or "-"),
         )
     console.print(days)
     if not plan.rows:
-        console.print(f"No contacts for {plan.manager} in {plan.period}.")
+        console.print(text(f"No contacts for {plan.manager} in {plan.period}."))
         return
     rows = Table(box=None)
     cols = [c for c in ("date", "customer_id", "tier", "district", "kind", "minutes") if c in plan.rows[0]]
@@ -154,7 +163,7 @@ def render_manager_plan(plan: ManagerPlan, console: Console) -> None:
         rows.add_column(col, justify="right" if col == "minutes" else "left", no_wrap=True)
     for r in plan.rows:
         cells = [f"{r['channel']}.{r['tier']}" if c == "tier" else r[c] for c in cols]
-        rows.add_row(*(fmt_int(v) if isinstance(v, (int, float)) else str(v) for v in cells))
+        rows.add_row(*(text(fmt_int(v) if isinstance(v, (int, float)) else str(v)) for v in cells))
     console.print(rows)
 
 
