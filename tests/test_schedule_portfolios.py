@@ -297,3 +297,15 @@ def test_manager_view_shows_hostile_ids_as_text(cli, branch):
     lines = [line for line in result.stdout.splitlines() if "key.crystal" in line]
     assert any("[red]K1\\x1b" in line for line in lines) and "\x1b" not in result.stdout
     assert len({line.index("key.crystal") for line in lines}) == 1
+
+
+def test_roles_the_roster_does_not_staff_get_the_models_managers(cli, branch, tmp_path):
+    """Only key managers named: the commercial customers get the model's commercial_manager-001."""
+    _scenario, roster = branch
+    roster.write_text(ROSTER.replace("South,CM-001", "South,"), encoding="utf-8")
+    rows = _schedule(cli, branch, tmp_path)
+    owner = rows.groupby("customer_id")["manager_id"].unique().map(list).to_dict()
+    assert owner["A1"] == owner["A2"] == ["commercial_manager-001"]
+    assert owner["K5"] == ["KM-002"] and owner["K3"] == ["KM-001"]
+    counts = rows.groupby(["customer_id", "kind"]).size().to_dict()
+    assert all(counts[(c, "visit")] == 4 and counts[(c, "call")] == 12 for c in ("A1", "A2"))

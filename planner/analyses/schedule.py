@@ -623,7 +623,12 @@ def _assemble(
     offset_in_tier: dict[tuple[str, str, bool], int] = {}
     short_tiers = {k for k, c in sol.coverage.items() if c < 1 - 1e-9}
     bound = sol.heads
-    for role_id in scenario.roles:
+    # Named managers' customers come first in each tier (customers_from_book's order): their roles
+    # take their blocks first.
+    staffed = {m.role for m in customers.managers} if customers.named else set()
+    for role_id in [r for r in scenario.roles if r in staffed] + [
+        r for r in scenario.roles if r not in staffed
+    ]:
         rc = books.get(role_id)
         if rc is None:
             continue

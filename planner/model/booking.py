@@ -636,12 +636,17 @@ def book_branch(
     roles = {r.id: r for r in problem.roles}
     for key, by_role in held.items():
         for calls_only in (False, True):
-            group = {r: q for r, q in by_role.items() if roles[r].calls_only is calls_only}
+            group = {r: q for r, q in by_role.items() if roles[r].calls_only is calls_only and r not in given}
             if not group:
                 continue
             if sum(group.values()) <= 0:
                 group = {r: float(solution.heads.get(r, 0)) for r in group}
-            splits.setdefault(key, {}).update(split_customers(customers.get(key, 0), group))
+            # Customers the given books hold are not shared out again.
+            taken = sum(
+                int(given[r][key].sum()) for r in given if key in given[r] and not roles[r].calls_only
+            )
+            left = max(0, customers.get(key, 0) - (0 if calls_only else taken))
+            splits.setdefault(key, {}).update(split_customers(left, group))
     out: dict[str, RoleCalendar] = {}
     for r in problem.roles:
         mine = [s for s in solution.streams if s.role == r.id]
