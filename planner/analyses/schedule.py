@@ -13,6 +13,7 @@ slot's working days in order, by cumulative minutes, so no day holds much more t
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from planner.data.calendar import PlanCalendar
@@ -193,9 +194,14 @@ class Customers:
     def __len__(self) -> int:
         return len(self.ids)
 
+    @cached_property
+    def tier_starts(self) -> dict[tuple[str, str], int]:
+        """Index of each tier's first customer (computed once: a million-row comparison)."""
+        return _tier_starts(self)
+
     def counts(self) -> dict[tuple[str, str], int]:
         """Customers per (channel, tier): a tier's customers are contiguous (sorted by tier)."""
-        starts = _tier_starts(self)
+        starts = self.tier_starts
         ends = [*sorted(starts.values())[1:], len(self)]
         return {key: end - start for (key, start), end in zip(starts.items(), ends, strict=True)}
 
@@ -532,7 +538,7 @@ def _named_books(scenario: Scenario, customers: Customers) -> dict[str, dict[tup
     out: dict[str, dict[tuple[str, str], Any]] = {}
     mgr = customers.manager
     roles = {m.role for m in customers.managers}
-    starts = _tier_starts(customers)
+    starts = customers.tier_starts
     ends = dict(zip(starts, [*sorted(starts.values())[1:], len(customers)], strict=True))
     for role in scenario.roles:
         if role not in roles or scenario.roles[role].contacts == "calls":
@@ -608,7 +614,7 @@ def _assemble(
 
     cal = problem.calendar
     n_w = cal.n_slots
-    tier_start = _tier_starts(customers)
+    tier_start = customers.tier_starts
     scheduled = np.zeros(len(customers), dtype=bool)
     names: list[str] = []
     name_role: list[str] = []
