@@ -13,15 +13,18 @@ slot's working days in order, by cumulative minutes, so no day holds much more t
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from planner.data.calendar import PlanCalendar
+from planner.data.managers import Manager
 from planner.data.scenario import Scenario
 from planner.model.solver import DEFAULT_TIME_LIMIT, SolveStatus
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from planner.data.managers import Book, Moves
     from planner.model.booking import RoleCalendar
     from planner.model.calendar import CalendarProblem, CalendarSolution
 
@@ -135,6 +138,8 @@ class ScheduleResult:
     explanation: str | None = None
     schedule: Any = field(default=None, compare=False, repr=False)
     managers: Any = field(default=None, compare=False, repr=False)
+    #: Each manager's minutes a working day (his yearly customer minutes over the year's working days).
+    day_minutes: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -170,19 +175,127 @@ class ScheduleResult:
 class Customers:
     """The customers to schedule: ids with their channel and tier (sorted by tier, then id)."""
 
-    ids: Any  # numpy object array of str
+    ids: Any  # numpy object array of str, or a pyarrow string array
     channel: Any  # numpy object array
     tier: Any  # numpy object array
     source: str  # "scenario" or the roster file
+    #: A roster's portfolios: each customer's manager (index into ``managers``, -1 for none) and
+    #: district; customers sorted by tier, then role (scenario order), manager, id.
+    manager: Any = None
+    managers: tuple[Manager, ...] = ()
+    district: Any = None  # numpy int array: index into ``districts``, or None
+    districts: tuple[str, ...] = ()
+
+    @property
+    def named(self) -> bool:
+        """True when the customers keep named managers (a roster's ``manager_id``)."""
+        return self.manager is not None
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def counts(self) -> dict[tuple[str, str], int]:
-        """Customers per (channel, tier)."""
-        from collections import Counter
+    @cached_property
+    def tier_starts(self) -> dict[tuple[str, str], int]:
+        """Index of each tier's first customer (computed once: a million-row comparison)."""
+        return _tier_starts(self)
 
-        return dict(Counter(zip(self.channel.tolist(), self.tier.tolist(), strict=True)))
+    def counts(self) -> dict[tuple[str, str], int]:
+        """Customers per (channel, tier): a tier's customers are contiguous (sorted by tier)."""
+        starts = self.tier_starts
+        ends = [*sorted(starts.values())[1:], len(self)]
+        return {key: end - start for (key, start), end in zip(starts.items(), ends, strict=True)}
+
+
+@dataclass(frozen=True)
+class ManagerDay:
+    """One day of a manager's plan: its contacts and minutes against his daily minutes."""
+
+    date: str
+    contacts: int
+    visits: int
+    minutes: float
+    districts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ManagerPlan:
+    """One manager's contacts in one ISO week, on one day, or over the year."""
+
+    manager: str
+    role: str
+    period: str  # "2027-W12", "2027-03-16" or the year
+    day_minutes: float
+    days: list[ManagerDay]
+    rows: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document."""
+        return {
+            "manager": self.manager,
+            "role": self.role,
+            "period": self.period,
+            "day_minutes": self.day_minutes,
+            "days": [asdict(d) for d in self.days],
+            "contacts": self.rows,
+        }
+
+
+def manager_plan(
+    result: ScheduleResult, manager: str, *, week: str | None = None, date: str | None = None
+) -> ManagerPlan:
+    """One manager's rows of the calendar, in one week or on one day (else the whole year).
+
+    Raises
+    ------
+    InputError
+        When ``manager`` is not one of the calendar's managers (the message names close ids).
+    """
+    from planner.data.yaml_io import did_you_mean
+    from planner.errors import InputError
+
+    frame = result.schedule
+    known = result.managers["manager_id"].tolist()
+    if manager not in known:
+        raise InputError(
+            f"manager {manager!r} has no calendar{did_you_mean(manager, known)}; the calendar's managers "
+            f"run {known[0]} .. {known[-1]} ({len(known)})"
+            if known
+            else f"manager {manager!r} has no calendar: it has no managers",
+            source="--manager",
+        )
+    info = result.managers.loc[result.managers["manager_id"] == manager].iloc[0]
+    mine = frame.loc[frame["manager_id"] == manager]
+    if week is not None:
+        mine = mine.loc[mine["week"] == week]
+    if date is not None:
+        mine = mine.loc[mine["date"] == date]
+    wanted = ("date", "customer_id", "channel", "tier", "district", "kind", "minutes")
+    cols = [c for c in wanted if c in frame]
+    rows = [
+        {k: (v.item() if hasattr(v, "item") else v) for k, v in zip(cols, r, strict=True)}
+        for r in mine[cols].itertuples(index=False, name=None)
+    ]
+    days = []
+    for day, group in mine.groupby("date", sort=True):
+        visits = group.loc[group["kind"] == "visit"]
+        dists = visits["district"].tolist() if "district" in group else []
+        days.append(
+            ManagerDay(
+                date=str(day),
+                contacts=len(group),
+                visits=len(visits),
+                minutes=float(group["minutes"].sum()),
+                districts=tuple(dict.fromkeys(str(d) for d in dists)),
+            )
+        )
+    return ManagerPlan(
+        manager=manager,
+        role=str(info["role"]),
+        period=week or date or str(result.year),
+        day_minutes=float(result.day_minutes.get(manager, 0.0)),
+        days=days,
+        rows=rows,
+    )
 
 
 def contacts_a_year(scenario: Scenario) -> int:
@@ -196,18 +309,25 @@ def contacts_a_year(scenario: Scenario) -> int:
 def synthetic_customers(scenario: Scenario) -> Customers:
     """``key.crystal-000001`` ... one id per customer the scenario counts, in policy tier order."""
     import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    ids: list[str] = []
+    ids: list[Any] = []
     chans: list[str] = []
     tiers: list[str] = []
     for channel, tier in scenario.tiers():
         n = scenario.customers(channel, tier.id)
         width = max(6, len(str(n)))
-        ids.extend(f"{channel}.{tier.id}-{i:0{width}d}" for i in range(1, n + 1))
+        numbers = pc.cast(pa.array(np.arange(1, n + 1, dtype=np.int64)), pa.string())
+        numbers = pc.utf8_lpad(numbers, width, "0")
+        ids.append(pc.binary_join_element_wise(f"{channel}.{tier.id}-", numbers, ""))
         chans.extend([channel] * n)
         tiers.extend([tier.id] * n)
     return Customers(
-        np.array(ids, dtype=object), np.array(chans, dtype=object), np.array(tiers, dtype=object), "scenario"
+        pa.concat_arrays(ids) if ids else pa.array([], type=pa.string()),
+        np.array(chans, dtype=object),
+        np.array(tiers, dtype=object),
+        "scenario",
     )
 
 
@@ -222,6 +342,83 @@ def customers_from_frame(frame: pd.DataFrame, source: str) -> Customers:
         np.asarray(df["channel"], dtype=object),
         np.asarray(df["tier"], dtype=object),
         source,
+    )
+
+
+def customers_from_book(book: Book, scenario: Scenario, moves: Moves | None = None) -> Customers:
+    """The roster's customers keeping their managers (after ``moves``); unassigned ones dealt by load.
+
+    A customer without a manager goes to a manager of the first role (scenario order) that visits
+    his tier and has managers in the roster: the lightest books by yearly hours first (the same
+    water filling that deals synthetic books, starting from each manager's hours today). A tier no
+    such role serves keeps its customers unassigned; the model's own managers then serve them when
+    no roster manager has the role.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from planner.model.booking import deal_books
+    from planner.model.workload import tier_hours_per_customer
+
+    managers = list(book.managers)
+    manager = book.manager.astype(np.int64).copy()
+    if moves is not None:
+        managers = managers + [Manager(m, r, None) for m, r in moves.new_managers]
+        manager[moves.customer] = moves.to
+    roles = list(scenario.roles)
+    m_role = np.array([roles.index(m.role) for m in managers] + [-1], dtype=np.int64)
+    hours = np.array([tier_hours_per_customer(scenario.policy.tier(*k)) for k in book.tiers])
+    # Unassigned customers, per tier, to the lightest managers of the role that visits the tier.
+    free = manager < 0
+    if free.any():
+        load = np.bincount(manager[~free], weights=hours[book.tier[~free]], minlength=len(managers))
+        for t in np.unique(book.tier[free]).tolist():
+            role = next(
+                (
+                    r
+                    for r in roles
+                    if book.tiers[t] in scenario.served_tiers(r)
+                    and scenario.roles[r].contacts != "calls"
+                    and any(m.role == r for m in managers)
+                ),
+                None,
+            )
+            if role is None:
+                continue
+            mine = np.array([i for i, m in enumerate(managers) if m.role == role], dtype=np.int64)
+            who = np.flatnonzero(free & (book.tier == t))
+            who = who[np.argsort(book.customer_id.iloc[who].to_numpy(dtype=object), kind="stable")]
+            start = np.asarray(load[mine], dtype=np.float64)
+            give, _ = deal_books([len(who)], [float(hours[t])], len(mine), start)
+            manager[who] = np.repeat(mine, give[0])
+            load[mine] += give[0] * hours[t]
+    # Sort: tier (channel, tier names), role, manager, id: each manager's customers of a tier in one
+    # block, blocks in role then manager order (what the booking's offsets assume).
+    keys = np.array([f"{c}\x00{t}" for c, t in book.tiers], dtype=object)
+    tier_rank = np.argsort(np.argsort(keys, kind="stable"), kind="stable")
+    role_of = np.where(manager >= 0, m_role[manager], len(roles))
+    ids = pa.array(book.customer_id, type=pa.string())
+    table = pa.table(
+        {
+            "t": pa.array(tier_rank[book.tier]),
+            "r": pa.array(role_of),
+            "m": pa.array(np.where(manager >= 0, manager, len(managers))),
+            "id": ids,
+        }
+    )
+    order = pc.sort_indices(table, sort_keys=[(c, "ascending") for c in ("t", "r", "m", "id")]).to_numpy()
+    channel = np.array([c for c, _ in book.tiers], dtype=object)
+    tier = np.array([t for _, t in book.tiers], dtype=object)
+    return Customers(
+        ids.take(pa.array(order)),
+        channel[book.tier[order]],
+        tier[book.tier[order]],
+        book.source,
+        manager=manager[order],
+        managers=tuple(managers),
+        district=book.district[order].astype(np.int64),
+        districts=tuple(book.districts),
     )
 
 
@@ -256,14 +453,24 @@ def build_schedule(
         customers = synthetic_customers(scenario)
     counts = customers.counts()
     heads = None if headcount == "required" else {r: role.headcount for r, role in scenario.roles.items()}
-    problem, sol, books = solve_branch(
-        scenario, year, heads=heads, solver=solver, time_limit=time_limit, customers=counts
-    )
+    if customers.named:
+        problem, sol, books = _solve_named(scenario, year, heads, customers, counts, solver, time_limit)
+    else:
+        problem, sol, books = solve_branch(
+            scenario, year, heads=heads, solver=solver, time_limit=time_limit, customers=counts
+        )
     warnings = list(scenario.warnings)
     cal = problem.calendar
     if not sol.ok:
         return _failed(scenario, cal, headcount, sol.status, sol.solver, sol.explanation, warnings)
-    if headcount == "required" and sol.calendar_bound:
+    if customers.named:
+        staffed = sorted({m.role for m in customers.managers}, key=list(scenario.roles).index)
+        warnings.append(
+            "the roster names its managers: "
+            + ", ".join(f"{r} {sum(m.role == r for m in customers.managers)}" for r in staffed)
+            + f" keep their customers; --headcount {headcount} applies to the other roles only"
+        )
+    elif headcount == "required" and sol.calendar_bound:
         warnings.append(
             f"no headcount meets every standard in {year}'s calendar: some month or quarter has fewer "
             "working weeks than its contacts need at one a customer a week (or visits spaced apart); the "
@@ -279,6 +486,77 @@ def build_schedule(
             warnings.append(f"role {r} makes phone contacts only; its managers' books hold calls only")
     made = _assemble(scenario, problem, sol, books, customers, headcount, warnings)
     return made
+
+
+def _solve_named(
+    scenario: Scenario,
+    year: int,
+    heads: dict[str, int] | None,
+    customers: Customers,
+    counts: dict[tuple[str, str], int],
+    solver: str,
+    time_limit: float,
+) -> tuple[CalendarProblem, CalendarSolution, dict[str, RoleCalendar]]:
+    """The calendar with a roster's managers: each role with named managers has exactly those heads
+    and books; other roles have the model's heads (``required``) or today's (``current``)."""
+    import numpy as np
+
+    from planner.model.booking import book_branch
+    from planner.model.calendar import solve_calendar
+    from planner.model.headcount import calendar_problem
+
+    named = _named_books(scenario, customers)
+    unstaffed = [
+        r
+        for r in scenario.roles
+        if r not in named and any(counts.get(k, 0) for k in scenario.served_tiers(r))
+    ]
+    if heads is None and not unstaffed:  # every role with customers is staffed by the roster
+        heads = {r: role.headcount for r, role in scenario.roles.items()}
+    if heads is None:  # the model's heads for the roles the roster does not staff
+        chosen = calendar_problem(scenario, year, solver=solver, time_limit=time_limit, customers=counts)
+        first = solve_calendar(chosen)
+        if not first.ok:
+            return chosen, first, {}
+        heads = {r: int(first.heads.get(r, role.headcount)) for r, role in scenario.roles.items()}
+    fixed = {**heads, **{r: int(pm[next(iter(pm))].shape[0]) for r, pm in named.items() if pm}}
+    problem = calendar_problem(
+        scenario, year, heads=fixed, solver=solver, time_limit=time_limit, customers=counts
+    )
+    sol = solve_calendar(problem)
+    if not sol.ok:
+        return problem, sol, {}
+    given = {r: {k: np.asarray(v, dtype=np.int64) for k, v in pm.items()} for r, pm in named.items()}
+    books = book_branch(problem, sol, {t.key: t.customers for t in problem.tiers}, full=False, given=given)
+    return problem, sol, books
+
+
+def _named_books(scenario: Scenario, customers: Customers) -> dict[str, dict[tuple[str, str], Any]]:
+    """Per role with named managers: customers of each tier per manager (managers in roster order)."""
+    import numpy as np
+
+    out: dict[str, dict[tuple[str, str], Any]] = {}
+    mgr = customers.manager
+    roles = {m.role for m in customers.managers}
+    starts = customers.tier_starts
+    ends = dict(zip(starts, [*sorted(starts.values())[1:], len(customers)], strict=True))
+    for role in scenario.roles:
+        if role not in roles or scenario.roles[role].contacts == "calls":
+            continue
+        mine = [i for i, m in enumerate(customers.managers) if m.role == role]
+        col = {m: j for j, m in enumerate(mine)}
+        books: dict[tuple[str, str], Any] = {}
+        for key in scenario.served_tiers(role):
+            per = np.zeros(len(mine), dtype=np.int64)
+            if key in starts:
+                held = mgr[starts[key] : ends[key]]
+                held = held[held >= 0]
+                for m, n in zip(*np.unique(held, return_counts=True), strict=True):
+                    if int(m) in col:
+                        per[col[int(m)]] = int(n)
+            books[key] = per
+        out[role] = books
+    return out
 
 
 def _failed(
@@ -336,11 +614,12 @@ def _assemble(
 
     cal = problem.calendar
     n_w = cal.n_slots
-    tier_start = _tier_starts(customers)
+    tier_start = customers.tier_starts
     scheduled = np.zeros(len(customers), dtype=bool)
     names: list[str] = []
     name_role: list[str] = []
     name_customers: list[int] = []
+    day_minutes: list[float] = []
     loads: list[Any] = []
     parts: list[tuple[Any, ...]] = []
     roles_out: list[RoleSchedule] = []
@@ -350,7 +629,12 @@ def _assemble(
     offset_in_tier: dict[tuple[str, str, bool], int] = {}
     short_tiers = {k for k, c in sol.coverage.items() if c < 1 - 1e-9}
     bound = sol.heads
-    for role_id in scenario.roles:
+    # Named managers' customers come first in each tier (customers_from_book's order): their roles
+    # take their blocks first.
+    staffed = {m.role for m in customers.managers} if customers.named else set()
+    for role_id in [r for r in scenario.roles if r in staffed] + [
+        r for r in scenario.roles if r not in staffed
+    ]:
         rc = books.get(role_id)
         if rc is None:
             continue
@@ -358,9 +642,14 @@ def _assemble(
         h = b.heads
         base = len(names)
         width = max(3, len(str(h)))
-        names.extend(f"{role_id}-{m + 1:0{width}d}" for m in range(h))
+        own = [m.id for m in customers.managers if m.role == role_id] if customers.named else []
+        if own and len(own) == h and scenario.roles[role_id].contacts != "calls":
+            names.extend(own)
+        else:
+            names.extend(f"{role_id}-{m + 1:0{width}d}" for m in range(h))
         name_role.extend([role_id] * h)
         name_customers.extend(b.per_manager.sum(axis=0).tolist())
+        day_minutes.extend([float(rc.capacity_minutes.sum()) / max(cal.working_days, 1)] * h)
         loads.append(b.load_minutes / 60.0)
         block_offsets = []
         calls_only = scenario.roles[role_id].contacts == "calls"
@@ -430,9 +719,18 @@ def _assemble(
                     f"{key[0]}.{key[1]}: {n - covered} customers have no manager "
                     "(no role with heads serves the tier)"
                 )
-    schedule = _rows(customers, cal, stream_meta, parts, names)
+    overfull: list[float] = []
+    schedule, row_slot, row_stream = _rows(
+        customers, cal, stream_meta, parts, names, day_minutes if customers.named else None, overfull
+    )
+    if overfull:
+        warnings.append(
+            f"{int(overfull[0]):,} manager-days hold more than the manager's daily hours (by up to "
+            f"{overfull[1]:,.0f} min): the week's minutes fit, but its whole visits do not pack into "
+            "its days"
+        )
     managers = _managers_frame(cal, names, name_role, name_customers, loads)
-    tiers_out = _tier_summaries(scenario, cal, customers, sol, schedule)
+    tiers_out = _tier_summaries(scenario, cal, customers, sol, stream_meta, row_slot, row_stream)
     return ScheduleResult(
         scenario=scenario.name,
         year=cal.year,
@@ -447,6 +745,7 @@ def _assemble(
         warnings=warnings,
         schedule=schedule,
         managers=managers,
+        day_minutes=dict(zip(names, day_minutes, strict=True)),
     )
 
 
@@ -465,10 +764,21 @@ def _rows(
     streams: list[tuple[str, str, str, str, float]],
     parts: list[tuple[Any, ...]],
     manager_names: list[str],
-) -> pd.DataFrame:
-    """schedule.csv's table, sorted by manager, date, customer and kind; each contact on a working day."""
+    day_minutes: Any = None,
+    overfull: list[float] | None = None,
+) -> tuple[pd.DataFrame, Any, Any]:
+    """schedule.csv's table, sorted by manager, date, customer and kind; each contact on a working day.
+
+    With ``day_minutes`` (each manager's minutes a working day) a manager's contacts of a slot are
+    packed into its days (:func:`_pack_days`): visits first, one district's together, then phone
+    contacts in the room left; without it they are spread over the slot's days by cumulative
+    minutes (:func:`_spread_days`). Also returns each row's slot and stream index (what the tier
+    summaries count). Text columns are built in pyarrow (a small table of names taken by index),
+    never as a million Python strings.
+    """
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
     if parts:
         mgr = np.concatenate([p[0] for p in parts])
@@ -481,44 +791,165 @@ def _rows(
     minutes_arr = np.array([s[4] for s in streams], dtype=float)
     kc = kind_code[sidx] if len(sidx) else np.zeros(0, dtype=np.int64)
     mins = minutes_arr[sidx] if len(sidx) else np.zeros(0)
-    order = np.lexsort((kc, pos, slot, mgr))
-    mgr, slot, pos, sidx, mins = mgr[order], slot[order], pos[order], sidx[order], mins[order]
-    # Day within the slot: by the cumulative minutes of the manager's contacts in that slot.
+    if day_minutes is None:
+        order = np.lexsort((kc, pos, slot, mgr))
+        mgr, slot, pos, sidx, mins = mgr[order], slot[order], pos[order], sidx[order], mins[order]
+        day = _spread_days(cal, mgr, slot, mins)
+    else:
+        dist = customers.district[pos] if customers.district is not None else np.zeros(len(pos), np.int64)
+        order = np.lexsort((pos, dist, kc, slot, mgr))
+        mgr, slot, pos, sidx, mins = mgr[order], slot[order], pos[order], sidx[order], mins[order]
+        day = _pack_days(cal, mgr, slot, mins, kc[order], np.asarray(day_minutes, dtype=float), overfull)
+        again = np.lexsort((kc[order], pos, day, slot, mgr))
+        mgr, slot, pos, sidx, mins = mgr[again], slot[again], pos[again], sidx[again], mins[again]
+        day = day[again]
+    # Every (slot, day) as one code into a flat list of ISO dates.
+    dates = _slot_dates(cal)
+    first_day = np.concatenate([[0], np.cumsum([len(d) for d in dates])[:-1]]).astype(np.int64)
+    flat_dates = [d for ds in dates for d in ds]
+    week_of_slot = np.array([s.week for s in cal.slots], dtype=np.int64)
+
+    def text(values: list[str], index: Any) -> pd.Series:
+        taken = pa.array(values, type=pa.string()).take(pa.array(index, type=pa.int64()))
+        return pd.Series(taken.to_pandas(), dtype="str")
+
+    ids = customers.ids if isinstance(customers.ids, pa.Array) else pa.array(customers.ids, type=pa.string())
+    minutes = mins.astype(np.int64) if len(mins) and np.all(mins == np.round(mins)) else mins
+    frame = pd.DataFrame(
+        {
+            "customer_id": pd.Series(ids.take(pa.array(pos, type=pa.int64())).to_pandas(), dtype="str"),
+            "manager_id": text(manager_names, mgr),
+            "role": text([s[0] for s in streams], sidx),
+            "channel": text([s[1] for s in streams], sidx),
+            "tier": text([s[2] for s in streams], sidx),
+            "week": text(list(cal.week_labels), week_of_slot[slot]),
+            "date": text(flat_dates, first_day[slot] + day),
+            "kind": text([s[3] for s in streams], sidx),
+            "minutes": minutes,
+        }
+    )
+    if customers.district is not None and customers.districts:
+        frame["district"] = text(list(customers.districts), customers.district[pos])
+    return frame, slot, sidx
+
+
+def _groups(mgr: Any, slot: Any) -> tuple[Any, Any]:
+    """Rows sorted by manager and slot: each row's group number and each group's first row."""
+    import numpy as np
+
+    start = np.concatenate([[True], (mgr[1:] != mgr[:-1]) | (slot[1:] != slot[:-1])])
+    return np.cumsum(start) - 1, np.flatnonzero(start)
+
+
+def _spread_days(cal: PlanCalendar, mgr: Any, slot: Any, mins: Any) -> Any:
+    """Day within the slot by the cumulative minutes of the manager's contacts in that slot."""
+    import numpy as np
+
     day = np.zeros(len(mgr), dtype=np.int64)
     if len(mgr):
-        group = np.concatenate([[True], (mgr[1:] != mgr[:-1]) | (slot[1:] != slot[:-1])])
-        gid = np.cumsum(group) - 1
+        gid, first = _groups(mgr, slot)
         cum = np.cumsum(mins)
-        first = np.flatnonzero(group)
         before = cum - mins - (cum[first] - mins[first])[gid]
         total = np.bincount(gid, weights=mins)[gid]
         wd = np.array([max(s.working_days, 1) for s in cal.slots])[slot]
         frac = np.where(total > 0, before / np.where(total > 0, total, 1), 0.0)
         day = np.minimum((frac * wd + 1e-9).astype(np.int64), wd - 1)
-    dates = _slot_dates(cal)
-    date_col = np.array([dates[s][d] for s, d in zip(slot.tolist(), day.tolist(), strict=True)], dtype=object)
-    week_col = (
-        np.array(cal.week_labels, dtype=object)[np.array([s.week for s in cal.slots])[slot]]
-        if len(slot)
-        else np.zeros(0, dtype=object)
-    )
-    names = np.array(manager_names, dtype=object)
-    role_arr = np.array([s[0] for s in streams], dtype=object)
-    kind_arr = np.array([s[3] for s in streams], dtype=object)
-    minutes = mins.astype(np.int64) if len(mins) and np.all(mins == np.round(mins)) else mins
-    return pd.DataFrame(
-        {
-            "customer_id": customers.ids[pos] if len(pos) else np.zeros(0, dtype=object),
-            "manager_id": names[mgr] if len(mgr) else np.zeros(0, dtype=object),
-            "role": role_arr[sidx] if len(sidx) else np.zeros(0, dtype=object),
-            "channel": customers.channel[pos] if len(pos) else np.zeros(0, dtype=object),
-            "tier": customers.tier[pos] if len(pos) else np.zeros(0, dtype=object),
-            "week": week_col,
-            "date": date_col,
-            "kind": kind_arr[sidx] if len(sidx) else np.zeros(0, dtype=object),
-            "minutes": minutes,
-        }
-    )
+    return day
+
+
+def _next_fit(gid: Any, first: Any, mins: Any, room: Any, days: Any, *, force: bool) -> Any:
+    """Items in order into their group's days, each day taking items while they fit its ``room``.
+
+    ``room[g, k]`` is day ``k``'s free minutes in group ``g``, ``days[g]`` the group's days. With
+    ``force`` (every day still empty) an item longer than a day still takes a day of its own.
+    Returns each item's day, -1 where the group's days ran out. Vectorised over groups: one pass
+    per day of the longest slot.
+    """
+    import numpy as np
+
+    n = len(mins)
+    day = np.full(n, -1, dtype=np.int64)
+    if n == 0:
+        return day
+    cum = np.cumsum(mins)
+    before = cum - mins
+    # Start of the current day in each group, as cumulative minutes.
+    start = before[first].copy()
+    pending = np.ones(n, dtype=bool)
+    for k in range(room.shape[1]):
+        open_ = days > k
+        fits = pending & open_[gid] & (cum - start[gid] <= room[gid, k] + 1e-6)
+        # The first pending item of a group with an empty day takes it even when too long.
+        idx = np.flatnonzero(pending)
+        if len(idx) == 0:
+            break
+        firsts = idx[np.concatenate([[True], gid[idx[1:]] != gid[idx[:-1]]])]
+        if force:
+            fits[firsts[open_[gid[firsts]]]] = True
+        # Only a prefix of each group's pending items goes today: stop at the first that does not fit.
+        breaks = pending & ~fits
+        stop = np.full(len(start), np.inf)
+        np.minimum.at(stop, gid[breaks], before[breaks])
+        fits &= before < stop[gid]
+        day[fits] = k
+        pending &= ~fits
+        nxt = np.full(len(start), np.inf)
+        np.minimum.at(nxt, gid[pending], before[pending])
+        start = np.where(np.isfinite(nxt), nxt, start)
+    return day
+
+
+def _pack_days(
+    cal: PlanCalendar,
+    mgr: Any,
+    slot: Any,
+    mins: Any,
+    kind: Any,
+    day_minutes: Any,
+    overfull: list[float] | None = None,
+) -> Any:
+    """Each contact's day in its slot: a manager's day within his daily minutes where they allow.
+
+    Rows come sorted by manager, slot, kind (visits first), district, customer. Visits are laid
+    day by day in that order, so one district's visits share a day as far as the day holds them;
+    phone contacts then fill the room the visits leave, day by day. What the slot's days cannot
+    hold (a slot full to the minute in awkward sizes) goes to its days with the most room left;
+    ``overfull`` then gets the number of days over and the largest excess in minutes.
+    """
+    import numpy as np
+
+    if len(mgr) == 0:
+        return np.zeros(0, dtype=np.int64)
+    gid, first = _groups(mgr, slot)
+    wd = np.array([s.working_days for s in cal.slots], dtype=np.int64)
+    days = np.maximum(wd[slot[first]], 1)
+    width = int(days.max())
+    cap = day_minutes[mgr[first]]
+    room = np.repeat(cap[:, None], width, axis=1)
+    day = np.full(len(mgr), -1, dtype=np.int64)
+    for is_call in (0, 1):
+        sel = np.flatnonzero(kind == is_call)
+        if len(sel) == 0:
+            continue
+        g = gid[sel]
+        starts = np.concatenate([[True], g[1:] != g[:-1]])
+        sub_g = np.cumsum(starts) - 1
+        groups = g[starts]
+        placed = _next_fit(
+            sub_g, np.flatnonzero(starts), mins[sel], room[groups], days[groups], force=is_call == 0
+        )
+        day[sel] = placed
+        ok = placed >= 0
+        np.add.at(room, (g[ok], placed[ok]), -mins[sel][ok])
+    for i in np.flatnonzero(day < 0).tolist():  # the slot's days are full
+        g = int(gid[i])
+        k = int(np.argmax(room[g, : days[g]]))
+        day[i] = k
+        room[g, k] -= mins[i]
+    over = room < -1e-6
+    if over.any() and overfull is not None:
+        overfull.extend([int(over.sum()), float(-room[over].min())])
+    return day
 
 
 def _slot_dates(cal: PlanCalendar) -> list[list[str]]:
@@ -556,49 +987,48 @@ def _tier_summaries(
     cal: PlanCalendar,
     customers: Customers,
     sol: CalendarSolution,
-    schedule: pd.DataFrame,
+    streams: list[tuple[str, str, str, str, float]],
+    row_slot: Any,
+    row_stream: Any,
 ) -> list[TierSchedule]:
     """Per tier: required (customers x standard) against the rows, per quarter and per period."""
     import numpy as np
 
     counts = customers.counts()
-    month = schedule["date"].str.slice(5, 7).astype(int).to_numpy() if len(schedule) else np.zeros(0, int)
-    quarter = (month - 1) // 3
-    keys = (
-        (schedule["channel"] + "." + schedule["tier"] + "." + schedule["kind"]).to_numpy()
-        if len(schedule)
-        else np.zeros(0, dtype=object)
-    )
+    slot_month = np.array([s.month for s in cal.slots], dtype=np.int64)
+    # Rows per (stream, month) in one pass; a tier's kind sums its streams (one per role).
+    per_month = np.zeros((max(len(streams), 1), 13), dtype=np.int64)
+    if len(row_slot):
+        np.add.at(per_month, (row_stream, slot_month[row_slot]), 1)
     out = []
     for channel, tier in scenario.tiers():
         n = counts.get((channel, tier.id), 0)
         if n == 0 and scenario.customers(channel, tier.id) == 0:
             continue
-        got: dict[str, Any] = {}
+        months: dict[str, Any] = {}
         for kind in ("visit", "call"):
-            mask = keys == f"{channel}.{tier.id}.{kind}"
-            got[kind] = (month[mask], quarter[mask])
+            mine = [i for i, st in enumerate(streams) if (st[1], st[2], st[3]) == (channel, tier.id, kind)]
+            months[kind] = per_month[mine].sum(axis=0) if mine else np.zeros(13, dtype=np.int64)
         q_met = []
         for q in range(4):
             due_q, got_q = 0.0, 0
             for kind, std in (("visit", tier.visits), ("call", tier.calls)):
                 per_q = {"month": 3, "quarter": 1, "year": 0.25}[std.per]
                 due_q += n * std.count * per_q
-                got_q += int((got[kind][1] == q).sum())
+                got_q += int(months[kind][3 * q + 1 : 3 * q + 4].sum())
             q_met.append(min(1.0, got_q / due_q) if due_q > 0 else 1.0)
         short = []
         for kind, std in (("visit", tier.visits), ("call", tier.calls)):
             if std.per_year == 0 or n == 0:
                 continue
-            months = got[kind][0]
             n_per = {"month": 12, "quarter": 4, "year": 1}[std.per]
             for p in range(n_per):
                 if std.per == "month":
-                    made = int((months == p + 1).sum())
+                    made = int(months[kind][p + 1])
                 elif std.per == "quarter":
-                    made = int(((months - 1) // 3 == p).sum())
+                    made = int(months[kind][3 * p + 1 : 3 * p + 4].sum())
                 else:
-                    made = len(months)
+                    made = int(months[kind].sum())
                 due = n * std.count
                 if made < due:
                     short.append(PeriodShort(_period_label(cal, std.per, p), kind, due, made))
@@ -610,10 +1040,10 @@ def _tier_summaries(
                 visit_standard=tier.visits.describe(),
                 call_standard=tier.calls.describe(),
                 required_visits=n * tier.visits.per_year,
-                scheduled_visits=len(got["visit"][0]),
+                scheduled_visits=int(months["visit"].sum()),
                 planned_visits=sol.delivered((channel, tier.id), "visit"),
                 required_calls=n * tier.calls.per_year,
-                scheduled_calls=len(got["call"][0]),
+                scheduled_calls=int(months["call"].sum()),
                 planned_calls=sol.delivered((channel, tier.id), "call"),
                 quarter_met=tuple(q_met),
                 short=tuple(short),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,21 @@ from planner.commands.options import (
     help="Directory for schedule.csv and managers.csv (created if missing).",
 )
 @click.option("--excel", is_flag=True, help="Also write schedule.xlsx into --out (one sheet per manager).")
+@click.option(
+    "--managers",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Managers table (.csv/.xlsx: manager_id, role[, base_district]) for a --roster naming managers.",
+)
+@click.option(
+    "--moves",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Moves to apply first: the CSV `planner rebalance --out` writes (customer_id, from, to, ...).",
+)
+@click.option("--manager", "manager", default=None, metavar="ID", help="Print this manager's plan only.")
+@click.option("--week", default=None, metavar="YYYY-Www", help="With --manager: that ISO week's visits.")
+@click.option("--date", "day", default=None, metavar="YYYY-MM-DD", help="With --manager: that day's visits.")
 def schedule_command(
     scenario: Path,
     sets: tuple[str, ...],
@@ -50,6 +66,11 @@ def schedule_command(
     headcount: str,
     out: Path | None,
     excel: bool,
+    managers: Path | None,
+    moves: Path | None,
+    manager: str | None,
+    week: str | None,
+    day: str | None,
 ) -> None:
     """Who visits whom, on which day: a calendar meeting every tier's standard in every period.
 
@@ -58,8 +79,13 @@ def schedule_command(
     whole year, books balanced by yearly hours, and a working day for every visit and phone contact
     its tier's standard asks: every month, quarter or year it names, visits spaced at least half the
     even interval apart, no manager over capacity in any week.
+
+    With a --roster naming managers (manager_id) every customer keeps his manager (after --moves);
+    customers without one go to the lightest books of a role that serves their tier. Each contact
+    gets a working day within the manager's daily hours, one district's visits on the same day
+    where they fit. --manager ID with --week or --date prints that manager's plan.
     """
-    from planner.analyses.schedule import build_schedule, customers_from_frame
+    from planner.analyses.schedule import build_schedule, customers_from_book, customers_from_frame
     from planner.errors import InfeasibleError, InputError
     from planner.model.headcount import plan_year
 
@@ -67,11 +93,30 @@ def schedule_command(
         raise InputError(
             "--excel writes schedule.xlsx into the --out directory; add --out DIR", source="--excel"
         )
+    for option, value in (("--managers", managers), ("--moves", moves)):
+        if value is not None and roster is None:
+            raise InputError(f"{option} needs --roster (a customer list naming managers)", source=option)
+    view = parse_view(manager, week, day)
     sc, read = read_cli_roster(load_cli_scenario(scenario, sets), roster, columns)
     the_year = plan_year(sc, year)
+    if view is not None:
+        check_view_period(view, the_year)
     check_schedule_size(sc)
     print_warnings(sc.warnings)
-    customers = customers_from_frame(read.accepted, str(roster)) if read is not None else None
+    customers = None
+    if read is not None and read.accepted["manager_id"].notna().any():
+        from planner.data.managers import build_book, read_moves
+
+        book = build_book(read, sc, managers)
+        moved = read_moves(moves, book, sc) if moves is not None else None
+        customers = customers_from_book(book, sc, moved)
+    elif read is not None:
+        for option, value in (("--managers", managers), ("--moves", moves)):
+            if value is not None:
+                raise InputError(
+                    f"{option} needs a roster naming managers: {roster} has no manager_id", source=option
+                )
+        customers = customers_from_frame(read.accepted, str(roster))
     result = build_schedule(
         sc,
         year=the_year,
@@ -80,6 +125,17 @@ def schedule_command(
         solver=solver,
     )
     print_warnings([w for w in result.warnings if w not in sc.warnings])
+    if view is not None and result.ok:
+        from planner.analyses.schedule import manager_plan
+
+        plan = manager_plan(result, view.manager, week=view.week, date=view.date)
+        if fmt == "json":
+            echo_json(plan)
+        else:
+            from planner.report.schedule import render_manager_plan
+
+            render_manager_plan(plan, make_console())
+        return
     if out is not None and result.ok:
         from planner.report.fileset import write_set
         from planner.report.schedule import write_schedule_excel, write_schedule_files
@@ -118,4 +174,59 @@ def check_schedule_size(scenario: Scenario) -> None:
             f"at most {MAX_CONTACTS:,} are scheduled in one run: schedule part of the branch (--roster) "
             "or fewer customers",
             source="schedule",
+        )
+
+
+@dataclass(frozen=True)
+class View:
+    """``--manager`` with ``--week`` or ``--date``: which part of the calendar to print."""
+
+    manager: str
+    week: str | None
+    date: str | None
+
+
+def parse_view(manager: str | None, week: str | None, day: str | None) -> View | None:
+    """Check ``--manager``/``--week``/``--date`` before any work; None when no view is asked."""
+    import datetime as dt
+    import re
+
+    from planner.errors import InputError
+
+    if manager is None:
+        for option, value in (("--week", week), ("--date", day)):
+            if value is not None:
+                raise InputError(f"{option} needs --manager ID (whose plan to print)", source=option)
+        return None
+    if not manager.strip():
+        raise InputError("expected a manager id, got an empty value", source="--manager")
+    if week is not None and day is not None:
+        raise InputError("give --week or --date, not both", source="--date")
+    if week is not None and not re.fullmatch(r"\d{4}-W\d{2}", week):
+        raise InputError(f"expected an ISO week like 2027-W12, got {week!r}", source="--week")
+    if day is not None:
+        try:
+            dt.date.fromisoformat(day)
+        except ValueError:
+            raise InputError(f"expected a date like 2027-03-16, got {day!r}", source="--date") from None
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+            raise InputError(f"expected a date like 2027-03-16, got {day!r}", source="--date")
+    return View(manager.strip(), week, day)
+
+
+def check_view_period(view: View, year: int) -> None:
+    """``--week``/``--date`` must fall in the plan year."""
+    from planner.data.calendar import plan_calendar
+    from planner.errors import InputError
+
+    cal = plan_calendar(year)
+    if view.week is not None and view.week not in cal.week_labels:
+        raise InputError(
+            f"week {view.week} is not in the plan year {year} (its weeks: {cal.week_labels[0]} to "
+            f"{cal.week_labels[-1]})",
+            source="--week",
+        )
+    if view.date is not None and not view.date.startswith(f"{year}-"):
+        raise InputError(
+            f"date {view.date} is not in the plan year {year} ({year}-01-01 to {year}-12-31)", source="--date"
         )

@@ -274,3 +274,116 @@ def build_book(roster: Roster, scenario: Scenario, managers: str | Path | None =
         manager=manager,
         spend=acc["monthly_spend"].to_numpy(dtype=np.float64),
     )
+
+
+#: The columns ``planner schedule --moves`` reads from ``planner rebalance``'s moves file.
+MOVES_COLUMNS = ("customer_id", "from", "to")
+#: A vacancy ``rebalance`` fills: ``NEW-1``, ``NEW-2``...
+NEW_MANAGER_PREFIX = "NEW-"
+
+
+@dataclass(frozen=True)
+class Moves:
+    """``rebalance``'s moves against a :class:`Book`: customer positions and their new managers.
+
+    ``to`` indexes the book's managers, then :attr:`new_managers` (``(id, role)``, vacancies the
+    moves fill) after them.
+    """
+
+    source: str
+    customer: npt.NDArray[np.int64]
+    to: npt.NDArray[np.int64]
+    new_managers: list[tuple[str, str]]
+
+
+def read_moves(path: str | Path, book: Book, scenario: Scenario) -> Moves:
+    """Read a moves file (``planner rebalance --out``: CSV with customer_id, from, to, ...).
+
+    Raises
+    ------
+    InputError
+        An unknown customer or manager, a ``from`` that is not the customer's manager in the
+        roster, a customer moved twice, or a new manager whose role does not serve the customer's
+        tier; each names the file and row.
+    """
+    import numpy as np
+    import pandas as pd
+
+    p = Path(path)
+    if p.suffix.lower() != ".csv":
+        raise InputError(
+            f"unknown format {p.suffix or '(no extension)'!r}; expected the .csv `planner rebalance --out` "
+            "writes",
+            source=p,
+        )
+    if not p.exists():
+        raise InputError("file not found", source=p)
+    try:
+        frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", source=p) from None
+    except pd.errors.EmptyDataError:
+        raise InputError("file is empty; expected a header row customer_id,...,from,to", source=p) from None
+    except Exception as exc:  # corrupt files raise many types
+        raise InputError(f"cannot read: {exc}", source=p) from None
+    for col in MOVES_COLUMNS:
+        if col not in frame.columns:
+            found = ", ".join(map(str, frame.columns)) or "none"
+            raise InputError(
+                f"missing column {col}{did_you_mean(col, frame.columns)}; found: {found}", source=p
+            )
+    ids = pd.Index(book.customer_id.astype(str))
+    if not ids.is_unique:
+        ids = ids.drop_duplicates(keep="first")
+    pos = ids.get_indexer(frame["customer_id"].str.strip())
+    index = book.manager_index()
+    keys = [tier_key(c, t) for c, t in book.tiers]
+    new: dict[str, str] = {}
+    seen: dict[int, int] = {}
+    to = np.empty(len(frame), dtype=np.int64)
+    src, dst = frame["from"].str.strip().tolist(), frame["to"].str.strip().tolist()
+    for i, (cid, at) in enumerate(zip(frame["customer_id"].tolist(), pos.tolist(), strict=True)):
+        row = f"row {i + 1}"
+        if at < 0:
+            raise InputError(f"customer_id {cid!r} is not in the roster {book.source}", source=p, path=row)
+        if at in seen:
+            raise InputError(f"customer {cid!r} moves twice (first at row {seen[at]})", source=p, path=row)
+        seen[at] = i + 1
+        now = int(book.manager[at])
+        now_id = book.managers[now].id if now >= 0 else ""
+        if src[i] != now_id:
+            raise InputError(
+                f"customer {cid!r} moves from {src[i] or '(no manager)'!r}, but the roster gives "
+                f"{now_id or '(no manager)'!r}: the moves belong to another roster",
+                source=p,
+                path=row,
+            )
+        target = dst[i]
+        tier = book.tiers[int(book.tier[at])]
+        if target in index:
+            to[i] = index[target]
+            role = book.managers[index[target]].role
+        elif target.startswith(NEW_MANAGER_PREFIX):
+            serving = [
+                r
+                for r in scenario.roles
+                if tier in scenario.served_tiers(r) and scenario.roles[r].contacts != "calls"
+            ]
+            if target not in new:
+                new[target] = book.managers[now].role if now >= 0 else (serving[0] if serving else "")
+            role = new[target]
+            to[i] = len(book.managers) + list(new).index(target)
+        else:
+            raise InputError(
+                f"manager {target!r} is not in the roster{did_you_mean(target, list(index))}; expected a "
+                f"roster manager or a new one ({NEW_MANAGER_PREFIX}1, ...)",
+                source=p,
+                path=row,
+            )
+        if role not in scenario.roles or tier not in scenario.served_tiers(role):
+            raise InputError(
+                f"manager {target!r} ({role or 'no role'}) does not serve {keys[int(book.tier[at])]}",
+                source=p,
+                path=row,
+            )
+    return Moves(str(p), pos.astype(np.int64), to, list(new.items()))

@@ -34,6 +34,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Guards floor()/ceil() against float error at exact integers.
 EPS = 1e-7
+#: HiGHS's random seed for the books' integer programmes (0, its default, stated so it stays fixed).
+IP_SEED = 0
 #: How many times a role may gain heads while its managers' books do not fit.
 MAX_GROW_ROUNDS = 200
 
@@ -66,18 +68,20 @@ class RoleBooks:
 
 
 def deal_books(
-    counts: list[int], hours: list[float], managers: int
+    counts: list[int], hours: list[float], managers: int, start: npt.NDArray[np.float64] | None = None
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """Customers of each tier per manager, balancing yearly hours (water filling, heaviest tier first).
 
-    Returns ``(per_manager, load)``: ``per_manager[t, m]`` customers of tier ``t`` for manager ``m``;
-    ``load[m]`` yearly hours.
+    ``start`` is each manager's yearly hours before the deal (the customers he already holds);
+    the lightest books take the dealt customers first.
+    Returns ``(per_manager, load)``: ``per_manager[t, m]`` customers of tier ``t`` dealt to manager
+    ``m``; ``load[m]`` yearly hours, ``start`` included.
     """
     import numpy as np
 
     n_t = len(counts)
     out = np.zeros((n_t, managers), dtype=np.int64)
-    load = np.zeros(managers)
+    load = np.zeros(managers) if start is None else np.asarray(start, dtype=float).copy()
     idx = np.arange(managers)
     order = sorted(range(n_t), key=lambda t: (-hours[t], t))
     for t in order:
@@ -116,6 +120,52 @@ def _window_start(cal: PlanCalendar) -> list[int]:
     return [first[k] for k in range(cal.n_weeks)]
 
 
+def _static_tables(streams: list[BookStream], cal: PlanCalendar) -> dict[str, Any]:
+    """What the rounding of every book of one role shares: periods, weeks and spacing windows."""
+    n_w = cal.n_slots
+    period_of: list[list[int]] = []
+    period_end: list[list[int]] = []
+    for st in streams:
+        pof = [0] * n_w
+        ends = []
+        for p, slots in enumerate(st.periods):
+            for w in slots:
+                pof[w] = p
+            ends.append(slots[-1])
+        period_of.append(pof)
+        period_end.append(ends)
+    first: dict[int, int] = {}
+    for sl in cal.slots:
+        first.setdefault(sl.week, sl.index)
+    week_first = [first[k] for k in range(cal.n_weeks)]
+    slot_week = [sl.week for sl in cal.slots]
+    # The spacing windows holding each slot, per stream; and the first slot of the window that
+    # ends at each slot (the run of g ISO weeks up to the slot's week).
+    by_gap: dict[int, list[list[tuple[int, int]]]] = {}
+    win: list[list[list[tuple[int, int]]]] = []
+    win_first: list[list[int]] = []
+    for st in streams:
+        gap = max(st.gap, 1)
+        if gap not in by_gap:
+            holding: list[list[tuple[int, int]]] = [[] for _ in range(n_w)]
+            for lo, hi in cal.windows(gap):
+                for w in range(lo, hi):
+                    holding[w].append((lo, hi))
+            by_gap[gap] = holding
+        win.append(by_gap[gap])
+        g = min(gap, cal.n_weeks)
+        win_first.append([week_first[max(0, slot_week[w] - g + 1)] for w in range(n_w)])
+    return {
+        "rate_sums": [[float(st.rate[slots].sum()) for slots in st.periods] for st in streams],
+        "period_of": period_of,
+        "period_end": period_end,
+        "week_first": week_first,
+        "slot_week": slot_week,
+        "win": win,
+        "win_first": win_first,
+    }
+
+
 def greedy_book(
     streams: list[BookStream],
     book: tuple[int, ...],
@@ -124,16 +174,18 @@ def greedy_book(
     *,
     full: bool,
     ahead: bool = False,
+    shared: dict[str, Any] | None = None,
 ) -> npt.NDArray[np.int64] | None:
     """Whole contacts per stream and slot for one manager holding ``book`` customers per tier.
 
     Spare minutes take contacts ahead of the plan always with today's heads (``full`` False) and,
     with ``ahead``, also when every standard must be met (work done early leaves room at period
-    ends). Returns ``None`` when ``full`` and some period's quota was not reached.
+    ends). Returns ``None`` when ``full`` and some period's quota was not reached. ``shared`` (one
+    dict per role, the same ``streams`` and ``cal``) keeps the tables every book of the role uses.
     """
     import numpy as np
 
-    g = _Greedy(streams, book, cap_minutes, cal)
+    g = _Greedy(streams, book, cap_minutes, cal, shared)
     ok = g.run(full=full, ahead=ahead)
     if not ok:
         return None
@@ -149,6 +201,7 @@ class _Greedy:
         book: tuple[int, ...],
         cap_minutes: npt.NDArray[np.float64],
         cal: PlanCalendar,
+        shared: dict[str, Any] | None = None,
     ) -> None:
         import numpy as np
 
@@ -162,37 +215,24 @@ class _Greedy:
         self.y = [[0] * n_w for _ in range(n_s)]
         self.used = [0.0] * n_w
         self.target = [np.cumsum(st.rate * self.n[j]).tolist() for j, st in enumerate(streams)]
-        self.need = [period_quota(st, self.n[j]) for j, st in enumerate(streams)]
-        self.period_of: list[list[int]] = []
-        self.period_end: list[list[int]] = []
-        for st in streams:
-            pof = [0] * n_w
-            ends = []
-            for p, slots in enumerate(st.periods):
-                for w in slots:
-                    pof[w] = p
-                ends.append(slots[-1])
-            self.period_of.append(pof)
-            self.period_end.append(ends)
-        first: dict[int, int] = {}
-        for sl in cal.slots:
-            first.setdefault(sl.week, sl.index)
-        self.week_first = [first[k] for k in range(cal.n_weeks)]
-        self.slot_week = [sl.week for sl in cal.slots]
-        # The spacing windows holding each slot, per stream.
-        by_gap: dict[int, list[list[tuple[int, int]]]] = {}
-        self.win: list[list[list[tuple[int, int]]]] = []
-        for st in streams:
-            gap = max(st.gap, 1)
-            if gap not in by_gap:
-                holding: list[list[tuple[int, int]]] = [[] for _ in range(n_w)]
-                for lo, hi in cal.windows(gap):
-                    for w in range(lo, hi):
-                        holding[w].append((lo, hi))
-                by_gap[gap] = holding
-            self.win.append(by_gap[gap])
+        tables = shared if shared is not None else {}
+        if "period_of" not in tables:
+            tables.update(_static_tables(streams, cal))
+        # period_quota(st, n), from the period sums every book of the role shares.
+        self.need = [
+            [min(n * st.count, math.floor(total * n + 0.5)) for total in tables["rate_sums"][j]]
+            for j, (st, n) in enumerate(zip(streams, self.n, strict=True))
+        ]
         self.done = [0] * n_s
         self.in_period = [0] * n_s
+        # Contacts a period owes at most per stream (n x count).
+        self.quota = [self.n[j] * st.count for j, st in enumerate(streams)]
+        self.period_of: list[list[int]] = tables["period_of"]
+        self.period_end: list[list[int]] = tables["period_end"]
+        self.week_first: list[int] = tables["week_first"]
+        self.slot_week: list[int] = tables["slot_week"]
+        self.win: list[list[list[tuple[int, int]]]] = tables["win"]
+        self.win_first: list[list[int]] = tables["win_first"]
 
     def put(self, j: int, w: int, k: int) -> None:
         self.y[j][w] += k
@@ -205,10 +245,8 @@ class _Greedy:
         n = self.n[j]
         if n == 0:
             return 0
-        quota = n * self.streams[j].count - self.in_period[j]
-        g = min(max(self.streams[j].gap, 1), self.cal.n_weeks)
-        start = self.week_first[max(0, self.slot_week[w] - g + 1)]
-        return max(0, min(quota, n - sum(self.y[j][start : w + 1])))
+        quota = self.quota[j] - self.in_period[j]
+        return max(0, min(quota, n - sum(self.y[j][self.win_first[j][w] : w + 1])))
 
     def fits_window(self, k: int, w: int) -> bool:
         row, n = self.y[k], self.n[k]
@@ -221,24 +259,26 @@ class _Greedy:
             order = sorted(range(n_s), key=lambda j: (-streams[j].minutes, -streams[j].priority, j))
         else:
             order = sorted(range(n_s), key=lambda j: (-streams[j].priority, streams[j].minutes, j))
+        # Per slot: the streams whose period starts there, and (in ``order``) those whose period ends.
+        starts = [[j for j in range(n_s) if w > 0 and self.period_of[j][w] != self.period_of[j][w - 1]]
+                  for w in range(self.n_w)]  # fmt: skip
+        ends = [[j for j in order if self.period_end[j][self.period_of[j][w]] == w] for w in range(self.n_w)]
+        spare = [j for j in order if self.minutes[j] > 0]
+        target, done = self.target, self.done
         for w in range(self.n_w):
-            for j in range(n_s):
-                if w > 0 and self.period_of[j][w] != self.period_of[j][w - 1]:
-                    self.in_period[j] = 0
+            for j in starts[w]:
+                self.in_period[j] = 0
             for rounding in (0.5, 1.0 - EPS):  # catch up to the target, then a little ahead of it
                 for j in order:
-                    want = math.floor(self.target[j][w] + rounding) - self.done[j]
+                    want = math.floor(target[j][w] + rounding) - done[j]
                     if want > 0:
                         self._take(j, w, want)
             if not full or ahead:
                 # Spare minutes take contacts ahead of the plan, most valuable tier first.
-                for j in order:
-                    if self.minutes[j] > 0:
-                        self._take(j, w, None)
-            for j in order:
+                for j in spare:
+                    self._take(j, w, None)
+            for j in ends[w]:
                 p = self.period_of[j][w]
-                if w != self.period_end[j][p]:
-                    continue
                 # Short of the period's quota (every standard met) or of the plan (today's heads):
                 # put the missing contacts in the period's slots with spare minutes, moving other
                 # contacts within their own periods to join scattered minutes.
@@ -256,11 +296,20 @@ class _Greedy:
         return True
 
     def _take(self, j: int, w: int, want: int | None) -> None:
+        # room() and put() written out: this runs for every stream and slot of every book.
+        n = self.n[j]
+        if n == 0:
+            return
         m = self.minutes[j]
-        fit = math.floor((self.free(w) + 1e-6) / m) if m > 0 else (want or 0)
-        k = min(fit, self.room(j, w)) if want is None else min(want, self.room(j, w), fit)
+        fit = math.floor((self.cap[w] - self.used[w] + 1e-6) / m) if m > 0 else (want or 0)
+        if fit <= 0:
+            return
+        row = self.y[j]
+        room = min(self.quota[j] - self.in_period[j], n - sum(row[self.win_first[j][w] : w + 1]))
+        k = min(fit, room) if want is None else min(want, room, fit)
         if k > 0:
-            self.put(j, w, k)
+            row[w] += k
+            self.used[w] += k * m
             self.done[j] += k
             self.in_period[j] += k
 
@@ -341,6 +390,31 @@ def period_quota(st: BookStream, n: int) -> list[int]:
     return [min(n * st.count, math.floor(float(st.rate[slots].sum()) * n + 0.5)) for slots in st.periods]
 
 
+def _may_fit(
+    streams: list[BookStream], book: tuple[int, ...], cap_minutes: npt.NDArray[np.float64], cal: PlanCalendar
+) -> bool:
+    """A necessary condition for :func:`ip_book`: each month's and quarter's quotas fit its minutes.
+
+    A stream counted per month or quarter owes its whole quota inside one quarter, so the minutes
+    those quotas take in a quarter (or a month, for the monthly ones) cannot exceed the manager's
+    minutes there. When they do, no integer programme is needed to say the book does not fit.
+    """
+    for span in ("month", "quarter"):
+        index = cal.period_index(span)
+        room = [0.0] * (max(index) + 1 if index else 0)
+        for w, c in enumerate(cap_minutes):
+            room[index[w]] += float(c) + 1e-6
+        for st in streams:
+            n = book[st.tier_index]
+            for slots, quota in zip(st.periods, period_quota(st, n), strict=True):
+                spans = {index[w] for w in slots}
+                if len(spans) == 1:
+                    room[spans.pop()] -= quota * st.minutes
+        if any(r < -1e-6 for r in room):
+            return False
+    return True
+
+
 def ip_book(
     streams: list[BookStream],
     book: tuple[int, ...],
@@ -357,6 +431,8 @@ def ip_book(
 
     from planner.model.solver import solve
 
+    if not _may_fit(streams, book, cap_minutes, cal):
+        return None
     n_w = cal.n_slots
     prob = pulp.LpProblem("book", pulp.LpMinimize)
     rows: list[list[Any]] = []
@@ -383,7 +459,9 @@ def ip_book(
         if terms:
             prob += pulp.lpSum(terms) <= float(cap_minutes[w]) + 1e-6, f"cap_{w}"
     prob.setObjective(pulp.LpAffineExpression())
-    outcome = solve(prob, solver, time_limit)
+    # HiGHS's search (and so which of many feasible books it returns, and how fast) depends on its
+    # random seed: fix it, so a book is the same on every run and every machine.
+    outcome = solve(prob, solver, time_limit, highs_options={"random_seed": IP_SEED})
     if not outcome.status.is_ok:
         return None
     out = np.array(
@@ -403,19 +481,30 @@ def book_role(
     full: bool,
     solver: str,
     time_limit: float,
+    books_given: npt.NDArray[np.int64] | None = None,
 ) -> RoleBooks:
-    """Books and whole contacts for one role; with ``full``, more heads until every book fits."""
+    """Books and whole contacts for one role; with ``full``, more heads until every book fits.
+
+    ``books_given`` (tiers x managers) fixes each manager's customers per tier (a roster's
+    portfolios): no dealing, no more heads.
+    """
     import numpy as np
 
     n_s, n_w = len(streams), cal.n_slots
     cache: dict[tuple[int, ...], Any] = {}
+    shared: dict[str, Any] = {}
     ip_books = 0
     h = max(heads, 1) if sum(counts) > 0 else heads
+    if books_given is not None:
+        h, full = books_given.shape[1], False
     feasible = True
     for _ in range(MAX_GROW_ROUNDS):
-        per_manager, _load = (
-            deal_books(counts, hours, h) if h > 0 else (np.zeros((len(counts), 0), np.int64), None)
-        )
+        if books_given is not None:
+            per_manager = books_given
+        else:
+            per_manager, _load = (
+                deal_books(counts, hours, h) if h > 0 else (np.zeros((len(counts), 0), np.int64), None)
+            )
         feasible = True
         books: dict[tuple[int, ...], list[int]] = {}
         for m in range(h):
@@ -427,9 +516,9 @@ def book_role(
         hard = []
         for book in sorted(books):
             if book not in cache:
-                plan = greedy_book(streams, book, cap_minutes, cal, full=full)
+                plan = greedy_book(streams, book, cap_minutes, cal, full=full, shared=shared)
                 if plan is None and full:
-                    plan = greedy_book(streams, book, cap_minutes, cal, full=full, ahead=True)
+                    plan = greedy_book(streams, book, cap_minutes, cal, full=full, ahead=True, shared=shared)
                 if plan is None and full:
                     hard.append(book)
                     continue
@@ -522,13 +611,18 @@ def book_branch(
     customers: dict[tuple[str, str], int],
     *,
     full: bool,
+    given: dict[str, dict[tuple[str, str], npt.NDArray[np.int64]]] | None = None,
 ) -> dict[str, RoleCalendar]:
     """Deal every role's customers into books and round the model's plan into whole contacts.
 
     ``problem``/``solution`` are a :class:`planner.model.calendar.CalendarProblem` and its solution;
     ``customers`` the customers per tier to book (the problem's own counts, or a roster's).
     With ``full`` (every standard must be met) a role gains heads until its books fit.
+    ``given[role][tier]`` fixes that role's managers' customers of the tier (one entry per manager,
+    a roster's portfolios): the role's customers of each tier are then those, not a share of the
+    model's split.
     """
+    given = given or {}
     import numpy as np
 
     cal = problem.calendar
@@ -542,17 +636,30 @@ def book_branch(
     roles = {r.id: r for r in problem.roles}
     for key, by_role in held.items():
         for calls_only in (False, True):
-            group = {r: q for r, q in by_role.items() if roles[r].calls_only is calls_only}
+            group = {r: q for r, q in by_role.items() if roles[r].calls_only is calls_only and r not in given}
             if not group:
                 continue
             if sum(group.values()) <= 0:
                 group = {r: float(solution.heads.get(r, 0)) for r in group}
-            splits.setdefault(key, {}).update(split_customers(customers.get(key, 0), group))
+            # Customers the given books hold are not shared out again.
+            taken = sum(
+                int(given[r][key].sum()) for r in given if key in given[r] and not roles[r].calls_only
+            )
+            left = max(0, customers.get(key, 0) - (0 if calls_only else taken))
+            splits.setdefault(key, {}).update(split_customers(left, group))
     out: dict[str, RoleCalendar] = {}
     for r in problem.roles:
         mine = [s for s in solution.streams if s.role == r.id]
         tiers = list(dict.fromkeys(s.key for s in mine))
-        counts = [splits.get(k, {}).get(r.id, 0) for k in tiers]
+        fixed_books = None
+        if r.id in given:
+            width = len(next(iter(given[r.id].values()), []))
+            fixed_books = np.array(
+                [given[r.id].get(k, np.zeros(width, dtype=np.int64)) for k in tiers], dtype=np.int64
+            ).reshape(len(tiers), width)
+            counts = [int(v) for v in fixed_books.sum(axis=1)]
+        else:
+            counts = [splits.get(k, {}).get(r.id, 0) for k in tiers]
         if not tiers or sum(counts) == 0:
             continue
         streams = []
@@ -588,6 +695,7 @@ def book_branch(
             full=full and r.fixed_hours is None,
             solver=problem.solver,
             time_limit=problem.time_limit,
+            books_given=fixed_books,
         )
         out[r.id] = RoleCalendar(r.id, tiers, counts, streams, books, cap)
     return out

@@ -324,3 +324,80 @@ def plain_cell(value: Any) -> Any:
     except ImportError:  # pragma: no cover
         pass
     return value
+
+
+def write_csv_fast(target: str | Path, frame: Any) -> Path:
+    """Write ``frame`` like :func:`write_csv`, byte for byte, through ``pyarrow.csv`` when it can.
+
+    pyarrow writes a million rows about ten times faster than pandas. Its output equals pandas'
+    (``index=False``, ``\\n`` line ends, minimal quoting) when no cell needs quoting or the formula
+    apostrophe and every column is text or integer: the header line comes from pandas, the body from
+    pyarrow unquoted. Any other frame (a comma, quote, CR or LF in a cell, a cell a spreadsheet would
+    run, floats or booleans, whose text forms differ) goes through :func:`write_csv`.
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    names = [str(c) for c in frame.columns]
+    if len(set(names)) != len(names) or any(csv_text(c) != c for c in names):
+        return write_csv(target, frame)
+    columns: list[Any] = []
+    for col in frame.columns:
+        series = frame[col]
+        if pd.api.types.is_integer_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+            columns.append(pa.array(series.to_numpy()))
+            continue
+        if not _is_text(series):
+            return write_csv(target, frame)
+        try:
+            arr = pa.array(series, from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # non-string objects in a text column
+            return write_csv(target, frame)
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)) or _needs_quoting(arr):
+            return write_csv(target, frame)
+        columns.append(arr)
+    header = frame.iloc[:0].to_csv(index=False, lineterminator="\n").encode("utf-8")
+    table = pa.Table.from_arrays(columns, names=[f"c{i}" for i in range(len(columns))])
+
+    def write(tmp: Path) -> None:
+        with pa.OSFile(str(tmp), "wb") as sink:
+            sink.write(header)
+            if table.num_rows:
+                options = pa_csv.WriteOptions(include_header=False, quoting_style="none", eol="\n")
+                pa_csv.write_csv(table, sink, write_options=options)
+
+    return write_with(target, write)
+
+
+def _needs_quoting(arr: Any) -> bool:
+    """Whether a pyarrow string array holds a comma, quote, CR or LF, or a cell starting as a formula.
+
+    Scans the array's own buffers with numpy: one pass over the bytes, one over the cell starts.
+    """
+    import numpy as np
+
+    if len(arr) == 0:
+        return False
+    _validity, offsets_buf, data_buf = arr.buffers()
+    wide = np.int64 if arr.type.id == _large_string_id() else np.int32
+    offsets = np.frombuffer(offsets_buf, dtype=wide)[arr.offset : arr.offset + len(arr) + 1].astype(np.int64)
+    if data_buf is None or offsets[-1] == offsets[0]:
+        return False
+    data = np.frombuffer(data_buf, dtype=np.uint8)[offsets[0] : offsets[-1]]
+    special = np.zeros(256, dtype=bool)
+    special[[ord(c) for c in ',"\r\n']] = True
+    if special[data].any():
+        return True
+    starts = offsets[:-1][offsets[1:] > offsets[:-1]] - offsets[0]
+    first = np.zeros(256, dtype=bool)
+    first[[ord(c) for c in FORMULA_PREFIXES]] = True
+    return bool(first[data[starts]].any())
+
+
+def _large_string_id() -> int:
+    import pyarrow as pa
+
+    return int(pa.large_string().id)

@@ -15,6 +15,7 @@ from planner.report.export import (
     append_row,
     sheet_title,
     write_csv,
+    write_csv_fast,
     write_with,
     write_xlsx_deterministic,
 )
@@ -23,7 +24,7 @@ from planner.report.plan import fmt_int, fmt_pct
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
-    from planner.analyses.schedule import ScheduleResult
+    from planner.analyses.schedule import ManagerPlan, ScheduleResult
 
 #: Grid cell text per kind ("V" visit, "C" call); two contacts in a week read "V C".
 CELL = {"visit": "V", "call": "C"}
@@ -125,11 +126,52 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
         console.print("Every customer gets every visit and call its tier's standard asks, in every period.")
 
 
+def render_manager_plan(plan: ManagerPlan, console: Console) -> None:
+    """Print one manager's days (contacts, minutes against his day, districts), then each contact.
+
+    Ids and districts come from the user's files: they are shown as plain text, never as markup.
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    from planner.report.terminal import terminal_text
+
+    def text(value: str) -> Text:
+        return Text(terminal_text(value))
+
+    title = text(f"{plan.manager} ({plan.role}), {plan.period}: {fmt_int(len(plan.rows))} contacts")
+    days = Table(title=title, title_justify="left")
+    for col in ("date", "contacts", "visits", "minutes", "of day", "districts visited"):
+        days.add_column(col, justify="left" if col in ("date", "districts visited") else "right")
+    for d in plan.days:
+        share = d.minutes / plan.day_minutes if plan.day_minutes > 0 else 0.0
+        days.add_row(
+            d.date,
+            str(d.contacts),
+            str(d.visits),
+            fmt_int(d.minutes),
+            fmt_pct(share),
+            text(", ".join(d.districts) or "-"),
+        )
+    console.print(days)
+    if not plan.rows:
+        console.print(text(f"No contacts for {plan.manager} in {plan.period}."))
+        return
+    rows = Table(box=None)
+    cols = [c for c in ("date", "customer_id", "tier", "district", "kind", "minutes") if c in plan.rows[0]]
+    for col in cols:
+        rows.add_column(col, justify="right" if col == "minutes" else "left", no_wrap=True)
+    for r in plan.rows:
+        cells = [f"{r['channel']}.{r['tier']}" if c == "tier" else r[c] for c in cols]
+        rows.add_row(*(text(fmt_int(v) if isinstance(v, (int, float)) else str(v)) for v in cells))
+    console.print(rows)
+
+
 def write_schedule_files(result: ScheduleResult, out: str | Path) -> list[Path]:
     """Write ``schedule.csv`` and ``managers.csv`` into ``out`` (created if needed), atomically."""
     out = Path(out)
     return [
-        write_csv(out / "schedule.csv", result.schedule),
+        write_csv_fast(out / "schedule.csv", result.schedule),
         write_csv(out / "managers.csv", result.managers),
     ]
 
