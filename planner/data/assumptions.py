@@ -35,6 +35,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: The marker the shipped files use (case-insensitive; ``[assumption: ...]`` too).
 MARKER = re.compile(r"\[assumptions?\b", re.IGNORECASE)
+#: A value longer than this as text is a whole section; it is left out (the note names it).
+MAX_VALUE_CHARS = 120
 
 
 @dataclass(frozen=True)
@@ -135,8 +137,9 @@ def file_assumptions(
         found, value = _lookup(effective, key_path) if key_path else (False, None)
         if key_path and not found:
             found, value = _lookup(own.data, key_path)
-        nested = isinstance(value, Mapping) and any(isinstance(v, (Mapping, list)) for v in value.values())
-        text = _value_text(value) if key_path and found and not nested else ""
+        text = _value_text(value) if key_path and found else ""
+        if len(text) > MAX_VALUE_CHARS:  # a whole section: the note speaks of it, the file holds it
+            text = ""
         subject = _subject(key_path, effective if found else own.data) if key_path else ""
         out.append(Assumption(name, line_no, format_path(key_path), subject, text, note))
 
@@ -185,7 +188,7 @@ def scenario_assumptions(scenario: Scenario) -> list[Assumption]:
     out: list[Assumption] = []
     spec_data = scenario.spec.model_dump(mode="json", exclude_none=False)
     for path in _files(scenario.document, scenario.path):
-        out.extend(file_assumptions(path, spec_data, scenario.document))
+        out.extend(file_assumptions(path, spec_data, scenario.document, shown_as=_short(path)))
     policy_path = Path(scenario.spec.policy)
     policy_doc = load_policy_document(policy_path)
     policy_data = scenario.policy.model_dump(mode="json")

@@ -68,9 +68,13 @@ def hbar_chart(
         f'xmlns="http://www.w3.org/2000/svg" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
     ]
+    ref_x = None if reference is None else label_width + reference / top_value * plot_w
     for i, b in enumerate(bars):
         y = top + i * (bar_height + gap)
         w = max(0.0, b.value) / top_value * plot_w
+        text_x = label_width + w + 5
+        if ref_x is not None and ref_x - 2 <= text_x < ref_x + 5:  # clear of the reference line
+            text_x = ref_x + 5
         colour = b.colour or PALETTE[0]
         out.append(
             f'<text class="label" x="{label_width - 8}" y="{_n(y + bar_height * 0.72)}" '
@@ -78,7 +82,7 @@ def hbar_chart(
         )
         out.append(f'<rect x="{label_width}" y="{y}" width="{_n(w)}" height="{bar_height}" fill="{colour}"/>')
         out.append(
-            f'<text class="value" x="{_n(label_width + w + 5)}" y="{_n(y + bar_height * 0.72)}"'
+            f'<text class="value" x="{_n(text_x)}" y="{_n(y + bar_height * 0.72)}"'
             f"{_attr(b.json_path)}>{escape(b.text)}</text>"
         )
     if reference is not None:

@@ -62,8 +62,12 @@ def tier_name(key: str, label: str | None) -> str:
     return f"{label} {key}" if current_language() == "zh" else f"{key} ({label})"
 
 
-def _table(headers: Sequence[str], rows: Sequence[str], cls: str = "") -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+def _table(headers: Sequence[str], rows: Sequence[str], cls: str = "", numeric: Sequence[int] = ()) -> str:
+    """A table; the ``numeric`` columns' headers align right, as their figures do."""
+    head = "".join(
+        f'<th class="num">{escape(h)}</th>' if i in numeric else f"<th>{escape(h)}</th>"
+        for i, h in enumerate(headers)
+    )
     klass = f' class="{cls}"' if cls else ""
     body = "\n".join(f"<tr>{r}</tr>" for r in rows)
     return f"<table{klass}><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>"
@@ -103,8 +107,14 @@ tr.total td { font-weight: 700; border-top: 2px solid var(--ink); }
 svg.chart { width: 100%; height: auto; display: block; margin: 6px 0 4px; }
 svg text { font-family: inherit; font-size: 12px; fill: var(--ink); }
 svg text.tick, svg text.legend { fill: var(--muted); font-size: 11px; }
-.assumptions td:nth-child(2) { white-space: nowrap; }
-.assumptions { font-size: 0.82em; }
+table.compact { width: auto; min-width: 60%; }
+table.lines { table-layout: fixed; }
+table.lines col.c0 { width: 17%; } table.lines col.c1 { width: 10%; } table.lines col.c2,
+table.lines col.c3 { width: 8%; } table.lines col.c4 { width: 20%; } table.lines col.c5 { width: 37%; }
+.assumptions table { table-layout: fixed; font-size: 0.82em; }
+.assumptions td { overflow-wrap: anywhere; }
+.assumptions col.line { width: 7%; } .assumptions col.figure { width: 27%; }
+.assumptions col.value { width: 20%; } .assumptions col.why { width: 46%; }
 ul.warnings { color: var(--bad); font-size: 0.9em; }
 @media (max-width: 760px) { .cards { grid-template-columns: 1fr; } body { padding: 12px; } }
 @media print {
@@ -112,11 +122,10 @@ ul.warnings { color: var(--bad); font-size: 0.9em; }
   body { max-width: none; padding: 0; font-size: 10.5pt; }
   h2 { break-after: avoid; page-break-after: avoid; }
   section { break-inside: auto; }
-  table, svg.chart, .card { break-inside: avoid; page-break-inside: avoid; }
+  table.compact, svg.chart, .card { break-inside: avoid; page-break-inside: avoid; }
   tr { break-inside: avoid; }
   thead { display: table-header-group; }
   .cards { grid-template-columns: repeat(3, 1fr); }
-  .assumptions table { break-inside: auto; }
   a { color: inherit; text-decoration: none; }
 }
 """.strip()
@@ -221,9 +230,10 @@ def _roles(r: BranchResult) -> str:
         + '<td class="num"></td>'
         + td(t.cost_required, "totals.cost_required", "money")
     )
-    rows[-1] = rows[-1]
     table = _table(
-        [_("role"), _("today"), _("required"), _("gap"), _("hours used"), _("cost CNY/yr")], rows
+        [_("role"), _("today"), _("required"), _("gap"), _("hours used"), _("cost CNY/yr")],
+        rows,
+        numeric=(1, 2, 3, 4, 5),
     ).replace(f"<tr>{rows[-1]}</tr>", f'<tr class="total">{rows[-1]}</tr>')
     plan = r.plan
     mode = _p(
@@ -257,13 +267,22 @@ def _boundary(r: BranchResult) -> str:
             _("inversions"),
         ],
         rows,
+        cls="lines",
+        numeric=(1, 2, 3),
     )
+    cols = "".join(f'<col class="c{i}">' for i in range(6))
+    body = body.replace("<thead>", f"<colgroup>{cols}</colgroup><thead>", 1)
     remedy = r.boundary.remedy
     if remedy is None:
         body += _p(_("No remedy scenario given (planner branch --remedy SCENARIO)."))
     else:
         sides = [("before", remedy.before), ("after", remedy.after)]
-        tiers = sorted(set(remedy.before.coverage) | set(remedy.after.coverage))
+        # The tiers the remedy changes or leaves short; the others are met on both sides.
+        tiers = [
+            k
+            for k in sorted(set(remedy.before.coverage) | set(remedy.after.coverage))
+            if {remedy.before.coverage.get(k), remedy.after.coverage.get(k)} != {1.0}
+        ]
         headers = [
             _("figure"),
             _("before: {name}").format(name=remedy.before.scenario),
@@ -296,7 +315,10 @@ def _boundary(r: BranchResult) -> str:
                 text_td("; ".join(i.message for i in side.inversions) or _("none")) for _n, side in sides
             )
         )
-        body += f"<h3>{escape(_('Remedy: before and after'))}</h3>" + _table(headers, lines)
+        body += f"<h3>{escape(_('Remedy: before and after'))}</h3>" + _table(
+            headers, lines, cls="compact", numeric=(1, 2)
+        )
+        body += _p(_("Coverage rows: the tiers below their standard on either side; the rest are met."))
     return _section("boundary", _("Chicken head vs phoenix tail: the boundaries"), body)
 
 
@@ -351,7 +373,7 @@ def _callcentre(r: BranchResult) -> str:
             text_td(_("{day}: days a year").format(day=d.day_type))
             + td(d.days_per_year, f"callcentre.days[{i}].days_per_year")
         )
-    table = _table([_("figure"), _("value")], rows)
+    table = _table([_("figure"), _("value")], rows, cls="compact", numeric=(1,))
     return _section("callcentre", _("Call centre: intraday staffing"), chart + table)
 
 
@@ -386,6 +408,7 @@ def _hiring(r: BranchResult) -> str:
     table = _table(
         [_("role"), _("start"), _("hires"), _("leavers"), _("end"), _("coverage"), _("first hire decided")],
         rows,
+        numeric=(1, 2, 3, 4, 5),
     )
     totals = _p(_("Total cost over the horizon, CNY: ")).replace(
         "</p>", f"{fig(h.total_cost, 'hiring.total_cost', 'money')}</p>"
@@ -422,6 +445,7 @@ def _schedule(r: BranchResult) -> str:
             _("weeks over capacity"),
         ],
         rows,
+        numeric=(1, 2, 3, 5),
     )
     scheduled = fig(s.customers_scheduled, "schedule.customers_scheduled")
     intro = f"<p>{escape(_('Customers scheduled:'))} {scheduled}; "
@@ -429,27 +453,45 @@ def _schedule(r: BranchResult) -> str:
     return _section("schedule", _("Dated schedule"), intro + table)
 
 
+def _why(note: str) -> str:
+    """A note without its leading ``[assumption]`` marker (the section says they all are)."""
+    import re
+
+    return re.sub(r"^\[assumptions?\]\s*", "", note, flags=re.IGNORECASE)
+
+
 def _assumptions(r: BranchResult) -> str:
-    rows = []
-    for i, a in enumerate(r.assumptions):
-        p = f"assumptions[{i}]"
-        rows.append(
-            td(a.subject or _("(whole file)"), f"{p}.subject", "text", cls="")
-            if a.subject
-            else text_td(_("(whole file)"))
-        )
-        rows[-1] += (
-            td(a.value, f"{p}.value", "text", cls="") + text_td(a.note) + text_td(f"{a.file}:{a.line}")
-        )
     intro = _p(
         _(
             "Every figure the scenario and its policy mark [assumption] in their comments: the "
             "source does not give it, so the project chose it. Change them in the files named."
         )
     )
-    table = _table([_("figure"), _("value"), _("why"), _("where")], rows)
+    by_file: dict[str, list[int]] = {}
+    for i, a in enumerate(r.assumptions):
+        by_file.setdefault(a.file, []).append(i)
+    cols = '<colgroup><col class="line"><col class="figure"><col class="value"><col class="why"></colgroup>'
+    tables = []
+    for file, indexes in by_file.items():
+        rows = []
+        for i in indexes:
+            a, p = r.assumptions[i], f"assumptions[{i}]"
+            if a.subject:
+                wrapped = escape(a.subject).replace(".", ".<wbr>")  # line breaks at the dots
+                subject = f'<td data-json="{p}.subject" data-fmt="text">{wrapped}</td>'
+            else:
+                subject = text_td(_("(the whole file)"))
+            rows.append(
+                td(a.line, f"{p}.line")
+                + subject
+                + td(a.value, f"{p}.value", "text", cls="")
+                + text_td(_why(a.note))
+            )
+        table = _table([_("line"), _("figure"), _("value"), _("why")], rows, numeric=(0,))
+        tables.append(f"<h3>{escape(file)}</h3>" + table.replace("<thead>", cols + "<thead>", 1))
     head = escape(_("Assumptions used"))
-    return f'<section id="assumptions" class="assumptions">\n<h2>{head}</h2>\n{intro}{table}\n</section>'
+    body = intro + "\n".join(tables)
+    return f'<section id="assumptions" class="assumptions">\n<h2>{head}</h2>\n{body}\n</section>'
 
 
 def render_html(result: BranchResult) -> str:
