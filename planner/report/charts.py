@@ -25,8 +25,8 @@ def _n(x: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _attr(json_path: str | None) -> str:
-    return f' data-json="{escape(json_path)}"' if json_path else ""
+def _attr(json_path: str | None, fmt: str) -> str:
+    return f' data-json="{escape(json_path)}" data-fmt="{escape(fmt)}"' if json_path else ""
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ class Bar:
     text: str
     json_path: str | None = None
     colour: str | None = None
+    #: How ``text`` writes ``value`` (the report's ``data-fmt`` words: ``pct``, ``int`` ...).
+    fmt: str = "pct"
 
 
 def coverage_colour(x: float) -> str:
@@ -65,7 +67,7 @@ def hbar_chart(
     height = top + len(bars) * (bar_height + gap) + 24
     out = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'xmlns="http://www.w3.org/2000/svg" aria-label="{escape(title)}">',
+        f'aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
     ]
     ref_x = None if reference is None else label_width + reference / top_value * plot_w
@@ -83,7 +85,7 @@ def hbar_chart(
         out.append(f'<rect x="{label_width}" y="{y}" width="{_n(w)}" height="{bar_height}" fill="{colour}"/>')
         out.append(
             f'<text class="value" x="{_n(text_x)}" y="{_n(y + bar_height * 0.72)}"'
-            f"{_attr(b.json_path)}>{escape(b.text)}</text>"
+            f"{_attr(b.json_path, b.fmt)}>{escape(b.text)}</text>"
         )
     if reference is not None:
         x = label_width + reference / top_value * plot_w
@@ -141,7 +143,7 @@ def line_chart(
 
     out = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'xmlns="http://www.w3.org/2000/svg" aria-label="{escape(title)}">',
+        f'aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
     ]
     for k in range(5):  # horizontal grid and y ticks
