@@ -44,6 +44,19 @@ def run(cmd: list[str], timeout: float = 120) -> float:
     return took
 
 
+def trim(png: Path) -> None:
+    """Cut the blank space below the page off a tall screenshot (needs Pillow; else left as is)."""
+    try:
+        from PIL import Image, ImageChops
+    except ImportError:
+        return
+    with Image.open(png) as im:
+        rgb = im.convert("RGB")
+        box = ImageChops.difference(rgb, Image.new("RGB", rgb.size, (255, 255, 255))).getbbox()
+        if box is not None and box[3] + 24 < rgb.height:
+            rgb.crop((0, 0, rgb.width, box[3] + 24)).save(png)
+
+
 def chromium_args(exe: str, profile: str) -> list[str]:
     return [
         exe,
@@ -92,11 +105,10 @@ def main() -> int:
         report = pack / "report.html"
     url = report.resolve().as_uri()
     with tempfile.TemporaryDirectory(prefix="planner-chromium-") as profile:
-        height = args.height or 6000
+        height = args.height or 16000  # then trimmed to the page (with Pillow, where installed)
         png = args.out / "report-1280.png"
-        took = run(
-            [*chromium_args(exe, profile), f"--window-size=1280,{height}", f"--screenshot={png}", url]
-        )
+        took = run([*chromium_args(exe, profile), f"--window-size=1280,{height}", f"--screenshot={png}", url])
+        trim(png)
         print(f"screenshot 1280 px: {png} ({took:.1f} s)")
         pdf = args.out / "report-a4.pdf"
         took = run([*chromium_args(exe, profile), "--no-pdf-header-footer", f"--print-to-pdf={pdf}", url])

@@ -13,6 +13,7 @@ gives no count of today's agents, so "today" counts the call centre at its plann
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -192,6 +193,89 @@ def coverage_gaps(plan: PlanResult) -> list[CoverageGap]:
     return sorted(gaps, key=lambda g: (g.coverage_today, g.coverage_planned, g.tier))
 
 
+Side = tuple[
+    "PlanResult", "OutboundResult | None", "BoundaryReport", "CallCentreResult | None", "HiringResult | None"
+]
+
+
+@dataclass(frozen=True)
+class _SideJob:
+    """Plan, boundary, call centre and hiring: the analyses that need no schedule."""
+
+    scenario: Scenario
+    roster: Roster | None
+    remedy: Scenario | None
+    headcount: str
+    year: int
+    solver: str
+
+    def run(self) -> Side:
+        from planner.analyses.boundary import analyse_boundaries
+        from planner.analyses.callcentre import analyse_callcentre, plan_with_callcentre
+        from planner.model.headcount import plan
+
+        sc, solver = self.scenario, self.solver
+        outbound = None
+        mix = plan_with_callcentre(sc, headcount=self.headcount, solver=solver, year=self.year)
+        if mix is None:
+            planned = plan(sc, headcount=self.headcount, solver=solver, year=self.year)  # type: ignore[arg-type]
+        else:
+            planned, outbound = mix
+        boundary = analyse_boundaries(
+            sc, solver=solver, roster=self.roster, remedy=self.remedy, year=self.year
+        )
+        callcentre = analyse_callcentre(sc, solver=solver) if sc.spec.callcentre is not None else None
+        hiring = None
+        if sc.spec.hiring is not None:
+            from planner.analyses.hiring import hiring_plan
+
+            hiring = hiring_plan(sc, solver=solver)
+        return planned, outbound, boundary, callcentre, hiring
+
+
+#: The job a forked worker runs: set before the fork, so the child inherits it (the roster is
+#: not copied through a pipe).
+_FORKED_JOB: _SideJob | None = None
+
+
+def _run_forked_job() -> Side:
+    assert _FORKED_JOB is not None
+    return _FORKED_JOB.run()
+
+
+def _start_side(job: _SideJob) -> Any:
+    """Start ``job`` in a forked process: (pool, future), or None where fork is unavailable."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _FORKED_JOB
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    _FORKED_JOB = job
+    try:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        return pool, pool.submit(_run_forked_job)
+    except (OSError, ValueError):
+        _FORKED_JOB = None
+        return None
+
+
+def _finish_side(pending: Any, job: _SideJob) -> Side:
+    """The forked job's results; run here when it was not started or did not come back."""
+    global _FORKED_JOB
+    if pending is None:
+        return job.run()
+    pool, future = pending
+    try:
+        result: Side = future.result()
+        return result
+    except Exception:  # a lost worker or an error that did not survive pickling: do it here
+        return job.run()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _FORKED_JOB = None
+
+
 def analyse_branch(
     scenario: Scenario,
     *,
@@ -202,6 +286,8 @@ def analyse_branch(
     year: int | None = None,
     solver: str = "auto",
     with_schedule: bool = True,
+    progress: Callable[[str], None] | None = None,
+    parallel: bool = True,
 ) -> BranchResult:
     """Run plan, the dated schedule, boundary (and the remedy), the call centre and hiring.
 
@@ -220,24 +306,27 @@ def analyse_branch(
         The plan year (default: the scenario's) and the solver choice.
     with_schedule
         False skips the dated schedule (its status is then None).
+    progress
+        Called with each step's name as it starts, and with ``done`` at the end.
+    parallel
+        With the schedule, run the other analyses in a forked process meanwhile (where the
+        platform forks; otherwise, or when that process fails, they run here afterwards).
     """
-    from planner.analyses.boundary import analyse_boundaries
-    from planner.analyses.callcentre import analyse_callcentre, plan_with_callcentre
     from planner.data.assumptions import scenario_assumptions
-    from planner.model.headcount import plan, plan_year
+    from planner.model.headcount import plan_year
+
+    def step(name: str) -> None:
+        if progress is not None:
+            progress(name)
 
     the_year = plan_year(scenario, year)
-    warnings: list[str] = []
-    outbound = None
-    mix = plan_with_callcentre(scenario, headcount=headcount, solver=solver, year=the_year)
-    if mix is None:
-        planned = plan(scenario, headcount=headcount, solver=solver, year=the_year)  # type: ignore[arg-type]
-    else:
-        planned, outbound = mix
-    warnings.extend(w for w in planned.warnings if w not in warnings)
-
+    job = _SideJob(scenario, roster, remedy, headcount, the_year, solver)
     schedule = None
     if with_schedule:
+        # The schedule (the longest step) runs here while a forked process (the second core) runs
+        # plan, boundary, the call centre and hiring, whose results are small to send back.
+        step("schedule + plan, boundary, callcentre, hiring")
+        pending = _start_side(job) if parallel else None
         from planner.analyses.schedule import build_schedule
 
         schedule = build_schedule(
@@ -247,22 +336,15 @@ def analyse_branch(
             customers=customers,
             solver=solver,
         )
-        warnings.extend(w for w in schedule.warnings if w not in warnings)
-
-    boundary = analyse_boundaries(scenario, solver=solver, roster=roster, remedy=remedy, year=the_year)
-    warnings.extend(w for w in boundary.warnings if w not in warnings)
-
-    callcentre = None
-    if scenario.spec.callcentre is not None:
-        callcentre = analyse_callcentre(scenario, solver=solver)
-        warnings.extend(w for w in callcentre.warnings if w not in warnings)
-
-    hiring = None
-    if scenario.spec.hiring is not None:
-        from planner.analyses.hiring import hiring_plan
-
-        hiring = hiring_plan(scenario, solver=solver)
-        warnings.extend(w for w in hiring.warnings if w not in warnings)
+        side = _finish_side(pending, job)
+    else:
+        step("plan, boundary, callcentre, hiring")
+        side = job.run()
+    planned, outbound, boundary, callcentre, hiring = side
+    warnings: list[str] = []
+    for found in (planned, schedule, boundary, callcentre, hiring):
+        if found is not None:
+            warnings.extend(w for w in found.warnings if w not in warnings)
 
     statuses = [
         _status(planned.status),
@@ -270,6 +352,9 @@ def analyse_branch(
         None if callcentre is None else _status(callcentre.status),
         None if hiring is None else _status(hiring.status),
     ]
+    step("assumptions")
+    assumptions = scenario_assumptions(scenario)
+    step("done")
     worst = next((s for s in statuses if s is not None and not s.is_ok), SolveStatus.OPTIMAL)
     return BranchResult(
         scenario=scenario.name,
@@ -287,7 +372,7 @@ def analyse_branch(
         boundary=boundary,
         callcentre=callcentre,
         hiring=hiring,
-        assumptions=scenario_assumptions(scenario),
+        assumptions=assumptions,
         roster=None if roster is None else str(roster.source),
         remedy=None if remedy is None else remedy.name,
         outbound=outbound,

@@ -66,8 +66,7 @@ def hbar_chart(
     top_value = max([scale_max or 0.0, *(b.value for b in bars), reference or 0.0]) or 1.0
     height = top + len(bars) * (bar_height + gap) + 24
     out = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(title)}">',
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
     ]
     ref_x = None if reference is None else label_width + reference / top_value * plot_w
@@ -142,8 +141,7 @@ def line_chart(
         return top + plot_h - (v / y_max) * plot_h
 
     out = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(title)}">',
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
     ]
     for k in range(5):  # horizontal grid and y ticks
