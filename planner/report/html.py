@@ -99,7 +99,9 @@ h3 { font-size: 1.0em; margin: 16px 0 6px; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 10px; font-size: 0.92em; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #f3f3f3; font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
+table.compact td:first-child { white-space: nowrap; }
 tr.total td { font-weight: 700; border-top: 2px solid var(--ink); }
 .bad { color: var(--bad); font-weight: 600; }
 .good { color: var(--good); }
@@ -109,8 +111,8 @@ svg text { font-family: inherit; font-size: 12px; fill: var(--ink); }
 svg text.tick, svg text.legend { fill: var(--muted); font-size: 11px; }
 table.compact { width: auto; min-width: 60%; }
 table.lines { table-layout: fixed; }
-table.lines col.c0 { width: 17%; } table.lines col.c1 { width: 10%; } table.lines col.c2,
-table.lines col.c3 { width: 8%; } table.lines col.c4 { width: 20%; } table.lines col.c5 { width: 37%; }
+table.lines col.c0 { width: 17%; } table.lines col.c1 { width: 11%; } table.lines col.c2,
+table.lines col.c3 { width: 9%; } table.lines col.c4 { width: 20%; } table.lines col.c5 { width: 34%; }
 .assumptions table { table-layout: fixed; font-size: 0.82em; }
 .assumptions td { overflow-wrap: anywhere; }
 .assumptions col.line { width: 7%; } .assumptions col.figure { width: 27%; }
@@ -120,7 +122,7 @@ ul.warnings { color: var(--bad); font-size: 0.9em; }
 @media print {
   @page { size: A4; margin: 14mm 12mm; }
   body { max-width: none; padding: 0; font-size: 10.5pt; }
-  h2 { break-after: avoid; page-break-after: avoid; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; }
   section { break-inside: auto; }
   table.compact, svg.chart, .card { break-inside: avoid; page-break-inside: avoid; }
   tr { break-inside: avoid; }
@@ -359,7 +361,7 @@ def _callcentre(r: BranchResult) -> str:
         tick_every=ticks,
     )
     rows = [
-        text_td(_("service target")) + td(cc.target, "callcentre.target", "text", cls=""),
+        text_td(_("service target")) + td(cc.target, "callcentre.target", "text"),
         text_td(_("agents (FTE)")) + td(cc.fte, "callcentre.fte", "num1"),
         text_td(_("annual cost CNY")) + td(cc.annual_cost, "callcentre.annual_cost", "money"),
         text_td(_("paid hours a year")) + td(cc.paid_hours_per_year, "callcentre.paid_hours_per_year", "int"),
@@ -398,7 +400,7 @@ def _hiring(r: BranchResult) -> str:
         p = f"hiring.roles[{i}]"
         rows.append(
             text_td(role.role)
-            + td(role.start_headcount, f"{p}.start_headcount", "num1")
+            + td(role.start_headcount, f"{p}.start_headcount")
             + td(role.hires, f"{p}.hires", "num1")
             + td(role.leavers, f"{p}.leavers", "num1")
             + td(role.end_headcount, f"{p}.end_headcount", "num1")
