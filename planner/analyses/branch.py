@@ -276,6 +276,16 @@ def _finish_side(pending: Any, job: _SideJob) -> Side:
         _FORKED_JOB = None
 
 
+def _abandon_side(pending: Any) -> None:
+    """Stop waiting for a forked job: cancel it and let its process end on its own."""
+    global _FORKED_JOB
+    if pending is not None:
+        pool, future = pending
+        future.cancel()
+        pool.shutdown(wait=False, cancel_futures=True)
+    _FORKED_JOB = None
+
+
 def analyse_branch(
     scenario: Scenario,
     *,
@@ -329,13 +339,17 @@ def analyse_branch(
         pending = _start_side(job) if parallel else None
         from planner.analyses.schedule import build_schedule
 
-        schedule = build_schedule(
-            scenario,
-            year=the_year,
-            headcount=headcount,  # type: ignore[arg-type]
-            customers=customers,
-            solver=solver,
-        )
+        try:
+            schedule = build_schedule(
+                scenario,
+                year=the_year,
+                headcount=headcount,  # type: ignore[arg-type]
+                customers=customers,
+                solver=solver,
+            )
+        except BaseException:  # an error or an interrupt here: do not wait for the other process
+            _abandon_side(pending)
+            raise
         side = _finish_side(pending, job)
     else:
         step("plan, boundary, callcentre, hiring")

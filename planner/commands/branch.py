@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -105,6 +106,7 @@ def branch_command(
 
     result = analyse_branch(
         sc,
+        progress=_progress(),
         roster=read,
         customers=customers,
         remedy=after,
@@ -133,3 +135,17 @@ def branch_command(
         raise InfeasibleError(
             f"{scenario}: no answer from {steps} ({result.status.value}); the pack shows what was found"
         )
+
+
+def _progress() -> Callable[[str], None] | None:
+    """Each step's name on stderr as it starts, when stderr is a terminal (never in a pipe or log)."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+
+    def show(step: str) -> None:
+        if step != "done":
+            click.echo(f"branch: {step} ...", err=True)
+
+    return show
