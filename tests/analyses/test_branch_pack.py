@@ -302,3 +302,26 @@ def test_workbook_text_is_formula_safe(tmp_path: Path) -> None:
     label = next(r[1] for r in ws.iter_rows(min_row=2) if r[0].value == "key_manager")
     assert label.value == "=HYPERLINK(1)"
     assert label.data_type == "s"
+
+
+# ----------------------------------------------------------------------------------- parallel
+
+
+def test_forked_analyses_give_the_same_result(tiny: Any) -> None:
+    sc = load_scenario(tiny(small=120, big=30))
+    together = analyse_branch(sc, parallel=True)
+    alone = analyse_branch(sc, parallel=False)
+    assert together.schedule_status is SolveStatus.OPTIMAL
+    assert to_json(together) == to_json(alone)
+
+
+def test_a_failed_fork_falls_back_to_running_here(tiny: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import planner.analyses.branch as branch_module
+
+    def broken() -> None:
+        raise RuntimeError("worker lost")
+
+    sc = load_scenario(tiny(small=120, big=30))
+    expected = to_json(analyse_branch(sc, parallel=False))
+    monkeypatch.setattr(branch_module, "_run_forked_job", broken)  # the forked child inherits it
+    assert to_json(analyse_branch(sc, parallel=True)) == expected
