@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.i18n import _
-from planner.report.html import tier_name
+from planner.report.html import plan_word, tier_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
@@ -116,7 +116,7 @@ def write_branch_xlsx(result: BranchResult, target: Path) -> None:
             (_("role"), None),
             (_("label"), None),
             (_("today"), INT),
-            (_("required"), NUM1),
+            (plan_word(r), NUM1),
             (_("gap"), NUM1),
             (_("annual bound"), INT),
             (_("hours used"), PCT),
@@ -412,7 +412,7 @@ def render_branch_summary(
         show_header=True,
     )
     table.add_column(_("figure"))
-    table.add_column(_("required"), justify="right")
+    table.add_column(plan_word(r), justify="right")
     table.add_column(_("today"), justify="right")
     table.add_row(_("managers"), f"{t.managers_required:,}", f"{t.managers_today:,}")
     if r.callcentre is not None:

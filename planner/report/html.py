@@ -62,6 +62,11 @@ def tier_name(key: str, label: str | None) -> str:
     return f"{label} {key}" if current_language() == "zh" else f"{key} ({label})"
 
 
+def plan_word(result: BranchResult) -> str:
+    """The plan column's name: ``required``, or (``--headcount current``) what today's heads plan."""
+    return _("required") if result.headcount == "required" else _("planned at today's heads")
+
+
 def _table(headers: Sequence[str], rows: Sequence[str], cls: str = "", numeric: Sequence[int] = ()) -> str:
     """A table; the ``numeric`` columns' headers align right, as their figures do."""
     head = "".join(
@@ -141,7 +146,9 @@ def _headline(r: BranchResult) -> str:
     t = r.totals
     today, gap = escape(_("today")), escape(_("gap"))
     heads = _card(
-        _("Heads needed (managers + call-centre agents)"),
+        _("Heads needed (managers + call-centre agents)")
+        if r.headcount == "required"
+        else _("Heads at today's headcount (managers + call-centre agents)"),
         fig(t.heads_required, "totals.heads_required", "num1", cls="big")
         + f'<span class="k">{today} {fig(t.heads_today, "totals.heads_today", "num1")}; '
         + f"{gap} {fig(t.gap, 'totals.gap', 'signed1')}</span><br>"
@@ -233,7 +240,7 @@ def _roles(r: BranchResult) -> str:
         + td(t.cost_required, "totals.cost_required", "money")
     )
     table = _table(
-        [_("role"), _("today"), _("required"), _("gap"), _("hours used"), _("cost CNY/yr")],
+        [_("role"), _("today"), plan_word(r), _("gap"), _("hours used"), _("cost CNY/yr")],
         rows,
         numeric=(1, 2, 3, 4, 5),
     ).replace(f"<tr>{rows[-1]}</tr>", f'<tr class="total">{rows[-1]}</tr>')

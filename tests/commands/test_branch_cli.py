@@ -103,3 +103,15 @@ def test_branch_is_listed_in_help(cli: Cli) -> None:
     result = cli("branch", "--help")
     for option in ("--roster", "--out", "--lang", "--headcount", "--year", "--remedy", "--excel"):
         assert option in result.output
+
+
+def test_headcount_current_labels_the_plan_as_today(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "pack"
+    result = cli("branch", "--headcount", "current", "--no-schedule", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "planned at today's heads" in result.output
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Heads at today&#x27;s headcount" in html and "Heads needed" not in html
+    data = json.loads((out / "branch.json").read_text(encoding="utf-8"))
+    assert data["headcount"] == "current"
+    assert data["totals"]["managers_required"] == data["totals"]["managers_today"] == 176
