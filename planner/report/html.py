@@ -281,6 +281,33 @@ def _boundary(r: BranchResult) -> str:
     )
     cols = "".join(f'<col class="c{i}">' for i in range(6))
     body = body.replace("<thead>", f"<colgroup>{cols}</colgroup><thead>", 1)
+    near_rows = []
+    for i, b in enumerate(r.boundary.boundaries):
+        if b.near is None:
+            continue
+        p = f"boundary.boundaries[{i}].near"
+        near_rows.append(
+            text_td(b.name)
+            + td(b.near.window_low, f"{p}.window_low", "money")
+            + td(b.near.window_high, f"{p}.window_high", "money")
+            + td(b.near.lower.customers, f"{p}.lower.customers")
+            + td(b.near.upper.customers, f"{p}.upper.customers")
+            + td(b.near.overpay_per_month, f"{p}.overpay_per_month", "money")
+        )
+    if near_rows:
+        body += f"<h3>{escape(_('Roster customers near each line'))}</h3>" + _table(
+            [
+                _("line (lower / upper)"),
+                _("spend from"),
+                _("spend to"),
+                _("below the line"),
+                _("above the line"),
+                _("overpay CNY/month"),
+            ],
+            near_rows,
+            cls="compact",
+            numeric=(1, 2, 3, 4, 5),
+        )
     remedy = r.boundary.remedy
     if remedy is None:
         body += _p(_("No remedy scenario given (planner branch --remedy SCENARIO)."))

@@ -325,3 +325,31 @@ def test_a_failed_fork_falls_back_to_running_here(tiny: Any, monkeypatch: pytest
     expected = to_json(analyse_branch(sc, parallel=False))
     monkeypatch.setattr(branch_module, "_run_forked_job", broken)  # the forked child inherits it
     assert to_json(analyse_branch(sc, parallel=True)) == expected
+
+
+def test_roster_pack_shows_customers_near_each_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from planner.analyses.schedule import customers_from_frame
+    from planner.commands import main
+    from planner.data.roster import read_roster
+    from planner.report.html import render_html
+
+    roster = tmp_path / "customers.csv"
+    made = CliRunner().invoke(
+        main, ["roster", "generate", "--scenario", str(BASELINE), "--customers", "5000", "--out", str(roster)]
+    )
+    assert made.exit_code == 0, made.output
+    sc = load_scenario(BASELINE)
+    read = read_roster(roster, sc.policy)
+    sc = sc.with_customers(read.counts())
+    result = analyse_branch(sc, roster=read, customers=customers_from_frame(read.accepted, str(roster)))
+    assert result.roster == str(roster)
+    # Scheduled: the roster's customers whose tier's standard asks at least one visit or call.
+    asked = {(c, t.id) for c, t in sc.tiers() if t.visits.per_year + t.calls.per_year > 0}
+    expected = sum(n for key, n in read.counts().items() if key in asked)
+    assert result.schedule is not None and result.schedule.customers_scheduled == expected
+    html = render_html(result)
+    check_figures(html, json.loads(to_json(result)))
+    assert "Roster customers near each line" in html
+    assert all(b.near is not None for b in result.boundary.boundaries)
