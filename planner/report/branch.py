@@ -199,6 +199,8 @@ def write_branch_xlsx(result: BranchResult, target: Path) -> None:
             (_("upper discount"), PCT),
             (_("verdict"), None),
             (_("inversions"), None),
+            (_("roster customers near, below"), INT),
+            (_("roster customers near, above"), INT),
         ],
         taken,
     )
@@ -213,6 +215,8 @@ def write_branch_xlsx(result: BranchResult, target: Path) -> None:
                 b.price.upper_discount,
                 b.verdict,
                 "; ".join(i.message for i in b.inversions),
+                None if b.near is None else b.near.lower.customers,
+                None if b.near is None else b.near.upper.customers,
             ]
         )
     remedy = r.boundary.remedy
