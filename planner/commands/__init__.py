@@ -17,6 +17,7 @@ from planner import __version__
 #: command name -> "module:attribute" under planner.commands. Add a line to add a command.
 COMMANDS: dict[str, str] = {
     "boundary": "boundary:boundary_command",
+    "branch": "branch:branch_command",
     "batch": "what_if:batch_command",
     "callcentre": "callcentre:callcentre_command",
     "compare": "what_if:compare_command",

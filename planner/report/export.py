@@ -246,9 +246,18 @@ def _has_cr(frame: Any) -> bool:
         if isinstance(col, str):
             if "\r" in col:
                 return True
-        elif col.map(lambda v: isinstance(v, str) and "\r" in v).any():
+        elif _contains_cr(col):
             return True
     return False
+
+
+def _contains_cr(series: Any) -> bool:
+    """Whether a text column holds a CR: vectorised (a per-cell Python call costs seconds a
+    million rows); cells that are not text never match."""
+    try:
+        return bool(series.str.contains("\r", regex=False, na=False).astype(bool).any())
+    except (AttributeError, TypeError):  # an object column whose values are not text
+        return bool(series.map(lambda v: isinstance(v, str) and "\r" in v).any())
 
 
 def xlsx_text(text: str) -> str:

@@ -1,0 +1,117 @@
+"""``planner branch`` through the CLI: the pack's files, the summary, bad input (exit 2, nothing written)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+Cli = Callable[..., Any]
+
+
+def test_branch_writes_the_pack_with_the_schedule(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "pack"
+    result = cli("branch", "scenarios/baseline.yaml", "--out", out)
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        ".planner-manifest.json",
+        "branch.json",
+        "branch.xlsx",
+        "managers.csv",
+        "report.html",
+        "schedule.csv",
+    ]
+    data = json.loads((out / "branch.json").read_text(encoding="utf-8"))
+    assert data["statuses"] == {
+        "plan": "optimal",
+        "schedule": "optimal",
+        "callcentre": "optimal",
+        "hiring": None,
+    }
+    assert data["totals"]["heads_required"] == pytest.approx(212 + 165.86)
+    assert data["schedule"]["customers_scheduled"] > 0
+    # The one-screen summary: totals with the call centre, worst gaps, the files written.
+    assert "377.9" in result.output and "165.9" in result.output
+    assert "key.crystal" in result.output
+    assert "report.html, branch.xlsx, branch.json, schedule.csv, managers.csv" in result.output
+    assert len(result.output.splitlines()) <= 30
+
+
+def test_branch_is_deterministic_and_rewrites_its_own_set(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "pack"
+    args = ("branch", "scenarios/baseline.yaml", "--no-schedule", "--out", out)
+    assert cli(*args).exit_code == 0
+    first = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert "schedule.csv" not in first
+    assert cli(*args, "--lang", "zh").exit_code == 0
+    assert cli(*args).exit_code == 0
+    again = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert again == first
+
+
+def test_missing_scenario_exits_2_and_writes_nothing(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "pack"
+    result = cli("branch", tmp_path / "nope.yaml", "--out", out)
+    assert result.exit_code == 2
+    assert "nope.yaml" in result.output and "Traceback" not in result.output
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []  # no staging folder left either
+
+
+def test_bad_roster_exits_2_and_writes_nothing(cli: Cli, tmp_path: Path) -> None:
+    roster = tmp_path / "customers.csv"
+    roster.write_text("name,colour\nx,blue\n", encoding="utf-8")
+    out = tmp_path / "pack"
+    result = cli("branch", "scenarios/baseline.yaml", "--roster", roster, "--out", out)
+    assert result.exit_code == 2
+    assert "customers.csv" in result.output and "Traceback" not in result.output
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["customers.csv"]
+
+
+def test_out_being_a_file_exits_2_and_leaves_it(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "pack"
+    out.write_text("mine", encoding="utf-8")
+    result = cli("branch", "scenarios/baseline.yaml", "--out", out)
+    assert result.exit_code == 2
+    assert "is a file" in result.output and "--out" in result.output
+    assert out.read_text(encoding="utf-8") == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pack"]
+
+
+def test_missing_remedy_exits_2(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "pack"
+    result = cli("branch", "scenarios/baseline.yaml", "--remedy", tmp_path / "r.yaml", "--out", out)
+    assert result.exit_code == 2
+    assert "r.yaml" in result.output and "remedy" in result.output
+    assert not out.exists()
+
+
+def test_excel_without_schedule_exits_2(cli: Cli, tmp_path: Path) -> None:
+    result = cli("branch", "scenarios/baseline.yaml", "--no-schedule", "--excel", "--out", tmp_path / "p")
+    assert result.exit_code == 2
+    assert "--excel" in result.output
+
+
+def test_branch_is_listed_in_help(cli: Cli) -> None:
+    result = cli("--help")
+    assert "branch" in result.output
+    result = cli("branch", "--help")
+    for option in ("--roster", "--out", "--lang", "--headcount", "--year", "--remedy", "--excel"):
+        assert option in result.output
+
+
+def test_headcount_current_labels_the_plan_as_today(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "pack"
+    result = cli("branch", "--headcount", "current", "--no-schedule", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "planned at today's heads" in result.output
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Heads at today&#x27;s headcount" in html and "Heads needed" not in html
+    data = json.loads((out / "branch.json").read_text(encoding="utf-8"))
+    assert data["headcount"] == "current"
+    assert data["totals"]["managers_required"] == data["totals"]["managers_today"] == 176
