@@ -162,7 +162,6 @@ class Program:
     def _highs(self, time_limit: float, gap_rel: float | None) -> SolveOutcome:
         import highspy
 
-
         h = self._highs_model(time_limit, gap_rel)
         with quiet_stdout():
             h.run()
