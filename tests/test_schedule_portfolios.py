@@ -311,13 +311,17 @@ def test_roles_the_roster_does_not_staff_get_the_models_managers(cli, branch, tm
     assert all(counts[(c, "visit")] == 4 and counts[(c, "call")] == 12 for c in ("A1", "A2"))
 
 
-def _crystal_visits(cal, per_slot: float) -> list:
+def _crystal_visits(cal) -> list:
+    """A plan of 2 visits a customer each quarter, spread evenly over the quarter's slots."""
     from planner.model.booking import BookStream
 
+    rate = np.zeros(cal.n_slots)
+    for slots in cal.period_slots("quarter"):
+        rate[slots] = 2 / len(slots)
     return [
         BookStream(
             index=0, tier_index=0, kind="visit", count=2, minutes=120.0, gap=4, priority=1.0,
-            rate=np.full(cal.n_slots, per_slot), periods=cal.period_slots("quarter"),
+            rate=rate, periods=cal.period_slots("quarter"),
         )
     ]  # fmt: skip
 
@@ -329,7 +333,7 @@ def test_a_book_whose_quarter_quota_exceeds_its_minutes_needs_no_integer_program
     from planner.model.booking import _may_fit, ip_book
 
     cal = plan_calendar(YEAR)
-    streams = _crystal_visits(cal, 8 / cal.n_slots)
+    streams = _crystal_visits(cal)
     quarter = np.array([s.quarter for s in cal.slots])
     share = np.array([s.working_days for s in cal.slots], dtype=float)
     for per_quarter, fits in ((2000.0, False), (4000.0, True)):
