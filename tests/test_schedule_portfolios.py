@@ -309,3 +309,39 @@ def test_roles_the_roster_does_not_staff_get_the_models_managers(cli, branch, tm
     assert owner["K5"] == ["KM-002"] and owner["K3"] == ["KM-001"]
     counts = rows.groupby(["customer_id", "kind"]).size().to_dict()
     assert all(counts[(c, "visit")] == 4 and counts[(c, "call")] == 12 for c in ("A1", "A2"))
+
+
+def _crystal_visits(cal) -> list:
+    """A plan of 2 visits a customer each quarter, spread evenly over the quarter's slots."""
+    from planner.model.booking import BookStream
+
+    rate = np.zeros(cal.n_slots)
+    for slots in cal.period_slots("quarter"):
+        rate[slots] = 2 / len(slots)
+    return [
+        BookStream(
+            index=0, tier_index=0, kind="visit", count=2, minutes=120.0, gap=4, priority=1.0,
+            rate=rate, periods=cal.period_slots("quarter"),
+        )
+    ]  # fmt: skip
+
+
+def test_a_book_whose_quarter_quota_exceeds_its_minutes_needs_no_integer_programme():
+    """10 crystal customers owe 20 visits x 120 min = 2,400 min a quarter: 2,000 min a quarter cannot
+    hold them (no solve); 4,000 (about two visits a slot) can, and the integer programme then meets
+    every quarter exactly."""
+    from planner.model.booking import _may_fit, ip_book
+
+    cal = plan_calendar(YEAR)
+    streams = _crystal_visits(cal)
+    quarter = np.array([s.quarter for s in cal.slots])
+    share = np.array([s.working_days for s in cal.slots], dtype=float)
+    for per_quarter, fits in ((2000.0, False), (4000.0, True)):
+        cap = np.zeros(cal.n_slots)
+        for q in range(1, 5):
+            cap[quarter == q] = per_quarter * share[quarter == q] / share[quarter == q].sum()
+        assert _may_fit(streams, (10,), cap, cal) is fits
+        plan = ip_book(streams, (10,), cap, cal, band=None, solver="auto", time_limit=30)
+        assert (plan is not None) is fits
+        if plan is not None:
+            assert [int(plan[0][quarter == q].sum()) for q in range(1, 5)] == [20, 20, 20, 20]

@@ -375,7 +375,7 @@ def write_csv_fast(target: str | Path, frame: Any) -> Path:
         with pa.OSFile(str(tmp), "wb") as sink:
             sink.write(header)
             if table.num_rows:
-                options = pa_csv.WriteOptions(include_header=False, quoting_style="none", eol="\n")
+                options = pa_csv.WriteOptions(include_header=False, quoting_style="none")  # "\n" line ends
                 pa_csv.write_csv(table, sink, write_options=options)
 
     return write_with(target, write)
