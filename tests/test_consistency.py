@@ -179,3 +179,24 @@ def test_small_branches_one_answer(crystal, bronze, commercial_a, key_heads):
     m = today.tier("key", "crystal")
     if m.customers:
         assert crystal_side.visits_per_year == pytest.approx(m.delivered_visits / m.customers)
+
+
+@pytest.mark.parametrize("name", ["baseline", "unified-centre"])
+def test_branch_pack_reads_the_same_answers(cli, tmp_path, name):
+    # The pack runs plan, boundary and the call centre once; every section must be what the command
+    # alone prints, and the branch totals their sums (managers + agents, managers' cost + agents' cost).
+    path = f"scenarios/{name}.yaml"
+    out = tmp_path / "pack"
+    result = cli("branch", path, "--out", str(out), "--no-schedule")
+    assert result.exit_code == 0, result.output
+    pack = json.loads((out / "branch.json").read_text(encoding="utf-8"))
+    planned = _json(cli, "plan", path)
+    assert pack["plan"]["roles"] == planned["roles"]
+    assert pack["plan"]["tiers"] == planned["tiers"]
+    assert pack["boundary"]["boundaries"] == _json(cli, "boundary", path)["boundaries"]
+    centre = _json(cli, "callcentre", path)
+    assert pack["callcentre"]["fte"] == centre["fte"]
+    totals = pack["totals"]
+    assert totals["managers_required"] == planned["total_headcount"]
+    assert totals["heads_required"] == pytest.approx(planned["total_headcount"] + centre["fte"])
+    assert totals["cost_required"] == pytest.approx(planned["total_cost"] + centre["annual_cost"])
