@@ -343,7 +343,7 @@ def sweep(
     for i, combo in enumerate(grid):
         assignments = [f"{v.path}={_yaml_scalar(value)}" for v, value in zip(varies, combo, strict=True)]
         label = "--vary " + ", ".join(assignments)
-        doc = apply_assignments(base, assignments, dotted_maps=DOTTED_MAPS, source=label)
+        doc = apply_assignments(base, assignments, dotted_maps=DOTTED_MAPS, source=label, relative=False)
         scenario = scenario_from_document(doc, path=Path(path))
         name = scenario.name
         result = plan(scenario, solver=solver, objective=objective)
