@@ -141,21 +141,19 @@ def render_sweep(result: Sweep, console: Console) -> None:
     for r in roles:
         table.add_column(r.removesuffix("_manager"), justify="right")
 
-    def today(p: Any, t: str) -> float:
-        value = p.coverage_at_current.get(t)
-        return 1.0 if value is None else float(value)  # None: nothing to cover today
-
-    short = [t for t in tiers if any(today(p, t) < 1 - 1e-9 for p in points)]
-    # A terminal fits a few coverage columns: the tiers served worst, in policy order (all are in
-    # the JSON and sweep.csv).
-    worst_first = sorted(
-        short, key=lambda t: (min(today(p, t) for p in points), sum(today(p, t) for p in points), t)
-    )
+    # Coverage columns: the plan's coverage at each point for the tiers it leaves short, and
+    # today's heads' coverage only where the sweep changes it (a sweep of today's headcount); a
+    # budget or a customer count leaves today's heads alone, so that figure would repeat per row.
+    ok = [p for p in points if p.status == "optimal"]
+    candidates = coverage_columns(ok, tiers)
+    worst_first = sorted(candidates, key=lambda c: (_low(ok, *c), _total(ok, *c), c))
     room = MAX_COVERAGE_COLUMNS - (2 if budget else 0)  # the revenue columns take two
-    hidden = len(short) - room
-    shown = [t for t in short if t in worst_first[:room]]
-    for t in shown:
-        table.add_column(f"{t.split('.', 1)[-1]} today", justify="right", min_width=6)
+    hidden = len(candidates) - room
+    shown = [c for c in candidates if c in worst_first[:room]]
+    for t, field in shown:
+        short_name = t.split(".", 1)[-1]
+        name = short_name if len(short_name) > 2 else t  # "B cov." would not say which channel
+        table.add_column(f"{name} {'cov.' if field == 'coverage' else 'today'}", justify="right", min_width=6)
     for p in points:
         table.add_row(
             *[str(p.values[n]) for n in result.parameters],
@@ -173,12 +171,19 @@ def render_sweep(result: Sweep, console: Console) -> None:
                 else []
             ),
             *[fmt_int(p.headcount.get(r, 0)) for r in roles],
-            *[fmt_pct(p.coverage_at_current.get(t)) for t in shown],
+            *[fmt_pct(getattr(p, f).get(t)) if p.status == "optimal" else "-" for t, f in shown],
         )
     console.print(table)
+    legend = []
+    if any(f == "coverage" for _, f in shown):
+        legend.append("cov. = coverage with the heads planned at that point")
+    if any(f == "coverage_at_current" for _, f in shown):
+        legend.append("today = coverage with today's headcount")
+    if legend:
+        console.print(f"[dim]{'; '.join(legend)}.[/]")
     if hidden > 0:
         console.print(
-            f"[dim]+{hidden} more tiers short of their standard today: see --format json or --out[/]"
+            f"[dim]+{hidden} more coverage columns short of the standard: see --format json or --out[/]"
         )
     labels = [", ".join(str(p.values[n]) for n in result.parameters) for p in points]
     terminal_bars(labels, [float(p.total_headcount) for p in points], console, title="Total headcount")
@@ -189,17 +194,48 @@ def render_sweep(result: Sweep, console: Console) -> None:
             console,
             title="Revenue lost against full service (CNY a year)",
         )
-    if short:
-        # The tier today's headcount serves worst anywhere in the sweep: the one to watch.
-        worst = worst_first[0]
+    if candidates:
+        # The tier served worst anywhere in the sweep: the one to watch.
+        worst, field = worst_first[0]
+        what = "coverage planned" if field == "coverage" else "coverage with today's headcount"
         terminal_bars(
             labels,
-            [today(p, worst) for p in points],
+            [_value(p, worst, field) if p.status == "optimal" else 0.0 for p in points],
             console,
-            title=f"{worst} coverage with today's headcount",
+            title=f"{worst} {what}",
             fmt=fmt_pct,
             top=1.0,
         )
+
+
+def _value(point: Any, tier: str, field: str) -> float:
+    """A point's coverage of ``tier`` (``field``: planned or today's); None (nothing to cover) = 1."""
+    value = getattr(point, field).get(tier)
+    return 1.0 if value is None else float(value)
+
+
+def _low(points: list[Any], tier: str, field: str) -> float:
+    return min((_value(p, tier, field) for p in points), default=1.0)
+
+
+def _total(points: list[Any], tier: str, field: str) -> float:
+    return sum(_value(p, tier, field) for p in points)
+
+
+def coverage_columns(points: list[Any], tiers: list[str]) -> list[tuple[str, str]]:
+    """(tier, field) pairs worth a sweep column, in policy order: ``coverage`` (the plan's) where
+    the plan falls short anywhere, ``coverage_at_current`` where today's heads fall short and the
+    sweep moves the figure."""
+    planned = [(t, "coverage") for t in tiers if _low(points, t, "coverage") < 1 - 1e-9]
+    today = [
+        (t, "coverage_at_current")
+        for t in tiers
+        if _low(points, t, "coverage_at_current") < 1 - 1e-9
+        and max((_value(p, t, "coverage_at_current") for p in points), default=1.0)
+        - _low(points, t, "coverage_at_current")
+        > 1e-9
+    ]
+    return planned + today
 
 
 def write_sweep_outputs(result: Sweep, out: str | Path) -> list[Path]:
@@ -231,15 +267,13 @@ def _charts(result: Sweep, frame: Any, target: Path) -> list[Path]:
     heads = [c for c in frame.columns if c.startswith("heads.")]
     # Only tiers that fall short somewhere: a flat line at 100 % is noise.
     coverage = [
-        c
-        for c in frame.columns
-        if c.startswith("coverage_at_current.") and (frame[c].dropna() < 1 - 1e-9).any()
+        c for c in frame.columns if c.startswith("coverage.") and (frame[c].dropna() < 1 - 1e-9).any()
     ]
     specs = [
         ("headcount.png", "Required headcount", ["total_headcount", *heads], "managers"),
         ("cost.png", "Annual cost", ["total_cost"], "CNY a year"),
         ("revenue.png", "Revenue lost against full service", ["revenue_lost"], "CNY a year"),
-        ("coverage.png", "Coverage with today's headcount", coverage, "share of standard"),
+        ("coverage.png", "Coverage planned (and today's, where swept)", coverage, "share of standard"),
     ]
     written = []
     # One colour per series, one line style per value of the second parameter, so lines that
@@ -252,6 +286,8 @@ def _charts(result: Sweep, frame: Any, target: Path) -> list[Path]:
                 if col not in group or group[col].isna().all():
                     continue
                 series = col.split(".", 1)[-1] if "." in col else col
+                if col.startswith("coverage_at_current."):
+                    series += " today"
                 ax.plot(
                     group[x_name],
                     group[col],
