@@ -48,6 +48,8 @@ class ScenarioSummary:
     revenue_kept: float = 0.0
     revenue_lost: float = 0.0
     objective: str = "response"
+    #: The limits at their bound (``budget``, ``max_total_headcount``, ...), as in ``plan``.
+    binding: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,7 @@ def summarise(
         revenue_kept=result.revenue_kept,
         revenue_lost=result.revenue_lost,
         objective=result.objective,
+        binding=tuple(result.binding),
     )
 
 

@@ -15,7 +15,7 @@ from planner.report.plan import fmt_int, fmt_pct
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
-    from planner.analyses.what_if import Comparison, Sweep
+    from planner.analyses.what_if import Comparison, ScenarioSummary, Sweep
 
 BAR = "█"
 
@@ -42,26 +42,31 @@ def render_comparison(comparison: Comparison, console: Console) -> None:
 
     scenarios = comparison.scenarios
     base = scenarios[0]
-    table = Table(title="Scenarios compared (differences from the first in yellow)", title_justify="left")
+    table = Table(
+        title=f"Scenarios compared: (+N) / (-N) = difference from {base.scenario} (yellow)",
+        title_justify="left",
+    )
     table.add_column("")
-    for s in scenarios:
-        table.add_column(s.scenario, justify="right")
+    for i, s in enumerate(scenarios):
+        # Each later column says what its brackets are against.
+        table.add_column(f"{s.scenario}\n{'(base)' if i == 0 else f'(vs {base.scenario})'}", justify="right")
 
     def row(label: str, getter: Any, kind: str = "int", style: str = "") -> None:
         values = [getter(s) for s in scenarios]
         table.add_row(label, *[_cell(v, values[0], kind, i == 0) for i, v in enumerate(values)], style=style)
 
     table.add_row("mode", *[s.mode for s in scenarios])
-    row("managers required (plan)", lambda s: s.total_headcount, style="bold")
+    # "planned", not "required": under limits (max_coverage) the plan's heads fall short of the standards.
+    row("managers planned", lambda s: s.total_headcount, style="bold")
     row("managers today", lambda s: s.current_headcount)
-    row("cost required (CNY/yr)", lambda s: s.total_cost, style="bold")
+    row("cost planned (CNY/yr)", lambda s: s.total_cost, style="bold")
     row("cost today (CNY/yr)", lambda s: s.current_cost)
     row("revenue kept (CNY)", lambda s: s.revenue_kept)
     row("revenue lost vs full service", lambda s: s.revenue_lost)
     roles = list(dict.fromkeys(r for s in scenarios for r in s.roles))
     table.add_section()
     for role in roles:
-        row(f"{role}: required", lambda s, r=role: s.roles.get(r, {}).get("required_headcount"))
+        row(f"{role}: planned", lambda s, r=role: s.roles.get(r, {}).get("required_headcount"))
         row(f"{role}: today", lambda s, r=role: s.roles.get(r, {}).get("current_headcount"))
     table.add_section()
     tiers = list(dict.fromkeys(t for s in scenarios for t in s.tiers))
@@ -83,9 +88,31 @@ def render_comparison(comparison: Comparison, console: Console) -> None:
     for s in scenarios[1:]:
         if s.scenario not in changed:
             console.print(f"{s.scenario}: no differences from {base.scenario}.")
+        elif s.status == "optimal" and base.status == "optimal":
+            console.print(headcount_sentence(base, s))
     for s in scenarios:
         if s.explanation:
             console.print(f"[bold red]{s.scenario}[/]: {s.explanation}")
+
+
+def headcount_sentence(base: ScenarioSummary, s: ScenarioSummary) -> str:
+    """``s``'s planned heads against ``base``'s, in words; a capped plan's fewer heads are called a
+    shortfall (its standards are not met), not a saving."""
+    delta = s.total_headcount - base.total_headcount
+    if delta == 0:
+        text = f"{s.scenario}: {fmt_int(s.total_headcount)} managers planned, as many as {base.scenario}"
+    else:
+        more = "more" if delta > 0 else "fewer"
+        text = (
+            f"{s.scenario}: {fmt_int(s.total_headcount)} managers planned, {fmt_int(abs(delta))} {more} "
+            f"than {base.scenario}'s {fmt_int(base.total_headcount)}"
+        )
+    if s.mode == "max_coverage":
+        limits = f" ({', '.join(s.binding)})" if s.binding else ""
+        text += (
+            f"; its limits{limits} leave standards unmet, so fewer heads here are a shortfall, not a saving"
+        )
+    return text + "."
 
 
 def terminal_bars(
