@@ -284,7 +284,7 @@ def test_public_against_commercial_by_hand(baseline_report) -> None:
 
 def test_json_shape(baseline_report) -> None:
     data = baseline_report.to_dict()
-    assert list(data) == ["boundaries", "remedy"]
+    assert list(data) == ["boundaries", "remedy", "warnings"]
     first = next(b for b in data["boundaries"] if b["inversions"])
     assert (first["lower"], first["upper"], first["crossable"]) == ("commercial.A", "key.crystal", True)
     assert {"designed", "delivered", "price", "inversions", "near"} <= set(first)
