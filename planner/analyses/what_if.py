@@ -182,14 +182,23 @@ def differences(summaries: Sequence[ScenarioSummary], tol: float = 1e-9) -> list
 
 
 def compare(
-    scenarios: Sequence[Scenario], *, solver: str = "auto", objective: Objective = "response"
+    scenarios: Sequence[Scenario],
+    *,
+    solver: str = "auto",
+    objective: Objective = "response",
+    progress: Callable[[int, int], None] | None = None,
 ) -> Comparison:
-    """Plan every scenario (and its boundaries) and line them up against the first."""
+    """Plan every scenario (and its boundaries) and line them up against the first.
+
+    ``progress(done, total)`` is called after each scenario.
+    """
     summaries = []
-    for sc in scenarios:
+    for i, sc in enumerate(scenarios):
         result = plan(sc, solver=solver, objective=objective)
         inversions = _inversion_counts(sc, solver) if result.ok else {}
         summaries.append(summarise(sc, result, inversions))
+        if progress is not None:
+            progress(i + 1, len(scenarios))
     return Comparison(summaries, differences(summaries))
 
 

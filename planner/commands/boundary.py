@@ -103,9 +103,12 @@ def boundary_command(
             # Same customers before and after: only the organisation changes.
             after = after.with_customers(read.counts())
         print_warnings(after.warnings)
-    report = analyse_boundaries(
-        sc, solver=solver, roster=read, remedy=after, all_lines=all_lines, year=year, near=near
-    )
+    from planner.report import progress
+
+    with progress.step("comparing the lines"):
+        report = analyse_boundaries(
+            sc, solver=solver, roster=read, remedy=after, all_lines=all_lines, year=year, near=near
+        )
     if shortfall:
         report = dataclasses.replace(report, warnings=[*shortfall, *report.warnings])
     if near_csv is not None:

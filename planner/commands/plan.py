@@ -51,21 +51,23 @@ def plan_command(
     """
     from planner.analyses.callcentre import OutboundResult, plan_with_callcentre
     from planner.model.headcount import plan
+    from planner.report import progress
 
     sc = apply_roster(load_cli_scenario(scenario, sets), roster, columns)
     print_warnings(sc.warnings)
-    # With callcentre.outbound enabled, the call centre's spare agent time is one more (calls-only) role.
-    mix = plan_with_callcentre(sc, headcount=headcount, solver=solver, year=year, objective=objective)
-    outbound: OutboundResult | None = None
-    if mix is None:
-        result = plan(sc, headcount=headcount, solver=solver, year=year, objective=objective)  # type: ignore[arg-type]
-    else:
-        result, outbound = mix
-    objectives = None
-    if mix is None and result.ok and result.mode == "max_coverage":
-        from planner.analyses.objectives import compare_objectives
+    with progress.step("planning"):
+        # With callcentre.outbound enabled, the call centre's spare agent time is one more (calls-only) role.
+        mix = plan_with_callcentre(sc, headcount=headcount, solver=solver, year=year, objective=objective)
+        outbound: OutboundResult | None = None
+        if mix is None:
+            result = plan(sc, headcount=headcount, solver=solver, year=year, objective=objective)  # type: ignore[arg-type]
+        else:
+            result, outbound = mix
+        objectives = None
+        if mix is None and result.ok and result.mode == "max_coverage":
+            from planner.analyses.objectives import compare_objectives
 
-        objectives = compare_objectives(sc, result, headcount=headcount, solver=solver)  # type: ignore[arg-type]
+            objectives = compare_objectives(sc, result, headcount=headcount, solver=solver)  # type: ignore[arg-type]
     if fmt == "json":
         data = result.to_dict()
         if outbound is not None:

@@ -71,23 +71,28 @@ def schedule_command(
     the_year = plan_year(sc, year)
     check_schedule_size(sc)
     print_warnings(sc.warnings)
+    from planner.report import progress
+
     customers = customers_from_frame(read.accepted, str(roster)) if read is not None else None
-    result = build_schedule(
-        sc,
-        year=the_year,
-        headcount=headcount,  # type: ignore[arg-type]
-        customers=customers,
-        solver=solver,
-    )
+    with progress.step("booking the calendar"):
+        result = build_schedule(
+            sc,
+            year=the_year,
+            headcount=headcount,  # type: ignore[arg-type]
+            customers=customers,
+            solver=solver,
+        )
     print_warnings([w for w in result.warnings if w not in sc.warnings])
     if out is not None and result.ok:
         from planner.report.fileset import write_set
         from planner.report.schedule import write_schedule_excel, write_schedule_files
 
         with write_set(out) as staging:  # the CSVs and the workbook appear together or not at all
-            write_schedule_files(result, staging)
+            with progress.step("writing schedule.csv and managers.csv"):
+                write_schedule_files(result, staging)
             if excel:
-                write_schedule_excel(result, staging)
+                with progress.bar("writing schedule.xlsx") as tick:
+                    write_schedule_excel(result, staging, progress=tick)
     if fmt == "json":
         echo_json(result)
     else:
