@@ -75,11 +75,13 @@ def sweep_command(
 
     With --vary budget=... the table adds revenue kept and the marginal revenue per extra 1 M CNY.
     """
+    import math
+
     from planner.analyses.what_if import parse_vary, sweep
     from planner.report import progress
 
     parsed = [parse_vary(v) for v in varies]
-    with progress.bar("sweep") as tick:
+    with progress.bar("sweep", math.prod(len(v.values) for v in parsed)) as tick:
         result = sweep(
             scenario,
             parsed,
