@@ -87,11 +87,6 @@ class RoleResult:
     #: Heads the annual average alone would need (the year's hours / hours a head, no calendar).
     annual_bound: int | None = None
 
-    @property
-    def current_cost(self) -> float:
-        """Today's heads x their annual cost, CNY a year (``annual_cost`` is the planned heads')."""
-        return self.current_headcount * self.cost_per_head
-
 
 @dataclass(frozen=True)
 class TierResult:

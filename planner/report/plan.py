@@ -54,6 +54,23 @@ def mode_line(result: PlanResult) -> str:
     return f"{head}. Binding limits: {binding}."
 
 
+def cost_line(result: PlanResult, heads_label: str) -> str:
+    """Today's cost beside the plan's, so a cut (``--set budget=-5%``) can be read off and typed."""
+    today = (
+        f"Cost a year: today {fmt_int(result.current_total_cost)} CNY "
+        f"({fmt_int(result.current_total_headcount)} heads)"
+    )
+    if result.headcount_basis in ("current", "fixed"):
+        return f"{today}, the cost column's total."
+    delta = result.total_cost - result.current_total_cost
+    share = f", {delta / result.current_total_cost:+.1%}" if result.current_total_cost else ""
+    sign = "+" if delta > 0 else "-" if delta < 0 else "±"
+    return (
+        f"{today}; {heads_label} {fmt_int(result.total_cost)} ({fmt_int(result.total_headcount)} heads): "
+        f"{sign}{fmt_int(abs(delta))} CNY{share} against today."
+    )
+
+
 def render_plan(result: PlanResult, console: Console) -> None:
     """Print the plan: roles, tiers, the mode line and any shortfalls."""
     from rich.table import Table
@@ -89,12 +106,7 @@ def render_plan(result: PlanResult, console: Console) -> None:
     total_gap = result.total_headcount - result.current_total_headcount
     if not fixed:
         roles.add_column("gap", justify="right", footer=fmt_signed(total_gap))
-    # Today's cost beside the plan's, so a cut ("--set budget=-5%") can be read off.
-    roles.add_column("cost today", justify="right", footer=fmt_int(result.current_total_cost))
-    if not fixed:
-        roles.add_column(
-            "cost plan" if capped else "cost req.", justify="right", footer=fmt_int(result.total_cost)
-        )
+    roles.add_column("cost CNY/yr", justify="right", footer=fmt_int(result.total_cost))
     roles.add_column("h/head", justify="right")
     roles.add_column("used", justify="right")
     roles.add_column("value/h", justify="right")
@@ -108,13 +120,13 @@ def render_plan(result: PlanResult, console: Console) -> None:
             fmt_int(r.required_headcount),
             *bound,
             *([] if fixed else [f"[{gap_style}]{fmt_signed(r.gap)}[/]" if gap_style else fmt_signed(r.gap)]),
-            fmt_int(r.current_cost),
-            *([] if fixed else [fmt_int(r.annual_cost)]),
+            fmt_int(r.annual_cost),
             fmt_int(r.hours_per_head),
             fmt_pct(r.utilization),
             f"{r.shadow_price_per_hour:,.1f}" if r.shadow_price_per_hour else "0",
         )
     console.print(roles)
+    console.print(cost_line(result, heads_label))
     if result.year is not None:
         note = f": {result.calendar_note}" if result.calendar_note else ""
         console.print(

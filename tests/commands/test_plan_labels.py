@@ -32,26 +32,38 @@ def test_current_headcount_is_labelled_as_today(cli: Callable[..., Any]) -> None
     assert "Headcount plan: baseline: today's heads, not sized (--headcount current)" in out
     header = _header(out)
     assert "heads used" in header and "required" not in header and " gap " not in header
-    assert "cost today" in header
-    # Under today's heads the only cost is today's: 18,570,000, and 13,200,000 on the key row.
-    assert "18,570,000" in out and "13,200,000" in out
+    today_cost = sum(TODAY[r] * COSTS[r] for r in TODAY)
+    assert today_cost == 18_570_000
+    assert "Cost a year: today 18,570,000 CNY (176 heads), the cost column's total." in out
+    assert "13,200,000" in out  # key: 110 x 120,000
 
 
 def test_required_plan_shows_both_costs(cli: Callable[..., Any]) -> None:
     table = cli("plan").stdout
     data = json.loads(cli("plan", "--format", "json").stdout)
     header = _header(table)
-    assert "required" in header and "cost today" in header and "cost req." in header
+    assert "required" in header and "gap" in header
     assert "heads required to meet every standard" in table
     required_cost = sum(r["required_headcount"] * COSTS[r["role"]] for r in data["roles"])
     today_cost = sum(TODAY[r] * COSTS[r] for r in TODAY)
     assert today_cost == 18_570_000 == data["current_total_cost"]
-    total = next(line for line in table.splitlines() if line.strip("│ ").startswith("total"))
-    assert f"{today_cost:,}" in total and f"{required_cost:,}" in total
+    heads = data["total_headcount"]
+    delta = required_cost - today_cost
+    line = (
+        f"Cost a year: today 18,570,000 CNY (176 heads); required {required_cost:,} ({heads} heads): "
+        f"+{delta:,} CNY, {delta / today_cost:+.1%} against today."
+    )
+    assert line in " ".join(table.split())
 
 
 def test_capped_plan_says_planned(cli: Callable[..., Any]) -> None:
-    out = cli("plan", "scenarios/budget-freeze.yaml").stdout
+    # budget=-5%: 18,570,000 x 0.95 = 17,641,500 at most; the plan spends what it can under it.
+    out = cli("plan", "--set", "budget=-5%").stdout
+    data = json.loads(cli("plan", "--set", "budget=-5%", "--format", "json").stdout)
     assert "heads the limits allow, short of the standards" in out
     header = _header(out)
-    assert "planned" in header and "cost plan" in header and "required" not in header
+    assert "planned" in header and "required" not in header
+    cost = data["total_cost"]
+    assert cost <= 17_641_500
+    words = " ".join(out.split())
+    assert f"planned {cost:,.0f} ({data['total_headcount']} heads): -{18_570_000 - cost:,.0f} CNY" in words
