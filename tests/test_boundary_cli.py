@@ -53,7 +53,7 @@ def test_set_applies(cli) -> None:
         "boundary", f"{DATA}/understaffed.yaml", "--set", "roles.big_rep.headcount=2", "--format", "json"
     )
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["boundaries"][0]["inversions"] == []
+    assert json.loads(result.stdout)["boundaries"][0]["inversions"] == []
 
 
 def test_json_through_a_real_process() -> None:
@@ -88,7 +88,7 @@ def test_json_through_a_real_process() -> None:
 
 def test_json_without_remedy_has_null_remedy(cli) -> None:
     result = cli("boundary", f"{DATA}/clean.yaml", "--format", "json")
-    assert json.loads(result.output)["remedy"] is None
+    assert json.loads(result.stdout)["remedy"] is None
 
 
 def test_roster_near_the_line(cli) -> None:
@@ -101,7 +101,10 @@ def test_roster_near_the_line(cli) -> None:
     roster = f"{DATA}/roster-near.csv"
     result = cli("boundary", f"{DATA}/discount.yaml", "--roster", roster, "--format", "json")
     assert result.exit_code == 0, result.output
-    b = next(x for x in json.loads(result.output)["boundaries"] if x["lower"] == "small.s2")
+    b = next(x for x in json.loads(result.stdout)["boundaries"] if x["lower"] == "small.s2")
+    listed = b["near"].pop("customers")  # listed one by one in tests/test_boundary_near.py
+    assert [c["customer_id"] for c in listed] == ["r4", "r3", "r1", "r5"]
+    assert b["near"].pop("fraction") == 0.1
     assert b["near"] == {
         "window_low": 900.0,
         "window_high": 1100.0,
@@ -116,7 +119,7 @@ def test_roster_near_the_line(cli) -> None:
     assert "4 would pay less just below the line" in words
     assert "big.b1's pay 105 CNY a month more" in words
     # Without a price inversion nobody pays less below the line.
-    clean = json.loads(cli("boundary", f"{DATA}/clean.yaml", "--roster", roster, "--format", "json").output)
+    clean = json.loads(cli("boundary", f"{DATA}/clean.yaml", "--roster", roster, "--format", "json").stdout)
     assert clean["boundaries"][0]["near"]["pay_less_below"] == 0
 
 
@@ -127,7 +130,7 @@ def test_roster_counts_apply_to_the_remedy_too(cli) -> None:
     args = ["--roster", roster, "--remedy", f"{DATA}/understaffed.yaml", "--format", "json"]
     result = cli("boundary", f"{DATA}/clean.yaml", *args)
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["remedy"]["after"]["coverage"]["big.b1"] == 1.0
+    assert json.loads(result.stdout)["remedy"]["after"]["coverage"]["big.b1"] == 1.0
 
 
 @pytest.mark.parametrize(

@@ -13,10 +13,10 @@ def test_a_role_only_one_side_has_is_highlighted(cli):
     # The remedy has 43 unified managers today (scenarios/unified-centre.yaml); the baseline has none.
     required = plan(load_scenario("scenarios/unified-centre.yaml"), with_current=False)
     heads = required.role("unified_manager").required_headcount
-    assert f"unified_manager: required │ - │ {heads} (new)" in out
+    assert f"unified_manager: planned │ - │ {heads} (new)" in out
     assert "unified_manager: today │ - │ 43 (new)" in out
     out = " ".join(cli("compare", "scenarios/unified-centre.yaml", "scenarios/baseline.yaml").stdout.split())
-    assert f"unified_manager: required │ {heads} │ - (absent)" in out
+    assert f"unified_manager: planned │ {heads} │ - (absent)" in out
 
 
 def test_set_applies_to_every_scenario_and_matches_plan(cli):

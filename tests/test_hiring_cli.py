@@ -155,7 +155,11 @@ def test_error_names_the_line(cli: Callable[..., object]) -> None:
         (["--horizon", "500"], "Invalid value for '--horizon'"),
         (["--period", "week"], "Invalid value for '--period'"),
         (["--out", "plan.csv"], "--out: expected an .xlsx file name, got 'plan.csv'"),
-        (["--set", "hiring.roles.rep.lead_time_months=-1"], "expected a value greater than or equal to 0"),
+        (
+            ["--set", "hiring.roles.rep={max_hires_per_month: 1, lead_time_months: -1}"],
+            "expected a value greater than or equal to 0",
+        ),
+        (["--set", "hiring.roles.rep.lead_time_months=-1"], "relative value -1 needs a current number"),
         (["--set", "hiring.nope=1"], "hiring.nope: unknown key 'nope'"),
         (["--solver", "gurobi"], "Invalid value for '--solver'"),
     ],

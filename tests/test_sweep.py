@@ -99,7 +99,8 @@ def test_a_tier_left_at_zero_today_is_shown_and_charted():
     console = Console(width=160, record=True)
     render_sweep(result, console)
     out = console.export_text()
-    assert "more tiers short of their standard today" in out  # only the worst 4 get columns
+    assert "more coverage columns short of the standard" in out  # only the worst 4 get columns
+    assert "crystal today" in out and "today = coverage with today's headcount" in out
     assert "key_manager headcount" in out
     # The chart is of crystal, the tier served worst. By hand, at 100 key managers: 120,000 h. The
     # response curves' values of an hour (worked out in tests/model/test_headcount.py) rank, best

@@ -76,6 +76,10 @@ SERVICE_METRICS: tuple[tuple[str, str], ...] = (
 SEVERITY_THRESHOLDS: tuple[tuple[float, str], ...] = ((0.05, "low"), (0.20, "medium"))
 #: Roster customers within this fraction of the boundary spend count as near the line.
 NEAR_FRACTION = 0.10
+#: A roster holding fewer than this share of the scenario's customers in a channel is probably a
+#: part of the branch (one district's list, a sample): the near-the-line figures are then warned
+#: about (a tool setting, not a domain figure).
+ROSTER_MIN_SHARE = 0.5
 #: Relative tolerance below which two figures count as equal (solver noise, float rounding).
 _TOL = 1e-9
 
@@ -155,6 +159,22 @@ class NearSide:
     monthly_revenue: float
 
 
+@dataclass(slots=True)  # slots, not frozen: a big roster lists 10^5 of them, built 3x faster
+class NearCustomer:
+    """One roster customer of a boundary tier whose spend lies within the near window.
+
+    ``side`` is ``below`` (the lower tier: spending more would cross up) or ``above`` (the upper
+    tier: spending less would drop it below); ``distance`` is ``monthly_spend / line - 1`` (−0.05 =
+    5 % below the line).
+    """
+
+    customer_id: str
+    tier: str
+    side: Literal["below", "above"]
+    monthly_spend: float
+    distance: float
+
+
 @dataclass(frozen=True)
 class NearFigures:
     """Roster customers near a boundary: spend within ``NEAR_FRACTION`` of it on either side.
@@ -171,6 +191,10 @@ class NearFigures:
     upper: NearSide
     pay_less_below: int
     overpay_per_month: float
+    #: The window's half-width as a share of the line's spend (``--near``).
+    fraction: float = NEAR_FRACTION
+    #: Each near customer of the two tiers, closest to the line first (then by id).
+    customers: list[NearCustomer] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -496,25 +520,48 @@ def _verdict(inversions: list[Inversion], delivered: SidePair) -> str:
     return f"{service}; {price}"
 
 
-def _near(pair: BoundaryPair, roster: Roster) -> NearFigures:
+def _near(pair: BoundaryPair, roster: Roster, fraction: float = NEAR_FRACTION) -> NearFigures:
     df = roster.accepted
     x = pair.spend
-    lo, hi = x * (1 - NEAR_FRACTION), x * (1 + NEAR_FRACTION)
+    lo, hi = x * (1 - fraction), x * (1 + fraction)
     # Window on spend first (one vectorised comparison), then tier membership on the few rows left:
     # a million-row roster stays well under a second.
     spend_all = df["monthly_spend"].to_numpy(dtype=float, na_value=float("nan"))
     tol = 1e-9 * max(1.0, x)  # so 1,100 counts as within 10 % of 1,000 despite float rounding
-    window = df.loc[(spend_all >= lo - tol) & (spend_all <= hi + tol), ["channel", "tier", "monthly_spend"]]
-    channel = window["channel"].astype(str)
-    tier = window["tier"].astype(str)
-    spend = window["monthly_spend"].astype(float)
+    window = df.loc[
+        (spend_all >= lo - tol) & (spend_all <= hi + tol), ["customer_id", "channel", "tier", "monthly_spend"]
+    ]
+    import numpy as np
 
-    def side(ch: str, tid: str) -> tuple[int, float]:
-        mask = (channel == ch) & (tier == tid)
-        return int(mask.sum()), float(spend[mask].sum())
-
-    n_low, rev_low = side(pair.lower_channel, pair.lower_tier.id)
-    n_up, rev_up = side(pair.upper_channel, pair.upper_tier.id)
+    channel = window["channel"].astype(str).to_numpy()
+    tier = window["tier"].astype(str).to_numpy()
+    spend = window["monthly_spend"].to_numpy(dtype=float)
+    ids = window["customer_id"].astype(str).to_numpy()
+    low_mask = (channel == pair.lower_channel) & (tier == pair.lower_tier.id)
+    up_mask = (channel == pair.upper_channel) & (tier == pair.upper_tier.id)
+    n_low, rev_low = int(low_mask.sum()), float(spend[low_mask].sum())
+    n_up, rev_up = int(up_mask.sum()), float(spend[up_mask].sum())
+    # Each near customer by name, closest to the line first, then by id (numpy sorts, then one
+    # object per listed customer: a million-row roster lists a few hundred thousand at most).
+    keep = low_mask | up_mask
+    distance = spend[keep] / x - 1 if x else np.zeros(int(keep.sum()))
+    kept_ids = ids[keep]
+    above = up_mask[keep]
+    order = np.lexsort((kept_ids, np.abs(distance)))
+    names = {
+        False: f"{pair.lower_channel}.{pair.lower_tier.id}",
+        True: f"{pair.upper_channel}.{pair.upper_tier.id}",
+    }
+    customers = [
+        NearCustomer(cid, names[up], "above" if up else "below", amount, d)
+        for cid, up, amount, d in zip(
+            kept_ids[order].tolist(),
+            above[order].tolist(),
+            spend[keep][order].tolist(),
+            distance[order].tolist(),
+            strict=True,
+        )
+    ]
     gap = pair.lower_tier.discount - pair.upper_tier.discount
     inverted = gap > _TOL
     return NearFigures(
@@ -524,7 +571,32 @@ def _near(pair: BoundaryPair, roster: Roster) -> NearFigures:
         upper=NearSide(pair.upper, n_up, rev_up),
         pay_less_below=(n_low + n_up) if inverted else 0,
         overpay_per_month=rev_up * gap if inverted else 0.0,
+        fraction=fraction,
+        customers=customers,
     )
+
+
+def roster_shortfall(scenario: Scenario, roster: Roster, min_share: float = ROSTER_MIN_SHARE) -> list[str]:
+    """Warnings for each channel whose roster holds fewer than ``min_share`` of the customers
+    ``scenario`` (as written, before the roster replaced its counts) gives it.
+
+    Such a roster is a part of the branch: its counts near a line are a part too, and the
+    coverage computed from its customers per tier does not describe the whole branch.
+    """
+    counts = roster.counts()
+    out = []
+    for channel in scenario.policy.channels:
+        expected = sum(scenario.customers(channel, t.id) for t in scenario.policy.channels[channel].tiers)
+        if expected <= 0:
+            continue
+        held = sum(n for (c, _t), n in counts.items() if c == channel)
+        if held < min_share * expected:
+            out.append(
+                f"roster {roster.source}: {held:,} {channel} customers against {expected:,} in the scenario "
+                f"({held / expected:.1%}, under {min_share:.0%}): is it the whole branch? The customers near "
+                "each line are the roster's only"
+            )
+    return out
 
 
 def _plan_current(scenario: Scenario, solver: str, year: int | None = None) -> PlanResult:
@@ -536,7 +608,13 @@ def _plan_current(scenario: Scenario, solver: str, year: int | None = None) -> P
     return result
 
 
-def _boundary(pair: BoundaryPair, scenario: Scenario, result: PlanResult, roster: Roster | None) -> Boundary:
+def _boundary(
+    pair: BoundaryPair,
+    scenario: Scenario,
+    result: PlanResult,
+    roster: Roster | None,
+    near: float = NEAR_FRACTION,
+) -> Boundary:
     policy = scenario.policy
     name = f"{pair.lower} / {pair.upper}"
     sides = []
@@ -578,7 +656,7 @@ def _boundary(pair: BoundaryPair, scenario: Scenario, result: PlanResult, roster
         delivered=delivered_pair,
         price=price,
         inversions=inversions,
-        near=_near(pair, roster) if roster is not None else None,
+        near=_near(pair, roster, near) if roster is not None else None,
         verdict=_verdict(inversions, delivered_pair),
         crossable=pair.crossable,
     )
@@ -595,6 +673,7 @@ def analyse_boundaries(
     remedy: Scenario | None = None,
     all_lines: bool = False,
     year: int | None = None,
+    near: float = NEAR_FRACTION,
 ) -> BoundaryReport:
     """Compare both sides of every channel boundary of ``scenario``: designed, delivered, price.
 
@@ -613,6 +692,8 @@ def analyse_boundaries(
         Also compare lines no customer can cross (marked ``crossable: false``).
     year
         The plan year (default: the scenario's).
+    near
+        With ``roster``: the near window's half-width as a share of each line's spend.
 
     Raises
     ------
@@ -624,7 +705,9 @@ def analyse_boundaries(
     if remedy is not None:
         check_same_tiers(scenario, remedy)
     result = _plan_current(scenario, solver, year)
-    boundaries = [_boundary(p, scenario, result, roster) for p in boundary_pairs(scenario.policy, all_lines)]
+    boundaries = [
+        _boundary(p, scenario, result, roster, near) for p in boundary_pairs(scenario.policy, all_lines)
+    ]
     comparison = _compare(scenario, result, boundaries, remedy, solver, year) if remedy is not None else None
     # The scenario's own warnings (roster rejections among them) and the remedy's, each once.
     warnings = [*scenario.warnings, *result.warnings]

@@ -48,6 +48,8 @@ class ScenarioSummary:
     revenue_kept: float = 0.0
     revenue_lost: float = 0.0
     objective: str = "response"
+    #: The limits at their bound (``budget``, ``max_total_headcount``, ...), as in ``plan``.
+    binding: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,7 @@ def summarise(
         revenue_kept=result.revenue_kept,
         revenue_lost=result.revenue_lost,
         objective=result.objective,
+        binding=tuple(result.binding),
     )
 
 
@@ -179,14 +182,23 @@ def differences(summaries: Sequence[ScenarioSummary], tol: float = 1e-9) -> list
 
 
 def compare(
-    scenarios: Sequence[Scenario], *, solver: str = "auto", objective: Objective = "response"
+    scenarios: Sequence[Scenario],
+    *,
+    solver: str = "auto",
+    objective: Objective = "response",
+    progress: Callable[[int, int], None] | None = None,
 ) -> Comparison:
-    """Plan every scenario (and its boundaries) and line them up against the first."""
+    """Plan every scenario (and its boundaries) and line them up against the first.
+
+    ``progress(done, total)`` is called after each scenario.
+    """
     summaries = []
-    for sc in scenarios:
+    for i, sc in enumerate(scenarios):
         result = plan(sc, solver=solver, objective=objective)
         inversions = _inversion_counts(sc, solver) if result.ok else {}
         summaries.append(summarise(sc, result, inversions))
+        if progress is not None:
+            progress(i + 1, len(scenarios))
     return Comparison(summaries, differences(summaries))
 
 
@@ -343,7 +355,7 @@ def sweep(
     for i, combo in enumerate(grid):
         assignments = [f"{v.path}={_yaml_scalar(value)}" for v, value in zip(varies, combo, strict=True)]
         label = "--vary " + ", ".join(assignments)
-        doc = apply_assignments(base, assignments, dotted_maps=DOTTED_MAPS, source=label)
+        doc = apply_assignments(base, assignments, dotted_maps=DOTTED_MAPS, source=label, relative=False)
         scenario = scenario_from_document(doc, path=Path(path))
         name = scenario.name
         result = plan(scenario, solver=solver, objective=objective)

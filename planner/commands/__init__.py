@@ -96,12 +96,20 @@ def _silence_stdout() -> None:
     cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
 )
 @click.version_option(__version__, prog_name="planner")
-def main() -> None:
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="No progress bars or spinners on stderr (they show only on a terminal, after a second).",
+)
+@click.pass_context
+def main(ctx: click.Context, quiet: bool) -> None:
     """Plan account-manager and call-centre headcount for a telecom branch's "4+1" channels.
 
     Policies (policies/*.yaml) set each channel's tiers and visit standards; scenarios
     (scenarios/*.yaml) set customers, roles and limits. Run `planner plan` to size the baseline.
     """
+    ctx.meta["quiet"] = quiet
 
 
 def run() -> None:

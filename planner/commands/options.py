@@ -236,9 +236,11 @@ def read_cli_roster(
                 raise InputError(f"{option} needs --roster", source=option)
         return scenario, None
     from planner.data.roster import Layout, read_roster
+    from planner.report import progress
 
     layout = Layout(sheet=given.get("sheet"), header_row=given.get("header_row"))
-    read = read_roster(roster, scenario.policy, columns, layout)
+    with progress.step(f"reading {roster.name}"):
+        read = read_roster(roster, scenario.policy, columns, layout)
     share = given.get("max_reject_share")
     warnings = roster_gate(
         read,

@@ -54,26 +54,28 @@ def plan_command(
     revenue at risk x coverage) and says where it falls short, with both objectives side by side.
     """
     from planner.model.headcount import plan
+    from planner.report import progress
 
     sc = apply_roster(load_cli_scenario(scenario, sets), roster, columns)
     print_warnings(sc.warnings)
-    # With callcentre.outbound enabled, the call centre's spare agent time is one more (calls-only) role.
-    # The call-centre analysis is imported only for a scenario that has a call centre (import time).
-    mix = None
-    if sc.spec.callcentre is not None:
-        from planner.analyses.callcentre import plan_with_callcentre
+    with progress.step("planning"):
+        # With callcentre.outbound enabled, the call centre's spare agent time is one more (calls-only)
+        # role. The call-centre analysis is imported only for a scenario that has a call centre.
+        mix = None
+        if sc.spec.callcentre is not None:
+            from planner.analyses.callcentre import plan_with_callcentre
 
-        mix = plan_with_callcentre(sc, headcount=headcount, solver=solver, year=year, objective=objective)
-    outbound: OutboundResult | None = None
-    if mix is None:
-        result = plan(sc, headcount=headcount, solver=solver, year=year, objective=objective)  # type: ignore[arg-type]
-    else:
-        result, outbound = mix
-    objectives = None
-    if mix is None and result.ok and result.mode == "max_coverage":
-        from planner.analyses.objectives import compare_objectives
+            mix = plan_with_callcentre(sc, headcount=headcount, solver=solver, year=year, objective=objective)
+        outbound: OutboundResult | None = None
+        if mix is None:
+            result = plan(sc, headcount=headcount, solver=solver, year=year, objective=objective)  # type: ignore[arg-type]
+        else:
+            result, outbound = mix
+        objectives = None
+        if mix is None and result.ok and result.mode == "max_coverage":
+            from planner.analyses.objectives import compare_objectives
 
-        objectives = compare_objectives(sc, result, headcount=headcount, solver=solver)  # type: ignore[arg-type]
+            objectives = compare_objectives(sc, result, headcount=headcount, solver=solver)  # type: ignore[arg-type]
     if fmt == "json":
         data = result.to_dict()
         if outbound is not None:

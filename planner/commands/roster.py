@@ -61,7 +61,10 @@ def check_command(
     from planner.data.roster import Layout, read_roster
 
     sc = load_cli_scenario(scenario, sets)
-    read = read_roster(roster, sc.policy, columns, Layout(sheet=sheet, header_row=header_row))
+    from planner.report import progress
+
+    with progress.step(f"reading {roster.name}"):
+        read = read_roster(roster, sc.policy, columns, Layout(sheet=sheet, header_row=header_row))
     result = check_roster(read, sc)
     problems = roster_losses(read, sc, max_reject_share)
     if problems:

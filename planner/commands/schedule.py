@@ -103,6 +103,8 @@ def schedule_command(
         check_view_period(view, the_year)
     check_schedule_size(sc)
     print_warnings(sc.warnings)
+    from planner.report import progress
+
     customers = None
     if read is not None and read.accepted["manager_id"].notna().any():
         from planner.data.managers import build_book, read_moves
@@ -117,13 +119,14 @@ def schedule_command(
                     f"{option} needs a roster naming managers: {roster} has no manager_id", source=option
                 )
         customers = customers_from_frame(read.accepted, str(roster))
-    result = build_schedule(
-        sc,
-        year=the_year,
-        headcount=headcount,  # type: ignore[arg-type]
-        customers=customers,
-        solver=solver,
-    )
+    with progress.step("booking the calendar"):
+        result = build_schedule(
+            sc,
+            year=the_year,
+            headcount=headcount,  # type: ignore[arg-type]
+            customers=customers,
+            solver=solver,
+        )
     print_warnings([w for w in result.warnings if w not in sc.warnings])
     if view is not None and result.ok:
         from planner.analyses.schedule import manager_plan
@@ -141,9 +144,11 @@ def schedule_command(
         from planner.report.schedule import write_schedule_excel, write_schedule_files
 
         with write_set(out) as staging:  # the CSVs and the workbook appear together or not at all
-            write_schedule_files(result, staging)
+            with progress.step("writing schedule.csv and managers.csv"):
+                write_schedule_files(result, staging)
             if excel:
-                write_schedule_excel(result, staging)
+                with progress.bar("writing schedule.xlsx") as tick:
+                    write_schedule_excel(result, staging, progress=tick)
     if fmt == "json":
         echo_json(result)
     else:

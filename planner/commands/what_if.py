@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -16,22 +15,6 @@ from planner.commands.options import (
     scenario_options,
     set_option,
 )
-
-
-def _progress(label: str, total: int, enabled: bool):  # type: ignore[no-untyped-def]
-    """A rich progress bar on stderr (so stdout stays clean JSON); a no-op when disabled."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    return Progress(
-        label,
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-        disable=not enabled,
-    )
 
 
 @click.command("compare")
@@ -48,9 +31,11 @@ def compare_command(
     """
     from planner.analyses.what_if import compare
     from planner.data.scenario import load_scenario
+    from planner.report import progress
 
     loaded = [load_scenario(path, sets) for path in scenarios]
-    result = compare(loaded, solver=solver, objective=objective)  # type: ignore[arg-type]
+    with progress.bar("compare", len(loaded)) as tick:
+        result = compare(loaded, solver=solver, objective=objective, progress=tick)  # type: ignore[arg-type]
     if fmt == "json":
         echo_json(result)
     else:
@@ -90,20 +75,19 @@ def sweep_command(
 
     With --vary budget=... the table adds revenue kept and the marginal revenue per extra 1 M CNY.
     """
+    import math
+
     from planner.analyses.what_if import parse_vary, sweep
+    from planner.report import progress
 
     parsed = [parse_vary(v) for v in varies]
-    total = 1
-    for v in parsed:
-        total *= len(v.values)
-    with _progress("sweep", total, sys.stderr.isatty()) as bar:
-        task = bar.add_task("sweep", total=total)
+    with progress.bar("sweep", math.prod(len(v.values) for v in parsed)) as tick:
         result = sweep(
             scenario,
             parsed,
             sets=sets,
             solver=solver,
-            progress=lambda done, _n: bar.update(task, completed=done),
+            progress=tick,
             objective=objective,  # type: ignore[arg-type]
         )
     written = []
@@ -184,20 +168,20 @@ def batch_command(
         click.echo(f"wrote {len(files):,} branch scenarios to {out}", err=True)
         return
     from planner.analyses.branches import check_results_path, expand_patterns, run_batch, write_results
+    from planner.report import progress
     from planner.report.fileset import sigterm_raises
 
     check_results_path(out)  # a wrong extension is refused before the work, not after
     files = expand_patterns(patterns)
     # SIGTERM unwinds like Ctrl-C, so the worker processes are ended on the way out.
-    with sigterm_raises(), _progress("batch", len(files), sys.stderr.isatty()) as bar:
-        task = bar.add_task("batch", total=len(files))
+    with sigterm_raises(), progress.bar("batch", len(files)) as tick:
         rows = run_batch(
             files,
             workers=workers,
             dask_address=dask_address,
             solver=solver,
             sets=sets,
-            progress=lambda done, _n: bar.update(task, completed=done),
+            progress=tick,
         )
     with sigterm_raises():  # an interrupted write leaves no temporary file
         write_results(rows, out)

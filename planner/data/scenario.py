@@ -159,7 +159,7 @@ class Scenario:
             customers.setdefault(channel, {})[tier] = int(n)
         spec = self.spec.model_copy(update={"customers": customers})
         doc = self.document or Document(data={}, source=self.name)
-        warnings = check_references(doc, spec, self.policy)
+        warnings = [*doc.notes, *check_references(doc, spec, self.policy)]
         return Scenario(self.name, spec, self.policy, self.path, tuple(warnings), self.document)
 
 
@@ -279,11 +279,25 @@ def scenario_from_document(doc: Document, name: str | None = None, path: Path | 
     policy = load_policy_cached(policy_path)
     if spec.policy_overrides:
         policy = apply_tier_overrides(doc, policy, spec.policy_overrides, ("policy_overrides",))
-    warnings = check_references(doc, spec, policy)
+    warnings = [*doc.notes, *check_references(doc, spec, policy)]
     if spec.hiring is not None:  # names in the hiring: section (roles, tiers) must exist too
         check_hiring(doc, spec, policy, spec.hiring)
     scenario_name = spec.name or name or (path.stem if path else "scenario")
     return Scenario(scenario_name, spec, policy, path, tuple(warnings), doc)
+
+
+def todays_cost(data: Any) -> tuple[float, str]:
+    """Today's payroll of a scenario document (each role's headcount x annual cost, CNY a year):
+    what a relative ``--set budget=-5%`` applies to when the scenario sets no budget."""
+    roles = data.get("roles") if isinstance(data, dict) else None
+    total = 0.0
+    for role in (roles or {}).values():
+        if isinstance(role, dict):
+            heads, cost = role.get("headcount", 0), role.get("annual_cost", 0)
+            if isinstance(heads, int | float) and isinstance(cost, int | float):
+                total += heads * cost
+    value = int(total) if total.is_integer() else total
+    return value, f"today's cost {value:,} CNY (headcount x annual_cost of every role)"
 
 
 def load_scenario_document(path: str | Path, sets: Iterable[str] = ()) -> Document:
@@ -293,7 +307,7 @@ def load_scenario_document(path: str | Path, sets: Iterable[str] = ()) -> Docume
     doc = load_with_extends(path, path_keys=PATH_KEYS, known_keys=known, kind="scenario")
     sets = list(sets)
     if sets:
-        doc = apply_assignments(doc, sets, dotted_maps=DOTTED_MAPS)
+        doc = apply_assignments(doc, sets, dotted_maps=DOTTED_MAPS, fallbacks={"budget": todays_cost})
         value = doc.data.get("policy")
         if isinstance(value, str) and any(s.split("=", 1)[0].strip() == "policy" for s in sets):
             doc.data["policy"] = str(Path(value).resolve())

@@ -13,7 +13,7 @@ import copy
 import os
 import re
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,6 +129,8 @@ class Document:
     source: str
     locations: dict[KeyPath, Location] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    #: What ``--set`` did that the user should be told (a relative value taken from a fallback).
+    notes: list[str] = field(default_factory=list)
 
     def locate(self, path: Sequence[str | int]) -> Location:
         """The (source, line) of ``path``, or of its nearest located ancestor."""
@@ -364,14 +366,73 @@ def load_with_extends(
     return deep_merge(parent, doc)
 
 
-def parse_assignment(text: str) -> tuple[list[str], Any]:
-    """``"a.b.c=3"`` -> (["a", "b", "c"], 3); the value is read as a YAML scalar."""
+#: A relative ``--set`` value: a sign, a number, and an optional ``%``.
+RELATIVE = re.compile(r"^([+-])((?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)(%?)$")
+
+#: Given the whole document, the value a relative ``--set`` applies to when the key is unset, and
+#: a note saying what it was taken from.
+Fallback = Callable[[Any], tuple[float, str]]
+
+
+@dataclass(frozen=True)
+class Relative:
+    """A relative ``--set`` value: ``+200`` (``amount`` 200), ``-5%`` (-5, ``percent``)."""
+
+    text: str
+    amount: str
+    percent: bool
+
+    def apply(self, base: int | float) -> int | float:
+        """``base`` changed by this amount (integers stay integers, rounded to the nearest).
+
+        Decimal arithmetic, so ``18570000 -5%`` is exactly 17641500, not 17641499.999999998.
+        """
+        from decimal import ROUND_HALF_EVEN, Decimal
+
+        b = Decimal(repr(base)) if isinstance(base, float) else Decimal(base)
+        a = Decimal(self.amount)
+        out = b * (1 + a / 100) if self.percent else b + a
+        if isinstance(base, int):
+            return int(out.to_integral_value(rounding=ROUND_HALF_EVEN))
+        return float(out)
+
+
+def parse_relative(raw: str, key: str, source: str = "--set") -> Relative | None:
+    """The relative change ``raw`` asks for, or None when ``raw`` does not start with a sign.
+
+    A value starting with ``+`` or ``-`` is a change to the current value; anything after the sign
+    that is not a number (with an optional ``%``) is refused, naming the key.
+    """
+    text = raw.strip()
+    if text[:1] not in ("+", "-"):
+        return None
+    match = RELATIVE.match(text)
+    if match is None:
+        raise InputError(
+            f"relative value {excerpt(text)} is not a number: expected +N, -N, +N% or -N% "
+            "(e.g. +200, -5%, +3.5%)",
+            source=source,
+            path=key,
+        )
+    sign, number, pct = match.groups()
+    return Relative(text, f"{sign}{number}", bool(pct))
+
+
+def parse_assignment(text: str, relative: bool = True) -> tuple[list[str], Any]:
+    """``"a.b.c=3"`` -> (["a", "b", "c"], 3); the value is read as a YAML scalar.
+
+    With ``relative``, a signed value (``+200``, ``-5%``) is returned as a :class:`Relative`,
+    applied to the key's current value by :func:`apply_assignments`.
+    """
     if "=" not in text:
         raise InputError(f"expected PATH=VALUE, got {excerpt(text)}", source="--set")
     key, _, raw = text.partition("=")
     parts = [p for p in key.strip().split(".")]
     if not key.strip() or any(not p for p in parts):
         raise InputError(f"expected a dotted key path before '=', got {excerpt(key)}", source="--set")
+    change = parse_relative(raw, format_path(parts)) if relative else None
+    if change is not None:
+        return parts, change
     try:
         value = yaml.safe_load(raw) if raw.strip() else None
     except yaml.YAMLError:
@@ -387,24 +448,75 @@ def parse_assignment(text: str) -> tuple[list[str], Any]:
     return parts, value
 
 
+def _resolve_relative(
+    change: Relative,
+    current: Any,
+    present: bool,
+    key: str,
+    data: Any,
+    fallbacks: Mapping[str, Fallback],
+    source: str,
+    notes: list[str],
+) -> int | float:
+    """The value a relative ``--set`` sets: ``change`` applied to ``current`` (or a fallback)."""
+    if not present or current is None:
+        fallback = fallbacks.get(key)
+        if fallback is None:
+            raise InputError(
+                f"relative value {change.text} needs a current number, but {key} is not set "
+                "(give the value outright)",
+                source=source,
+                path=key,
+            )
+        base, basis = fallback(data)
+        value = change.apply(base)
+        notes.append(
+            f"{source} {key}={change.text}: the scenario sets no {key}; applied to {basis}: {value:,}"
+        )
+        return value
+    if isinstance(current, bool) or not isinstance(current, int | float):
+        kind = (
+            "a mapping"
+            if isinstance(current, dict)
+            else "a list"
+            if isinstance(current, list)
+            else ("true/false" if isinstance(current, bool) else f"text {excerpt(str(current))}")
+        )
+        raise InputError(
+            f"relative value {change.text} needs a number, but {key} holds {kind}",
+            source=source,
+            path=key,
+        )
+    return change.apply(current)
+
+
 def apply_assignments(
     doc: Document,
     assignments: Iterable[str],
     *,
     dotted_maps: Iterable[str] = (),
     source: str = "--set",
+    fallbacks: Mapping[str, Fallback] | None = None,
+    relative: bool = True,
 ) -> Document:
     """Apply ``--set dotted.path=value`` overrides to a copy of ``doc``.
 
     The parent of the key being set must already exist (so a typo is refused, not silently added),
     except that the sections named in ``dotted_maps`` (mappings keyed by ``channel.tier``, such as
     ``min_coverage``) are created when missing and take the next two parts as one key.
+
+    A signed value is relative to the key's current number: ``+200`` adds, ``-5%`` takes 5 %
+    off (an integer stays an integer, rounded to the nearest). A key that is unset takes the
+    value ``fallbacks[key](data)`` gives, with a note in the document's ``notes``; without a
+    fallback it is refused, as is a relative value on anything but a number. With ``relative``
+    False (sweep points, whose values are always outright) a signed value is read as YAML.
     """
     data = copy.deepcopy(doc.data)
     locations = dict(doc.locations)
+    notes = list(doc.notes)
     dotted = set(dotted_maps)
     for text in assignments:
-        parts, value = parse_assignment(text)
+        parts, value = parse_assignment(text, relative)
         node: Any = data
         path: list[str | int] = []
         i = 0
@@ -463,9 +575,24 @@ def apply_assignments(
                     source=source,
                     path=format_path(parts),
                 )
+            if isinstance(value, Relative):
+                value = _resolve_relative(
+                    value, node[int(leaf)], True, format_path(parts), data, fallbacks or {}, source, notes
+                )
             node[int(leaf)] = value
             full: KeyPath = (*path, int(leaf))
         elif isinstance(node, dict):
+            if isinstance(value, Relative):
+                value = _resolve_relative(
+                    value,
+                    node.get(leaf),
+                    leaf in node,
+                    format_path(parts),
+                    data,
+                    fallbacks or {},
+                    source,
+                    notes,
+                )
             node[leaf] = value
             full = (*path, leaf)
         else:
@@ -476,7 +603,7 @@ def apply_assignments(
             )
         _drop_locations(locations, full)
         locations[full] = (source, None)
-    return Document(data=data, source=doc.source, locations=locations, files=list(doc.files))
+    return Document(data=data, source=doc.source, locations=locations, files=list(doc.files), notes=notes)
 
 
 def _close(word: str, options: Iterable[Any]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -11,6 +12,7 @@ if TYPE_CHECKING:  # pragma: no cover
         Boundary,
         BoundaryReport,
         Inversion,
+        NearFigures,
         RemedyComparison,
     )
 
@@ -160,7 +162,65 @@ def render_boundary(b: Boundary, console: Console) -> None:
                 "spend costs below it"
             )
         console.print(text + ".")
+        render_near_customers(n, console)
     console.print()
+
+
+#: Near customers listed per line in the terminal (all of them in the JSON and --near-csv).
+NEAR_SHOWN = 10
+
+
+def render_near_customers(n: NearFigures, console: Console, show: int = NEAR_SHOWN) -> None:
+    """The customers closest to the line, who would cross it with a small change in spend."""
+    from rich.table import Table
+
+    if not n.customers:
+        return
+    table = Table(
+        title=f"  Who could cross (within {n.fraction:.0%}, closest first)",
+        title_justify="left",
+    )
+    table.add_column("customer")
+    table.add_column("tier")
+    table.add_column("side")
+    table.add_column("CNY/month", justify="right")
+    table.add_column("vs line", justify="right")
+    for c in n.customers[:show]:
+        table.add_row(c.customer_id, c.tier, c.side, _money(c.monthly_spend), f"{c.distance:+.1%}")
+    console.print(table)
+    if len(n.customers) > show:
+        console.print(f"  [dim]+{len(n.customers) - show:,} more: see --near-csv FILE or --format json[/]")
+
+
+def near_rows(report: BoundaryReport) -> list[dict[str, object]]:
+    """One row per near customer per line (the --near-csv columns)."""
+    rows: list[dict[str, object]] = []
+    for b in report.boundaries:
+        if b.near is None:
+            continue
+        for c in b.near.customers:
+            rows.append(
+                {
+                    "line": b.name,
+                    "line_spend": b.spend,
+                    "customer_id": c.customer_id,
+                    "tier": c.tier,
+                    "side": c.side,
+                    "monthly_spend": c.monthly_spend,
+                    "distance": round(c.distance, 6),
+                }
+            )
+    return rows
+
+
+def write_near_csv(report: BoundaryReport, target: str | Path) -> Path:
+    """``--near-csv``: every near customer of every line, written atomically and formula-safe."""
+    import pandas as pd
+
+    from planner.report.export import write_csv
+
+    columns = ["line", "line_spend", "customer_id", "tier", "side", "monthly_spend", "distance"]
+    return write_csv(target, pd.DataFrame(near_rows(report), columns=columns))
 
 
 def render_remedy(remedy: RemedyComparison, console: Console) -> None:

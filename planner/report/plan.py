@@ -54,6 +54,23 @@ def mode_line(result: PlanResult) -> str:
     return f"{head}. Binding limits: {binding}."
 
 
+def cost_line(result: PlanResult, heads_label: str) -> str:
+    """Today's cost beside the plan's, so a cut (``--set budget=-5%``) can be read off and typed."""
+    today = (
+        f"Cost a year: today {fmt_int(result.current_total_cost)} CNY "
+        f"({fmt_int(result.current_total_headcount)} heads)"
+    )
+    if result.headcount_basis in ("current", "fixed"):
+        return f"{today}, the cost column's total."
+    delta = result.total_cost - result.current_total_cost
+    share = f", {delta / result.current_total_cost:+.1%}" if result.current_total_cost else ""
+    sign = "+" if delta > 0 else "-" if delta < 0 else "±"
+    return (
+        f"{today}; {heads_label} {fmt_int(result.total_cost)} ({fmt_int(result.total_headcount)} heads): "
+        f"{sign}{fmt_int(abs(delta))} CNY{share} against today."
+    )
+
+
 def render_plan(result: PlanResult, console: Console) -> None:
     """Print the plan: roles, tiers, the mode line and any shortfalls."""
     from rich.table import Table
@@ -61,18 +78,34 @@ def render_plan(result: PlanResult, console: Console) -> None:
     if not result.ok:
         console.print(f"[bold red]No plan for {result.scenario}[/]: {result.explanation}")
         return
-    title = f"Headcount plan: {result.scenario}"
+    # With heads fixed (today's, or given) the plan does not size them: say so in the title and
+    # call the column what it is, not "required" with a gap of 0.
+    fixed = result.headcount_basis in ("current", "fixed")
+    capped = not fixed and result.mode == "max_coverage"
+    if fixed:
+        basis = (
+            "today's heads, not sized (--headcount current)"
+            if result.headcount_basis == "current"
+            else ("heads fixed, not sized")
+        )
+        heads_label = "heads used"
+    elif capped:
+        basis, heads_label = "heads the limits allow, short of the standards", "planned"
+    else:
+        basis, heads_label = "heads required to meet every standard", "required"
+    title = f"Headcount plan: {result.scenario}: {basis}"
     roles = Table(title=title, title_justify="left", show_footer=True)
     # The id never shortens (the label may wrap under it): a role must stay recognisable at 100 columns.
     roles.add_column("role", footer="total", min_width=max((len(r.role) for r in result.roles), default=4))
     roles.add_column("today", justify="right", footer=fmt_int(result.current_total_headcount))
-    roles.add_column("required", justify="right", footer=fmt_int(result.total_headcount))
+    roles.add_column(heads_label, justify="right", footer=fmt_int(result.total_headcount))
     show_bound = any(r.annual_bound is not None for r in result.roles)
     if show_bound:
         bound_total = sum(r.annual_bound or 0 for r in result.roles)
         roles.add_column("annual", justify="right", footer=fmt_int(bound_total))
     total_gap = result.total_headcount - result.current_total_headcount
-    roles.add_column("gap", justify="right", footer=fmt_signed(total_gap))
+    if not fixed:
+        roles.add_column("gap", justify="right", footer=fmt_signed(total_gap))
     roles.add_column("cost CNY/yr", justify="right", footer=fmt_int(result.total_cost))
     roles.add_column("h/head", justify="right")
     roles.add_column("used", justify="right")
@@ -86,13 +119,14 @@ def render_plan(result: PlanResult, console: Console) -> None:
             fmt_int(r.current_headcount),
             fmt_int(r.required_headcount),
             *bound,
-            f"[{gap_style}]{fmt_signed(r.gap)}[/]" if gap_style else fmt_signed(r.gap),
+            *([] if fixed else [f"[{gap_style}]{fmt_signed(r.gap)}[/]" if gap_style else fmt_signed(r.gap)]),
             fmt_int(r.annual_cost),
             fmt_int(r.hours_per_head),
             fmt_pct(r.utilization),
             f"{r.shadow_price_per_hour:,.1f}" if r.shadow_price_per_hour else "0",
         )
     console.print(roles)
+    console.print(cost_line(result, heads_label))
     if result.year is not None:
         note = f": {result.calendar_note}" if result.calendar_note else ""
         console.print(

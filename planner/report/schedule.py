@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -176,8 +177,14 @@ def write_schedule_files(result: ScheduleResult, out: str | Path) -> list[Path]:
     ]
 
 
-def write_schedule_excel(result: ScheduleResult, out: str | Path) -> Path:
-    """Write ``schedule.xlsx``: a summary sheet, then one sheet per manager (customers x ISO weeks)."""
+def write_schedule_excel(
+    result: ScheduleResult, out: str | Path, progress: Callable[[int, int], None] | None = None
+) -> Path:
+    """Write ``schedule.xlsx``: a summary sheet, then one sheet per manager (customers x ISO weeks).
+
+    ``progress(done, total)`` is called after each manager's sheet and once more when the file is
+    saved (total = managers + 1).
+    """
     import numpy as np
     from openpyxl import Workbook
 
@@ -229,7 +236,8 @@ def write_schedule_excel(result: ScheduleResult, out: str | Path) -> Path:
         ends = np.concatenate([bounds, [len(mgr)]])
         header = ["customer", "tier", *weeks]
         titles = {"summary"}
-        for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        sheets = len(starts)
+        for n, (a, b) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
             ws = wb.create_sheet(sheet_title(str(mgr[a]), titles))
             append_row(ws, header)
             rows: dict[str, list[str | None]] = {}
@@ -245,6 +253,10 @@ def write_schedule_excel(result: ScheduleResult, out: str | Path) -> Path:
                 row[k] = CELL[kind[i]] if cell is None else f"{cell} {CELL[kind[i]]}"
             for c in sorted(rows):
                 append_row(ws, [c, tiers[c], *rows[c]])
+            if progress is not None:
+                progress(n + 1, sheets + 1)
         write_xlsx_deterministic(wb.save, tmp)
+        if progress is not None:
+            progress(sheets + 1, sheets + 1)
 
     return write_with(out / "schedule.xlsx", write)

@@ -15,7 +15,7 @@ from planner.report.plan import fmt_int, fmt_pct
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
-    from planner.analyses.what_if import Comparison, Sweep
+    from planner.analyses.what_if import Comparison, ScenarioSummary, Sweep
 
 BAR = "█"
 
@@ -42,26 +42,31 @@ def render_comparison(comparison: Comparison, console: Console) -> None:
 
     scenarios = comparison.scenarios
     base = scenarios[0]
-    table = Table(title="Scenarios compared (differences from the first in yellow)", title_justify="left")
+    table = Table(
+        title=f"Scenarios compared: (+N) / (-N) = difference from {base.scenario} (yellow)",
+        title_justify="left",
+    )
     table.add_column("")
-    for s in scenarios:
-        table.add_column(s.scenario, justify="right")
+    for i, s in enumerate(scenarios):
+        # Each later column says what its brackets are against.
+        table.add_column(f"{s.scenario}\n{'(base)' if i == 0 else f'(vs {base.scenario})'}", justify="right")
 
     def row(label: str, getter: Any, kind: str = "int", style: str = "") -> None:
         values = [getter(s) for s in scenarios]
         table.add_row(label, *[_cell(v, values[0], kind, i == 0) for i, v in enumerate(values)], style=style)
 
     table.add_row("mode", *[s.mode for s in scenarios])
-    row("managers required (plan)", lambda s: s.total_headcount, style="bold")
+    # "planned", not "required": under limits (max_coverage) the plan's heads fall short of the standards.
+    row("managers planned", lambda s: s.total_headcount, style="bold")
     row("managers today", lambda s: s.current_headcount)
-    row("cost required (CNY/yr)", lambda s: s.total_cost, style="bold")
+    row("cost planned (CNY/yr)", lambda s: s.total_cost, style="bold")
     row("cost today (CNY/yr)", lambda s: s.current_cost)
     row("revenue kept (CNY)", lambda s: s.revenue_kept)
     row("revenue lost vs full service", lambda s: s.revenue_lost)
     roles = list(dict.fromkeys(r for s in scenarios for r in s.roles))
     table.add_section()
     for role in roles:
-        row(f"{role}: required", lambda s, r=role: s.roles.get(r, {}).get("required_headcount"))
+        row(f"{role}: planned", lambda s, r=role: s.roles.get(r, {}).get("required_headcount"))
         row(f"{role}: today", lambda s, r=role: s.roles.get(r, {}).get("current_headcount"))
     table.add_section()
     tiers = list(dict.fromkeys(t for s in scenarios for t in s.tiers))
@@ -83,9 +88,31 @@ def render_comparison(comparison: Comparison, console: Console) -> None:
     for s in scenarios[1:]:
         if s.scenario not in changed:
             console.print(f"{s.scenario}: no differences from {base.scenario}.")
+        elif s.status == "optimal" and base.status == "optimal":
+            console.print(headcount_sentence(base, s))
     for s in scenarios:
         if s.explanation:
             console.print(f"[bold red]{s.scenario}[/]: {s.explanation}")
+
+
+def headcount_sentence(base: ScenarioSummary, s: ScenarioSummary) -> str:
+    """``s``'s planned heads against ``base``'s, in words; a capped plan's fewer heads are called a
+    shortfall (its standards are not met), not a saving."""
+    delta = s.total_headcount - base.total_headcount
+    if delta == 0:
+        text = f"{s.scenario}: {fmt_int(s.total_headcount)} managers planned, as many as {base.scenario}"
+    else:
+        more = "more" if delta > 0 else "fewer"
+        text = (
+            f"{s.scenario}: {fmt_int(s.total_headcount)} managers planned, {fmt_int(abs(delta))} {more} "
+            f"than {base.scenario}'s {fmt_int(base.total_headcount)}"
+        )
+    if s.mode == "max_coverage":
+        limits = f" ({', '.join(s.binding)})" if s.binding else ""
+        text += (
+            f"; its limits{limits} leave standards unmet, so fewer heads here are a shortfall, not a saving"
+        )
+    return text + "."
 
 
 def terminal_bars(
@@ -141,21 +168,19 @@ def render_sweep(result: Sweep, console: Console) -> None:
     for r in roles:
         table.add_column(r.removesuffix("_manager"), justify="right")
 
-    def today(p: Any, t: str) -> float:
-        value = p.coverage_at_current.get(t)
-        return 1.0 if value is None else float(value)  # None: nothing to cover today
-
-    short = [t for t in tiers if any(today(p, t) < 1 - 1e-9 for p in points)]
-    # A terminal fits a few coverage columns: the tiers served worst, in policy order (all are in
-    # the JSON and sweep.csv).
-    worst_first = sorted(
-        short, key=lambda t: (min(today(p, t) for p in points), sum(today(p, t) for p in points), t)
-    )
+    # Coverage columns: the plan's coverage at each point for the tiers it leaves short, and
+    # today's heads' coverage only where the sweep changes it (a sweep of today's headcount); a
+    # budget or a customer count leaves today's heads alone, so that figure would repeat per row.
+    ok = [p for p in points if p.status == "optimal"]
+    candidates = coverage_columns(ok, tiers)
+    worst_first = sorted(candidates, key=lambda c: (_low(ok, *c), _total(ok, *c), c))
     room = MAX_COVERAGE_COLUMNS - (2 if budget else 0)  # the revenue columns take two
-    hidden = len(short) - room
-    shown = [t for t in short if t in worst_first[:room]]
-    for t in shown:
-        table.add_column(f"{t.split('.', 1)[-1]} today", justify="right", min_width=6)
+    hidden = len(candidates) - room
+    shown = [c for c in candidates if c in worst_first[:room]]
+    for t, field in shown:
+        short_name = t.split(".", 1)[-1]
+        name = short_name if len(short_name) > 2 else t  # "B cov." would not say which channel
+        table.add_column(f"{name} {'cov.' if field == 'coverage' else 'today'}", justify="right", min_width=6)
     for p in points:
         table.add_row(
             *[str(p.values[n]) for n in result.parameters],
@@ -173,12 +198,19 @@ def render_sweep(result: Sweep, console: Console) -> None:
                 else []
             ),
             *[fmt_int(p.headcount.get(r, 0)) for r in roles],
-            *[fmt_pct(p.coverage_at_current.get(t)) for t in shown],
+            *[fmt_pct(getattr(p, f).get(t)) if p.status == "optimal" else "-" for t, f in shown],
         )
     console.print(table)
+    legend = []
+    if any(f == "coverage" for _, f in shown):
+        legend.append("cov. = coverage with the heads planned at that point")
+    if any(f == "coverage_at_current" for _, f in shown):
+        legend.append("today = coverage with today's headcount")
+    if legend:
+        console.print(f"[dim]{'; '.join(legend)}.[/]")
     if hidden > 0:
         console.print(
-            f"[dim]+{hidden} more tiers short of their standard today: see --format json or --out[/]"
+            f"[dim]+{hidden} more coverage columns short of the standard: see --format json or --out[/]"
         )
     labels = [", ".join(str(p.values[n]) for n in result.parameters) for p in points]
     terminal_bars(labels, [float(p.total_headcount) for p in points], console, title="Total headcount")
@@ -189,17 +221,48 @@ def render_sweep(result: Sweep, console: Console) -> None:
             console,
             title="Revenue lost against full service (CNY a year)",
         )
-    if short:
-        # The tier today's headcount serves worst anywhere in the sweep: the one to watch.
-        worst = worst_first[0]
+    if candidates:
+        # The tier served worst anywhere in the sweep: the one to watch.
+        worst, field = worst_first[0]
+        what = "coverage planned" if field == "coverage" else "coverage with today's headcount"
         terminal_bars(
             labels,
-            [today(p, worst) for p in points],
+            [_value(p, worst, field) if p.status == "optimal" else 0.0 for p in points],
             console,
-            title=f"{worst} coverage with today's headcount",
+            title=f"{worst} {what}",
             fmt=fmt_pct,
             top=1.0,
         )
+
+
+def _value(point: Any, tier: str, field: str) -> float:
+    """A point's coverage of ``tier`` (``field``: planned or today's); None (nothing to cover) = 1."""
+    value = getattr(point, field).get(tier)
+    return 1.0 if value is None else float(value)
+
+
+def _low(points: list[Any], tier: str, field: str) -> float:
+    return min((_value(p, tier, field) for p in points), default=1.0)
+
+
+def _total(points: list[Any], tier: str, field: str) -> float:
+    return sum(_value(p, tier, field) for p in points)
+
+
+def coverage_columns(points: list[Any], tiers: list[str]) -> list[tuple[str, str]]:
+    """(tier, field) pairs worth a sweep column, in policy order: ``coverage`` (the plan's) where
+    the plan falls short anywhere, ``coverage_at_current`` where today's heads fall short and the
+    sweep moves the figure."""
+    planned = [(t, "coverage") for t in tiers if _low(points, t, "coverage") < 1 - 1e-9]
+    today = [
+        (t, "coverage_at_current")
+        for t in tiers
+        if _low(points, t, "coverage_at_current") < 1 - 1e-9
+        and max((_value(p, t, "coverage_at_current") for p in points), default=1.0)
+        - _low(points, t, "coverage_at_current")
+        > 1e-9
+    ]
+    return planned + today
 
 
 def write_sweep_outputs(result: Sweep, out: str | Path) -> list[Path]:
@@ -231,15 +294,13 @@ def _charts(result: Sweep, frame: Any, target: Path) -> list[Path]:
     heads = [c for c in frame.columns if c.startswith("heads.")]
     # Only tiers that fall short somewhere: a flat line at 100 % is noise.
     coverage = [
-        c
-        for c in frame.columns
-        if c.startswith("coverage_at_current.") and (frame[c].dropna() < 1 - 1e-9).any()
+        c for c in frame.columns if c.startswith("coverage.") and (frame[c].dropna() < 1 - 1e-9).any()
     ]
     specs = [
         ("headcount.png", "Required headcount", ["total_headcount", *heads], "managers"),
         ("cost.png", "Annual cost", ["total_cost"], "CNY a year"),
         ("revenue.png", "Revenue lost against full service", ["revenue_lost"], "CNY a year"),
-        ("coverage.png", "Coverage with today's headcount", coverage, "share of standard"),
+        ("coverage.png", "Coverage planned (and today's, where swept)", coverage, "share of standard"),
     ]
     written = []
     # One colour per series, one line style per value of the second parameter, so lines that
@@ -252,6 +313,8 @@ def _charts(result: Sweep, frame: Any, target: Path) -> list[Path]:
                 if col not in group or group[col].isna().all():
                     continue
                 series = col.split(".", 1)[-1] if "." in col else col
+                if col.startswith("coverage_at_current."):
+                    series += " today"
                 ax.plot(
                     group[x_name],
                     group[col],
