@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from planner.report.tables import fmt_money as _money
+from planner.report.tables import fmt_num as _num
+from planner.report.tables import fmt_pct as _pct
+from planner.report.tables import print_table
+from planner.report.tables import styled_pct as _pct_style
+
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
@@ -22,18 +28,6 @@ METRIC_WORD = {
     "hours_per_year": "service hours",
     "net_monthly_price": "net monthly price",
 }
-
-
-def _num(x: float | None, digits: int = 2) -> str:
-    return "-" if x is None else f"{x:,.{digits}f}"
-
-
-def _money(x: float) -> str:
-    return f"{x:,.2f}".rstrip("0").rstrip(".")
-
-
-def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{x:.1%}"
 
 
 def _inverted(b: Boundary, kind: str, metric: str) -> bool:
@@ -74,7 +68,7 @@ def render_summary(report: BoundaryReport, console: Console) -> None:
             b.verdict,
             f"[bold red]{n}[/] ({levels})" if n else "[green]0[/]",
         )
-    console.print(table)
+    print_table(console, table)
 
 
 def _figure_rows(b: Boundary) -> list[tuple[str, str, str, str, str]]:
@@ -138,7 +132,7 @@ def render_boundary(b: Boundary, console: Console) -> None:
     table.add_column(f"{b.upper}\nin practice", justify="right")
     for r in _figure_rows(b):
         table.add_row(*r)
-    console.print(table)
+    print_table(console, table)
     console.print(f"  [bold]Verdict[/]: {b.verdict}.")
     if b.inversions:
         for i in b.inversions:
@@ -195,7 +189,7 @@ def render_remedy(remedy: RemedyComparison, console: Console) -> None:
         na = sum(1 for i in after.inversions if i.kind == kind)
         shown = _cell(str(na), True) if na else "[green]0[/]"
         table.add_row(f"inversions {KIND_WORD[kind]}", str(nb), shown)
-    console.print(table)
+    print_table(console, table)
     removed = remedy.removed()
     if removed:
         console.print("[bold]Removed by the remedy[/]:")
@@ -210,14 +204,6 @@ def render_remedy(remedy: RemedyComparison, console: Console) -> None:
         console.print(f"[bold]Left after the remedy[/]: {len(after.inversions)} inversions, at {where}.")
     else:
         console.print("[green]No inversion left after the remedy.[/]")
-
-
-def _pct_style(x: float | None) -> str:
-    if x is None:
-        return "-"
-    if x >= 1 - 1e-9:
-        return f"[green]{_pct(x)}[/]"
-    return f"[bold red]{_pct(x)}[/]" if x < 0.9 else f"[yellow]{_pct(x)}[/]"
 
 
 def render_boundary_report(report: BoundaryReport, console: Console) -> None:

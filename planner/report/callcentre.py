@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from planner.report.tables import fmt_pct as _pct
+from planner.report.tables import print_table
+
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
@@ -16,10 +19,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Widest bar, in characters.
 BAR_WIDTH = 50
-
-
-def _pct(x: float) -> str:
-    return f"{x:.1%}"
 
 
 def _secs(x: float) -> str:
@@ -41,7 +40,7 @@ def render_erlang(result: ErlangResult, console: Console) -> None:
     table.add_row("average speed of answer (s)", _secs(result.asa_seconds))
     table.add_row("occupancy", _pct(result.occupancy))
     table.add_row("P(wait)", _pct(result.p_wait))
-    console.print(table)
+    print_table(console, table)
 
 
 def interval_bar(i: IntervalResult, scale: float) -> str:
@@ -100,7 +99,7 @@ def render_shifts(result: CallCentreResult, console: Console) -> None:
             f"{s.unpaid_break_minutes:g}",
             str(s.agents),
         )
-    console.print(table)
+    print_table(console, table)
 
 
 def render_totals(result: CallCentreResult, console: Console) -> None:
@@ -128,7 +127,7 @@ def render_totals(result: CallCentreResult, console: Console) -> None:
             f"{d.scheduled_agent_hours - d.required_agent_hours:,.1f}",
             f"{d.outbound_hours:,.1f}",
         )
-    console.print(table)
+    print_table(console, table)
     console.print(
         f"Target {result.target}; AHT {result.aht_seconds:g} s; max occupancy {_pct(result.max_occupancy)}; "
         f"shrinkage {_pct(result.shrinkage)}."

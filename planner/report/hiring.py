@@ -10,6 +10,11 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planner.report.tables import coverage_style as _cov_style
+from planner.report.tables import fmt_int as _int
+from planner.report.tables import fmt_pct as _pct
+from planner.report.tables import print_table
+
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
@@ -17,20 +22,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Rows of the terminal chart.
 CHART_HEIGHT = 8
-
-
-def _int(x: float) -> str:
-    return f"{x:,.0f}"
-
-
-def _pct(x: float) -> str:
-    return f"{x:.1%}"
-
-
-def _cov_style(x: float) -> str:
-    if x >= 1 - 1e-9:
-        return "green"
-    return "yellow" if x >= 0.9 else "bold red"
 
 
 def _n(x: float) -> str:
@@ -136,7 +127,7 @@ def render_hiring(result: HiringResult, console: Console) -> None:
                     f"[{_cov_style(p.coverage)}]{_pct(p.coverage)}[/]",
                 ]
             table.add_row(*cells)
-        console.print(table)
+        print_table(console, table)
         if not show_hours:
             continue
         worst = (

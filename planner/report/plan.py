@@ -4,35 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from planner.report.tables import coverage_style, fmt_int, fmt_pct, fmt_signed, print_table
+
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
     from planner.analyses.objectives import ObjectiveComparison
     from planner.model.headcount import PlanResult
-
-
-def fmt_int(x: float) -> str:
-    """``12345.6`` -> ``12,346``."""
-    return f"{x:,.0f}"
-
-
-def fmt_pct(x: float | None) -> str:
-    """``0.4263`` -> ``42.6%``; None -> ``-``."""
-    return "-" if x is None else f"{x:.1%}"
-
-
-def fmt_signed(n: int) -> str:
-    """``3`` -> ``+3``; ``-2`` -> ``-2``; ``0`` -> ``0``."""
-    return f"+{n}" if n > 0 else str(n)
-
-
-def coverage_style(x: float | None) -> str:
-    """Green when met, yellow when close, red when well short."""
-    if x is None:
-        return ""
-    if x >= 1 - 1e-9:
-        return "green"
-    return "yellow" if x >= 0.9 else "bold red"
 
 
 def mode_line(result: PlanResult) -> str:
@@ -92,7 +70,7 @@ def render_plan(result: PlanResult, console: Console) -> None:
             fmt_pct(r.utilization),
             f"{r.shadow_price_per_hour:,.1f}" if r.shadow_price_per_hour else "0",
         )
-    console.print(roles)
+    print_table(console, roles)
     if result.year is not None:
         note = f": {result.calendar_note}" if result.calendar_note else ""
         console.print(
@@ -128,7 +106,7 @@ def render_plan(result: PlanResult, console: Console) -> None:
             row.append(f"[{coverage_style(c)}]{fmt_pct(c)}[/]" if c is not None else "-")
         row.append(fmt_int(t.customers_per_manager) if t.customers_per_manager else "-")
         tiers.add_row(*row)
-    console.print(tiers)
+    print_table(console, tiers)
     console.print(mode_line(result))
     if result.limit_shadow_prices:
         prices = "; ".join(f"{k}: {v:,.4g}" for k, v in result.limit_shadow_prices.items())
@@ -194,7 +172,7 @@ def render_objectives(comparison: ObjectiveComparison, console: Console) -> None
             *[fmt_int(t.revenue_lost[o]) for o in order],
             f"{t.value_of_next_hour.get(chosen, 0.0):,.1f}",
         )
-    console.print(table)
+    print_table(console, table)
     kept = "; ".join(f"{o} {fmt_int(comparison.revenue_kept[o])}" for o in order)
     console.print(f"Revenue kept: {kept} CNY a year (lost = against full service).")
     if len(order) == 2:

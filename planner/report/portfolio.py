@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.errors import InputError
-from planner.report.plan import fmt_int, fmt_pct
+from planner.report.tables import fmt_int, fmt_pct, print_table
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -61,7 +61,7 @@ def render_portfolio(result: Portfolio, console: Console) -> None:
     for t in result.tiers:
         if t.customers:
             tiers.add_row(f"{t.channel}.{t.tier}", fmt_int(t.customers), fmt_int(t.required_hours))
-    console.print(tiers)
+    print_table(console, tiers)
 
     table = Table(title="Managers", title_justify="left")
     for name, justify in (
@@ -90,7 +90,7 @@ def render_portfolio(result: Portfolio, console: Console) -> None:
             _flag_text(m.flag),
             style=style,
         )
-    console.print(table)
+    print_table(console, table)
 
     districts = Table(title="Districts", title_justify="left")
     districts.add_column("district")
@@ -106,7 +106,7 @@ def render_portfolio(result: Portfolio, console: Console) -> None:
             fmt_int(d.unassigned),
             str(len(d.managers)),
         )
-    console.print(districts)
+    print_table(console, districts)
     for w in result.warnings:
         console.print(f"[yellow]note:[/] {w}")
 
@@ -240,7 +240,7 @@ def render_rebalance(result: Rebalance, console: Console) -> None:
             summary.add_row("reason", reason, fmt_int(n))
         for tier, n in result.moves_by_tier().items():
             summary.add_row("tier", tier, fmt_int(n))
-        console.print(summary)
+        print_table(console, summary)
     changed = [
         c for c in result.loads if c.moved_in or c.moved_out or c.status != "kept" or c.flag_after == "over"
     ]
@@ -274,6 +274,6 @@ def render_rebalance(result: Rebalance, console: Console) -> None:
             f"{c.districts_before} -> {c.districts_after}",
             style=STYLE[c.flag_after] if c.status != "leaving" else "",
         )
-    console.print(table)
+    print_table(console, table)
     for w in result.warnings:
         console.print(f"[yellow]note:[/] {w}")

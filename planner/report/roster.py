@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from planner.report.plan import fmt_int
+from planner.report.tables import fmt_int, print_table
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
@@ -30,7 +30,7 @@ def render_roster_check(check: RosterCheck, console: Console) -> None:
         reasons.add_column("rows", justify="right")
         for reason, n in check.reasons.items():
             reasons.add_row(reason, fmt_int(n))
-        console.print(reasons)
+        print_table(console, reasons)
         listed = Table(
             title=f"Rejected rows (first {min(SHOW_REJECTED, check.rows_rejected)} of "
             f"{fmt_int(check.rows_rejected)}; --format json lists all)",
@@ -41,7 +41,7 @@ def render_roster_check(check: RosterCheck, console: Console) -> None:
         listed.add_column("reason")
         for r in check.rejected[:SHOW_REJECTED]:
             listed.add_row(str(r["row"]), r["customer_id"] or "-", r["reason"])
-        console.print(listed)
+        print_table(console, listed)
 
     tiers = Table(title="Accepted customers per tier", title_justify="left", show_footer=True)
     tiers.add_column("tier", footer="total")
@@ -52,7 +52,7 @@ def render_roster_check(check: RosterCheck, console: Console) -> None:
     for t in check.tiers:
         if t.customers:
             tiers.add_row(f"{t.channel}.{t.tier}", fmt_int(t.customers), fmt_int(t.monthly_revenue))
-    console.print(tiers)
+    print_table(console, tiers)
 
     if check.reclassified:
         moves = Table(title="Reclassified: where today's spend puts them", title_justify="left")
@@ -63,7 +63,7 @@ def render_roster_check(check: RosterCheck, console: Console) -> None:
         for m in check.reclassified:
             style = "bold" if m.from_.split(".")[0] != m.to.split(".")[0] else ""
             moves.add_row(m.from_, m.to, fmt_int(m.customers), fmt_int(m.monthly_revenue), style=style)
-        console.print(moves)
+        print_table(console, moves)
     else:
         console.print("No customer's spend has left its listed tier.")
 
@@ -80,7 +80,7 @@ def render_roster_check(check: RosterCheck, console: Console) -> None:
         table.add_column("at risk (CNY/yr)", justify="right")
         for e in rows:
             table.add_row(e.key, fmt_int(e.customers), fmt_int(e.monthly_revenue), fmt_int(e.revenue_at_risk))
-        console.print(table)
+        print_table(console, table)
     for w in check.warnings:
         console.print(f"[dim]{w}[/]")
 

@@ -18,7 +18,8 @@ from planner.report.export import (
     write_with,
     write_xlsx_deterministic,
 )
-from planner.report.plan import fmt_int, fmt_pct
+from planner.report.tables import coverage_style as _style
+from planner.report.tables import fmt_int, fmt_pct, print_table
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
@@ -27,12 +28,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Grid cell text per kind ("V" visit, "C" call); two contacts in a week read "V C".
 CELL = {"visit": "V", "call": "C"}
-
-
-def _style(x: float) -> str:
-    if x >= 1 - 1e-9:
-        return "green"
-    return "yellow" if x >= 0.9 else "bold red"
 
 
 def _short(standard: str) -> str:
@@ -68,7 +63,7 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
             str(r.weeks_over_95),
             fmt_pct(r.books_spread),
         )
-    console.print(roles)
+    print_table(console, roles)
 
     tiers = Table(
         title="Standards met per quarter (scheduled / due)", title_justify="left", box=box.SIMPLE_HEAD
@@ -89,7 +84,7 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
             fmt_int(t.shortfall_visits),
             fmt_int(t.shortfall_calls),
         )
-    console.print(tiers)
+    print_table(console, tiers)
 
     worst = Table(title="Busiest weeks (all roles)", title_justify="left")
     for col in ("week", "starts", "working days", "hours", "capacity", "utilisation", "holidays"):
@@ -104,7 +99,7 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
             fmt_pct(w.utilization),
             ", ".join(w.holidays) or "-",
         )
-    console.print(worst)
+    print_table(console, worst)
 
     short = [t for t in result.tiers if t.short]
     if short:
@@ -120,7 +115,7 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
                 str(len(t.short)),
                 ", ".join(f"{m.period} {m.kind}s -{fmt_int(m.missed)}" for m in top),
             )
-        console.print(gap)
+        print_table(console, gap)
     else:
         console.print("Every customer gets every visit and call its tier's standard asks, in every period.")
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.report.plan import fmt_int, fmt_pct
+from planner.report.tables import fmt_int, fmt_pct, print_table
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
@@ -78,7 +78,7 @@ def render_comparison(comparison: Comparison, console: Console) -> None:
     table.add_section()
     for kind in ("designed", "delivered", "price", "total"):
         row(f"inversions: {kind}", lambda s, k=kind: s.inversions.get(k))
-    console.print(table)
+    print_table(console, table)
     changed = {d.scenario for d in comparison.differences}
     for s in scenarios[1:]:
         if s.scenario not in changed:
@@ -175,7 +175,7 @@ def render_sweep(result: Sweep, console: Console) -> None:
             *[fmt_int(p.headcount.get(r, 0)) for r in roles],
             *[fmt_pct(p.coverage_at_current.get(t)) for t in shown],
         )
-    console.print(table)
+    print_table(console, table)
     if hidden > 0:
         console.print(
             f"[dim]+{hidden} more tiers short of their standard today: see --format json or --out[/]"
@@ -314,7 +314,7 @@ def render_batch(rows: list[dict[str, Any]], console: Console, show: int = 20) -
         table.add_column("reason")
         for r in bad:
             table.add_row(r["file"], str(r["error"]))
-        console.print(table)
+        print_table(console, table)
     worst = sorted(
         ok,
         key=lambda r: r["lowest_coverage_at_current"] if r["lowest_coverage_at_current"] is not None else 1.0,
@@ -335,4 +335,4 @@ def render_batch(rows: list[dict[str, Any]], console: Console, show: int = 20) -
                 str(r["lowest_tier"]),
                 fmt_pct(r["lowest_coverage_at_current"]),
             )
-        console.print(table)
+        print_table(console, table)
