@@ -67,7 +67,56 @@ def _(message: str) -> str:
     return _catalogue(lang).gettext(message)
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the active language, where the same English word means something else
+    elsewhere (``context`` tells them apart, e.g. ``pgettext("bands", "gap")``)."""
+    lang = current_language()
+    if lang == DEFAULT_LANGUAGE or not message:
+        return message
+    return _catalogue(lang).pgettext(context, message)
+
+
+def NP_(context: str, message: str) -> str:
+    """:func:`N_` with a context (see :func:`pgettext`)."""
+    return message
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it (it is passed to :func:`_` later,
+    when shown: a table of English words defined at import time)."""
+    return message
+
+
 def reset_language() -> None:
     """Forget :func:`set_language` (back to ``PLANNER_LANG`` or English); for tests and new runs."""
     global _active
     _active = None
+
+
+def source_messages(root: Path | None = None) -> dict[tuple[str | None, str], str]:
+    """Every message the code passes to :func:`_` or :func:`pgettext` (or marks with :func:`N_`,
+    :func:`NP_`) as a literal, keyed ``(context, message)`` (context None for ``_``), with where it
+    first appears (``path:line``), found by reading the source of ``root`` (default: the planner
+    package).
+
+    The test that every message has a Chinese entry, and ``scripts/catalogue.py``, read it.
+    """
+    import ast
+
+    root = root or Path(__file__).parent
+    found: dict[tuple[str | None, str], str] = {}
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            arity = {"_": 1, "N_": 1, "pgettext": 2, "NP_": 2}.get(node.func.id)
+            if arity is None or len(node.args) < arity:
+                continue
+            args = node.args[:arity]
+            if not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args):
+                continue
+            values = [str(a.value) for a in args if isinstance(a, ast.Constant)]
+            key = (values[0], values[1]) if arity == 2 else (None, values[0])
+            found.setdefault(key, f"{path.relative_to(root.parent)}:{node.lineno}")
+    return found

@@ -41,7 +41,10 @@ def callcentre_command(scenario: Path, sets: tuple[str, ...], solver: str, fmt: 
 
         render_callcentre(result, make_console())
     if not result.ok:
-        click.echo(f"Error: {scenario}: no shift plan ({result.status})", err=True)
+        from planner.i18n import _
+
+        reason = _("{scenario}: no shift plan ({status})").format(scenario=scenario, status=result.status)
+        click.echo(_("Error: {message}").format(message=reason), err=True)
         raise SystemExit(2)
 
 

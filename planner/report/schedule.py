@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from planner.i18n import N_, _
 from planner.report.export import (
     append_row,
     sheet_title,
@@ -28,11 +29,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Grid cell text per kind ("V" visit, "C" call); two contacts in a week read "V C".
 CELL = {"visit": "V", "call": "C"}
+#: Headcount choices as the title shows them (translated when shown).
+_WORDS = (N_("required"), N_("current"))
 
 
 def _short(standard: str) -> str:
     """``2 per quarter`` -> ``2/qtr``: keeps the tier table inside 100 columns."""
-    count, _, per = standard.partition(" per ")
+    count, _sep, per = standard.partition(" per ")
     return f"{count}/{ {'quarter': 'qtr', 'month': 'mo', 'year': 'yr'}.get(per, per) }"
 
 
@@ -42,16 +45,27 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
     from rich.table import Table
 
     if not result.ok:
-        console.print(f"[bold red]No calendar for {result.scenario} {result.year}[/]: {result.explanation}")
+        none = _("No calendar for {scenario} {year}").format(scenario=result.scenario, year=result.year)
+        console.print(f"[bold red]{none}[/]: {result.explanation}")
         return
-    title = (
-        f"Visit calendar {result.year}: {result.scenario}, {result.headcount} headcount, "
-        f"{fmt_int(result.customers_scheduled)} customers"
+    title = _("Visit calendar {year}: {scenario}, {headcount} headcount, {customers} customers").format(
+        year=result.year,
+        scenario=result.scenario,
+        headcount=_(result.headcount),
+        customers=fmt_int(result.customers_scheduled),
     )
     roles = Table(title=title, title_justify="left")
-    roles.add_column("role", no_wrap=True)
-    for col in ("managers", "customers", "peak week", "peak", "top mgr", ">95% wks", "spread"):
-        roles.add_column(col, justify="right", no_wrap=True)
+    roles.add_column(_("role"), no_wrap=True)
+    for col in (
+        N_("managers"),
+        N_("customers"),
+        N_("peak week"),
+        N_("peak"),
+        N_("top mgr"),
+        N_(">95% wks"),
+        N_("spread"),
+    ):
+        roles.add_column(_(col), justify="right", no_wrap=True)
     for r in result.roles:
         roles.add_row(
             r.role,
@@ -66,11 +80,11 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
     print_table(console, roles)
 
     tiers = Table(
-        title="Standards met per quarter (scheduled / due)", title_justify="left", box=box.SIMPLE_HEAD
+        title=_("Standards met per quarter (scheduled / due)"), title_justify="left", box=box.SIMPLE_HEAD
     )
-    tiers.add_column("tier", no_wrap=True)
-    for col in ("cust.", "visits", "calls", "Q1", "Q2", "Q3", "Q4", "V short", "C short"):
-        tiers.add_column(col, justify="right", no_wrap=True, min_width=6 if col[0] == "Q" else None)
+    tiers.add_column(_("tier"), no_wrap=True)
+    for col in (N_("cust."), N_("visits"), N_("calls"), "Q1", "Q2", "Q3", "Q4", N_("V short"), N_("C short")):
+        tiers.add_column(_(col), justify="right", no_wrap=True, min_width=6 if col[0] == "Q" else None)
     for t in result.tiers:
         if t.required_visits == 0 and t.required_calls == 0:
             continue
@@ -86,9 +100,17 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
         )
     print_table(console, tiers)
 
-    worst = Table(title="Busiest weeks (all roles)", title_justify="left")
-    for col in ("week", "starts", "working days", "hours", "capacity", "utilisation", "holidays"):
-        worst.add_column(col, justify="left" if col in ("week", "starts", "holidays") else "right")
+    worst = Table(title=_("Busiest weeks (all roles)"), title_justify="left")
+    for col in (
+        N_("week"),
+        N_("starts"),
+        N_("working days"),
+        N_("hours"),
+        N_("capacity"),
+        N_("utilisation"),
+        N_("holidays"),
+    ):
+        worst.add_column(_(col), justify="left" if col in ("week", "starts", "holidays") else "right")
     for w in result.worst_weeks():
         worst.add_row(
             w.week,
@@ -103,9 +125,15 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
 
     short = [t for t in result.tiers if t.short]
     if short:
-        gap = Table(title="Coverage gap: contacts no manager can make", title_justify="left")
-        for col in ("tier", "visits missed", "calls missed", "periods short", "worst periods"):
-            gap.add_column(col, justify="left" if col in ("tier", "worst periods") else "right")
+        gap = Table(title=_("Coverage gap: contacts no manager can make"), title_justify="left")
+        for col in (
+            N_("tier"),
+            N_("visits missed"),
+            N_("calls missed"),
+            N_("periods short"),
+            N_("worst periods"),
+        ):
+            gap.add_column(_(col), justify="left" if col in ("tier", "worst periods") else "right")
         for t in short:
             top = sorted(t.short, key=lambda m: (-m.missed, m.period, m.kind))[:3]
             gap.add_row(
@@ -113,11 +141,13 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
                 fmt_int(t.shortfall_visits),
                 fmt_int(t.shortfall_calls),
                 str(len(t.short)),
-                ", ".join(f"{m.period} {m.kind}s -{fmt_int(m.missed)}" for m in top),
+                ", ".join(f"{m.period} {_(m.kind + 's')} -{fmt_int(m.missed)}" for m in top),
             )
         print_table(console, gap)
     else:
-        console.print("Every customer gets every visit and call its tier's standard asks, in every period.")
+        console.print(
+            _("Every customer gets every visit and call its tier's standard asks, in every period.")
+        )
 
 
 def write_schedule_files(result: ScheduleResult, out: str | Path) -> list[Path]:

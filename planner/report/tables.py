@@ -119,3 +119,13 @@ def print_table(console: Console, table: Table, keys: int = 1) -> None:
     stacked (see :func:`stacked`)."""
     for part in stacked(table, console.width, keys):
         console.print(part)
+
+
+def labelled(key: str, label: str | None) -> str:
+    """A tier or role id with the policy's label: ``key.crystal (水晶)`` in English, ``水晶 key.crystal``
+    in Chinese (the label a Chinese reader knows first, the id after it)."""
+    from planner.i18n import current_language
+
+    if not label:
+        return key
+    return f"{label} {key}" if current_language() == "zh" else f"{key} ({label})"

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planner.i18n import N_, _, pgettext
 from planner.report.tables import fmt_int, fmt_pct, print_table
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,7 +29,7 @@ def _cell(value: float | None, base: float | None, kind: str, first: bool) -> st
     if first or (value is None and base is None):
         return text
     if value is None or base is None:  # a role or tier only one side has differs too
-        return f"[bold yellow]{text}[/] [dim]({'new' if base is None else 'absent'})[/]"
+        return f"[bold yellow]{text}[/] [dim]({_('new') if base is None else _('absent')})[/]"
     if abs(value - base) <= 1e-9 * max(1.0, abs(base)):
         return text
     delta = value - base
@@ -42,7 +43,7 @@ def render_comparison(comparison: Comparison, console: Console) -> None:
 
     scenarios = comparison.scenarios
     base = scenarios[0]
-    table = Table(title="Scenarios compared (differences from the first in yellow)", title_justify="left")
+    table = Table(title=_("Scenarios compared (differences from the first in yellow)"), title_justify="left")
     table.add_column("")
     for s in scenarios:
         table.add_column(s.scenario, justify="right")
@@ -51,38 +52,46 @@ def render_comparison(comparison: Comparison, console: Console) -> None:
         values = [getter(s) for s in scenarios]
         table.add_row(label, *[_cell(v, values[0], kind, i == 0) for i, v in enumerate(values)], style=style)
 
-    table.add_row("mode", *[s.mode for s in scenarios])
-    row("managers required (plan)", lambda s: s.total_headcount, style="bold")
-    row("managers today", lambda s: s.current_headcount)
-    row("cost required (CNY/yr)", lambda s: s.total_cost, style="bold")
-    row("cost today (CNY/yr)", lambda s: s.current_cost)
-    row("revenue kept (CNY)", lambda s: s.revenue_kept)
-    row("revenue lost vs full service", lambda s: s.revenue_lost)
+    table.add_row(_("mode"), *[s.mode for s in scenarios])
+    row(_("managers required (plan)"), lambda s: s.total_headcount, style="bold")
+    row(_("managers today"), lambda s: s.current_headcount)
+    row(_("cost required (CNY/yr)"), lambda s: s.total_cost, style="bold")
+    row(_("cost today (CNY/yr)"), lambda s: s.current_cost)
+    row(_("revenue kept (CNY)"), lambda s: s.revenue_kept)
+    row(_("revenue lost vs full service"), lambda s: s.revenue_lost)
     roles = list(dict.fromkeys(r for s in scenarios for r in s.roles))
     table.add_section()
     for role in roles:
-        row(f"{role}: required", lambda s, r=role: s.roles.get(r, {}).get("required_headcount"))
-        row(f"{role}: today", lambda s, r=role: s.roles.get(r, {}).get("current_headcount"))
+        row(
+            _("{role}: required").format(role=role),
+            lambda s, r=role: s.roles.get(r, {}).get("required_headcount"),
+        )
+        row(
+            _("{role}: today").format(role=role),
+            lambda s, r=role: s.roles.get(r, {}).get("current_headcount"),
+        )
     table.add_section()
     tiers = list(dict.fromkeys(t for s in scenarios for t in s.tiers))
     full = 0
     for tier in tiers:
-        for key, label in (("coverage", "coverage"), ("coverage_at_current", "at today's heads")):
+        for key, label in (("coverage", _("coverage")), ("coverage_at_current", _("at today's heads"))):
             values = [s.tiers.get(tier, {}).get(key) for s in scenarios]
             if all(v is not None and v >= 1 - 1e-9 for v in values):
                 full += 1  # met in full in every scenario: a row of 100 % says nothing
                 continue
             row(f"{tier} {label}", lambda s, t=tier, k=key: s.tiers.get(t, {}).get(k), "pct")
     if full:
-        table.add_row(f"[dim]+{full} coverage rows at 100 % everywhere[/]")
+        table.add_row(f"[dim]{_('+{n} coverage rows at 100 % everywhere').format(n=full)}[/]")
     table.add_section()
-    for kind in ("designed", "delivered", "price", "total"):
-        row(f"inversions: {kind}", lambda s, k=kind: s.inversions.get(k))
+    for kind in (N_("designed"), N_("delivered"), N_("price"), N_("total")):
+        row(_("inversions: {kind}").format(kind=_(kind)), lambda s, k=kind: s.inversions.get(k))
     print_table(console, table)
     changed = {d.scenario for d in comparison.differences}
     for s in scenarios[1:]:
         if s.scenario not in changed:
-            console.print(f"{s.scenario}: no differences from {base.scenario}.")
+            console.print(
+                _("{scenario}: no differences from {base}.").format(scenario=s.scenario, base=base.scenario)
+            )
     for s in scenarios:
         if s.explanation:
             console.print(f"[bold red]{s.scenario}[/]: {s.explanation}")
@@ -106,6 +115,9 @@ def terminal_bars(
         console.print(f"[bold]{title}[/]")
     top = top or max((abs(v) for v in values), default=0) or 1.0
     pad = max((len(lbl) for lbl in labels), default=0)
+    # The bar shortens on a narrow console so label, bar and figure stay on one line.
+    figures = max((len(fmt(v)) for v in values), default=0)
+    width = max(5, min(width, console.width - pad - figures - 4))
     for label, value in zip(labels, values, strict=True):
         n = round(width * abs(value) / top)
         console.print(f"  {label:>{pad}} {BAR * n} {fmt(value)}", highlight=False)
@@ -119,6 +131,12 @@ def _parameter_label(path: str) -> str:
     return " ".join(parts[-2:]) if parts[0] == "roles" and len(parts) > 2 else parts[-1]
 
 
+def _mode_word(mode: str) -> str:
+    """A plan's mode in a few letters: ``meet`` (meet_standards), ``max cov`` (max_coverage)."""
+    short = {"meet_standards": pgettext("mode", "meet"), "max_coverage": pgettext("mode", "max cov")}
+    return short.get(mode, mode)
+
+
 def render_sweep(result: Sweep, console: Console) -> None:
     """The sweep's table and a terminal chart of total headcount per point."""
     from rich.table import Table
@@ -126,18 +144,23 @@ def render_sweep(result: Sweep, console: Console) -> None:
     points = result.points
     roles = list(dict.fromkeys(r for p in points for r in p.headcount))
     tiers = list(dict.fromkeys(t for p in points for t in p.coverage))
-    table = Table(title=f"Sweep of {result.scenario}: {' x '.join(result.parameters)}", title_justify="left")
+    table = Table(
+        title=_("Sweep of {scenario}: {parameters}").format(
+            scenario=result.scenario, parameters=" x ".join(result.parameters)
+        ),
+        title_justify="left",
+    )
     for name in result.parameters:
         widest = max((len(str(p.values[name])) for p in points), default=5)
         table.add_column(_parameter_label(name), justify="right", min_width=min(max(5, widest), 12))
-    table.add_column("mode", no_wrap=True)
-    table.add_column("heads", justify="right", min_width=3)
-    table.add_column("cost (CNY)", justify="right", no_wrap=True)
+    table.add_column(_("mode"), no_wrap=True)
+    table.add_column(_("heads"), justify="right", min_width=3)
+    table.add_column(_("cost (CNY)"), justify="right", no_wrap=True)
     # A budget sweep is the director's question "where does the next million go": show what it keeps.
     budget = "budget" in result.parameters
     if budget:
-        table.add_column("kept (M CNY)", justify="right", no_wrap=True)
-        table.add_column("per +1M", justify="right", no_wrap=True)
+        table.add_column(_("kept (M CNY)"), justify="right", no_wrap=True)
+        table.add_column(_("per +1M"), justify="right", no_wrap=True)
     for r in roles:
         table.add_column(r.removesuffix("_manager"), justify="right")
 
@@ -155,11 +178,13 @@ def render_sweep(result: Sweep, console: Console) -> None:
     hidden = len(short) - room
     shown = [t for t in short if t in worst_first[:room]]
     for t in shown:
-        table.add_column(f"{t.split('.', 1)[-1]} today", justify="right", min_width=6)
+        table.add_column(_("{tier} today").format(tier=t.split(".", 1)[-1]), justify="right", min_width=6)
     for p in points:
         table.add_row(
             *[str(p.values[n]) for n in result.parameters],
-            {"meet_standards": "meet", "max_coverage": "max cov"}.get(p.mode, p.mode)
+            {"meet_standards": pgettext("mode", "meet"), "max_coverage": pgettext("mode", "max cov")}.get(
+                p.mode, p.mode
+            )
             if p.status == "optimal"
             else p.status,
             fmt_int(p.total_headcount),
@@ -175,19 +200,18 @@ def render_sweep(result: Sweep, console: Console) -> None:
             *[fmt_int(p.headcount.get(r, 0)) for r in roles],
             *[fmt_pct(p.coverage_at_current.get(t)) for t in shown],
         )
-    print_table(console, table)
+    print_table(console, table, keys=len(result.parameters))
     if hidden > 0:
-        console.print(
-            f"[dim]+{hidden} more tiers short of their standard today: see --format json or --out[/]"
-        )
+        more = _("+{n} more tiers short of their standard today: see --format json or --out").format(n=hidden)
+        console.print(f"[dim]{more}[/]")
     labels = [", ".join(str(p.values[n]) for n in result.parameters) for p in points]
-    terminal_bars(labels, [float(p.total_headcount) for p in points], console, title="Total headcount")
+    terminal_bars(labels, [float(p.total_headcount) for p in points], console, title=_("Total headcount"))
     if budget:
         terminal_bars(
             labels,
             [p.revenue_lost for p in points],
             console,
-            title="Revenue lost against full service (CNY a year)",
+            title=_("Revenue lost against full service (CNY a year)"),
         )
     if short:
         # The tier today's headcount serves worst anywhere in the sweep: the one to watch.
@@ -196,7 +220,7 @@ def render_sweep(result: Sweep, console: Console) -> None:
             labels,
             [today(p, worst) for p in points],
             console,
-            title=f"{worst} coverage with today's headcount",
+            title=_("{tier} coverage with today's headcount").format(tier=worst),
             fmt=fmt_pct,
             top=1.0,
         )
@@ -303,15 +327,22 @@ def render_batch(rows: list[dict[str, Any]], console: Console, show: int = 20) -
     ok = [r for r in rows if r["status"] == "ok"]
     bad = [r for r in rows if r["status"] != "ok"]
     console.print(
-        f"{len(rows):,} branches: {len(ok):,} planned, {len(bad):,} failed; "
-        f"{fmt_int(sum(r['total_headcount'] for r in ok))} managers needed against "
-        f"{fmt_int(sum(r['current_headcount'] for r in ok))} today, "
-        f"{fmt_int(sum(r['total_cost'] for r in ok))} CNY a year"
+        _(
+            "{n} branches: {ok} planned, {bad} failed; {needed} managers needed against {today} today, "
+            "{cost} CNY a year"
+        ).format(
+            n=f"{len(rows):,}",
+            ok=f"{len(ok):,}",
+            bad=f"{len(bad):,}",
+            needed=fmt_int(sum(r["total_headcount"] for r in ok)),
+            today=fmt_int(sum(r["current_headcount"] for r in ok)),
+            cost=fmt_int(sum(r["total_cost"] for r in ok)),
+        )
     )
     if bad:
-        table = Table(title="Failed branches", title_justify="left")
-        table.add_column("file")
-        table.add_column("reason")
+        table = Table(title=_("Failed branches"), title_justify="left")
+        table.add_column(_("file"))
+        table.add_column(_("reason"))
         for r in bad:
             table.add_row(r["file"], str(r["error"]))
         print_table(console, table)
@@ -321,10 +352,20 @@ def render_batch(rows: list[dict[str, Any]], console: Console, show: int = 20) -
     )[:show]
     if worst:
         table = Table(
-            title=f"Lowest coverage with today's headcount (first {len(worst)})", title_justify="left"
+            title=_("Lowest coverage with today's headcount (first {n})").format(n=len(worst)),
+            title_justify="left",
         )
-        for col in ("branch", "heads needed", "today", "gap", "cost (CNY)", "weakest tier", "covered today"):
-            table.add_column(col, justify="left" if col in ("branch", "weakest tier") else "right")
+        columns = (
+            N_("branch"),
+            N_("heads needed"),
+            N_("today"),
+            N_("gap"),
+            N_("cost (CNY)"),
+            N_("weakest tier"),
+            N_("covered today"),
+        )
+        for col in columns:
+            table.add_column(_(col), justify="left" if col in ("branch", "weakest tier") else "right")
         for r in worst:
             table.add_row(
                 str(r["scenario"]),
