@@ -94,9 +94,24 @@ def _part(table: Table, indexes: list[int], first: bool) -> Table:
     return part
 
 
+def _fold_wide_text(table: Table) -> None:
+    """Let columns holding Chinese text break it anywhere (rich breaks lines only at spaces, and
+    Chinese has none): such a column folds a run longer than itself instead of cutting it with an
+    ellipsis. Ids and figures, set apart by spaces, still move to the next line whole."""
+    from rich.cells import cell_len
+
+    def wide(value: object) -> bool:
+        return isinstance(value, str) and cell_len(value) != len(value)
+
+    for column in table.columns:
+        if wide(column.header) or any(wide(c) for c in column._cells):
+            column.overflow = "fold"
+
+
 def stacked(table: Table, width: int, keys: int = 1) -> list[Table]:
     """``table`` as it fits ``width`` columns without a cut: itself, or parts of its columns printed
     one under the other, each repeating the first ``keys`` columns (the row's names)."""
+    _fold_wide_text(table)
     if not _cuts(table, width) or len(table.columns) <= keys + 1:
         return [table]
     head = list(range(min(keys, len(table.columns))))
