@@ -520,7 +520,7 @@ def _verdict(inversions: list[Inversion], delivered: SidePair) -> str:
     else:
         service = _("service sound on paper and in delivery")
     price = _("price inverted") if "price" in kinds else _("price sound")
-    return f"{service}; {price}"
+    return _("{service}; {price}").format(service=service, price=price)
 
 
 def _near(pair: BoundaryPair, roster: Roster) -> NearFigures:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from planner.i18n import N_, NP_, _, pgettext
+from planner.report.tables import colon, print_table
 from planner.report.tables import fmt_money as _money
 from planner.report.tables import fmt_num as _num
 from planner.report.tables import fmt_pct as _pct
-from planner.report.tables import print_table
 from planner.report.tables import styled_pct as _pct_style
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -162,13 +162,14 @@ def render_boundary(b: Boundary, console: Console) -> None:
     for r in _figure_rows(b):
         table.add_row(*r)
     print_table(console, table)
-    console.print(f"  [bold]{_('Verdict')}[/]: {b.verdict}.")
+    console.print("  " + colon(f"[bold]{_('Verdict')}[/]", b.verdict))
     if b.inversions:
         for i in b.inversions:
             console.print("  " + inversion_line(i))
     else:
         console.print(
-            f"  [green]{_('no inversion')}[/]: {_('the upper tier gets at least as much, for no more')}"
+            "  "
+            + colon(f"[green]{_('no inversion')}[/]", _("the upper tier gets at least as much, for no more"))
         )
     if b.near is not None:
         n = b.near
@@ -231,7 +232,7 @@ def render_remedy(remedy: RemedyComparison, console: Console) -> None:
     print_table(console, table)
     removed = remedy.removed()
     if removed:
-        console.print(f"[bold]{_('Removed by the remedy')}[/]:")
+        console.print(colon(f"[bold]{_('Removed by the remedy')}[/]"))
         for i in removed:
             what = f"{_word(KIND_WORD[i.kind])}: {_word(METRIC_WORD.get(i.metric, i.metric))}"
             console.print(f"  [green]-[/] {i.boundary}: {what}")
@@ -241,7 +242,7 @@ def render_remedy(remedy: RemedyComparison, console: Console) -> None:
             left[i.boundary] = left.get(i.boundary, 0) + 1
         where = ", ".join(f"{name} ({n})" for name, n in left.items())
         left_text = _("{n} inversions, at {where}.").format(n=len(after.inversions), where=where)
-        console.print(f"[bold]{_('Left after the remedy')}[/]: {left_text}")
+        console.print(colon(f"[bold]{_('Left after the remedy')}[/]", left_text))
     else:
         console.print(f"[green]{_('No inversion left after the remedy.')}[/]")
 
@@ -262,7 +263,10 @@ def render_boundary_report(report: BoundaryReport, console: Console) -> None:
             _("No inversion on the {n} other lines") if some else _("No inversion on any of the {n} lines")
         ).format(n=len(sound))
         console.print(
-            f"[green]{which}[/]: " + _("sound on paper, in practice and in price (figures in --format json).")
+            colon(
+                f"[green]{which}[/]",
+                _("sound on paper, in practice and in price (figures in --format json)."),
+            )
         )
     if report.remedy is not None:
         render_remedy(report.remedy, console)

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.i18n import N_, _
+from planner.report.tables import colon, labelled, print_table
 from planner.report.tables import coverage_style as _cov_style
 from planner.report.tables import fmt_int as _int
 from planner.report.tables import fmt_pct as _pct
-from planner.report.tables import labelled, print_table
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
@@ -156,7 +156,7 @@ def render_hiring(result: HiringResult, console: Console) -> None:
         console.print(f"  {first}" + _("peak headcount {n}").format(n=_n(totals.peak_headcount)))
         console.print(chart(rows, width=console.width))
     if result.transfers:
-        console.print(f"[bold]{_('Transfers')}[/]:")
+        console.print(colon(f"[bold]{_('Transfers')}[/]"))
         for t in result.transfers:
             what = "" if t.kind == "transfer" else f" ({_(t.kind)})"
             console.print(
@@ -170,30 +170,25 @@ def render_hiring(result: HiringResult, console: Console) -> None:
         )
     if result.redundancies:
         extra += _("; {n} made redundant").format(n=_n(result.redundancies))
-    console.print(
-        f"[bold]{_('Totals')}[/]: "
-        + _(
-            "{hires} hires; cost {cost} CNY (salary {salary}, hiring {hiring}, transfers {transfers}, "
-            "layoffs {layoffs}{extra})"
-        ).format(
-            hires=_n(result.total_hires),
-            cost=_int(result.total_cost),
-            salary=_int(result.salary_cost),
-            hiring=_int(result.hiring_cost),
-            transfers=_int(result.transfer_cost),
-            layoffs=_int(result.layoff_cost),
-            extra=extra,
-        )
-        + (
-            _("; {hours} standard hours uncovered (penalty {penalty} CNY at {rate} CNY/h)").format(
-                hours=_int(result.shortfall_hours),
-                penalty=_int(result.penalty_cost),
-                rate=f"{result.penalty_per_hour:,.0f}",
-            )
-            if show_hours
-            else ""
-        )
+    summary = _(
+        "{hires} hires; cost {cost} CNY (salary {salary}, hiring {hiring}, transfers {transfers}, "
+        "layoffs {layoffs}{extra})"
+    ).format(
+        hires=_n(result.total_hires),
+        cost=_int(result.total_cost),
+        salary=_int(result.salary_cost),
+        hiring=_int(result.hiring_cost),
+        transfers=_int(result.transfer_cost),
+        layoffs=_int(result.layoff_cost),
+        extra=extra,
     )
+    if show_hours:
+        summary += _("; {hours} standard hours uncovered (penalty {penalty} CNY at {rate} CNY/h)").format(
+            hours=_int(result.shortfall_hours),
+            penalty=_int(result.penalty_cost),
+            rate=f"{result.penalty_per_hour:,.0f}",
+        )
+    console.print(colon(f"[bold]{_('Totals')}[/]", summary))
 
 
 def chart(rows: list[PeriodRow], width: int = 100, height: int = CHART_HEIGHT) -> Any:

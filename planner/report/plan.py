@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from planner.i18n import _
-from planner.report.tables import coverage_style, fmt_int, fmt_pct, fmt_signed, labelled, print_table
+from planner.report.tables import colon, coverage_style, fmt_int, fmt_pct, fmt_signed, labelled, print_table
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
@@ -130,7 +130,7 @@ def render_plan(result: PlanResult, console: Console) -> None:
         )
     short = result.shortfalls()
     if short:
-        console.print(f"[bold]{_('Where coverage falls short')}[/]:")
+        console.print(colon(f"[bold]{_('Where coverage falls short')}[/]"))
         for t in short:
             console.print(
                 "  "

@@ -136,6 +136,13 @@ def print_table(console: Console, table: Table, keys: int = 1) -> None:
         console.print(part)
 
 
+def colon(label: str, text: str = "") -> str:
+    """``label: text`` (``label:`` without text) with the colon of the active language (``：`` in Chinese)."""
+    from planner.i18n import _
+
+    return _("{label}: {text}").format(label=label, text=text) if text else _("{label}:").format(label=label)
+
+
 def labelled(key: str, label: str | None) -> str:
     """A tier or role id with the policy's label: ``key.crystal (水晶)`` in English, ``水晶 key.crystal``
     in Chinese (the label a Chinese reader knows first, the id after it)."""
