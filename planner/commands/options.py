@@ -236,20 +236,26 @@ def roster_gate(
     ``whole_branch``) a whole channel would be lost, unless ``accept`` (``--accept-rejects``)."""
     from planner.analyses.roster import rejection_summary, roster_losses
     from planner.errors import InputError
+    from planner.i18n import _
 
     problems = roster_losses(roster, scenario, max_reject_share, whole_branch)
     if problems and not accept:
         raise InputError(
             "; ".join(problems)
-            + ". Planning without them would understate the work: see `planner roster check`, fix the "
-            "file or --columns, or pass --accept-rejects to go on with the accepted rows",
+            + _(
+                ". Planning without them would understate the work: see `planner roster check`, fix the "
+                "file or --columns, or pass --accept-rejects to go on with the accepted rows"
+            ),
             source=roster.source,
         )
-    warnings = [f"roster {roster.source}: {note}" for note in roster.notes]
+    warnings = [_("roster {source}: {note}").format(source=roster.source, note=note) for note in roster.notes]
     if roster.rows_rejected:
         warnings.append(rejection_summary(roster))
     if problems:
-        warnings.extend(f"roster {roster.source}: {p} (--accept-rejects given)" for p in problems)
+        warnings.extend(
+            _("roster {source}: {problem} (--accept-rejects given)").format(source=roster.source, problem=p)
+            for p in problems
+        )
     return warnings
 
 
