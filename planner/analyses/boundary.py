@@ -59,6 +59,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from planner.data.policy import PERIODS_PER_YEAR, Channel, ContactStandard, Policy, Tier
 from planner.data.scenario import Scenario, tier_key
 from planner.errors import InputError, SolverError
+from planner.i18n import N_, _
 
 if TYPE_CHECKING:  # pragma: no cover
     from planner.data.roster import Roster
@@ -67,6 +68,8 @@ if TYPE_CHECKING:  # pragma: no cover
 InversionKind = Literal["designed", "delivered", "price"]
 
 #: Service metrics compared at a boundary, in report order: (metric, noun in messages).
+#: (The nouns and the periods of a standard are marked for the catalogue: messages translate them.)
+_WORDS = (N_("visits"), N_("phone contacts"), N_("service hours"), N_("month"), N_("quarter"), N_("year"))
 SERVICE_METRICS: tuple[tuple[str, str], ...] = (
     ("visits_per_year", "visits"),
     ("contacts_per_year", "phone contacts"),
@@ -448,16 +451,23 @@ def _service_inversions(
         n = PERIODS_PER_YEAR[period]
         # Visits and calls read best with two decimals (0.85 a quarter); hours with one unless small.
         digits = 1 if metric == "hours_per_year" and up_v / n >= 1 else 2
-        values = f"{up_v / n:.{digits}f} {noun} a {period}"
+        values = _("{value} {noun} a {period}").format(
+            value=f"{up_v / n:.{digits}f}", noun=_(noun), period=_(period)
+        )
         against = f"{low_v / n:.{digits}f}"
         if kind == "designed":
-            text = (
-                f"on paper {sides.upper.tier} customers get {values} against {against} for {sides.lower.tier}"
+            text = _("on paper {upper} customers get {values} against {against} for {lower}").format(
+                upper=sides.upper.tier, values=values, against=against, lower=sides.lower.tier
             )
         else:
-            text = (
-                f"{sides.upper.tier} customers get {values} in practice against {against} for "
-                f"{sides.lower.tier} ({_delivery_detail(sides.upper)})"
+            text = _(
+                "{upper} customers get {values} in practice against {against} for {lower} ({detail})"
+            ).format(
+                upper=sides.upper.tier,
+                values=values,
+                against=against,
+                lower=sides.lower.tier,
+                detail=_delivery_detail(sides.upper),
             )
         out.append(Inversion(kind, metric, low_v, up_v, severity, severity_level(severity), text, boundary))
     return out
@@ -468,10 +478,10 @@ def _delivery_detail(upper: ServiceFigures) -> str:
     cov = upper.coverage
     if cov is None or cov >= 1 - 1e-6:
         # Full coverage above and still less than below: the standard itself gives less.
-        return "its full standard, which itself gives less"
-    detail = f"today's headcount delivers {cov:.1%} of its standard"
+        return _("its full standard, which itself gives less")
+    detail = _("today's headcount delivers {coverage} of its standard").format(coverage=f"{cov:.1%}")
     if upper.customers_per_manager is not None:
-        detail += f", {upper.customers_per_manager:,.0f} customers per manager"
+        detail += _(", {n} customers per manager").format(n=f"{upper.customers_per_manager:,.0f}")
     return detail
 
 
@@ -486,11 +496,19 @@ def _price_inversion(pair: BoundaryPair, price: PriceFigures, boundary: str) -> 
     if not price.upper_discount < price.lower_discount - _TOL or price.price_just_below <= 0:
         return []
     severity = price.step / price.price_just_below
-    text = (
-        f"{_fmt_spend(price.spend)} CNY a month costs {_fmt_spend(price.price_just_above)} as {pair.upper} "
-        f"({price.upper_discount:.0%} discount) against {_fmt_spend(price.price_just_below)} as "
-        f"{pair.lower} ({price.lower_discount:.0%}): crossing the line costs "
-        f"{_fmt_spend(price.step)} CNY a month more, an incentive to stay small"
+    text = _(
+        "{spend} CNY a month costs {above} as {upper} ({upper_discount} discount) against {below} as "
+        "{lower} ({lower_discount}): crossing the line costs {step} CNY a month more, an incentive to "
+        "stay small"
+    ).format(
+        spend=_fmt_spend(price.spend),
+        above=_fmt_spend(price.price_just_above),
+        upper=pair.upper,
+        upper_discount=f"{price.upper_discount:.0%}",
+        below=_fmt_spend(price.price_just_below),
+        lower=pair.lower,
+        lower_discount=f"{price.lower_discount:.0%}",
+        step=_fmt_spend(price.step),
     )
     return [
         Inversion(
@@ -509,15 +527,25 @@ def _price_inversion(pair: BoundaryPair, price: PriceFigures, boundary: str) -> 
 def _verdict(inversions: list[Inversion], delivered: SidePair) -> str:
     kinds = {i.kind for i in inversions}
     if "designed" in kinds:
-        service = "service inverted on paper" + (" and in delivery" if "delivered" in kinds else "")
+        service = (
+            _("service inverted on paper and in delivery")
+            if "delivered" in kinds
+            else _("service inverted on paper")
+        )
     elif "delivered" in kinds:
         cov = delivered.upper.coverage
-        why = f": {delivered.upper.tier} gets {cov:.1%} of its standard" if cov is not None else ""
-        service = f"sound on paper, inverted in delivery (understaffed{why})"
+        why = (
+            _(": {tier} gets {coverage} of its standard").format(
+                tier=delivered.upper.tier, coverage=f"{cov:.1%}"
+            )
+            if cov is not None
+            else ""
+        )
+        service = _("sound on paper, inverted in delivery (understaffed{why})").format(why=why)
     else:
-        service = "service sound on paper and in delivery"
-    price = "price inverted" if "price" in kinds else "price sound"
-    return f"{service}; {price}"
+        service = _("service sound on paper and in delivery")
+    price = _("price inverted") if "price" in kinds else _("price sound")
+    return _("{service}; {price}").format(service=service, price=price)
 
 
 def _near(pair: BoundaryPair, roster: Roster, fraction: float = NEAR_FRACTION) -> NearFigures:

@@ -46,7 +46,9 @@ class LazyGroup(click.Group):
         module_name, _, attr = target.partition(":")
         module = importlib.import_module(f"planner.commands.{module_name}")
         command: click.Command = getattr(module, attr)
-        return command
+        from planner.commands.options import add_lang_option
+
+        return add_lang_option(command)
 
     def invoke(self, ctx: click.Context) -> Any:
         from planner.errors import PlannerError
@@ -57,7 +59,9 @@ class LazyGroup(click.Group):
             from planner.errors import printable
 
             # One line, whatever the message quotes: control characters and newlines escaped.
-            click.echo(f"Error: {printable(str(exc))}", err=True)
+            from planner.i18n import _
+
+            click.echo(_("Error: {message}").format(message=printable(str(exc))), err=True)
             ctx.exit(exc.exit_code)
         except BrokenPipeError:
             # The reader went away (`planner ... | head`): stop quietly, as other tools do.

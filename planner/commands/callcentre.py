@@ -48,7 +48,11 @@ def callcentre_command(
 
         render_callcentre(result, make_console())
     if not result.ok:
-        raise SolverError(f"{scenario}: no shift plan ({result.status})")
+        from planner.i18n import _
+
+        raise SolverError(
+            _("{scenario}: no shift plan ({status})").format(scenario=scenario, status=result.status)
+        )
 
 
 @click.command("erlang")

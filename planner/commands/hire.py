@@ -92,7 +92,12 @@ def hire_command(
     )
     print_warnings(result.warnings)
     if not result.ok:
-        click.echo(f"Error: {scenario}: no hiring plan; the solver stopped ({result.status})", err=True)
+        from planner.i18n import _
+
+        reason = _("{scenario}: no hiring plan; the solver stopped ({status})").format(
+            scenario=scenario, status=result.status
+        )
+        click.echo(_("Error: {message}").format(message=reason), err=True)
         raise SystemExit(2)
     if out is not None:
         from planner.report.hiring import write_workbook

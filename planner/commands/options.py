@@ -1,4 +1,5 @@
-"""Options shared by several commands, defined once (``--set``, ``--format``, ``--solver``, ``--out``)."""
+"""Options shared by several commands, defined once (``--set``, ``--format``, ``--solver``, ``--out``,
+``--lang``)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,46 @@ DEFAULT_SCENARIO = "scenarios/baseline.yaml"
 #: Share of a roster's rows that may be rejected before planning with the rest is refused (a
 #: tool setting, not a domain figure: 1 % of a branch's list is a few hundred customers at most).
 DEFAULT_MAX_REJECT_SHARE = 0.01
+
+
+def _set_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from planner.i18n import DEFAULT_LANGUAGE, set_language
+
+    set_language(value or DEFAULT_LANGUAGE)
+    return value
+
+
+def lang_option() -> click.Option:
+    """``--lang en|zh`` (or ``PLANNER_LANG``): the language of tables, verdicts, warnings and errors.
+
+    Processed before every other option (eager), so errors found while parsing the rest are in
+    that language too. JSON keys stay English. :class:`planner.commands.LazyGroup` gives it to
+    every command, so no command declares it.
+    """
+    from planner.i18n import LANG_ENV, LANGUAGES
+
+    return click.Option(
+        ["--lang"],
+        type=click.Choice(LANGUAGES, case_sensitive=False),
+        default="en",
+        envvar=LANG_ENV,
+        show_default=True,
+        show_envvar=True,
+        is_eager=True,
+        expose_value=False,
+        callback=_set_lang,
+        help="Language of tables, verdicts, warnings and errors (zh: Chinese). JSON keys stay English.",
+    )
+
+
+def add_lang_option(command: click.Command) -> click.Command:
+    """``command`` (and, for a group, each of its subcommands) with :func:`lang_option` added once."""
+    if not any(p.name == "lang" for p in command.params):
+        command.params.append(lang_option())
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            add_lang_option(sub)
+    return command
 
 
 def scenario_argument(required: bool = False) -> Callable[[F], F]:
@@ -195,20 +236,26 @@ def roster_gate(
     ``whole_branch``) a whole channel would be lost, unless ``accept`` (``--accept-rejects``)."""
     from planner.analyses.roster import rejection_summary, roster_losses
     from planner.errors import InputError
+    from planner.i18n import _
 
     problems = roster_losses(roster, scenario, max_reject_share, whole_branch)
     if problems and not accept:
         raise InputError(
             "; ".join(problems)
-            + ". Planning without them would understate the work: see `planner roster check`, fix the "
-            "file or --columns, or pass --accept-rejects to go on with the accepted rows",
+            + _(
+                ". Planning without them would understate the work: see `planner roster check`, fix the "
+                "file or --columns, or pass --accept-rejects to go on with the accepted rows"
+            ),
             source=roster.source,
         )
-    warnings = [f"roster {roster.source}: {note}" for note in roster.notes]
+    warnings = [_("roster {source}: {note}").format(source=roster.source, note=note) for note in roster.notes]
     if roster.rows_rejected:
         warnings.append(rejection_summary(roster))
     if problems:
-        warnings.extend(f"roster {roster.source}: {p} (--accept-rejects given)" for p in problems)
+        warnings.extend(
+            _("roster {source}: {problem} (--accept-rejects given)").format(source=roster.source, problem=p)
+            for p in problems
+        )
     return warnings
 
 
@@ -293,13 +340,16 @@ def _is_default(param: str, value: Path) -> bool:
 
 
 def make_console(record: bool = False) -> Console:
-    """The console reports render on (stdout; width from the terminal, 120 when piped)."""
+    """The console reports render on (stdout; width from the terminal or ``COLUMNS``, 120 when piped).
+
+    No minimum width is forced: every report's tables fit 80 columns (tests/test_terminal_width.py).
+    """
     import shutil
 
     from planner.report.terminal import SafeConsole
 
     width = shutil.get_terminal_size((120, 24)).columns
-    return SafeConsole(width=max(width, 100), record=record, highlight=False, soft_wrap=False)
+    return SafeConsole(width=max(width, 20), record=record, highlight=False, soft_wrap=False)
 
 
 def echo_json(data: Any) -> None:
@@ -312,6 +362,7 @@ def echo_json(data: Any) -> None:
 def print_warnings(warnings: list[str] | tuple[str, ...]) -> None:
     """Warnings go to stderr so they never spoil JSON on stdout."""
     from planner.errors import printable
+    from planner.i18n import _
 
     for w in warnings:
-        click.echo(f"Warning: {printable(w)}", err=True)
+        click.echo(_("Warning: {message}").format(message=printable(w)), err=True)

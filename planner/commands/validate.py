@@ -6,6 +6,11 @@ from pathlib import Path
 
 import click
 
+from planner.i18n import N_
+
+#: What a checked file is read as (translated when shown).
+KINDS = (N_("file"), N_("policy"), N_("scenario"))
+
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
@@ -17,6 +22,7 @@ def validate_command(paths: tuple[Path, ...]) -> None:
     """
     from planner.analyses.validate import validate_paths
     from planner.errors import printable
+    from planner.i18n import _
 
     if not paths:
         paths = (Path("policies"), Path("scenarios"))
@@ -25,10 +31,10 @@ def validate_command(paths: tuple[Path, ...]) -> None:
     for r in results:
         if r.error is None:
             extra = f" ({'; '.join(r.warnings)})" if r.warnings else ""
-            click.echo(printable(f"ok    {r.kind:8} {r.path}{extra}"))
+            click.echo(printable(f"{_('ok'):5} {_(r.kind):8} {r.path}{extra}"))
         else:
             bad += 1
-            click.echo(printable(f"error {r.kind:8} {r.error}"), err=True)
-    click.echo(f"{len(results)} file(s) checked, {bad} with errors")
+            click.echo(printable(f"{_('error'):5} {_(r.kind):8} {r.error}"), err=True)
+    click.echo(_("{n} file(s) checked, {bad} with errors").format(n=len(results), bad=bad))
     if bad:
         raise SystemExit(2)

@@ -15,6 +15,7 @@ from planner.commands.options import (
     scenario_options,
     set_option,
 )
+from planner.i18n import _
 
 
 @click.command("compare")
@@ -197,11 +198,12 @@ def batch_command(
         reason = str(r["error"])
         # Load errors already begin with the file (and line); say it once.
         where = "" if reason.startswith(r["file"]) else f"{r['file']}: "
-        click.echo(f"Error: {where}{reason}", err=True)
+        click.echo(_("Error: {message}").format(message=f"{where}{reason}"), err=True)
     if failed:
         click.echo(
-            f'{len(failed):,} of {len(rows):,} branches failed (status "error" in {out}); '
-            f"{len(rows) - len(failed):,} planned",
+            _('{failed} of {n} branches failed (status "error" in {out}); {ok} planned').format(
+                failed=f"{len(failed):,}", n=f"{len(rows):,}", out=out, ok=f"{len(rows) - len(failed):,}"
+            ),
             err=True,
         )
         raise SystemExit(2)

@@ -30,6 +30,7 @@ from planner.data.yaml_io import (
     load_with_extends,
 )
 from planner.errors import InputError, excerpt
+from planner.i18n import _
 
 TierKey = tuple[str, str]
 
@@ -167,7 +168,7 @@ def expand_serves(policy: Policy, serves: Iterable[str]) -> list[TierKey]:
     """``["key", "commercial.A"]`` -> every key tier plus ``("commercial", "A")``, in policy order."""
     wanted: set[TierKey] = set()
     for entry in serves:
-        channel, _, tier = entry.partition(".")
+        channel, _sep, tier = entry.partition(".")
         if tier:
             wanted.add((channel, tier))
         else:
@@ -196,7 +197,7 @@ def check_references(doc: Document, spec: ScenarioSpec, policy: Policy) -> list[
     served: dict[TierKey, list[str]] = {}
     for role_id, role in spec.roles.items():
         for i, entry in enumerate(role.serves):
-            channel, _, tier = entry.partition(".")
+            channel, _sep, tier = entry.partition(".")
             path = ("roles", role_id, "serves", i)
             if channel not in channels:
                 raise doc.error(path, f"unknown channel {excerpt(channel)}{did_you_mean(channel, channels)}")
@@ -208,11 +209,12 @@ def check_references(doc: Document, spec: ScenarioSpec, policy: Policy) -> list[
         for k in keys:
             served.setdefault(k, []).append(role_id)
         if not any(spec.customers.get(c, {}).get(t, 0) > 0 for c, t in keys):
-            warnings.append(f"role {excerpt(role_id)} serves no tier that has customers")
+            warnings.append(_("role {role} serves no tier that has customers").format(role=excerpt(role_id)))
         if role.max_headcount is not None and role.max_headcount < role.headcount:
             warnings.append(
-                f"role {excerpt(role_id)}: today's headcount {role.headcount} is above max_headcount "
-                f"{role.max_headcount}"
+                _("role {role}: today's headcount {headcount} is above max_headcount {most}").format(
+                    role=excerpt(role_id), headcount=role.headcount, most=role.max_headcount
+                )
             )
     for channel, tier in policy.tier_keys():
         n = spec.customers.get(channel, {}).get(tier, 0)
@@ -237,7 +239,7 @@ def check_references(doc: Document, spec: ScenarioSpec, policy: Policy) -> list[
             raise doc.error(("min_coverage", key), f"unknown tier {excerpt(key)}{did_you_mean(key, known)}")
         if not 0 <= value <= 1:
             raise doc.error(("min_coverage", key), f"expected a fraction in [0, 1], got {value}")
-        channel, _, tier = key.partition(".")
+        channel, _sep, tier = key.partition(".")
         if (channel, tier) not in served and spec.customers.get(channel, {}).get(tier, 0) > 0:
             raise doc.error(("min_coverage", key), "no role serves this tier")
     return warnings
@@ -251,8 +253,10 @@ def implausible_values(spec: ScenarioSpec) -> list[str]:
     costs = [r.annual_cost for r in spec.roles.values() if r.fixed_hours is None and r.annual_cost > 0]
     if spec.budget is not None and costs and spec.budget < min(costs):
         warnings.append(
-            f"budget {spec.budget:,.2f} CNY a year is below one head's annual cost ({min(costs):,.0f}): "
-            "no manager can be planned; the budget is in CNY a year, not millions"
+            _(
+                "budget {budget} CNY a year is below one head's annual cost ({cost}): no manager can be "
+                "planned; the budget is in CNY a year, not millions"
+            ).format(budget=f"{spec.budget:,.2f}", cost=f"{min(costs):,.0f}")
         )
     if spec.callcentre is not None:
         warnings += aht_warning(spec.callcentre.aht_seconds, "callcentre.aht_seconds")
@@ -336,7 +340,7 @@ def load_scenario(path: str | Path, sets: Iterable[str] = ()) -> Scenario:
 
 def require_known_tier(policy: Policy, key: str, source: str) -> TierKey:
     """Parse ``channel.tier`` and check it exists, for command-line arguments naming a tier."""
-    channel, _, tier = key.partition(".")
+    channel, _sep, tier = key.partition(".")
     if not policy.has_tier(channel, tier):
         known = [f"{c}.{t}" for c, t in policy.tier_keys()]
         raise InputError(f"unknown tier {excerpt(key)}{did_you_mean(key, known)}", source=source)

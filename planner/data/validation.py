@@ -8,19 +8,28 @@ from pydantic import BaseModel, ValidationError
 
 from planner.data.yaml_io import Document, did_you_mean, format_path
 from planner.errors import InputError, excerpt
+from planner.i18n import N_, _
 
 M = TypeVar("M", bound=BaseModel)
 
 _TYPE_WORDS = {
-    "int_type": "an integer",
-    "int_from_float": "an integer",
-    "float_type": "a number",
-    "string_type": "a string",
-    "bool_type": "true or false",
-    "dict_type": "a mapping",
-    "list_type": "a list",
-    "tuple_type": "a list",
-    "model_type": "a mapping",
+    "int_type": N_("an integer"),
+    "int_from_float": N_("an integer"),
+    "float_type": N_("a number"),
+    "string_type": N_("a string"),
+    "bool_type": N_("true or false"),
+    "dict_type": N_("a mapping"),
+    "list_type": N_("a list"),
+    "tuple_type": N_("a list"),
+    "model_type": N_("a mapping"),
+}
+
+#: pydantic's bound errors: the context key holding the bound, and the message (``{limit}``, ``{value}``).
+_BOUNDS = {
+    "greater_than_equal": ("ge", N_("expected a value greater than or equal to {limit}, got {value}")),
+    "greater_than": ("gt", N_("expected a value greater than {limit}, got {value}")),
+    "less_than_equal": ("le", N_("expected a value less than or equal to {limit}, got {value}")),
+    "less_than": ("lt", N_("expected a value less than {limit}, got {value}")),
 }
 
 
@@ -57,21 +66,26 @@ def describe_error(model: type[BaseModel], err: Any) -> tuple[tuple[Any, ...], s
     if kind == "extra_forbidden":
         known = _known_fields(model, loc[:-1])
         hint = did_you_mean(str(loc[-1]), known)
-        allowed = f"; allowed keys: {', '.join(known)}" if known and not hint else ""
-        return loc, f"unknown key {excerpt(str(loc[-1]))}{hint}{allowed}"
+        allowed = _("; allowed keys: {keys}").format(keys=", ".join(known)) if known and not hint else ""
+        return loc, _("unknown key {key}{hint}{allowed}").format(
+            key=excerpt(str(loc[-1])), hint=hint, allowed=allowed
+        )
     if kind == "missing":
-        return loc, "required key is missing"
+        return loc, _("required key is missing")
     if kind in _TYPE_WORDS:
-        return loc, f"expected {_TYPE_WORDS[kind]}, got {_show(value)}"
+        return loc, _("expected {what}, got {value}").format(what=_(_TYPE_WORDS[kind]), value=_show(value))
     if kind == "finite_number":
-        return loc, f"expected a finite number, got {_show(value)}"
+        return loc, _("expected a finite number, got {value}").format(value=_show(value))
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
-        return loc, f"expected one of {expected}, got {_show(value)}"
-    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        return loc, f"{err['msg'].replace('Input should be', 'expected a value')}, got {_show(value)}"
+        return loc, _("expected one of {expected}, got {value}").format(expected=expected, value=_show(value))
+    if kind in _BOUNDS:
+        limit = err.get("ctx", {}).get(_BOUNDS[kind][0])
+        return loc, _(_BOUNDS[kind][1]).format(limit=limit, value=_show(value))
     if kind in ("too_short", "too_long") and isinstance(value, (list, tuple)):
-        return loc, f"expected a list of the right length ({err['msg']}), got {_show(value)}"
+        return loc, _("expected a list of the right length ({detail}), got {value}").format(
+            detail=err["msg"], value=_show(value)
+        )
     if kind == "value_error":
         msg = err["msg"].removeprefix("Value error, ")
         return loc, msg
@@ -82,11 +96,11 @@ def _show(value: Any) -> str:
     if isinstance(value, str):
         return excerpt(value)
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, (list, tuple)):
-        return f"a list of {len(value)}"
+        return _("a list of {n}").format(n=len(value))
     if value is None:
-        return "nothing (null)"
+        return _("nothing (null)")
     return f"{excerpt(value)} ({type(value).__name__})"
 
 
@@ -95,7 +109,8 @@ def validate_document(model: type[M], doc: Document, data: Any = None) -> M:
     payload = doc.data if data is None else data
     if not isinstance(payload, dict):
         raise InputError(
-            f"expected a mapping of keys at the top level, got {_show(payload)}", source=doc.source
+            _("expected a mapping of keys at the top level, got {value}").format(value=_show(payload)),
+            source=doc.source,
         )
     try:
         return model.model_validate(payload)
@@ -103,6 +118,10 @@ def validate_document(model: type[M], doc: Document, data: Any = None) -> M:
         # An unknown key (often a typo) explains the "missing" error it causes: report it first.
         errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
         loc, message = describe_error(model, errors[0])
-        more = f" ({len(errors) - 1} more error(s) after fixing this one)" if len(errors) > 1 else ""
+        more = (
+            _(" ({n} more error(s) after fixing this one)").format(n=len(errors) - 1)
+            if len(errors) > 1
+            else ""
+        )
         source, line = doc.locate(loc)
         raise InputError(message + more, source=source, path=format_path(loc) or None, line=line) from None

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from planner.errors import InputError, excerpt, printable
+from planner.i18n import _
 
 #: Refuse files larger than this: a policy or scenario is a few kilobytes; megabytes mean a mistake.
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -56,9 +57,11 @@ def _open_regular(p: Path, what: str) -> int:
     try:
         fd = os.open(p, flags)
     except FileNotFoundError:
-        raise InputError("file not found", source=p) from None
+        raise InputError(_("file not found"), source=p) from None
     except OSError as exc:
-        raise InputError(f"cannot read {what}: {exc.strerror}", source=p) from None
+        raise InputError(
+            _("cannot read {what}: {reason}").format(what=what, reason=exc.strerror), source=p
+        ) from None
     try:
         mode = os.fstat(fd).st_mode
     except OSError as exc:
@@ -68,7 +71,7 @@ def _open_regular(p: Path, what: str) -> int:
         return fd
     os.close(fd)
     if stat.S_ISDIR(mode):
-        raise InputError(f"expected a {what}, got a directory", source=p)
+        raise InputError(_("expected a {what}, got a directory").format(what=what), source=p)
     raise InputError(
         f"expected a {what}, got a device, pipe or socket; only regular files are read", source=p
     )
@@ -258,9 +261,11 @@ def _parse_with(text: str, source: str, loader: Any) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = printable(exc.problem or "cannot parse")
-        raise InputError(f"malformed YAML: {problem}", source=source, line=line) from None
+        raise InputError(
+            _("malformed YAML: {problem}").format(problem=problem), source=source, line=line
+        ) from None
     except yaml.YAMLError:
-        raise InputError("malformed YAML (is this a YAML file?)", source=source) from None
+        raise InputError(_("malformed YAML (is this a YAML file?)"), source=source) from None
     if node is None:
         return Document(data=None, source=source)
     builder = _Builder(source)
@@ -334,7 +339,7 @@ def load_with_extends(
         raise InputError(f"`extends` cycle: {cycle}", source=p, path="extends")
     doc = load_yaml(p)
     if doc.data is None:
-        raise InputError("file is empty; expected a mapping of keys", source=p)
+        raise InputError(_("file is empty; expected a mapping of keys"), source=p)
     if not isinstance(doc.data, dict):
         raise InputError(
             f"expected a mapping of keys at the top level, got {type(doc.data).__name__} "
@@ -612,7 +617,7 @@ def _close(word: str, options: Iterable[Any]) -> str:
 
     names = [str(o) for o in options]
     match = difflib.get_close_matches(word, names, n=1)
-    return f" (did you mean {excerpt(match[0])}?)" if match else ""
+    return _(" (did you mean {name}?)").format(name=excerpt(match[0])) if match else ""
 
 
 def did_you_mean(word: str, options: Iterable[Any]) -> str:

@@ -5,6 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from planner.i18n import N_, NP_, _, pgettext
+from planner.report.tables import colon, print_table
+from planner.report.tables import fmt_money as _money
+from planner.report.tables import fmt_num as _num
+from planner.report.tables import fmt_pct as _pct
+from planner.report.tables import styled_pct as _pct_style
+
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
@@ -24,18 +31,28 @@ METRIC_WORD = {
     "hours_per_year": "service hours",
     "net_monthly_price": "net monthly price",
 }
+#: The words above, severity levels and band meetings, marked for the catalogue (N_) and
+#: translated when shown (:func:`_word`).
+_WORDS = (
+    N_("on paper"),
+    N_("in practice"),
+    N_("price"),
+    N_("visits"),
+    N_("phone contacts"),
+    N_("service hours"),
+    N_("net monthly price"),
+    N_("low"),
+    N_("medium"),
+    N_("high"),
+    NP_("bands", "meet"),
+    NP_("bands", "overlap"),
+    NP_("bands", "gap"),
+)
 
 
-def _num(x: float | None, digits: int = 2) -> str:
-    return "-" if x is None else f"{x:,.{digits}f}"
-
-
-def _money(x: float) -> str:
-    return f"{x:,.2f}".rstrip("0").rstrip(".")
-
-
-def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{x:.1%}"
+def _word(english: str) -> str:
+    """A word of the tables above in the active language (the gettext lookup at show time)."""
+    return _(english)
 
 
 def _inverted(b: Boundary, kind: str, metric: str) -> bool:
@@ -49,34 +66,37 @@ def _cell(text: str, bad: bool) -> str:
 def inversion_line(i: Inversion) -> str:
     """``high 57%  key.crystal customers get 0.43 phone contacts a month in practice against ...``."""
     style = LEVEL_STYLE.get(i.level, "")
-    return f"[{style}]{i.level:>6} {i.severity:>4.0%}[/]  {i.message}"
+    return f"[{style}]{_word(i.level):>6} {i.severity:>4.0%}[/]  {i.message}"
 
 
 def render_summary(report: BoundaryReport, console: Console) -> None:
     """One row per boundary: where, how the bands sit, the verdict, inversions by level."""
     from rich.table import Table
 
-    table = Table(title=f"Chicken head vs phoenix tail: {report.scenario}", title_justify="left")
-    table.add_column("boundary (lower / upper)")
-    table.add_column("at CNY/month", justify="right")
-    table.add_column("bands")
-    table.add_column("verdict")
-    table.add_column("inversions", justify="right")
+    table = Table(
+        title=_("Chicken head vs phoenix tail: {scenario}").format(scenario=report.scenario),
+        title_justify="left",
+    )
+    table.add_column(_("boundary (lower / upper)"))
+    table.add_column(_("at CNY/month"), justify="right")
+    table.add_column(_("bands"))
+    table.add_column(_("verdict"))
+    table.add_column(_("inversions"), justify="right")
     for b in report.boundaries:
         n = len(b.inversions)
         levels = ", ".join(
-            f"{sum(1 for i in b.inversions if i.level == w)} {w}"
+            f"{sum(1 for i in b.inversions if i.level == w)} {_word(w)}"
             for w in ("high", "medium", "low")
             if any(i.level == w for i in b.inversions)
         )
         table.add_row(
-            b.name if b.crossable else f"{b.name} [dim](not crossable)[/]",
+            b.name if b.crossable else f"{b.name} [dim]({_('not crossable')})[/]",
             _money(b.spend),
-            b.meeting,
+            pgettext("bands", b.meeting),
             b.verdict,
             f"[bold red]{n}[/] ({levels})" if n else "[green]0[/]",
         )
-    console.print(table)
+    print_table(console, table)
 
 
 def _figure_rows(b: Boundary) -> list[tuple[str, str, str, str, str]]:
@@ -95,32 +115,32 @@ def _figure_rows(b: Boundary) -> list[tuple[str, str, str, str, str]]:
         return (label, low, up, low, up)
 
     return [
-        row("visits a year", "visits_per_year", 2),
-        row("phone contacts a year", "contacts_per_year", 2),
-        row("service hours a year", "hours_per_year", 2),
-        row(f"h/yr per 10k CNY at {_money(b.spend)}", "hours_per_10k_at_boundary", 2),
-        row("h/yr per 10k CNY mid-band", "hours_per_10k_mid", 2),
+        row(_("visits a year"), "visits_per_year", 2),
+        row(_("phone contacts a year"), "contacts_per_year", 2),
+        row(_("service hours a year"), "hours_per_year", 2),
+        row(_("h/yr per 10k CNY at {spend}").format(spend=_money(b.spend)), "hours_per_10k_at_boundary", 2),
+        row(_("h/yr per 10k CNY mid-band"), "hours_per_10k_mid", 2),
         (
-            "coverage of standard",
+            _("coverage of standard"),
             _pct(1.0),
             _pct(1.0),
             _pct(p.lower.coverage),
             _pct(p.upper.coverage),
         ),
         (
-            "customers per manager",
+            _("customers per manager"),
             "",
             "",
             _num(p.lower.customers_per_manager, 0),
             _num(p.upper.customers_per_manager, 0),
         ),
-        same("customers", f"{d.lower.customers:,}", f"{d.upper.customers:,}"),
-        same("visit standard", d.lower.visit_standard, d.upper.visit_standard),
-        same("contact standard", d.lower.contact_standard, d.upper.contact_standard),
-        same("style", d.lower.style, d.upper.style),
-        same("discount", f"{b.price.lower_discount:.0%}", f"{b.price.upper_discount:.0%}"),
+        same(_("customers"), f"{d.lower.customers:,}", f"{d.upper.customers:,}"),
+        same(_("visit standard"), d.lower.visit_standard, d.upper.visit_standard),
+        same(_("contact standard"), d.lower.contact_standard, d.upper.contact_standard),
+        same(_("style"), d.lower.style, d.upper.style),
+        same(_("discount"), f"{b.price.lower_discount:.0%}", f"{b.price.upper_discount:.0%}"),
         same(
-            f"price of {_money(b.spend)} CNY",
+            _("price of {spend} CNY").format(spend=_money(b.spend)),
             _money(b.price.price_just_below),
             _cell(_money(b.price.price_just_above), _inverted(b, "price", "net_monthly_price")),
         ),
@@ -131,35 +151,47 @@ def render_boundary(b: Boundary, console: Console) -> None:
     """Both sides of one boundary, on paper and in practice, then each inversion in words."""
     from rich.table import Table
 
-    title = f"{b.name} at {_money(b.spend)} CNY a month (bands {b.meeting})"
+    title = _("{name} at {spend} CNY a month (bands {meeting})").format(
+        name=b.name, spend=_money(b.spend), meeting=pgettext("bands", b.meeting)
+    )
     table = Table(title=title, title_justify="left")
-    table.add_column("per customer")
-    table.add_column(f"{b.lower}\non paper", justify="right")
-    table.add_column(f"{b.upper}\non paper", justify="right")
-    table.add_column(f"{b.lower}\nin practice", justify="right")
-    table.add_column(f"{b.upper}\nin practice", justify="right")
+    table.add_column(_("per customer"))
+    paper, practice = _word("on paper"), _word("in practice")
+    table.add_column(f"{b.lower}\n{paper}", justify="right")
+    table.add_column(f"{b.upper}\n{paper}", justify="right")
+    table.add_column(f"{b.lower}\n{practice}", justify="right")
+    table.add_column(f"{b.upper}\n{practice}", justify="right")
     for r in _figure_rows(b):
         table.add_row(*r)
-    console.print(table)
-    console.print(f"  [bold]Verdict[/]: {b.verdict}.")
+    print_table(console, table)
+    console.print("  " + colon(f"[bold]{_('Verdict')}[/]", b.verdict))
     if b.inversions:
         for i in b.inversions:
             console.print("  " + inversion_line(i))
     else:
-        console.print("  [green]no inversion[/]: the upper tier gets at least as much, for no more")
+        console.print(
+            "  "
+            + colon(f"[green]{_('no inversion')}[/]", _("the upper tier gets at least as much, for no more"))
+        )
     if b.near is not None:
         n = b.near
-        text = (
-            f"  Near the line ({_money(n.window_low)}-{_money(n.window_high)} CNY a month): "
-            f"{n.lower.tier} {n.lower.customers:,} customers "
-            f"({n.lower.monthly_revenue:,.0f} CNY a month), "
-            f"{n.upper.tier} {n.upper.customers:,} ({n.upper.monthly_revenue:,.0f} CNY a month); "
-            f"{n.pay_less_below:,} would pay less just below the line"
+        text = "  " + _(
+            "Near the line ({low}-{high} CNY a month): {lower} {lower_n} customers ({lower_rev} CNY a "
+            "month), {upper} {upper_n} ({upper_rev} CNY a month); {below} would pay less just below the line"
+        ).format(
+            low=_money(n.window_low),
+            high=_money(n.window_high),
+            lower=n.lower.tier,
+            lower_n=f"{n.lower.customers:,}",
+            lower_rev=f"{n.lower.monthly_revenue:,.0f}",
+            upper=n.upper.tier,
+            upper_n=f"{n.upper.customers:,}",
+            upper_rev=f"{n.upper.monthly_revenue:,.0f}",
+            below=f"{n.pay_less_below:,}",
         )
         if n.overpay_per_month > 0:
-            text += (
-                f"; {n.upper.tier}'s pay {n.overpay_per_month:,.0f} CNY a month more than the same "
-                "spend costs below it"
+            text += _("; {upper}'s pay {more} CNY a month more than the same spend costs below it").format(
+                upper=n.upper.tier, more=f"{n.overpay_per_month:,.0f}"
             )
         console.print(text + ".")
         render_near_customers(n, console)
@@ -229,24 +261,26 @@ def render_remedy(remedy: RemedyComparison, console: Console) -> None:
 
     before, after = remedy.before, remedy.after
     table = Table(
-        title="Remedy: before and after (coverage at each scenario's own today's headcount)",
+        title=_("Remedy: before and after (coverage at each scenario's own today's headcount)"),
         title_justify="left",
     )
     table.add_column("")
-    table.add_column(f"before: {before.scenario}", justify="right")
-    table.add_column(f"after: {after.scenario}", justify="right")
-    table.add_row("managers today", f"{before.headcount:,}", f"{after.headcount:,}")
-    table.add_row("cost today (CNY/yr)", f"{before.annual_cost:,.0f}", f"{after.annual_cost:,.0f}")
+    table.add_column(_("before: {scenario}").format(scenario=before.scenario), justify="right")
+    table.add_column(_("after: {scenario}").format(scenario=after.scenario), justify="right")
+    table.add_row(_("managers today"), f"{before.headcount:,}", f"{after.headcount:,}")
+    table.add_row(_("cost today (CNY/yr)"), f"{before.annual_cost:,.0f}", f"{after.annual_cost:,.0f}")
     table.add_row(
-        "managers required (plan, compare)", f"{before.required_headcount:,}", f"{after.required_headcount:,}"
+        _("managers required (plan, compare)"),
+        f"{before.required_headcount:,}",
+        f"{after.required_headcount:,}",
     )
-    table.add_row("cost required (CNY/yr)", f"{before.required_cost:,.0f}", f"{after.required_cost:,.0f}")
+    table.add_row(_("cost required (CNY/yr)"), f"{before.required_cost:,.0f}", f"{after.required_cost:,.0f}")
     for key in before.coverage:
         b, a = before.coverage[key], after.coverage.get(key)
-        table.add_row(f"coverage {key}", _pct_style(b), _pct_style(a))
+        table.add_row(_("coverage {tier}").format(tier=key), _pct_style(b), _pct_style(a))
     for key in before.customers_per_manager:
         table.add_row(
-            f"customers/manager {key}",
+            _("customers/manager {tier}").format(tier=key),
             _num(before.customers_per_manager[key], 0),
             _num(after.customers_per_manager.get(key), 0),
         )
@@ -254,37 +288,30 @@ def render_remedy(remedy: RemedyComparison, console: Console) -> None:
         nb = sum(1 for i in before.inversions if i.kind == kind)
         na = sum(1 for i in after.inversions if i.kind == kind)
         shown = _cell(str(na), True) if na else "[green]0[/]"
-        table.add_row(f"inversions {KIND_WORD[kind]}", str(nb), shown)
-    console.print(table)
+        table.add_row(_("inversions {kind}").format(kind=_word(KIND_WORD[kind])), str(nb), shown)
+    print_table(console, table)
     removed = remedy.removed()
     if removed:
-        console.print("[bold]Removed by the remedy[/]:")
+        console.print(colon(f"[bold]{_('Removed by the remedy')}[/]"))
         for i in removed:
-            what = f"{KIND_WORD[i.kind]}: {METRIC_WORD.get(i.metric, i.metric)}"
+            what = f"{_word(KIND_WORD[i.kind])}: {_word(METRIC_WORD.get(i.metric, i.metric))}"
             console.print(f"  [green]-[/] {i.boundary}: {what}")
     if after.inversions:
         left: dict[str, int] = {}
         for i in after.inversions:
             left[i.boundary] = left.get(i.boundary, 0) + 1
         where = ", ".join(f"{name} ({n})" for name, n in left.items())
-        console.print(f"[bold]Left after the remedy[/]: {len(after.inversions)} inversions, at {where}.")
+        left_text = _("{n} inversions, at {where}.").format(n=len(after.inversions), where=where)
+        console.print(colon(f"[bold]{_('Left after the remedy')}[/]", left_text))
     else:
-        console.print("[green]No inversion left after the remedy.[/]")
-
-
-def _pct_style(x: float | None) -> str:
-    if x is None:
-        return "-"
-    if x >= 1 - 1e-9:
-        return f"[green]{_pct(x)}[/]"
-    return f"[bold red]{_pct(x)}[/]" if x < 0.9 else f"[yellow]{_pct(x)}[/]"
+        console.print(f"[green]{_('No inversion left after the remedy.')}[/]")
 
 
 def render_boundary_report(report: BoundaryReport, console: Console) -> None:
     """The whole report: summary, each boundary, and the remedy if there is one."""
     render_summary(report, console)
     if not report.boundaries:
-        console.print("No boundaries: the policy has fewer than two field channels whose bands meet.")
+        console.print(_("No boundaries: the policy has fewer than two field channels whose bands meet."))
     console.print()
     sound = [b for b in report.boundaries if not b.inversions]
     for b in report.boundaries:
@@ -292,21 +319,26 @@ def render_boundary_report(report: BoundaryReport, console: Console) -> None:
             render_boundary(b, console)
     if sound:
         some = len(sound) < len(report.boundaries)
-        which = f"the {len(sound)} other" if some else f"any of the {len(sound)}"
+        which = (
+            _("No inversion on the {n} other lines") if some else _("No inversion on any of the {n} lines")
+        ).format(n=len(sound))
         console.print(
-            f"[green]No inversion on {which} lines[/]: sound on paper, in practice and in price "
-            "(figures in --format json)."
+            colon(
+                f"[green]{which}[/]",
+                _("sound on paper, in practice and in price (figures in --format json)."),
+            )
         )
     if report.remedy is not None:
         render_remedy(report.remedy, console)
     from planner.analyses.boundary import SEVERITY_THRESHOLDS
 
-    levels = ", ".join(f"{word} < {limit:.0%}" for limit, word in SEVERITY_THRESHOLDS)
-    console.print(
-        "[dim]In practice = at today's headcount in the plan year's calendar (planner plan --headcount "
+    levels = ", ".join(f"{_word(word)} < {limit:.0%}" for limit, word in SEVERITY_THRESHOLDS)
+    legend = _(
+        "In practice = at today's headcount in the plan year's calendar (planner plan --headcount "
         "current): visits and phone contacts as the calendar delivers them. Severity = relative gap at the "
-        f"line: {levels}, high otherwise.[/]"
-    )
+        "line: {levels}, high otherwise."
+    ).format(levels=levels)
+    console.print(f"[dim]{legend}[/]")
 
 
 __all__ = ["render_boundary", "render_boundary_report", "render_remedy", "render_summary"]

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from planner.i18n import N_, _
+from planner.report.tables import fmt_pct as _pct
+from planner.report.tables import print_table
+
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
@@ -18,10 +22,6 @@ if TYPE_CHECKING:  # pragma: no cover
 BAR_WIDTH = 50
 
 
-def _pct(x: float) -> str:
-    return f"{x:.1%}"
-
-
 def _secs(x: float) -> str:
     return "inf" if x == float("inf") else f"{x:.1f}"
 
@@ -30,18 +30,20 @@ def render_erlang(result: ErlangResult, console: Console) -> None:
     """One interval's answer as a two-column table."""
     from rich.table import Table
 
-    table = Table(title=f"Erlang C: {result.target}", title_justify="left", show_header=False)
+    table = Table(
+        title=_("Erlang C: {target}").format(target=result.target), title_justify="left", show_header=False
+    )
     table.add_column("", style="bold")
     table.add_column("", justify="right")
-    table.add_row("offered load (Erlangs)", f"{result.erlangs:,.3f}")
-    table.add_row("agents (productive)", str(result.agents))
-    table.add_row("agents for the occupancy cap", str(result.agents_for_occupancy))
-    table.add_row("agents with shrinkage (on shift)", str(result.agents_with_shrinkage))
-    table.add_row("service level", _pct(result.service_level))
-    table.add_row("average speed of answer (s)", _secs(result.asa_seconds))
-    table.add_row("occupancy", _pct(result.occupancy))
-    table.add_row("P(wait)", _pct(result.p_wait))
-    console.print(table)
+    table.add_row(_("offered load (Erlangs)"), f"{result.erlangs:,.3f}")
+    table.add_row(_("agents (productive)"), str(result.agents))
+    table.add_row(_("agents for the occupancy cap"), str(result.agents_for_occupancy))
+    table.add_row(_("agents with shrinkage (on shift)"), str(result.agents_with_shrinkage))
+    table.add_row(_("service level"), _pct(result.service_level))
+    table.add_row(_("average speed of answer (s)"), _secs(result.asa_seconds))
+    table.add_row(_("occupancy"), _pct(result.occupancy))
+    table.add_row(_("P(wait)"), _pct(result.p_wait))
+    print_table(console, table)
 
 
 def interval_bar(i: IntervalResult, scale: float) -> str:
@@ -57,13 +59,21 @@ def render_intervals(result: CallCentreResult, console: Console, day_type: str) 
     """Terminal bars of on-shift agents required vs scheduled, one row per interval of a day type."""
     rows = [i for i in result.intervals if i.day_type == day_type]
     peak = max((max(i.agents_required, i.agents_scheduled) for i in rows), default=0)
-    scale = BAR_WIDTH / peak if peak else 0.0
-    console.print(
-        f"[bold]{day_type.capitalize()}: agents on shift per {result.interval_minutes} min[/] "
-        "([cyan]█[/] required, [dim]░[/] scheduled beyond it, [bold red]▒[/] short; "
-        "SL/ASA at the scheduled agents after shrinkage)"
+    # The figures take 36 columns; the bar has what is left of the console, up to BAR_WIDTH.
+    scale = max(1, min(BAR_WIDTH, console.width - 37)) / peak if peak else 0.0
+    heading = _("{day}: agents on shift per {minutes} min").format(
+        day=_(day_type).capitalize(), minutes=result.interval_minutes
     )
-    console.print(f"[dim]{'start':>5} {'calls':>6} {'req':>4} {'sch':>4} {'SL':>6} {'ASA s':>6}[/]")
+    console.print(
+        f"[bold]{heading}[/] ([cyan]█[/] {_('required')}, [dim]░[/] {_('scheduled beyond it')}, "
+        f"[bold red]▒[/] {_('short')}; {_('SL/ASA at the scheduled agents after shrinkage')})"
+    )
+    labels = [_("start"), _("calls"), _("req"), _("sch"), _("SL"), _("ASA s")]
+    console.print(
+        "[dim]"
+        + " ".join(_pad(label, w) for label, w in zip(labels, (5, 6, 4, 4, 6, 6), strict=True))
+        + "[/]"
+    )
     for i in rows:
         if i.calls == 0 and i.agents_scheduled == 0:
             continue
@@ -75,24 +85,35 @@ def render_intervals(result: CallCentreResult, console: Console, day_type: str) 
         )
 
 
+def _pad(text: str, width: int) -> str:
+    """``text`` right-aligned in ``width`` terminal cells (a Chinese character takes two)."""
+    from rich.cells import cell_len
+
+    return " " * max(0, width - cell_len(text)) + text
+
+
+#: Day types as the tables show them (translated when shown).
+_DAY_TYPES = (N_("weekday"), N_("weekend"), N_("holiday"))
+
+
 def render_shifts(result: CallCentreResult, console: Console) -> None:
     """Agents starting each shift, by day type."""
     from rich.table import Table
 
-    table = Table(title="Shift plan (agents starting each shift, per day)", title_justify="left")
+    table = Table(title=_("Shift plan (agents starting each shift, per day)"), title_justify="left")
     for name, justify in (
-        ("day type", "left"),
-        ("shift", "left"),
-        ("start", "left"),
-        ("length h", "right"),
-        ("paid h", "right"),
-        ("break min", "right"),
-        ("agents", "right"),
+        (_("day type"), "left"),
+        (_("shift"), "left"),
+        (_("start"), "left"),
+        (_("length h"), "right"),
+        (_("paid h"), "right"),
+        (_("break min"), "right"),
+        (_("agents"), "right"),
     ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for s in result.shifts:
         table.add_row(
-            s.day_type,
+            _(s.day_type),
             s.template,
             s.start,
             f"{s.length_hours:g}",
@@ -100,27 +121,27 @@ def render_shifts(result: CallCentreResult, console: Console) -> None:
             f"{s.unpaid_break_minutes:g}",
             str(s.agents),
         )
-    console.print(table)
+    print_table(console, table)
 
 
 def render_totals(result: CallCentreResult, console: Console) -> None:
     """Per day type and per year: calls, agents, paid and spare hours, FTE, cost."""
     from rich.table import Table
 
-    table = Table(title="Totals", title_justify="left")
+    table = Table(title=_("Totals"), title_justify="left")
     for name in (
-        "day type",
-        "days/yr",
-        "calls/day",
-        "peak on shift",
-        "paid h/day",
-        "over h/day",
-        "outbound h/day",
+        N_("day type"),
+        N_("days/yr"),
+        N_("calls/day"),
+        N_("peak on shift"),
+        N_("paid h/day"),
+        N_("over h/day"),
+        N_("outbound h/day"),
     ):
-        table.add_column(name, justify="left" if name == "day type" else "right")
+        table.add_column(_(name), justify="left" if name == "day type" else "right")
     for d in result.days:
         table.add_row(
-            d.day_type,
+            _(d.day_type),
             str(d.days_per_year),
             f"{d.calls:,.0f}",
             str(d.agents_on_shift_peak),
@@ -128,38 +149,47 @@ def render_totals(result: CallCentreResult, console: Console) -> None:
             f"{d.scheduled_agent_hours - d.required_agent_hours:,.1f}",
             f"{d.outbound_hours:,.1f}",
         )
-    console.print(table)
+    print_table(console, table)
     console.print(
-        f"Target {result.target}; AHT {result.aht_seconds:g} s; max occupancy {_pct(result.max_occupancy)}; "
-        f"shrinkage {_pct(result.shrinkage)}."
+        _("Target {target}; AHT {aht} s; max occupancy {occupancy}; shrinkage {shrinkage}.").format(
+            target=result.target,
+            aht=f"{result.aht_seconds:g}",
+            occupancy=_pct(result.max_occupancy),
+            shrinkage=_pct(result.shrinkage),
+        )
     )
-    console.print(
-        f"[bold]FTE {result.fte:,.1f}[/] ({result.paid_hours_per_year:,.0f} paid agent-hours a year); "
-        f"[bold]annual cost {result.annual_cost:,.0f} CNY[/]."
-    )
+    fte = _("FTE {fte}").format(fte=f"{result.fte:,.1f}")
+    paid = _("{hours} paid agent-hours a year").format(hours=f"{result.paid_hours_per_year:,.0f}")
+    cost = _("annual cost {cost} CNY").format(cost=f"{result.annual_cost:,.0f}")
+    console.print(f"[bold]{fte}[/] ({paid}); [bold]{cost}[/].")
     if result.outbound is not None:
         render_outbound(result.outbound, console)
     else:
-        console.print("Outbound phone contacts: not enabled (callcentre.outbound.enabled).")
+        console.print(_("Outbound phone contacts: not enabled (callcentre.outbound.enabled)."))
 
 
 def render_outbound(out: OutboundResult, console: Console) -> None:
     """What the centre's spare agent time does for the field managers."""
-    tiers = ", ".join(f"{t.tier} {t.hours:,.0f} h" for t in out.by_tier) or "none"
+    tiers = ", ".join(f"{t.tier} {t.hours:,.0f} h" for t in out.by_tier) or _("none")
+    absorbed = _("{hours} h absorbed").format(hours=f"{out.absorbed_hours:,.0f}")
     console.print(
-        f"Outbound ({', '.join(out.serves)}, {out.window}): "
-        f"{out.available_hours:,.0f} spare agent-hours a year, "
-        f"[bold]{out.absorbed_hours:,.0f} h absorbed[/] ({tiers})."
+        _("Outbound ({serves}, {window}): {spare} spare agent-hours a year,").format(
+            serves=", ".join(out.serves), window=out.window, spare=f"{out.available_hours:,.0f}"
+        )
+        + f" [bold]{absorbed}[/] ({tiers})."
     )
-    freed = ", ".join(f"{n} {r}" for r, n in out.freed_heads.items() if n) or "none"
+    freed = ", ".join(f"{n} {r}" for r, n in out.freed_heads.items() if n) or _("none")
     console.print(
-        f"Field heads freed: [bold]{out.freed_total}[/] ({freed}); "
-        f"field cost {out.cost_saving:,.0f} CNY a year lower."
+        _("Field heads freed: {n} ({freed}); field cost {saving} CNY a year lower.").format(
+            n=f"[bold]{out.freed_total}[/]", freed=freed, saving=f"{out.cost_saving:,.0f}"
+        )
     )
     if "max_coverage" in (out.mode_without, out.mode_with):
         console.print(
-            "Headcount is fixed or the limits bind (max_coverage), so the spare hours raise coverage "
-            "rather than free heads; compare the coverage columns."
+            _(
+                "Headcount is fixed or the limits bind (max_coverage), so the spare hours raise coverage "
+                "rather than free heads; compare the coverage columns."
+            )
         )
 
 
@@ -235,7 +265,8 @@ def render_callcentre(result: CallCentreResult, console: Console) -> None:
     intervals are in the JSON), the shift plan as one column per day type, totals.
     """
     if not result.ok:
-        console.print(f"[bold red]No shift plan for {result.scenario}[/]: the solver said {result.status}.")
+        none = _("No shift plan for {scenario}").format(scenario=result.scenario)
+        console.print(f"[bold red]{none}[/]: " + _("the solver said {status}.").format(status=result.status))
         return
     if result.profiles is not None:
         render_day_types(result, console)

@@ -10,6 +10,12 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planner.i18n import N_, _
+from planner.report.tables import colon, labelled, print_table
+from planner.report.tables import coverage_style as _cov_style
+from planner.report.tables import fmt_int as _int
+from planner.report.tables import fmt_pct as _pct
+
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
@@ -17,20 +23,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Rows of the terminal chart.
 CHART_HEIGHT = 8
-
-
-def _int(x: float) -> str:
-    return f"{x:,.0f}"
-
-
-def _pct(x: float) -> str:
-    return f"{x:.1%}"
-
-
-def _cov_style(x: float) -> str:
-    if x >= 1 - 1e-9:
-        return "green"
-    return "yellow" if x >= 0.9 else "bold red"
+#: Period units and transfer kinds as the report shows them (translated when shown).
+_WORDS = (N_("month"), N_("quarter"), N_("year"), N_("transfer"), N_("retrain"), N_("downgrade"))
 
 
 def _n(x: float) -> str:
@@ -51,10 +45,12 @@ def _signed(n: float) -> str:
 def mode_line(result: HiringResult) -> str:
     """How the plan was solved, in words (integer or LP mode, objective, gap)."""
     if result.mode == "lp":
-        how = "LP mode (continuous: fractional people, expected leavers)"
+        how = _("LP mode (continuous: fractional people, expected leavers)")
     else:
-        how = f"integer mode (whole people; within {result.mip_gap:.2%} of the LP bound)"
-    return f"{how}; objective {result.objective}"
+        how = _("integer mode (whole people; within {gap} of the LP bound)").format(
+            gap=f"{result.mip_gap:.2%}"
+        )
+    return _("{how}; objective {objective}").format(how=how, objective=result.objective)
 
 
 def render_hiring(result: HiringResult, console: Console) -> None:
@@ -62,15 +58,19 @@ def render_hiring(result: HiringResult, console: Console) -> None:
     from rich.table import Table
 
     if not result.ok:
+        none = _("No hiring plan for {scenario}").format(scenario=result.scenario)
         console.print(
-            f"[bold red]No hiring plan for {result.scenario}[/]: the solver stopped ({result.status}); "
-            "try --solver cbc"
+            f"[bold red]{none}[/]: "
+            + _("the solver stopped ({status}); try --solver cbc").format(status=result.status)
         )
         return
-    unit = result.period_unit
+    unit = _(result.period_unit)
+    title = _("Hiring plan: {scenario}").format(scenario=result.scenario)
     console.print(
-        f"[bold]Hiring plan: {result.scenario}[/] - {result.horizon} {unit}s "
-        f"({result.labels[0]} to {result.labels[-1]}); hours are per {unit}"
+        f"[bold]{title}[/] - "
+        + _("{n} x {unit} ({first} to {last}); hours are per {unit}").format(
+            n=result.horizon, unit=unit, first=result.labels[0], last=result.labels[-1]
+        )
     )
     console.print(f"  {mode_line(result)}")
     show_layoffs = any(p.layoffs for p in result.periods)
@@ -82,31 +82,31 @@ def render_hiring(result: HiringResult, console: Console) -> None:
     )
     for totals in result.roles:
         rows = result.rows(totals.role)
-        name = f"{totals.role} ({totals.label})" if totals.label else totals.role
+        name = labelled(totals.role, totals.label)
         table = Table(title=name, title_justify="left", show_footer=True)
-        table.add_column("period", footer="total")
+        table.add_column(_("period"), footer=_("total"))
         heads = f"{totals.start_headcount} -> {_n(totals.end_headcount)}"
         by_heads = rows[0].required_heads is not None
         if by_heads:
-            table.add_column("required heads", justify="right")
-        table.add_column("headcount", justify="right", footer=heads)
-        table.add_column("hires decided", justify="right", footer=_n(sum(p.hires_decided for p in rows)))
-        table.add_column("hires start", justify="right", footer=_n(totals.hires))
-        table.add_column("leavers", justify="right", footer=_n(totals.leavers))
+            table.add_column(_("required heads"), justify="right")
+        table.add_column(_("headcount"), justify="right", footer=heads)
+        table.add_column(_("hires decided"), justify="right", footer=_n(sum(p.hires_decided for p in rows)))
+        table.add_column(_("hires start"), justify="right", footer=_n(totals.hires))
+        table.add_column(_("leavers"), justify="right", footer=_n(totals.leavers))
         net = totals.transfers_in - totals.transfers_out
-        table.add_column("transfers", justify="right", footer=_signed(net))
+        table.add_column(_("transfers"), justify="right", footer=_signed(net))
         if show_layoffs:
-            table.add_column("layoffs", justify="right", footer=_n(totals.layoffs))
+            table.add_column(_("layoffs"), justify="right", footer=_n(totals.layoffs))
         if show_over:
-            table.add_column("overmanned", justify="right")
+            table.add_column(_("overmanned"), justify="right")
         if show_short:
-            table.add_column("short time", justify="right")
+            table.add_column(_("short time"), justify="right")
         if show_hours:
             table.add_column(
-                "effective h", justify="right", footer=_int(sum(p.effective_hours for p in rows))
+                _("effective h"), justify="right", footer=_int(sum(p.effective_hours for p in rows))
             )
-            table.add_column("required h", justify="right", footer=_int(totals.required_hours))
-            table.add_column("coverage", justify="right", footer=_pct(totals.coverage))
+            table.add_column(_("required h"), justify="right", footer=_int(totals.required_hours))
+            table.add_column(_("coverage"), justify="right", footer=_pct(totals.coverage))
         for p in rows:
             moves = []
             if p.transfers_in:
@@ -136,42 +136,59 @@ def render_hiring(result: HiringResult, console: Console) -> None:
                     f"[{_cov_style(p.coverage)}]{_pct(p.coverage)}[/]",
                 ]
             table.add_row(*cells)
-        console.print(table)
+        print_table(console, table)
         if not show_hours:
             continue
         worst = (
-            f"worst period {totals.worst_period}: {_pct(totals.worst_coverage)} covered"
+            _("worst period {period}: {coverage} covered").format(
+                period=totals.worst_period, coverage=_pct(totals.worst_coverage)
+            )
             if totals.worst_coverage < 1 - 1e-9
-            else "every period fully covered"
+            else _("every period fully covered")
         )
-        first = f"first hire decided {totals.first_hire_decided}; " if totals.first_hire_decided else ""
-        console.print(f"  {worst}; {_int(totals.shortfall_hours)} h uncovered over the horizon")
-        console.print(f"  {first}peak headcount {_n(totals.peak_headcount)}")
+        first = (
+            _("first hire decided {period}; ").format(period=totals.first_hire_decided)
+            if totals.first_hire_decided
+            else ""
+        )
+        uncovered = _("{hours} h uncovered over the horizon").format(hours=_int(totals.shortfall_hours))
+        console.print(f"  {worst}; {uncovered}")
+        console.print(f"  {first}" + _("peak headcount {n}").format(n=_n(totals.peak_headcount)))
         console.print(chart(rows, width=console.width))
     if result.transfers:
-        console.print("[bold]Transfers[/]:")
+        console.print(colon(f"[bold]{_('Transfers')}[/]"))
         for t in result.transfers:
-            what = "" if t.kind == "transfer" else f" ({t.kind})"
+            what = "" if t.kind == "transfer" else f" ({_(t.kind)})"
             console.print(
                 f"  {_n(t.count)} {t.from_role} -> {t.to_role}{what}: "
-                f"decided {t.decided}, move in {t.effective}"
+                + _("decided {decided}, move in {effective}").format(decided=t.decided, effective=t.effective)
             )
     extra = ""
     if result.overmanning_cost or result.short_time_cost:
-        extra = f", overmanning {_int(result.overmanning_cost)}, short time {_int(result.short_time_cost)}"
-    if result.redundancies:
-        extra += f"; {_n(result.redundancies)} made redundant"
-    console.print(
-        f"[bold]Totals[/]: {_n(result.total_hires)} hires; cost {_int(result.total_cost)} CNY "
-        f"(salary {_int(result.salary_cost)}, hiring {_int(result.hiring_cost)}, "
-        f"transfers {_int(result.transfer_cost)}, layoffs {_int(result.layoff_cost)}{extra})"
-        + (
-            f"; {_int(result.shortfall_hours)} standard hours uncovered "
-            f"(penalty {_int(result.penalty_cost)} CNY at {result.penalty_per_hour:,.0f} CNY/h)"
-            if show_hours
-            else ""
+        extra = _(", overmanning {over}, short time {short}").format(
+            over=_int(result.overmanning_cost), short=_int(result.short_time_cost)
         )
+    if result.redundancies:
+        extra += _("; {n} made redundant").format(n=_n(result.redundancies))
+    summary = _(
+        "{hires} hires; cost {cost} CNY (salary {salary}, hiring {hiring}, transfers {transfers}, "
+        "layoffs {layoffs}{extra})"
+    ).format(
+        hires=_n(result.total_hires),
+        cost=_int(result.total_cost),
+        salary=_int(result.salary_cost),
+        hiring=_int(result.hiring_cost),
+        transfers=_int(result.transfer_cost),
+        layoffs=_int(result.layoff_cost),
+        extra=extra,
     )
+    if show_hours:
+        summary += _("; {hours} standard hours uncovered (penalty {penalty} CNY at {rate} CNY/h)").format(
+            hours=_int(result.shortfall_hours),
+            penalty=_int(result.penalty_cost),
+            rate=f"{result.penalty_per_hour:,.0f}",
+        )
+    console.print(colon(f"[bold]{_('Totals')}[/]", summary))
 
 
 def chart(rows: list[PeriodRow], width: int = 100, height: int = CHART_HEIGHT) -> Any:
@@ -200,9 +217,12 @@ def chart(rows: list[PeriodRow], width: int = 100, height: int = CHART_HEIGHT) -
     # 10 % gap shows in 8 rows.
     base = max(0.0, bottom - (top - bottom)) if top > bottom else 0.0
     text = Text()
-    text.append(" " * axis + "█ effective  ", style="cyan")
-    text.append("▒ required", style="magenta")
-    text.append(f"   (hours per period{'; ' + str(group) + ' periods a column' if group > 1 else ''})\n")
+    text.append(" " * axis + "█ " + _("effective") + "  ", style="cyan")
+    text.append("▒ " + _("required"), style="magenta")
+    per = _("hours per period")
+    if group > 1:
+        per += "; " + _("{n} periods a column").format(n=group)
+    text.append(f"   ({per})\n")
     span = top - base
     for level in range(height, 0, -1):
         edge = f"{top:,.0f}" if level == height else (f"{base:,.0f}" if level == 1 else "")

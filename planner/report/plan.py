@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from planner.i18n import _
+from planner.report.tables import colon, coverage_style, fmt_int, fmt_pct, fmt_signed, labelled, print_table
+
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
@@ -11,47 +14,23 @@ if TYPE_CHECKING:  # pragma: no cover
     from planner.model.headcount import PlanResult
 
 
-def fmt_int(x: float) -> str:
-    """``12345.6`` -> ``12,346``."""
-    return f"{x:,.0f}"
-
-
-def fmt_pct(x: float | None) -> str:
-    """``0.4263`` -> ``42.6%``; None -> ``-``."""
-    return "-" if x is None else f"{x:.1%}"
-
-
-def fmt_signed(n: int) -> str:
-    """``3`` -> ``+3``; ``-2`` -> ``-2``; ``0`` -> ``0``."""
-    return f"+{n}" if n > 0 else str(n)
-
-
-def coverage_style(x: float | None) -> str:
-    """Green when met, yellow when close, red when well short."""
-    if x is None:
-        return ""
-    if x >= 1 - 1e-9:
-        return "green"
-    return "yellow" if x >= 0.9 else "bold red"
-
-
 def mode_line(result: PlanResult) -> str:
     """One sentence naming the mode, the headcount basis and the binding limits."""
     if result.mode == "meet_standards":
-        head = "meet_standards: every tier's visit standard met at least cost"
+        head = _("meet_standards: every tier's visit standard met at least cost")
     else:
         valued = (
-            "revenue kept maximised (response curves)"
+            _("revenue kept maximised (response curves)")
             if result.objective == "response"
-            else "revenue at risk x coverage maximised (linear objective)"
+            else _("revenue at risk x coverage maximised (linear objective)")
         )
-        head = f"max_coverage: the limits cannot meet every standard; {valued}"
+        head = _("max_coverage: the limits cannot meet every standard; {valued}").format(valued=valued)
     if result.headcount_basis == "current":
-        head += " (headcount fixed at today's)"
+        head += _(" (headcount fixed at today's)")
     elif result.headcount_basis == "fixed":
-        head += " (headcount fixed)"
-    binding = ", ".join(result.binding) if result.binding else "none"
-    return f"{head}. Binding limits: {binding}."
+        head += _(" (headcount fixed)")
+    binding = ", ".join(result.binding) if result.binding else _("none")
+    return _("{head}. Binding limits: {binding}.").format(head=head, binding=binding)
 
 
 def cost_line(result: PlanResult, heads_label: str) -> str:
@@ -76,7 +55,8 @@ def render_plan(result: PlanResult, console: Console) -> None:
     from rich.table import Table
 
     if not result.ok:
-        console.print(f"[bold red]No plan for {result.scenario}[/]: {result.explanation}")
+        no_plan = _("No plan for {scenario}").format(scenario=result.scenario)
+        console.print(f"[bold red]{no_plan}[/]: {result.explanation}")
         return
     # With heads fixed (today's, or given) the plan does not size them: say so in the title and
     # call the column what it is, not "required" with a gap of 0.
@@ -84,34 +64,36 @@ def render_plan(result: PlanResult, console: Console) -> None:
     capped = not fixed and result.mode == "max_coverage"
     if fixed:
         basis = (
-            "today's heads, not sized (--headcount current)"
+            _("today's heads, not sized (--headcount current)")
             if result.headcount_basis == "current"
-            else ("heads fixed, not sized")
+            else _("heads fixed, not sized")
         )
-        heads_label = "heads used"
+        heads_label = _("heads used")
     elif capped:
-        basis, heads_label = "heads the limits allow, short of the standards", "planned"
+        basis, heads_label = _("heads the limits allow, short of the standards"), _("planned")
     else:
-        basis, heads_label = "heads required to meet every standard", "required"
-    title = f"Headcount plan: {result.scenario}: {basis}"
+        basis, heads_label = _("heads required to meet every standard"), _("required")
+    title = _("Headcount plan: {scenario}").format(scenario=result.scenario) + f": {basis}"
     roles = Table(title=title, title_justify="left", show_footer=True)
     # The id never shortens (the label may wrap under it): a role must stay recognisable at 100 columns.
-    roles.add_column("role", footer="total", min_width=max((len(r.role) for r in result.roles), default=4))
-    roles.add_column("today", justify="right", footer=fmt_int(result.current_total_headcount))
+    roles.add_column(
+        _("role"), footer=_("total"), min_width=max((len(r.role) for r in result.roles), default=4)
+    )
+    roles.add_column(_("today"), justify="right", footer=fmt_int(result.current_total_headcount))
     roles.add_column(heads_label, justify="right", footer=fmt_int(result.total_headcount))
     show_bound = any(r.annual_bound is not None for r in result.roles)
     if show_bound:
         bound_total = sum(r.annual_bound or 0 for r in result.roles)
-        roles.add_column("annual", justify="right", footer=fmt_int(bound_total))
+        roles.add_column(_("annual"), justify="right", footer=fmt_int(bound_total))
     total_gap = result.total_headcount - result.current_total_headcount
     if not fixed:
-        roles.add_column("gap", justify="right", footer=fmt_signed(total_gap))
-    roles.add_column("cost CNY/yr", justify="right", footer=fmt_int(result.total_cost))
-    roles.add_column("h/head", justify="right")
-    roles.add_column("used", justify="right")
-    roles.add_column("value/h", justify="right")
+        roles.add_column(_("gap"), justify="right", footer=fmt_signed(total_gap))
+    roles.add_column(_("cost CNY/yr"), justify="right", footer=fmt_int(result.total_cost))
+    roles.add_column(_("h/head"), justify="right")
+    roles.add_column(_("used"), justify="right")
+    roles.add_column(_("value/h"), justify="right")
     for r in result.roles:
-        name = f"{r.role} ({r.label})" if r.label else r.role
+        name = labelled(r.role, r.label)
         gap_style = "red" if r.gap > 0 else ("green" if r.gap < 0 else "")
         bound = [fmt_int(r.annual_bound) if r.annual_bound is not None else "-"] if show_bound else []
         roles.add_row(
@@ -125,30 +107,33 @@ def render_plan(result: PlanResult, console: Console) -> None:
             fmt_pct(r.utilization),
             f"{r.shadow_price_per_hour:,.1f}" if r.shadow_price_per_hour else "0",
         )
-    console.print(roles)
+    print_table(console, roles)
     console.print(cost_line(result, heads_label))
     if result.year is not None:
         note = f": {result.calendar_note}" if result.calendar_note else ""
         console.print(
-            f"Sized on the {result.year} calendar (China's holidays, make-up days){note}. "
-            "annual = the year's hours / hours a head."
+            _("Sized on the {year} calendar (China's holidays, make-up days){note}.").format(
+                year=result.year, note=note
+            )
+            + " "
+            + _("annual = the year's hours / hours a head.")
         )
 
-    tiers = Table(title="Tiers (hours per year)", title_justify="left")
-    tiers.add_column("tier", min_width=max((len(t.key) for t in result.tiers), default=4))
-    tiers.add_column("customers", justify="right")
-    tiers.add_column("h/cust.", justify="right")
-    tiers.add_column("need h", justify="right")
-    tiers.add_column("given h", justify="right")
-    tiers.add_column("coverage", justify="right")
+    tiers = Table(title=_("Tiers (hours per year)"), title_justify="left")
+    tiers.add_column(_("tier"), min_width=max((len(t.key) for t in result.tiers), default=4))
+    tiers.add_column(_("customers"), justify="right")
+    tiers.add_column(_("h/cust."), justify="right")
+    tiers.add_column(_("need h"), justify="right")
+    tiers.add_column(_("given h"), justify="right")
+    tiers.add_column(_("coverage"), justify="right")
     show_current = any(t.coverage_at_current is not None for t in result.tiers)
     if show_current:
-        tiers.add_column("today", justify="right")
-    tiers.add_column("cust/mgr", justify="right")
+        tiers.add_column(_("today"), justify="right")
+    tiers.add_column(_("cust/mgr"), justify="right")
     for t in result.tiers:
         if t.customers == 0 and t.required_hours == 0:
             continue
-        name = f"{t.channel}.{t.tier}" + (f" ({t.label})" if t.label else "")
+        name = labelled(f"{t.channel}.{t.tier}", t.label)
         row = [
             name,
             fmt_int(t.customers),
@@ -162,25 +147,32 @@ def render_plan(result: PlanResult, console: Console) -> None:
             row.append(f"[{coverage_style(c)}]{fmt_pct(c)}[/]" if c is not None else "-")
         row.append(fmt_int(t.customers_per_manager) if t.customers_per_manager else "-")
         tiers.add_row(*row)
-    console.print(tiers)
+    print_table(console, tiers)
     console.print(mode_line(result))
     if result.limit_shadow_prices:
         prices = "; ".join(f"{k}: {v:,.4g}" for k, v in result.limit_shadow_prices.items())
-        unit = "revenue kept" if result.objective == "response" else "revenue at risk covered"
-        console.print(f"Shadow prices of the limits ({unit} per unit): {prices}")
+        unit = _("revenue kept") if result.objective == "response" else _("revenue at risk covered")
+        console.print(
+            _("Shadow prices of the limits ({unit} per unit): {prices}").format(unit=unit, prices=prices)
+        )
     if result.mode == "max_coverage":
         console.print(
-            f"Revenue kept: {fmt_int(result.revenue_kept)} CNY a year; lost against full service: "
-            f"{fmt_int(result.revenue_lost)} (by the tiers' response curves; tiers with no standard "
-            "count as neither)."
+            _(
+                "Revenue kept: {kept} CNY a year; lost against full service: {lost} (by the tiers' "
+                "response curves; tiers with no standard count as neither)."
+            ).format(kept=fmt_int(result.revenue_kept), lost=fmt_int(result.revenue_lost))
         )
     short = result.shortfalls()
     if short:
-        console.print("[bold]Where coverage falls short[/]:")
+        console.print(colon(f"[bold]{_('Where coverage falls short')}[/]"))
         for t in short:
             console.print(
-                f"  {t.channel}.{t.tier}: {fmt_pct(t.coverage)} of standard, "
-                f"{fmt_int(t.shortfall_hours)} h a year short"
+                "  "
+                + _("{tier}: {coverage} of standard, {hours} h a year short").format(
+                    tier=f"{t.channel}.{t.tier}",
+                    coverage=fmt_pct(t.coverage),
+                    hours=fmt_int(t.shortfall_hours),
+                )
             )
     elif show_current:
         today = [
@@ -188,15 +180,28 @@ def render_plan(result: PlanResult, console: Console) -> None:
         ]
         if today:
             worst = ", ".join(f"{t.channel}.{t.tier} {fmt_pct(t.coverage_at_current)}" for t in today)
-            console.print(f"With today's headcount the standards slip: {worst}.")
+            console.print(_("With today's headcount the standards slip: {worst}.").format(worst=worst))
             for t in today:
                 parts = []
                 if t.required_visits and t.visits_at_current is not None:
-                    parts.append(f"visits {fmt_int(t.visits_at_current)} of {fmt_int(t.required_visits)}")
+                    parts.append(
+                        _("visits {done} of {due}").format(
+                            done=fmt_int(t.visits_at_current), due=fmt_int(t.required_visits)
+                        )
+                    )
                 if t.required_calls and t.calls_at_current is not None:
-                    parts.append(f"calls {fmt_int(t.calls_at_current)} of {fmt_int(t.required_calls)}")
+                    parts.append(
+                        _("calls {done} of {due}").format(
+                            done=fmt_int(t.calls_at_current), due=fmt_int(t.required_calls)
+                        )
+                    )
                 if parts:
-                    console.print(f"  {t.channel}.{t.tier} today: {', '.join(parts)} a year")
+                    console.print(
+                        "  "
+                        + _("{tier} today: {contacts} a year").format(
+                            tier=f"{t.channel}.{t.tier}", contacts=", ".join(parts)
+                        )
+                    )
 
 
 def render_objectives(comparison: ObjectiveComparison, console: Console) -> None:
@@ -204,21 +209,25 @@ def render_objectives(comparison: ObjectiveComparison, console: Console) -> None
     from rich.table import Table
 
     order = list(comparison.revenue_kept)
-    short = {"response": "resp.", "linear": "linear"}
+    short = {"response": _("resp."), "linear": _("linear")}
     chosen = comparison.chosen
     table = Table(
-        title=f"Objectives compared (CNY a year, by the response curves; next hour: this plan's, {chosen})",
+        title=_(
+            "Objectives compared (CNY a year, by the response curves; next hour: this plan's, {chosen})"
+        ).format(chosen=chosen),
         title_justify="left",
         show_footer=True,
     )
-    table.add_column("tier", footer="total", no_wrap=True)
+    table.add_column(_("tier"), footer=_("total"), no_wrap=True)
     for o in order:
-        table.add_column(f"service {short.get(o, o)}", justify="right")
+        table.add_column(_("service {objective}").format(objective=short.get(o, o)), justify="right")
     for o in order:
         table.add_column(
-            f"lost {short.get(o, o)}", justify="right", footer=fmt_int(comparison.revenue_lost[o])
+            _("lost {objective}").format(objective=short.get(o, o)),
+            justify="right",
+            footer=fmt_int(comparison.revenue_lost[o]),
         )
-    table.add_column("next hour", justify="right")
+    table.add_column(_("next hour"), justify="right")
     for t in comparison.tiers:
         if all(c >= 1 - 1e-9 for c in t.coverage.values()):
             continue  # met in full under both: nothing to compare
@@ -228,13 +237,18 @@ def render_objectives(comparison: ObjectiveComparison, console: Console) -> None
             *[fmt_int(t.revenue_lost[o]) for o in order],
             f"{t.value_of_next_hour.get(chosen, 0.0):,.1f}",
         )
-    console.print(table)
+    print_table(console, table)
     kept = "; ".join(f"{o} {fmt_int(comparison.revenue_kept[o])}" for o in order)
-    console.print(f"Revenue kept: {kept} CNY a year (lost = against full service).")
+    console.print(_("Revenue kept: {kept} CNY a year (lost = against full service).").format(kept=kept))
     if len(order) == 2:
         gain = comparison.revenue_kept["response"] - comparison.revenue_kept["linear"]
         console.print(
-            f"The response objective keeps {fmt_int(gain)} CNY a year more than the linear one "
-            f"with {fmt_int(comparison.total_headcount['response'])} against "
-            f"{fmt_int(comparison.total_headcount['linear'])} managers."
+            _(
+                "The response objective keeps {gain} CNY a year more than the linear one with "
+                "{response} against {linear} managers."
+            ).format(
+                gain=fmt_int(gain),
+                response=fmt_int(comparison.total_headcount["response"]),
+                linear=fmt_int(comparison.total_headcount["linear"]),
+            )
         )

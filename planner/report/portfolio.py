@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.errors import InputError
-from planner.report.plan import fmt_int, fmt_pct
+from planner.i18n import N_, _
+from planner.report.tables import fmt_int, fmt_pct, print_table
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -21,10 +22,12 @@ SHOW_LOADS = 60
 #: District names shown per manager in the portfolio table.
 SHOW_DISTRICTS = 3
 STYLE = {"over": "bold red", "under": "yellow", "": ""}
+#: Move reasons and manager statuses as the tables show them (translated when shown).
+_WORDS = (N_("no manager"), N_("leaving"), N_("over capacity"), N_("new"), N_("kept"))
 
 
 def _flag_text(flag: str) -> str:
-    return {"over": "OVER", "under": "under", "": ""}[flag]
+    return {"over": _("OVER"), "under": _("under"), "": ""}[flag]
 
 
 def _districts(names: list[str]) -> str:
@@ -38,41 +41,47 @@ def render_portfolio(result: Portfolio, console: Console) -> None:
     from rich.table import Table
 
     console.print(
-        f"[bold]{result.source}[/]: {fmt_int(result.customers)} customers, "
-        f"{fmt_int(len(result.managers))} managers; standards need {fmt_int(result.standard_hours)} h a year"
-        + (f" + {fmt_int(result.travel_hours)} h travel" if result.travel_hours else "")
-        + f"; managers give {fmt_int(result.capacity_hours)} h"
+        f"[bold]{result.source}[/]: "
+        + _("{customers} customers, {managers} managers; standards need {hours} h a year").format(
+            customers=fmt_int(result.customers),
+            managers=fmt_int(len(result.managers)),
+            hours=fmt_int(result.standard_hours),
+        )
+        + (_(" + {hours} h travel").format(hours=fmt_int(result.travel_hours)) if result.travel_hours else "")
+        + _("; managers give {hours} h").format(hours=fmt_int(result.capacity_hours))
     )
     console.print(
-        f"over-loaded: [bold red]{len(result.over)}[/]   under-loaded"
+        f"{_('over-loaded')}: [bold red]{len(result.over)}[/]   {_('under-loaded')}"
         + (f" (< {fmt_pct(result.underloaded_below)})" if result.underloaded_below is not None else "")
         + f": [yellow]{len(result.under)}[/]"
         + (
-            f"   without a manager: {fmt_int(result.unassigned_customers)} customers, "
-            f"{fmt_int(result.unassigned_hours)} h"
+            "   "
+            + _("without a manager: {customers} customers, {hours} h").format(
+                customers=fmt_int(result.unassigned_customers), hours=fmt_int(result.unassigned_hours)
+            )
             if result.unassigned_customers
             else ""
         )
     )
-    tiers = Table(title="Customers per tier", title_justify="left", show_footer=True)
-    tiers.add_column("tier", footer="total")
-    tiers.add_column("customers", justify="right", footer=fmt_int(result.customers))
-    tiers.add_column("hours a year", justify="right", footer=fmt_int(result.standard_hours))
+    tiers = Table(title=_("Customers per tier"), title_justify="left", show_footer=True)
+    tiers.add_column(_("tier"), footer=_("total"))
+    tiers.add_column(_("customers"), justify="right", footer=fmt_int(result.customers))
+    tiers.add_column(_("hours a year"), justify="right", footer=fmt_int(result.standard_hours))
     for t in result.tiers:
         if t.customers:
             tiers.add_row(f"{t.channel}.{t.tier}", fmt_int(t.customers), fmt_int(t.required_hours))
-    console.print(tiers)
+    print_table(console, tiers)
 
-    table = Table(title="Managers", title_justify="left")
+    table = Table(title=_("Managers"), title_justify="left")
     for name, justify in (
-        ("manager", "left"),
-        ("role", "left"),
-        ("customers by tier", "left"),
-        ("customers", "right"),
-        ("hours needed", "right"),
-        ("hours given", "right"),
-        ("load", "right"),
-        ("districts", "left"),
+        (_("manager"), "left"),
+        (_("role"), "left"),
+        (_("customers by tier"), "left"),
+        (_("customers"), "right"),
+        (_("hours needed"), "right"),
+        (_("hours given"), "right"),
+        (_("load"), "right"),
+        (_("districts"), "left"),
         ("", "left"),
     ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
@@ -90,14 +99,14 @@ def render_portfolio(result: Portfolio, console: Console) -> None:
             _flag_text(m.flag),
             style=style,
         )
-    console.print(table)
+    print_table(console, table)
 
-    districts = Table(title="Districts", title_justify="left")
-    districts.add_column("district")
-    districts.add_column("customers", justify="right")
-    districts.add_column("hours needed", justify="right")
-    districts.add_column("without manager", justify="right")
-    districts.add_column("managers", justify="right")
+    districts = Table(title=_("Districts"), title_justify="left")
+    districts.add_column(_("district"))
+    districts.add_column(_("customers"), justify="right")
+    districts.add_column(_("hours needed"), justify="right")
+    districts.add_column(_("without manager"), justify="right")
+    districts.add_column(_("managers"), justify="right")
     for d in result.districts:
         districts.add_row(
             d.district,
@@ -106,9 +115,9 @@ def render_portfolio(result: Portfolio, console: Console) -> None:
             fmt_int(d.unassigned),
             str(len(d.managers)),
         )
-    console.print(districts)
+    print_table(console, districts)
     for w in result.warnings:
-        console.print(f"[yellow]note:[/] {w}")
+        console.print(f"[yellow]{_('note:')}[/] {w}")
 
 
 def portfolio_frames(result: Portfolio) -> dict[str, pd.DataFrame]:
@@ -224,48 +233,56 @@ def render_rebalance(result: Rebalance, console: Console) -> None:
 
     gap = "-" if result.gap is None else f"{result.gap:.4%}"
     console.print(
-        f"[bold]{result.source}[/]: {fmt_int(len(result.moves))} moves; solver {result.solver or '-'} "
-        f"{result.status}, gap {gap}; {len(result.over_after)} managers still over capacity"
+        f"[bold]{result.source}[/]: "
+        + _("{moves} moves; solver {solver} {status}, gap {gap}; {over} managers still over capacity").format(
+            moves=fmt_int(len(result.moves)),
+            solver=result.solver or "-",
+            status=result.status,
+            gap=gap,
+            over=len(result.over_after),
+        )
     )
     if result.leaving:
-        console.print(f"leaving: {', '.join(result.leaving)}")
-    news = ", ".join(f"{r}: {n}" for r, n in result.new_managers.items() if n) or "none"
-    console.print(f"new managers (from {result.new_from}): {news}")
+        console.print(_("leaving: {managers}").format(managers=", ".join(result.leaving)))
+    news = ", ".join(f"{r}: {n}" for r, n in result.new_managers.items() if n) or _("none")
+    console.print(_("new managers (from {source}): {news}").format(source=result.new_from, news=news))
     if len(result.moves):
-        summary = Table(title="Moves", title_justify="left")
-        summary.add_column("by")
+        summary = Table(title=_("Moves"), title_justify="left")
+        summary.add_column(_("by"))
         summary.add_column("", justify="left")
-        summary.add_column("customers", justify="right")
+        summary.add_column(_("customers"), justify="right")
         for reason, n in result.moves_by_reason().items():
-            summary.add_row("reason", reason, fmt_int(n))
+            summary.add_row(_("reason"), _(reason), fmt_int(n))
         for tier, n in result.moves_by_tier().items():
-            summary.add_row("tier", tier, fmt_int(n))
-        console.print(summary)
+            summary.add_row(_("tier"), tier, fmt_int(n))
+        print_table(console, summary)
     changed = [
         c for c in result.loads if c.moved_in or c.moved_out or c.status != "kept" or c.flag_after == "over"
     ]
     shown = changed[:SHOW_LOADS]
     table = Table(
-        title=f"Loads before -> after ({len(shown)} of {len(changed)} changed; all in the loads file)",
+        title=_("Loads before -> after ({shown} of {changed} changed; all in the loads file)").format(
+            shown=len(shown), changed=len(changed)
+        ),
         title_justify="left",
     )
     for name in (
-        "manager",
-        "role",
-        "status",
-        "out",
-        "in",
-        "customers",
-        "load before",
-        "load after",
-        "districts",
+        N_("manager"),
+        N_("role"),
+        N_("status"),
+        N_("out"),
+        N_("in"),
+        N_("customers"),
+        N_("load before"),
+        N_("load after"),
+        N_("districts"),
     ):
-        table.add_column(name, justify="left" if name in ("manager", "role", "status") else "right")
+        table.add_column(_(name), justify="left" if name in ("manager", "role", "status") else "right")
     for c in shown:
         table.add_row(
             c.manager,
             c.role,
-            c.status,
+            _(c.status),
             fmt_int(c.moved_out),
             fmt_int(c.moved_in),
             f"{fmt_int(c.customers_before)} -> {fmt_int(c.customers_after)}",
@@ -274,6 +291,6 @@ def render_rebalance(result: Rebalance, console: Console) -> None:
             f"{c.districts_before} -> {c.districts_after}",
             style=STYLE[c.flag_after] if c.status != "leaving" else "",
         )
-    console.print(table)
+    print_table(console, table)
     for w in result.warnings:
-        console.print(f"[yellow]note:[/] {w}")
+        console.print(f"[yellow]{_('note:')}[/] {w}")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from planner.report.plan import fmt_int
+from planner.i18n import _
+from planner.report.tables import fmt_int, print_table
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
@@ -21,66 +22,74 @@ def render_roster_check(check: RosterCheck, console: Console) -> None:
     from rich.table import Table
 
     console.print(
-        f"[bold]{check.source}[/]: {fmt_int(check.rows_read)} rows read = "
-        f"{fmt_int(check.rows_accepted)} accepted + {fmt_int(check.rows_rejected)} rejected"
+        f"[bold]{check.source}[/]: "
+        + _("{read} rows read = {accepted} accepted + {rejected} rejected").format(
+            read=fmt_int(check.rows_read),
+            accepted=fmt_int(check.rows_accepted),
+            rejected=fmt_int(check.rows_rejected),
+        )
     )
     if check.rows_rejected:
-        reasons = Table(title="Rejected rows by reason", title_justify="left")
-        reasons.add_column("reason")
-        reasons.add_column("rows", justify="right")
+        reasons = Table(title=_("Rejected rows by reason"), title_justify="left")
+        reasons.add_column(_("reason"))
+        reasons.add_column(_("rows"), justify="right")
         for reason, n in check.reasons.items():
             reasons.add_row(reason, fmt_int(n))
-        console.print(reasons)
+        print_table(console, reasons)
         listed = Table(
-            title=f"Rejected rows (first {min(SHOW_REJECTED, check.rows_rejected)} of "
-            f"{fmt_int(check.rows_rejected)}; --format json lists all)",
+            title=_("Rejected rows (first {n} of {total}; --format json lists all)").format(
+                n=min(SHOW_REJECTED, check.rows_rejected), total=fmt_int(check.rows_rejected)
+            ),
             title_justify="left",
         )
-        listed.add_column("row", justify="right")
+        listed.add_column(_("row"), justify="right")
         listed.add_column("customer_id")
-        listed.add_column("reason")
+        listed.add_column(_("reason"))
         for r in check.rejected[:SHOW_REJECTED]:
             listed.add_row(str(r["row"]), r["customer_id"] or "-", r["reason"])
-        console.print(listed)
+        print_table(console, listed)
 
-    tiers = Table(title="Accepted customers per tier", title_justify="left", show_footer=True)
-    tiers.add_column("tier", footer="total")
-    tiers.add_column("customers", justify="right", footer=fmt_int(sum(t.customers for t in check.tiers)))
+    tiers = Table(title=_("Accepted customers per tier"), title_justify="left", show_footer=True)
+    tiers.add_column(_("tier"), footer=_("total"))
+    tiers.add_column(_("customers"), justify="right", footer=fmt_int(sum(t.customers for t in check.tiers)))
     tiers.add_column(
-        "monthly revenue (CNY)", justify="right", footer=fmt_int(sum(t.monthly_revenue for t in check.tiers))
+        _("monthly revenue (CNY)"),
+        justify="right",
+        footer=fmt_int(sum(t.monthly_revenue for t in check.tiers)),
     )
     for t in check.tiers:
         if t.customers:
             tiers.add_row(f"{t.channel}.{t.tier}", fmt_int(t.customers), fmt_int(t.monthly_revenue))
-    console.print(tiers)
+    print_table(console, tiers)
 
     if check.reclassified:
-        moves = Table(title="Reclassified: where today's spend puts them", title_justify="left")
-        moves.add_column("from")
-        moves.add_column("to")
-        moves.add_column("customers", justify="right")
-        moves.add_column("monthly revenue (CNY)", justify="right")
+        moves = Table(title=_("Reclassified: where today's spend puts them"), title_justify="left")
+        moves.add_column(_("from"))
+        moves.add_column(_("to"))
+        moves.add_column(_("customers"), justify="right")
+        moves.add_column(_("monthly revenue (CNY)"), justify="right")
         for m in check.reclassified:
             style = "bold" if m.from_.split(".")[0] != m.to.split(".")[0] else ""
             moves.add_row(m.from_, m.to, fmt_int(m.customers), fmt_int(m.monthly_revenue), style=style)
-        console.print(moves)
+        print_table(console, moves)
     else:
-        console.print("No customer's spend has left its listed tier.")
+        console.print(_("No customer's spend has left its listed tier."))
 
-    for title, rows in (
-        ("Churn exposure by tier", check.churn_tiers),
-        ("by industry", check.churn_industries),
+    for title, key, rows in (
+        (_("Churn exposure by tier"), _("tier"), check.churn_tiers),
+        (_("by industry"), _("industry"), check.churn_industries),
     ):
         table = Table(
-            title=f"{title} (revenue at risk = monthly spend x 12 x churn risk)", title_justify="left"
+            title=_("{title} (revenue at risk = monthly spend x 12 x churn risk)").format(title=title),
+            title_justify="left",
         )
-        table.add_column("tier" if "tier" in title else "industry")
-        table.add_column("customers", justify="right")
-        table.add_column("monthly revenue", justify="right")
-        table.add_column("at risk (CNY/yr)", justify="right")
+        table.add_column(key)
+        table.add_column(_("customers"), justify="right")
+        table.add_column(_("monthly revenue"), justify="right")
+        table.add_column(_("at risk (CNY/yr)"), justify="right")
         for e in rows:
             table.add_row(e.key, fmt_int(e.customers), fmt_int(e.monthly_revenue), fmt_int(e.revenue_at_risk))
-        console.print(table)
+        print_table(console, table)
     for w in check.warnings:
         console.print(f"[dim]{w}[/]")
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from planner.i18n import N_, _
 from planner.report.export import (
     append_row,
     sheet_title,
@@ -20,7 +21,8 @@ from planner.report.export import (
     write_with,
     write_xlsx_deterministic,
 )
-from planner.report.plan import fmt_int, fmt_pct
+from planner.report.tables import coverage_style as _style
+from planner.report.tables import fmt_int, fmt_pct, print_table
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
@@ -29,17 +31,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Grid cell text per kind ("V" visit, "C" call); two contacts in a week read "V C".
 CELL = {"visit": "V", "call": "C"}
-
-
-def _style(x: float) -> str:
-    if x >= 1 - 1e-9:
-        return "green"
-    return "yellow" if x >= 0.9 else "bold red"
+#: Headcount choices as the title shows them (translated when shown).
+_WORDS = (N_("required"), N_("current"))
 
 
 def _short(standard: str) -> str:
     """``2 per quarter`` -> ``2/qtr``: keeps the tier table inside 100 columns."""
-    count, _, per = standard.partition(" per ")
+    count, _sep, per = standard.partition(" per ")
     return f"{count}/{ {'quarter': 'qtr', 'month': 'mo', 'year': 'yr'}.get(per, per) }"
 
 
@@ -49,16 +47,27 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
     from rich.table import Table
 
     if not result.ok:
-        console.print(f"[bold red]No calendar for {result.scenario} {result.year}[/]: {result.explanation}")
+        none = _("No calendar for {scenario} {year}").format(scenario=result.scenario, year=result.year)
+        console.print(f"[bold red]{none}[/]: {result.explanation}")
         return
-    title = (
-        f"Visit calendar {result.year}: {result.scenario}, {result.headcount} headcount, "
-        f"{fmt_int(result.customers_scheduled)} customers"
+    title = _("Visit calendar {year}: {scenario}, {headcount} headcount, {customers} customers").format(
+        year=result.year,
+        scenario=result.scenario,
+        headcount=_(result.headcount),
+        customers=fmt_int(result.customers_scheduled),
     )
     roles = Table(title=title, title_justify="left")
-    roles.add_column("role", no_wrap=True)
-    for col in ("managers", "customers", "peak week", "peak", "top mgr", ">95% wks", "spread"):
-        roles.add_column(col, justify="right", no_wrap=True)
+    roles.add_column(_("role"), no_wrap=True)
+    for col in (
+        N_("managers"),
+        N_("customers"),
+        N_("peak week"),
+        N_("peak"),
+        N_("top mgr"),
+        N_(">95% wks"),
+        N_("spread"),
+    ):
+        roles.add_column(_(col), justify="right", no_wrap=True)
     for r in result.roles:
         roles.add_row(
             r.role,
@@ -70,14 +79,14 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
             str(r.weeks_over_95),
             fmt_pct(r.books_spread),
         )
-    console.print(roles)
+    print_table(console, roles)
 
     tiers = Table(
-        title="Standards met per quarter (scheduled / due)", title_justify="left", box=box.SIMPLE_HEAD
+        title=_("Standards met per quarter (scheduled / due)"), title_justify="left", box=box.SIMPLE_HEAD
     )
-    tiers.add_column("tier", no_wrap=True)
-    for col in ("cust.", "visits", "calls", "Q1", "Q2", "Q3", "Q4", "V short", "C short"):
-        tiers.add_column(col, justify="right", no_wrap=True, min_width=6 if col[0] == "Q" else None)
+    tiers.add_column(_("tier"), no_wrap=True)
+    for col in (N_("cust."), N_("visits"), N_("calls"), "Q1", "Q2", "Q3", "Q4", N_("V short"), N_("C short")):
+        tiers.add_column(_(col), justify="right", no_wrap=True, min_width=6 if col[0] == "Q" else None)
     for t in result.tiers:
         if t.required_visits == 0 and t.required_calls == 0:
             continue
@@ -91,11 +100,19 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
             fmt_int(t.shortfall_visits),
             fmt_int(t.shortfall_calls),
         )
-    console.print(tiers)
+    print_table(console, tiers)
 
-    worst = Table(title="Busiest weeks (all roles)", title_justify="left")
-    for col in ("week", "starts", "working days", "hours", "capacity", "utilisation", "holidays"):
-        worst.add_column(col, justify="left" if col in ("week", "starts", "holidays") else "right")
+    worst = Table(title=_("Busiest weeks (all roles)"), title_justify="left")
+    for col in (
+        N_("week"),
+        N_("starts"),
+        N_("working days"),
+        N_("hours"),
+        N_("capacity"),
+        N_("utilisation"),
+        N_("holidays"),
+    ):
+        worst.add_column(_(col), justify="left" if col in ("week", "starts", "holidays") else "right")
     for w in result.worst_weeks():
         worst.add_row(
             w.week,
@@ -106,13 +123,19 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
             fmt_pct(w.utilization),
             ", ".join(w.holidays) or "-",
         )
-    console.print(worst)
+    print_table(console, worst)
 
     short = [t for t in result.tiers if t.short]
     if short:
-        gap = Table(title="Coverage gap: contacts no manager can make", title_justify="left")
-        for col in ("tier", "visits missed", "calls missed", "periods short", "worst periods"):
-            gap.add_column(col, justify="left" if col in ("tier", "worst periods") else "right")
+        gap = Table(title=_("Coverage gap: contacts no manager can make"), title_justify="left")
+        for col in (
+            N_("tier"),
+            N_("visits missed"),
+            N_("calls missed"),
+            N_("periods short"),
+            N_("worst periods"),
+        ):
+            gap.add_column(_(col), justify="left" if col in ("tier", "worst periods") else "right")
         for t in short:
             top = sorted(t.short, key=lambda m: (-m.missed, m.period, m.kind))[:3]
             gap.add_row(
@@ -120,11 +143,13 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
                 fmt_int(t.shortfall_visits),
                 fmt_int(t.shortfall_calls),
                 str(len(t.short)),
-                ", ".join(f"{m.period} {m.kind}s -{fmt_int(m.missed)}" for m in top),
+                ", ".join(f"{m.period} {_(m.kind + 's')} -{fmt_int(m.missed)}" for m in top),
             )
-        console.print(gap)
+        print_table(console, gap)
     else:
-        console.print("Every customer gets every visit and call its tier's standard asks, in every period.")
+        console.print(
+            _("Every customer gets every visit and call its tier's standard asks, in every period.")
+        )
 
 
 def render_manager_plan(plan: ManagerPlan, console: Console) -> None:

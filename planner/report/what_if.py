@@ -10,7 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.report.plan import fmt_int, fmt_pct
+from planner.i18n import N_, _, pgettext
+from planner.report.tables import fmt_int, fmt_pct, print_table
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
@@ -28,7 +29,7 @@ def _cell(value: float | None, base: float | None, kind: str, first: bool) -> st
     if first or (value is None and base is None):
         return text
     if value is None or base is None:  # a role or tier only one side has differs too
-        return f"[bold yellow]{text}[/] [dim]({'new' if base is None else 'absent'})[/]"
+        return f"[bold yellow]{text}[/] [dim]({_('new') if base is None else _('absent')})[/]"
     if abs(value - base) <= 1e-9 * max(1.0, abs(base)):
         return text
     delta = value - base
@@ -43,7 +44,9 @@ def render_comparison(comparison: Comparison, console: Console) -> None:
     scenarios = comparison.scenarios
     base = scenarios[0]
     table = Table(
-        title=f"Scenarios compared: (+N) / (-N) = difference from {base.scenario} (yellow)",
+        title=_("Scenarios compared: (+N) / (-N) = difference from {base} (yellow)").format(
+            base=base.scenario
+        ),
         title_justify="left",
     )
     table.add_column("")
@@ -55,39 +58,47 @@ def render_comparison(comparison: Comparison, console: Console) -> None:
         values = [getter(s) for s in scenarios]
         table.add_row(label, *[_cell(v, values[0], kind, i == 0) for i, v in enumerate(values)], style=style)
 
-    table.add_row("mode", *[s.mode for s in scenarios])
+    table.add_row(_("mode"), *[s.mode for s in scenarios])
     # "planned", not "required": under limits (max_coverage) the plan's heads fall short of the standards.
-    row("managers planned", lambda s: s.total_headcount, style="bold")
-    row("managers today", lambda s: s.current_headcount)
-    row("cost planned (CNY/yr)", lambda s: s.total_cost, style="bold")
-    row("cost today (CNY/yr)", lambda s: s.current_cost)
-    row("revenue kept (CNY)", lambda s: s.revenue_kept)
-    row("revenue lost vs full service", lambda s: s.revenue_lost)
+    row(_("managers planned"), lambda s: s.total_headcount, style="bold")
+    row(_("managers today"), lambda s: s.current_headcount)
+    row(_("cost planned (CNY/yr)"), lambda s: s.total_cost, style="bold")
+    row(_("cost today (CNY/yr)"), lambda s: s.current_cost)
+    row(_("revenue kept (CNY)"), lambda s: s.revenue_kept)
+    row(_("revenue lost vs full service"), lambda s: s.revenue_lost)
     roles = list(dict.fromkeys(r for s in scenarios for r in s.roles))
     table.add_section()
     for role in roles:
-        row(f"{role}: planned", lambda s, r=role: s.roles.get(r, {}).get("required_headcount"))
-        row(f"{role}: today", lambda s, r=role: s.roles.get(r, {}).get("current_headcount"))
+        row(
+            _("{role}: planned").format(role=role),
+            lambda s, r=role: s.roles.get(r, {}).get("required_headcount"),
+        )
+        row(
+            _("{role}: today").format(role=role),
+            lambda s, r=role: s.roles.get(r, {}).get("current_headcount"),
+        )
     table.add_section()
     tiers = list(dict.fromkeys(t for s in scenarios for t in s.tiers))
     full = 0
     for tier in tiers:
-        for key, label in (("coverage", "coverage"), ("coverage_at_current", "at today's heads")):
+        for key, label in (("coverage", _("coverage")), ("coverage_at_current", _("at today's heads"))):
             values = [s.tiers.get(tier, {}).get(key) for s in scenarios]
             if all(v is not None and v >= 1 - 1e-9 for v in values):
                 full += 1  # met in full in every scenario: a row of 100 % says nothing
                 continue
             row(f"{tier} {label}", lambda s, t=tier, k=key: s.tiers.get(t, {}).get(k), "pct")
     if full:
-        table.add_row(f"[dim]+{full} coverage rows at 100 % everywhere[/]")
+        table.add_row(f"[dim]{_('+{n} coverage rows at 100 % everywhere').format(n=full)}[/]")
     table.add_section()
-    for kind in ("designed", "delivered", "price", "total"):
-        row(f"inversions: {kind}", lambda s, k=kind: s.inversions.get(k))
-    console.print(table)
+    for kind in (N_("designed"), N_("delivered"), N_("price"), N_("total")):
+        row(_("inversions: {kind}").format(kind=_(kind)), lambda s, k=kind: s.inversions.get(k))
+    print_table(console, table)
     changed = {d.scenario for d in comparison.differences}
     for s in scenarios[1:]:
         if s.scenario not in changed:
-            console.print(f"{s.scenario}: no differences from {base.scenario}.")
+            console.print(
+                _("{scenario}: no differences from {base}.").format(scenario=s.scenario, base=base.scenario)
+            )
         elif s.status == "optimal" and base.status == "optimal":
             console.print(headcount_sentence(base, s))
     for s in scenarios:
@@ -133,6 +144,9 @@ def terminal_bars(
         console.print(f"[bold]{title}[/]")
     top = top or max((abs(v) for v in values), default=0) or 1.0
     pad = max((len(lbl) for lbl in labels), default=0)
+    # The bar shortens on a narrow console so label, bar and figure stay on one line.
+    figures = max((len(fmt(v)) for v in values), default=0)
+    width = max(5, min(width, console.width - pad - figures - 4))
     for label, value in zip(labels, values, strict=True):
         n = round(width * abs(value) / top)
         console.print(f"  {label:>{pad}} {BAR * n} {fmt(value)}", highlight=False)
@@ -146,6 +160,12 @@ def _parameter_label(path: str) -> str:
     return " ".join(parts[-2:]) if parts[0] == "roles" and len(parts) > 2 else parts[-1]
 
 
+def _mode_word(mode: str) -> str:
+    """A plan's mode in a few letters: ``meet`` (meet_standards), ``max cov`` (max_coverage)."""
+    short = {"meet_standards": pgettext("mode", "meet"), "max_coverage": pgettext("mode", "max cov")}
+    return short.get(mode, mode)
+
+
 def render_sweep(result: Sweep, console: Console) -> None:
     """The sweep's table and a terminal chart of total headcount per point."""
     from rich.table import Table
@@ -153,18 +173,23 @@ def render_sweep(result: Sweep, console: Console) -> None:
     points = result.points
     roles = list(dict.fromkeys(r for p in points for r in p.headcount))
     tiers = list(dict.fromkeys(t for p in points for t in p.coverage))
-    table = Table(title=f"Sweep of {result.scenario}: {' x '.join(result.parameters)}", title_justify="left")
+    table = Table(
+        title=_("Sweep of {scenario}: {parameters}").format(
+            scenario=result.scenario, parameters=" x ".join(result.parameters)
+        ),
+        title_justify="left",
+    )
     for name in result.parameters:
         widest = max((len(str(p.values[name])) for p in points), default=5)
         table.add_column(_parameter_label(name), justify="right", min_width=min(max(5, widest), 12))
-    table.add_column("mode", no_wrap=True)
-    table.add_column("heads", justify="right", min_width=3)
-    table.add_column("cost (CNY)", justify="right", no_wrap=True)
+    table.add_column(_("mode"), no_wrap=True)
+    table.add_column(_("heads"), justify="right", min_width=3)
+    table.add_column(_("cost (CNY)"), justify="right", no_wrap=True)
     # A budget sweep is the director's question "where does the next million go": show what it keeps.
     budget = "budget" in result.parameters
     if budget:
-        table.add_column("kept (M CNY)", justify="right", no_wrap=True)
-        table.add_column("per +1M", justify="right", no_wrap=True)
+        table.add_column(_("kept (M CNY)"), justify="right", no_wrap=True)
+        table.add_column(_("per +1M"), justify="right", no_wrap=True)
     for r in roles:
         table.add_column(r.removesuffix("_manager"), justify="right")
 
@@ -180,11 +205,14 @@ def render_sweep(result: Sweep, console: Console) -> None:
     for t, field in shown:
         short_name = t.split(".", 1)[-1]
         name = short_name if len(short_name) > 2 else t  # "B cov." would not say which channel
-        table.add_column(f"{name} {'cov.' if field == 'coverage' else 'today'}", justify="right", min_width=6)
+        header = _("{tier} cov.") if field == "coverage" else _("{tier} today")
+        table.add_column(header.format(tier=name), justify="right", min_width=6)
     for p in points:
         table.add_row(
             *[str(p.values[n]) for n in result.parameters],
-            {"meet_standards": "meet", "max_coverage": "max cov"}.get(p.mode, p.mode)
+            {"meet_standards": pgettext("mode", "meet"), "max_coverage": pgettext("mode", "max cov")}.get(
+                p.mode, p.mode
+            )
             if p.status == "optimal"
             else p.status,
             fmt_int(p.total_headcount),
@@ -200,31 +228,32 @@ def render_sweep(result: Sweep, console: Console) -> None:
             *[fmt_int(p.headcount.get(r, 0)) for r in roles],
             *[fmt_pct(getattr(p, f).get(t)) if p.status == "optimal" else "-" for t, f in shown],
         )
-    console.print(table)
+    print_table(console, table, keys=len(result.parameters))
     legend = []
-    if any(f == "coverage" for _, f in shown):
-        legend.append("cov. = coverage with the heads planned at that point")
-    if any(f == "coverage_at_current" for _, f in shown):
-        legend.append("today = coverage with today's headcount")
+    if any(f == "coverage" for _t, f in shown):
+        legend.append(_("cov. = coverage with the heads planned at that point"))
+    if any(f == "coverage_at_current" for _t, f in shown):
+        legend.append(_("today = coverage with today's headcount"))
     if legend:
         console.print(f"[dim]{'; '.join(legend)}.[/]")
     if hidden > 0:
-        console.print(
-            f"[dim]+{hidden} more coverage columns short of the standard: see --format json or --out[/]"
+        more = _("+{n} more coverage columns short of the standard: see --format json or --out").format(
+            n=hidden
         )
+        console.print(f"[dim]{more}[/]")
     labels = [", ".join(str(p.values[n]) for n in result.parameters) for p in points]
-    terminal_bars(labels, [float(p.total_headcount) for p in points], console, title="Total headcount")
+    terminal_bars(labels, [float(p.total_headcount) for p in points], console, title=_("Total headcount"))
     if budget:
         terminal_bars(
             labels,
             [p.revenue_lost for p in points],
             console,
-            title="Revenue lost against full service (CNY a year)",
+            title=_("Revenue lost against full service (CNY a year)"),
         )
     if candidates:
         # The tier served worst anywhere in the sweep: the one to watch.
         worst, field = worst_first[0]
-        what = "coverage planned" if field == "coverage" else "coverage with today's headcount"
+        what = _("coverage planned") if field == "coverage" else _("coverage with today's headcount")
         terminal_bars(
             labels,
             [_value(p, worst, field) if p.status == "optimal" else 0.0 for p in points],
@@ -366,28 +395,45 @@ def render_batch(rows: list[dict[str, Any]], console: Console, show: int = 20) -
     ok = [r for r in rows if r["status"] == "ok"]
     bad = [r for r in rows if r["status"] != "ok"]
     console.print(
-        f"{len(rows):,} branches: {len(ok):,} planned, {len(bad):,} failed; "
-        f"{fmt_int(sum(r['total_headcount'] for r in ok))} managers needed against "
-        f"{fmt_int(sum(r['current_headcount'] for r in ok))} today, "
-        f"{fmt_int(sum(r['total_cost'] for r in ok))} CNY a year"
+        _(
+            "{n} branches: {ok} planned, {bad} failed; {needed} managers needed against {today} today, "
+            "{cost} CNY a year"
+        ).format(
+            n=f"{len(rows):,}",
+            ok=f"{len(ok):,}",
+            bad=f"{len(bad):,}",
+            needed=fmt_int(sum(r["total_headcount"] for r in ok)),
+            today=fmt_int(sum(r["current_headcount"] for r in ok)),
+            cost=fmt_int(sum(r["total_cost"] for r in ok)),
+        )
     )
     if bad:
-        table = Table(title="Failed branches", title_justify="left")
-        table.add_column("file")
-        table.add_column("reason")
+        table = Table(title=_("Failed branches"), title_justify="left")
+        table.add_column(_("file"))
+        table.add_column(_("reason"))
         for r in bad:
             table.add_row(r["file"], str(r["error"]))
-        console.print(table)
+        print_table(console, table)
     worst = sorted(
         ok,
         key=lambda r: r["lowest_coverage_at_current"] if r["lowest_coverage_at_current"] is not None else 1.0,
     )[:show]
     if worst:
         table = Table(
-            title=f"Lowest coverage with today's headcount (first {len(worst)})", title_justify="left"
+            title=_("Lowest coverage with today's headcount (first {n})").format(n=len(worst)),
+            title_justify="left",
         )
-        for col in ("branch", "heads needed", "today", "gap", "cost (CNY)", "weakest tier", "covered today"):
-            table.add_column(col, justify="left" if col in ("branch", "weakest tier") else "right")
+        columns = (
+            N_("branch"),
+            N_("heads needed"),
+            N_("today"),
+            N_("gap"),
+            N_("cost (CNY)"),
+            N_("weakest tier"),
+            N_("covered today"),
+        )
+        for col in columns:
+            table.add_column(_(col), justify="left" if col in ("branch", "weakest tier") else "right")
         for r in worst:
             table.add_row(
                 str(r["scenario"]),
@@ -398,4 +444,4 @@ def render_batch(rows: list[dict[str, Any]], console: Console, show: int = 20) -
                 str(r["lowest_tier"]),
                 fmt_pct(r["lowest_coverage_at_current"]),
             )
-        console.print(table)
+        print_table(console, table)
