@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -60,20 +61,41 @@ def load_times(python: str, cwd: Path, files: list[Path]) -> tuple[float, float]
     return float(out[0]), float(out[1])
 
 
-def cli_batch(planner: str, cwd: Path, pattern: str, out: Path, workers: int) -> float:
-    """Wall seconds of ``planner batch PATTERN --workers N`` run from ``cwd``."""
+def cli_batch(planner: str, cwd: Path, pattern: str, out: Path, workers: int) -> tuple[float, float]:
+    """Wall and CPU seconds of ``planner batch PATTERN --workers N`` run from ``cwd``.
+
+    CPU: the command's own (from the operating system once it has exited) plus its worker
+    processes' (sampled every 0.2 s while they run, so a worker's last fraction of a second may be
+    missed: a slight undercount, the same for both codes)."""
+    import psutil
+
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run(
+    proc = subprocess.Popen(
         [planner, "batch", pattern, "--out", str(out), "--workers", str(workers)],
         cwd=cwd,
         env=env,
-        capture_output=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
+    seen: dict[int, float] = {}
+    try:
+        me = psutil.Process(proc.pid)
+        while proc.poll() is None:
+            for child in me.children(recursive=True):
+                with contextlib.suppress(psutil.Error):
+                    seen[child.pid] = _cpu_seconds(child)
+            time.sleep(0.2)
+    except psutil.Error:
+        pass
+    _, err = proc.communicate()
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in (0, 2):
-        raise RuntimeError(proc.stderr.decode()[-2000:])
-    return wall
+        raise RuntimeError(err.decode()[-2000:])
+    own = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, own + sum(seen.values())
 
 
 def _cpu_seconds(process: object) -> float:
@@ -81,7 +103,7 @@ def _cpu_seconds(process: object) -> float:
     return float(times.user + times.system)
 
 
-def timed(label: str, files: list[Path], **kwargs: object) -> tuple[float, list[dict[str, object]]]:
+def timed(label: str, files: list[Path], **kwargs: object) -> tuple[float, float, list[dict[str, object]]]:
     """Run a batch; print wall time, branches/s and the CPU it used (this process and every process
     under it, sampled as chunks finish), so machine load can be told from overhead: with no
     overhead, CPU per branch is the same for every mode, and wall x cores obtained = CPU."""
@@ -107,7 +129,7 @@ def timed(label: str, files: list[Path], **kwargs: object) -> tuple[float, list[
         f"  {label:34} {wall:7.2f} s  {len(files) / wall:6.2f} branches/s  ({ok} ok)  "
         f"CPU {cpu / len(files):6.2f} s a branch, {cpu / wall:4.2f} cores obtained"
     )
-    return wall, rows
+    return wall, cpu, rows
 
 
 def main() -> None:
@@ -160,32 +182,37 @@ def main() -> None:
                 f"first -> x{ref_warm / warm:.1f} faster now"
             )
 
-        one, local_rows = timed("--workers 1 (in process)", files, workers=1)
-        two, _ = timed("--workers 2 (process pool)", files, workers=2)
-        print(f"  --workers 2 vs --workers 1        x{one / two:5.2f}   (target x1.7)")
-        per_branch_2 = two / count * 1000
-        overhead = per_branch_2 - model_ms / 2
+        one, one_cpu, local_rows = timed("--workers 1 (in process)", files, workers=1)
+        two, two_cpu, _ = timed("--workers 2 (process pool)", files, workers=2)
+        print(f"  --workers 2 vs --workers 1        x{one / two:5.2f} wall   (target x1.7)")
         print(
-            f"  per branch with 2 workers {per_branch_2:8.1f} ms wall = model {model_ms / 2:.1f} ms (half of "
-            f"one solve) + {overhead:.1f} ms else (pool, load, imbalance, machine noise)"
+            f"  CPU a branch, 2 workers - 1 worker: {(two_cpu - one_cpu) / count * 1000:+.0f} ms (the pool's "
+            f"overhead: starting workers, sending paths, rows back); model {model_cpu:.0f} ms CPU"
         )
         print(
-            f"  3,000 branches at this rate: {3000 * two / count:6.0f} s with --workers 2 (target 15 s: "
-            f"needs a model solve under {2 * 15 / 3000 * 1000:.0f} ms)"
+            f"  3,000 branches, 2 free cores, this CPU: {3000 * two_cpu / count / 2:6.0f} s with --workers 2 "
+            f"(target 15 s: needs a branch under {2 * 15 / 3000 * 1000:.0f} ms CPU)"
         )
 
         # The same command line, this code and the reference, in the same run.
         pattern = str(folder / "*.yaml")
         planner = str(Path(sys.executable).parent / "planner")
-        mine = cli_batch(planner, REPO, pattern, Path(tmp) / "mine.csv", 2)
-        print(f"  `planner batch --workers 2` (CLI) {mine:7.2f} s  {count / mine:6.2f} branches/s")
+        mine, mine_cpu = cli_batch(planner, REPO, pattern, Path(tmp) / "mine.csv", 2)
+        print(
+            f"  `planner batch --workers 2` (CLI) {mine:7.2f} s  {count / mine:6.2f} branches/s  "
+            f"CPU {mine_cpu / count:6.2f} s a branch"
+        )
         if reference:
             ref_planner = str(args.reference_python.parent / "planner")
-            ref = cli_batch(ref_planner, args.reference, pattern, Path(tmp) / "ref.csv", 2)
+            ref, ref_cpu = cli_batch(ref_planner, args.reference, pattern, Path(tmp) / "ref.csv", 2)
             same = (Path(tmp) / "mine.csv").read_bytes() == (Path(tmp) / "ref.csv").read_bytes()
             print(
-                f"  reference, same command           {ref:7.2f} s  {count / ref:6.2f} branches/s"
-                f"  -> x{ref / mine:4.2f} now; results CSV byte-identical: {same}"
+                f"  reference, same command           {ref:7.2f} s  {count / ref:6.2f} branches/s  "
+                f"CPU {ref_cpu / count:6.2f} s a branch"
+            )
+            print(
+                f"  this code vs the reference: x{ref / mine:4.2f} wall, x{ref_cpu / mine_cpu:4.2f} CPU; "
+                f"results CSV byte-identical: {same}"
             )
         else:
             print(f"  (no reference at {args.reference}; pass --reference DIR --reference-python PY)")
@@ -196,7 +223,7 @@ def main() -> None:
             start = time.perf_counter()
             with real_dask(workers=2, cwd=REPO) as cluster:
                 up = time.perf_counter() - start
-                wall, dask_rows = timed(
+                wall, _, dask_rows = timed(
                     f"--dask (scheduler + 2 workers, up in {up:.1f} s)", files, dask_address=cluster.address
                 )
             print(
