@@ -220,3 +220,16 @@ def test_sorted_ids_same_rows_and_reasons(tmp_path, policy, unique):
     assert_same(path, policy)
     duplicates = read_roster(path, policy).rejected["reason"].str.startswith("duplicate").sum()
     assert duplicates == (0 if unique else 2000)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".parquet"])
+def test_workbook_and_parquet_same_rows_and_reasons(tmp_path, policy, suffix):
+    """The other formats: text columns from a workbook; Parquet with a numeric spend column."""
+    frame = pd.read_csv(write_messy(tmp_path / "messy.csv", 400, 6), dtype=str, keep_default_na=False)
+    path = tmp_path / f"messy{suffix}"
+    if suffix == ".parquet":
+        frame["monthly_spend"] = pd.to_numeric(frame["monthly_spend"], errors="coerce")
+        frame.to_parquet(path, index=False)
+    else:
+        frame.to_excel(path, index=False)
+    assert_same(path, policy)
