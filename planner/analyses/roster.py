@@ -195,17 +195,20 @@ def check_roster(roster: Roster, scenario: Scenario) -> RosterCheck:
     ]
     rejected = roster.rejected
     warnings = [*roster.notes, *warnings]
+    # One string object per distinct reason, shared by its rows (a million rejects, a few reasons).
+    reason_codes, distinct = pd.factorize(rejected["reason"])
+    words = [str(m) for m in distinct]
     return RosterCheck(
         source=roster.source,
         rows_read=roster.rows_read,
         rows_accepted=roster.rows_accepted,
         rows_rejected=roster.rows_rejected,
         rejected=[
-            {"row": int(r), "customer_id": str(c), "reason": str(m)}
+            {"row": int(r), "customer_id": str(c), "reason": words[m]}
             for r, c, m in zip(
                 rejected["row"].tolist(),
                 rejected["customer_id"].astype(object).tolist(),
-                rejected["reason"].astype(object).tolist(),
+                reason_codes.tolist(),
                 strict=True,
             )
         ],

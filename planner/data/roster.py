@@ -5,7 +5,8 @@ rows_accepted + rows_rejected`` always holds and nothing is dropped silently. A 
 read at all (missing, unknown extension, a required column absent) raises :class:`InputError`.
 
 Row numbers count data rows from 1 (the header is not counted; in a spreadsheet, data row N sits
-on line N + 1). All checks are vectorised with pandas; there is no Python loop per row.
+on line N + 1). The row checks (:mod:`planner.data.roster_rows`) run on Arrow arrays, those on a
+channel or tier once per distinct value; there is no Python loop per row.
 """
 
 from __future__ import annotations

@@ -204,3 +204,32 @@ def test_check_json_byte_identical_to_before(tmp_path):
         )
     assert result.exit_code == 0, result.output
     assert result.output == (data / "messy-800.expected.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("unique", [True, False])
+def test_sorted_ids_same_rows_and_reasons(tmp_path, policy, unique):
+    """Ids sorted (the strictly increasing shortcut) and sorted with repeats (the hash path)."""
+    rows = messy_rows(3000, 4)
+    for i, row in enumerate(rows):
+        row[0] = f"S{i:05d}" if unique else f"S{i // 3:05d}"
+    path = tmp_path / "sorted.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["customer_id", "channel", "monthly_spend", "tier", "industry", "district"])
+        writer.writerows(row[:6] for row in rows)
+    assert_same(path, policy)
+    duplicates = read_roster(path, policy).rejected["reason"].str.startswith("duplicate").sum()
+    assert duplicates == (0 if unique else 2000)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".parquet"])
+def test_workbook_and_parquet_same_rows_and_reasons(tmp_path, policy, suffix):
+    """The other formats: text columns from a workbook; Parquet with a numeric spend column."""
+    frame = pd.read_csv(write_messy(tmp_path / "messy.csv", 400, 6), dtype=str, keep_default_na=False)
+    path = tmp_path / f"messy{suffix}"
+    if suffix == ".parquet":
+        frame["monthly_spend"] = pd.to_numeric(frame["monthly_spend"], errors="coerce")
+        frame.to_parquet(path, index=False)
+    else:
+        frame.to_excel(path, index=False)
+    assert_same(path, policy)
