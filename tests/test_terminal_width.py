@@ -152,3 +152,25 @@ def test_stacked_table_repeats_row_names_and_keeps_every_column() -> None:
     for i in range(12):
         assert f"column{i:02d}" in text and f"{1000 * i:,}" in text
     assert text.count("wide") == 1  # the title once, on the first part
+
+
+def test_long_table_checked_on_its_widest_rows() -> None:
+    """A long table is measured on a sample of rows; the one wide cell deep inside still counts."""
+    from rich.table import Table
+
+    from planner.report.tables import SAMPLE_ABOVE, print_table
+
+    table = Table()
+    for name in ("manager", "role", "load", "districts"):
+        table.add_column(name)
+    rows = 3 * SAMPLE_ABOVE
+    for i in range(rows):
+        districts = "North" if i != rows // 2 else "North-South-East-West-Centre-Harbour-Airport"
+        table.add_row(f"KM-{i:03d}", "key_manager", "[bold red]99.0%[/]", districts)
+    console = SafeConsole(width=60, file=StringIO(), highlight=False, color_system=None)
+    with console.capture() as captured:
+        print_table(console, table)
+    text = captured.get()
+    assert "…" not in text
+    assert all(cell_len(line) <= 60 for line in text.splitlines())
+    assert "North-South-East-West-Centre-Harbour-Airport" in text and f"KM-{rows - 1:03d}" in text
