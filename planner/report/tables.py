@@ -105,6 +105,31 @@ def _sample(table: Table) -> Table:
     return probe
 
 
+def _breakable(table: Table) -> Table:
+    """A copy of ``table`` for finding cuts: each Chinese character written as ``x`` and a space (two
+    cells, a line may break after it, as a folding column breaks Chinese) and every column back to
+    cutting with an ellipsis, so a figure or an id that does not fit shows as cut."""
+    import copy
+
+    from rich.cells import cell_len
+
+    def spaced(value: object) -> object:
+        if not isinstance(value, str) or cell_len(value) == len(value):
+            return value
+        return "".join("x " if cell_len(ch) == 2 else ch for ch in value)
+
+    probe = copy.copy(table)
+    probe.columns = []
+    for column in table.columns:
+        plain = copy.copy(column)
+        plain.header = spaced(column.header)  # type: ignore[assignment]
+        plain.footer = spaced(column.footer)  # type: ignore[assignment]
+        plain._cells = [spaced(c) for c in column._cells]  # type: ignore[misc]
+        plain.overflow = "ellipsis"
+        probe.columns.append(plain)
+    return probe
+
+
 def _cuts(table: Table, width: int) -> bool:
     """Whether rich, at ``width`` columns, would cut a cell or header of ``table``: an ellipsis, or
     a table wider than the console (its right edge cropped)."""
@@ -117,7 +142,7 @@ def _cuts(table: Table, width: int) -> bool:
     # The console reports print on (user text is escaped, markup that does not parse shown as is).
     probe = SafeConsole(width=width, file=StringIO(), color_system=None, highlight=False, soft_wrap=False)
     with probe.capture() as captured:
-        probe.print(_sample(table), crop=False)
+        probe.print(_breakable(_sample(table)), crop=False)
     text = captured.get()
     return ELLIPSIS in text or any(cell_len(line) > width for line in text.splitlines())
 
