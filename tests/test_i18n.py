@@ -229,3 +229,15 @@ def test_every_command_takes_lang() -> None:
         subcommands = getattr(command, "commands", {"": command}).values()
         for sub in subcommands:
             assert any(p.name == "lang" for p in sub.params), f"{name} {sub.name} has no --lang"
+
+
+def test_catalogues_are_package_data() -> None:
+    """A non-editable install ships the catalogues (pyproject's package-data matches both files)."""
+    import tomllib
+    from fnmatch import fnmatch
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["planner"]
+    for path in (PO, MO):
+        relative = path.relative_to(REPO / "planner").as_posix()
+        assert any(fnmatch(relative, p) for p in patterns), relative

@@ -4,7 +4,8 @@ Each command runs once per language through the CLI; the report it renders is re
 ``render_*`` function and its arguments) and rendered again on consoles 80, 100 and 200 columns
 wide, the widths a user's terminal gives :func:`planner.commands.options.make_console`. At 80 and
 100 columns there must be no ellipsis (rich's mark for a cut cell), no line wider than the
-console (a cropped table edge), and every tier id the wide rendering shows must be there in full.
+console (a cropped table edge), and every tier id and every figure the wide rendering shows must be
+there in full (not folded over two lines).
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ REPO = Path(__file__).resolve().parent.parent
 WIDTHS = (80, 100)
 #: A tier id of the baseline policy's channels (key.crystal, commercial.A, public.premium...).
 TIER_ID = re.compile(r"\b(?:key|commercial|public|mobile)\.[A-Za-z+]+")
+#: A figure or an id with a figure in it (183,330, 61.4%, 2006-Q1, 2027-W05): a run of printable
+#: ASCII holding a digit. Box lines, spaces and Chinese text end it.
+FIGURE = re.compile(r"[!-~]*\d[!-~]*")
 
 #: command name -> CLI arguments (the baseline scenario and the scenarios the README shows).
 COMMANDS: dict[str, list[str]] = {
@@ -113,6 +117,7 @@ def test_reports_fit_80_and_100_columns(
     assert calls, f"{command} rendered no report"
     wide = _render(calls, 200, lang)
     tiers = set(TIER_ID.findall(wide))
+    figures = set(FIGURE.findall(wide))
     for width in WIDTHS:
         text = _render(calls, width, lang)
         assert "…" not in text, f"{command} at {width} columns cuts a cell:\n{text}"
@@ -120,6 +125,8 @@ def test_reports_fit_80_and_100_columns(
         assert not too_wide, f"{command} at {width} columns: lines wider than the console: {too_wide[:3]}"
         missing = tiers - set(TIER_ID.findall(text))
         assert not missing, f"{command} at {width} columns loses tier ids {missing}"
+        broken = figures - set(FIGURE.findall(text))
+        assert not broken, f"{command} at {width} columns breaks figures {sorted(broken)[:10]}"
 
 
 def test_no_forced_console_width(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -152,3 +159,25 @@ def test_stacked_table_repeats_row_names_and_keeps_every_column() -> None:
     for i in range(12):
         assert f"column{i:02d}" in text and f"{1000 * i:,}" in text
     assert text.count("wide") == 1  # the title once, on the first part
+
+
+def test_long_table_checked_on_its_widest_rows() -> None:
+    """A long table is measured on a sample of rows; the one wide cell deep inside still counts."""
+    from rich.table import Table
+
+    from planner.report.tables import SAMPLE_ABOVE, print_table
+
+    table = Table()
+    for name in ("manager", "role", "load", "districts"):
+        table.add_column(name)
+    rows = 3 * SAMPLE_ABOVE
+    for i in range(rows):
+        districts = "North" if i != rows // 2 else "North-South-East-West-Centre-Harbour-Airport"
+        table.add_row(f"KM-{i:03d}", "key_manager", "[bold red]99.0%[/]", districts)
+    console = SafeConsole(width=60, file=StringIO(), highlight=False, color_system=None)
+    with console.capture() as captured:
+        print_table(console, table)
+    text = captured.get()
+    assert "…" not in text
+    assert all(cell_len(line) <= 60 for line in text.splitlines())
+    assert "North-South-East-West-Centre-Harbour-Airport" in text and f"KM-{rows - 1:03d}" in text

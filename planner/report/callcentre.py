@@ -65,8 +65,13 @@ def render_intervals(result: CallCentreResult, console: Console, day_type: str) 
         day=_(day_type).capitalize(), minutes=result.interval_minutes
     )
     console.print(
-        f"[bold]{heading}[/] ([cyan]█[/] {_('required')}, [dim]░[/] {_('scheduled beyond it')}, "
-        f"[bold red]▒[/] {_('short')}; {_('SL/ASA at the scheduled agents after shrinkage')})"
+        _("{heading} ({required}, {beyond}, {short}; {note})").format(
+            heading=f"[bold]{heading}[/]",
+            required=f"[cyan]█[/] {_('required')}",
+            beyond=f"[dim]░[/] {_('scheduled beyond it')}",
+            short=f"[bold red]▒[/] {_('short')}",
+            note=_("SL/ASA at the scheduled agents after shrinkage"),
+        )
     )
     labels = [_("start"), _("calls"), _("req"), _("sch"), _("SL"), _("ASA s")]
     console.print(
@@ -161,7 +166,9 @@ def render_totals(result: CallCentreResult, console: Console) -> None:
     fte = _("FTE {fte}").format(fte=f"{result.fte:,.1f}")
     paid = _("{hours} paid agent-hours a year").format(hours=f"{result.paid_hours_per_year:,.0f}")
     cost = _("annual cost {cost} CNY").format(cost=f"{result.annual_cost:,.0f}")
-    console.print(f"[bold]{fte}[/] ({paid}); [bold]{cost}[/].")
+    console.print(
+        _("{fte} ({paid}); {cost}.").format(fte=f"[bold]{fte}[/]", paid=paid, cost=f"[bold]{cost}[/]")
+    )
     if result.outbound is not None:
         render_outbound(result.outbound, console)
     else:

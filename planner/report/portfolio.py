@@ -81,8 +81,8 @@ def render_portfolio(result: Portfolio, console: Console) -> None:
         (_("hours needed"), "right"),
         (_("hours given"), "right"),
         (_("load"), "right"),
+        ("", "left"),  # the flag beside the load it flags (a narrow terminal stacks districts below)
         (_("districts"), "left"),
-        ("", "left"),
     ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for m in result.managers:
@@ -95,8 +95,8 @@ def render_portfolio(result: Portfolio, console: Console) -> None:
             fmt_int(m.required_hours),
             fmt_int(m.capacity_hours),
             fmt_pct(m.load),
-            f"{len(m.districts)}: {_districts(m.districts)}",
             _flag_text(m.flag),
+            f"{len(m.districts)}: {_districts(m.districts)}",
             style=style,
         )
     print_table(console, table)

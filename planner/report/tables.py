@@ -18,6 +18,8 @@ NEAR_MET = 0.9
 MET_TOLERANCE = 1e-9
 #: rich's mark for a cell it had to cut.
 ELLIPSIS = "…"
+#: A table with more rows is checked for cuts on a sample of them (see :func:`_sample`).
+SAMPLE_ABOVE = 40
 
 
 def fmt_int(x: float) -> str:
@@ -61,6 +63,73 @@ def styled_pct(x: float | None) -> str:
     return f"[{coverage_style(x)}]{fmt_pct(x)}[/]"
 
 
+def _plain(cell: object) -> str:
+    """A cell's text as shown (rich markup taken out; markup that does not parse shown as typed)."""
+    text = str(cell)
+    if "[" not in text:
+        return text
+    from rich.errors import MarkupError
+    from rich.text import Text
+
+    try:
+        return Text.from_markup(text).plain
+    except MarkupError:
+        return text
+
+
+def _sample(table: Table) -> Table:
+    """``table`` with only the rows that set its columns' widths: per column, its widest cell and
+    the cell with its longest word. rich lays a table out from those two widths of each column, so
+    the sample is cut exactly where the whole table would be, at a fraction of the cost (a
+    portfolio lists every manager)."""
+    import copy
+
+    from rich.cells import cell_len
+
+    n = table.row_count
+    if n <= SAMPLE_ABOVE:
+        return table
+    keep: set[int] = set()
+    for column in table.columns:
+        cells = [_plain(c) for c in column._cells]
+        keep.add(max(range(n), key=lambda i: cell_len(cells[i])))
+        keep.add(max(range(n), key=lambda i: max((cell_len(w) for w in cells[i].split()), default=0)))
+    rows = sorted(keep)
+    probe = copy.copy(table)
+    probe.rows = [table.rows[i] for i in rows]
+    probe.columns = []
+    for column in table.columns:
+        sampled = copy.copy(column)
+        sampled._cells = [column._cells[i] for i in rows]
+        probe.columns.append(sampled)
+    return probe
+
+
+def _breakable(table: Table) -> Table:
+    """A copy of ``table`` for finding cuts: each Chinese character written as ``x`` and a space (two
+    cells, a line may break after it, as a folding column breaks Chinese) and every column back to
+    cutting with an ellipsis, so a figure or an id that does not fit shows as cut."""
+    import copy
+
+    from rich.cells import cell_len
+
+    def spaced(value: object) -> object:
+        if not isinstance(value, str) or cell_len(value) == len(value):
+            return value
+        return "".join("x " if cell_len(ch) == 2 else ch for ch in value)
+
+    probe = copy.copy(table)
+    probe.columns = []
+    for column in table.columns:
+        plain = copy.copy(column)
+        plain.header = spaced(column.header)  # type: ignore[assignment]
+        plain.footer = spaced(column.footer)  # type: ignore[assignment]
+        plain._cells = [spaced(c) for c in column._cells]  # type: ignore[misc]
+        plain.overflow = "ellipsis"
+        probe.columns.append(plain)
+    return probe
+
+
 def _cuts(table: Table, width: int) -> bool:
     """Whether rich, at ``width`` columns, would cut a cell or header of ``table``: an ellipsis, or
     a table wider than the console (its right edge cropped)."""
@@ -73,7 +142,7 @@ def _cuts(table: Table, width: int) -> bool:
     # The console reports print on (user text is escaped, markup that does not parse shown as is).
     probe = SafeConsole(width=width, file=StringIO(), color_system=None, highlight=False, soft_wrap=False)
     with probe.capture() as captured:
-        probe.print(table, crop=False)
+        probe.print(_breakable(_sample(table)), crop=False)
     text = captured.get()
     return ELLIPSIS in text or any(cell_len(line) > width for line in text.splitlines())
 
