@@ -222,10 +222,23 @@ def render_day_types(result: CallCentreResult, console: Console) -> None:
     prof = result.profiles
     assert prof is not None
     table = Table(
-        title=f"Day types of {prof.year} (China calendar); peak day: {prof.peak_day}", title_justify="left"
+        title=_("Day types of {year} (China calendar); peak day: {day}").format(
+            year=prof.year, day=prof.peak_day
+        ),
+        title_justify="left",
     )
-    for name in ("day type", "calls from", "days/yr", "agents", "peak on shift", "peak at", "paid h/day"):
-        table.add_column(name, justify="left" if name in ("day type", "calls from") else "right")
+    for name in (
+        _("day type"),
+        _("calls from"),
+        _("days/yr"),
+        _("agents"),
+        _("peak on shift"),
+        _("peak at"),
+        _("paid h/day"),
+    ):
+        table.add_column(name, justify="right")
+    for column in table.columns[:2]:
+        column.justify = "left"
     for d in prof.day_types:
         table.add_row(
             f"[bold]{d.day_type}[/]" if d.day_type == prof.peak_day else d.day_type,
@@ -236,7 +249,7 @@ def render_day_types(result: CallCentreResult, console: Console) -> None:
             d.peak_at,
             f"{d.paid_agent_hours:,.1f}",
         )
-    console.print(table)
+    print_table(console, table)
 
 
 def render_shift_grid(result: CallCentreResult, console: Console) -> None:
@@ -246,9 +259,9 @@ def render_shift_grid(result: CallCentreResult, console: Console) -> None:
     prof = result.profiles
     assert prof is not None
     names = [d.day_type for d in prof.day_types]
-    table = Table(title="Shift plan (agents starting each shift, per day)", title_justify="left")
-    table.add_column("shift")
-    table.add_column("start")
+    table = Table(title=_("Shift plan (agents starting each shift, per day)"), title_justify="left")
+    table.add_column(_("shift"))
+    table.add_column(_("start"))
     for name in names:
         table.add_column(DAY_TYPE_SHORT.get(name, name), justify="right")
     starts: dict[tuple[str, str], dict[str, int]] = {}
@@ -256,12 +269,19 @@ def render_shift_grid(result: CallCentreResult, console: Console) -> None:
         starts.setdefault((s.template, s.start), {})[s.day_type] = s.agents
     for (template, start), by_day in sorted(starts.items()):
         table.add_row(template, start, *(str(by_day[n]) if n in by_day else "" for n in names))
-    table.add_row("[bold]agents[/]", "", *(f"[bold]{d.agents}[/]" for d in prof.day_types), end_section=True)
-    console.print(table)
+    table.add_row(
+        "[bold]" + _("agents") + "[/]",
+        "",
+        *(f"[bold]{d.agents}[/]" for d in prof.day_types),
+        end_section=True,
+    )
+    print_table(console, table)
     console.print(
         "[dim]"
         + ", ".join(f"{DAY_TYPE_SHORT[n]} = {n}" for n in names if n in DAY_TYPE_SHORT)
-        + "; weekday/weekend = days with no profile of their own[/]"
+        + "; "
+        + _("weekday/weekend = days with no profile of their own")
+        + "[/]"
     )
 
 

@@ -59,7 +59,7 @@ def test_table_names_the_peak_day_and_fits(cli, monkeypatch, width):
         (
             "bad-profile-negative",
             "bad-profile-negative.yaml:6: callcentre.profiles.monday.scale: expected a value greater than "
-            "or equal to 0, got -0.5",
+            "or equal to 0.0, got -0.5",
         ),
         (
             "bad-profile-both",
