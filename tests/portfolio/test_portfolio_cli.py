@@ -175,7 +175,7 @@ def test_travel_table_missing_pair_and_bad_minutes(cli, tmp_path):
         "--roster",
         path,
         "--set",
-        "districts.travel_minutes.North.South=-5",
+        "districts.travel_minutes.North={South: -5}",  # a leading '-' alone would be relative
     )
     line = error_line(result)
     assert "districts.travel_minutes.North.South" in line and "expected minutes in [0, 1440], got -5" in line

@@ -13,7 +13,8 @@ from typing import Any
 
 
 def _row(table: str, first: str) -> str:
-    return next(line for line in table.splitlines() if line.strip("│ ").startswith(first))
+    """The row starting with ``first``; a table stacked to fit the terminal repeats it in each part."""
+    return " ".join(line for line in table.splitlines() if line.strip("│ ").startswith(first))
 
 
 def test_budget_rows_show_planned_coverage(cli: Callable[..., Any]) -> None:
