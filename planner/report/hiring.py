@@ -152,7 +152,7 @@ def render_hiring(result: HiringResult, console: Console) -> None:
             else ""
         )
         uncovered = _("{hours} h uncovered over the horizon").format(hours=_int(totals.shortfall_hours))
-        console.print(f"  {worst}; {uncovered}")
+        console.print("  " + _("{first}; {second}").format(first=worst, second=uncovered))
         console.print(f"  {first}" + _("peak headcount {n}").format(n=_n(totals.peak_headcount)))
         console.print(chart(rows, width=console.width))
     if result.transfers:
