@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.i18n import _
+from planner.i18n import _, pgettext
 from planner.report.html import plan_word, tier_name
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -191,7 +191,7 @@ def write_branch_xlsx(result: BranchResult, target: Path) -> None:
         wb,
         _("Boundary"),
         [
-            (_("line"), None),
+            (pgettext("boundary", "line"), None),
             (_("spend CNY/month"), MONEY),
             (_("lower coverage today"), PCT),
             (_("upper coverage today"), PCT),
