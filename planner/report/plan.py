@@ -35,18 +35,21 @@ def mode_line(result: PlanResult) -> str:
 
 def cost_line(result: PlanResult, heads_label: str) -> str:
     """Today's cost beside the plan's, so a cut (``--set budget=-5%``) can be read off and typed."""
-    today = (
-        f"Cost a year: today {fmt_int(result.current_total_cost)} CNY "
-        f"({fmt_int(result.current_total_headcount)} heads)"
+    today = _("Cost a year: today {cost} CNY ({heads} heads)").format(
+        cost=fmt_int(result.current_total_cost), heads=fmt_int(result.current_total_headcount)
     )
     if result.headcount_basis in ("current", "fixed"):
-        return f"{today}, the cost column's total."
+        return _("{today}, the cost column's total.").format(today=today)
     delta = result.total_cost - result.current_total_cost
-    share = f", {delta / result.current_total_cost:+.1%}" if result.current_total_cost else ""
+    share = f" ({delta / result.current_total_cost:+.1%})" if result.current_total_cost else ""
     sign = "+" if delta > 0 else "-" if delta < 0 else "±"
-    return (
-        f"{today}; {heads_label} {fmt_int(result.total_cost)} ({fmt_int(result.total_headcount)} heads): "
-        f"{sign}{fmt_int(abs(delta))} CNY{share} against today."
+    return _("{today}; {label} {cost} ({heads} heads): {change} CNY{share} against today.").format(
+        today=today,
+        label=heads_label,
+        cost=fmt_int(result.total_cost),
+        heads=fmt_int(result.total_headcount),
+        change=f"{sign}{fmt_int(abs(delta))}",
+        share=share,
     )
 
 

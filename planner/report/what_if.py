@@ -52,7 +52,8 @@ def render_comparison(comparison: Comparison, console: Console) -> None:
     table.add_column("")
     for i, s in enumerate(scenarios):
         # Each later column says what its brackets are against.
-        table.add_column(f"{s.scenario}\n{'(base)' if i == 0 else f'(vs {base.scenario})'}", justify="right")
+        note = _("(base)") if i == 0 else _("(vs {base})").format(base=base.scenario)
+        table.add_column(f"{s.scenario}\n{note}", justify="right")
 
     def row(label: str, getter: Any, kind: str = "int", style: str = "") -> None:
         values = [getter(s) for s in scenarios]
@@ -111,19 +112,28 @@ def headcount_sentence(base: ScenarioSummary, s: ScenarioSummary) -> str:
     shortfall (its standards are not met), not a saving."""
     delta = s.total_headcount - base.total_headcount
     if delta == 0:
-        text = f"{s.scenario}: {fmt_int(s.total_headcount)} managers planned, as many as {base.scenario}"
+        text = _("{scenario}: {heads} managers planned, as many as {base}").format(
+            scenario=s.scenario, heads=fmt_int(s.total_headcount), base=base.scenario
+        )
     else:
-        more = "more" if delta > 0 else "fewer"
-        text = (
-            f"{s.scenario}: {fmt_int(s.total_headcount)} managers planned, {fmt_int(abs(delta))} {more} "
-            f"than {base.scenario}'s {fmt_int(base.total_headcount)}"
+        more = (
+            _("{scenario}: {heads} managers planned, {n} more than {base}'s {base_heads}")
+            if delta > 0
+            else _("{scenario}: {heads} managers planned, {n} fewer than {base}'s {base_heads}")
+        )
+        text = more.format(
+            scenario=s.scenario,
+            heads=fmt_int(s.total_headcount),
+            n=fmt_int(abs(delta)),
+            base=base.scenario,
+            base_heads=fmt_int(base.total_headcount),
         )
     if s.mode == "max_coverage":
         limits = f" ({', '.join(s.binding)})" if s.binding else ""
-        text += (
-            f"; its limits{limits} leave standards unmet, so fewer heads here are a shortfall, not a saving"
-        )
-    return text + "."
+        text += _(
+            "; its limits{limits} leave standards unmet, so fewer heads here are a shortfall, not a saving"
+        ).format(limits=limits)
+    return text + _(".")
 
 
 def terminal_bars(

@@ -51,7 +51,7 @@ def test_required_plan_shows_both_costs(cli: Callable[..., Any]) -> None:
     delta = required_cost - today_cost
     line = (
         f"Cost a year: today 18,570,000 CNY (176 heads); required {required_cost:,} ({heads} heads): "
-        f"+{delta:,} CNY, {delta / today_cost:+.1%} against today."
+        f"+{delta:,} CNY ({delta / today_cost:+.1%}) against today."
     )
     assert line in " ".join(table.split())
 
