@@ -95,14 +95,10 @@ def model_size(customers: int) -> str:
     start = time.perf_counter()
     sol = solve_calendar(problem)
     took = time.perf_counter() - start
-    size = "size n/a"
-    try:  # the model's private builder: sizes only, skipped if it changes shape
-        from planner.model import calendar as cal_mod
+    from planner.model.calendar import allocation_size
 
-        build = cal_mod._Build(problem, full=False, heads=sol.heads, integer=False, limits=False)
-        size = f"{build.prob.numVariables():,} variables, {build.prob.numConstraints():,} constraints"
-    except Exception as exc:  # informational only
-        size = f"size n/a ({type(exc).__name__})"
+    cols, rows = allocation_size(problem, {r: float(h) for r, h in sol.heads.items()})
+    size = f"{cols:,} variables, {rows:,} constraints"
     slots, streams = problem.calendar.n_slots, len(sol.streams)
     return f"{slots} slots x {streams} streams; one allocation LP: {size}; solve_calendar {took:.2f} s"
 

@@ -374,6 +374,12 @@ def solve_calendar(p: CalendarProblem) -> CalendarSolution:
     return _solve_whole(p)
 
 
+def allocation_size(p: CalendarProblem, heads: Mapping[str, float]) -> tuple[int, int]:
+    """(columns, rows) of the allocation programme at ``heads``, before the spread (for benchmarks)."""
+    build = _Build(p, full=False, heads=heads, integer=False, limits=False)
+    return build.prog.n_cols, build.prog.n_rows
+
+
 def _independent_groups(p: CalendarProblem) -> list[list[str]]:
     """Roles linked by the tiers they serve, in the problem's role order; one group when a branch-wide
     limit (budget, total headcount) ties every role, or a tier with work is served by no role."""
