@@ -46,7 +46,7 @@ from planner.commands.options import (
     default=None,
     metavar="SCENARIO",
     help="A remedy scenario (e.g. scenarios/unified-centre.yaml): the boundary section shows before "
-    "and after, with the roster's customers on both sides.",
+    "and after, with the roster's customers on both sides. Default: the scenario's `remedy:` key.",
 )
 @click.option("--excel", is_flag=True, help="Also write the full calendar workbook schedule.xlsx (slow).")
 @click.option("--no-schedule", is_flag=True, help="Skip the dated schedule (no schedule files).")
@@ -88,10 +88,19 @@ def branch_command(
         check_schedule_size(sc)
     print_warnings(sc.warnings)
     after = None
+    named = remedy is None and sc.spec.remedy is not None
+    if named:
+        remedy = Path(str(sc.spec.remedy))  # resolved against the file naming it
     if remedy is not None:
         from planner.data.scenario import load_scenario
 
         if not remedy.exists():
+            if named:
+                raise InputError(
+                    f"remedy scenario file not found: {remedy}",
+                    source=str(sc.path or scenario),
+                    path="remedy",
+                )
             raise InputError("remedy scenario file not found", source=remedy)
         after = load_scenario(remedy)
         if read is not None:

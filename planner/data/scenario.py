@@ -123,6 +123,9 @@ class ScenarioSpec(_Strict):
     callcentre: CallCentreSpec | None = None
     districts: DistrictsSpec | None = None
     portfolio: PortfolioSpec | None = None
+    #: A remedy scenario (path, relative to the file that names it): ``planner branch`` shows the
+    #: boundary verdicts before and after it when ``--remedy`` is not given.
+    remedy: str | None = None
 
 
 @dataclass(frozen=True)
@@ -264,7 +267,7 @@ def implausible_values(spec: ScenarioSpec) -> list[str]:
 
 
 #: Top-level scenario keys whose values are file paths, resolved against the file that sets them.
-PATH_KEYS = ("policy",)
+PATH_KEYS = ("policy", "remedy")
 #: Scenario sections keyed by ``channel.tier`` (``--set min_coverage.key.crystal=0.9`` works).
 DOTTED_MAPS = ("min_coverage", "policy_overrides")
 

@@ -115,3 +115,33 @@ def test_headcount_current_labels_the_plan_as_today(cli: Cli, tmp_path: Path) ->
     data = json.loads((out / "branch.json").read_text(encoding="utf-8"))
     assert data["headcount"] == "current"
     assert data["totals"]["managers_required"] == data["totals"]["managers_today"] == 176
+
+
+def test_a_remedy_the_scenario_names_is_the_packs_remedy(cli: Cli, tmp_path: Path) -> None:
+    # `remedy:` in the scenario (a path relative to that file) does what `--remedy` does.
+    repo = Path(__file__).resolve().parents[2]
+    named = tmp_path / "named.yaml"
+    named.write_text(
+        f"extends: {repo / 'scenarios' / 'baseline.yaml'}\nname: named\nremedy: remedy.yaml\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "remedy.yaml").write_text(
+        f"extends: {repo / 'scenarios' / 'unified-centre.yaml'}\n", encoding="utf-8"
+    )
+    by_key, by_flag = tmp_path / "by-key", tmp_path / "by-flag"
+    result = cli("branch", named, "--out", by_key, "--no-schedule")
+    assert result.exit_code == 0, result.output
+    result = cli(
+        "branch", named, "--out", by_flag, "--no-schedule", "--remedy", "scenarios/unified-centre.yaml"
+    )
+    assert result.exit_code == 0, result.output
+    key = json.loads((by_key / "branch.json").read_text(encoding="utf-8"))
+    flag = json.loads((by_flag / "branch.json").read_text(encoding="utf-8"))
+    assert key["boundary"]["remedy"] is not None
+    assert key["boundary"]["remedy"] == flag["boundary"]["remedy"]
+    # A named remedy that is not there: exit 2 naming the scenario, the key and the missing file.
+    (tmp_path / "remedy.yaml").unlink()
+    result = cli("branch", named, "--out", tmp_path / "none", "--no-schedule")
+    assert result.exit_code == 2
+    assert "named.yaml" in result.output and "remedy" in result.output and "not found" in result.output
+    assert not (tmp_path / "none").exists()
