@@ -113,7 +113,20 @@ def render_plan(result: PlanResult, console: Console) -> None:
     print_table(console, roles)
     console.print(cost_line(result, heads_label))
     if result.year is not None:
-        note = f": {result.calendar_note}" if result.calendar_note else ""
+        note = ""
+        more = {
+            r.role: r.required_headcount - r.annual_bound
+            for r in result.roles
+            if r.annual_bound is not None and r.required_headcount > r.annual_bound
+        }
+        if result.calendar_note and more:
+            # The model's note (JSON ``calendar_note``), said here in the report's language.
+            extra = _(", ").join(_("{n} more {role}").format(n=n, role=role) for role, n in more.items())
+            note = ": " + _(
+                "the {year} calendar needs {extra} than the annual average: holiday months and quarters "
+                "hold fewer working days than their share of the visits, visits must be spaced, and each "
+                "manager makes whole visits"
+            ).format(year=result.year, extra=extra)
         console.print(
             _("Sized on the {year} calendar (China's holidays, make-up days){note}.").format(
                 year=result.year, note=note
