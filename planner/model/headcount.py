@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 from planner.data.policy import Tier
 from planner.data.scenario import Scenario, TierKey, tier_key
+from planner.i18n import _
 from planner.model.booking import RoleCalendar, book_branch
 from planner.model.calendar import (
     CalendarProblem,
@@ -685,9 +686,11 @@ def _plan_calendar(
     result = _from_calendar(scenario, data, problem, sol, mode, basis, solver, time_limit)
     if sol.calendar_bound:
         result.warnings.append(
-            f"no headcount meets every standard in {year}'s calendar: some month or quarter has fewer "
-            "working weeks than its contacts need (one a customer a week, visits spaced); coverage shows "
-            "the rest"
+            _(
+                "no headcount meets every standard in {year}'s calendar: some month or quarter has fewer "
+                "working weeks than its contacts need (one a customer a week, visits spaced); coverage "
+                "shows the rest"
+            ).format(year=year)
         )
     if annual is not None and annual.heads is not None:
         bound = annual.heads
@@ -978,7 +981,9 @@ def _finish(
     alloc.maximise(alloc.value_expr + _fixed_hours_bonus(alloc))
     outcome = solve(alloc.prob, solver, time_limit)
     if outcome.status is SolveStatus.INFEASIBLE:
-        warnings.append("min_coverage cannot be met with this headcount; coverage shown ignores min_coverage")
+        warnings.append(
+            _("min_coverage cannot be met with this headcount; coverage shown ignores min_coverage")
+        )
         alloc = _Model("allocate", scenario, data, full_coverage=False, fixed=heads, use_min_coverage=False)
         alloc.maximise(alloc.value_expr + _fixed_hours_bonus(alloc))
         outcome = solve(alloc.prob, solver, time_limit)
