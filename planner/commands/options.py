@@ -342,7 +342,7 @@ def _is_default(param: str, value: Path) -> bool:
 def make_console(record: bool = False) -> Console:
     """The console reports render on (stdout; width from the terminal or ``COLUMNS``, 120 when piped).
 
-    No minimum width is forced: every report's tables fit 80 columns (tests/test_terminal_width.py).
+    No minimum width is forced: every report's tables fit 80 columns (tests/report/test_terminal_width.py).
     """
     import shutil
 

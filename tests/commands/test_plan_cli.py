@@ -107,7 +107,7 @@ def test_set_overrides_like_the_issue_example(cli):
     key = next(r for r in data["roles"] if r["role"] == "key_manager")
     assert key["current_headcount"] == 30
     # Annual average: 2700 x 18 + 107,440 = 156,040 h / 1,200 = 130.03 -> 131 heads. The 2027 calendar
-    # needs more (tests/test_schedule.py works why by hand); gap = required - 30 either way.
+    # needs more (tests/analyses/test_schedule.py works why by hand); gap = required - 30 either way.
     assert key["annual_bound"] == 131
     assert key["required_headcount"] >= 131
     assert key["gap"] == key["required_headcount"] - 30

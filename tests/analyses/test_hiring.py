@@ -29,7 +29,7 @@ from planner.data.scenario import load_scenario
 from planner.model.headcount import plan
 from planner.model.hiring import Flows, RoleInput, simulate_leavers
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 MONTH_H = 800 / 12  # one rep's hours a month
 
 

@@ -26,7 +26,7 @@ from planner.analyses.schedule import _pack_days
 from planner.data.calendar import plan_calendar
 from planner.report.export import write_csv, write_csv_fast
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 YEAR = 2027
 CN = holidays.China(years=[YEAR])
 WORKING_DAYS = sum(CN.is_working_day(dt.date(YEAR, 1, 1) + dt.timedelta(days=i)) for i in range(365))

@@ -14,7 +14,7 @@ from planner.analyses.roster import check_roster, generate_roster, load_profile,
 from planner.data.roster import read_roster
 from planner.data.scenario import load_scenario
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 BASELINE = REPO / "scenarios" / "baseline.yaml"
 PROFILE = REPO / "scenarios" / "data" / "roster-profile.yaml"
 

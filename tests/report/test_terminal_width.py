@@ -25,7 +25,7 @@ from planner.commands import main
 from planner.i18n import reset_language, set_language
 from planner.report.terminal import SafeConsole
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 WIDTHS = (80, 100)
 #: A tier id of the baseline policy's channels (key.crystal, commercial.A, public.premium...).
 TIER_ID = re.compile(r"\b(?:key|commercial|public|mobile)\.[A-Za-z+]+")

@@ -25,7 +25,7 @@ from planner.i18n import (
     source_messages,
 )
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 PO = LOCALE_DIR / "zh" / "LC_MESSAGES" / "planner.po"
 MO = PO.with_suffix(".mo")
 

@@ -17,7 +17,7 @@ from planner.data.scenario import load_scenario
 from planner.errors import InputError
 from planner.model.headcount import plan
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 BASELINE = REPO / "scenarios" / "baseline.yaml"
 UNIFIED = REPO / "scenarios" / "unified-centre.yaml"
 BAD = REPO / "tests" / "data" / "bad" / "wrong-type.yaml"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 DATA = "tests/data/boundary"
 
 
@@ -18,7 +18,7 @@ def test_baseline_report_in_words(cli) -> None:
     assert result.exit_code == 0, result.output
     out = " ".join(result.output.split())  # rich wraps long lines; compare words
     assert "Chicken head vs phoenix tail: baseline" in out
-    # 12 calls x 0.6139 coverage = 7.37 a year = 0.61 a month (see tests/test_boundary.py)
+    # 12 calls x 0.6139 coverage = 7.37 a year = 0.61 a month (see tests/analyses/test_boundary.py)
     assert (
         "key.crystal customers get 0.61 phone contacts a month in practice against 1.00 for commercial.A"
         in out
@@ -102,7 +102,7 @@ def test_roster_near_the_line(cli) -> None:
     result = cli("boundary", f"{DATA}/discount.yaml", "--roster", roster, "--format", "json")
     assert result.exit_code == 0, result.output
     b = next(x for x in json.loads(result.stdout)["boundaries"] if x["lower"] == "small.s2")
-    listed = b["near"].pop("customers")  # listed one by one in tests/test_boundary_near.py
+    listed = b["near"].pop("customers")  # listed one by one in tests/analyses/test_boundary_near.py
     assert [c["customer_id"] for c in listed] == ["r4", "r3", "r1", "r5"]
     assert b["near"].pop("fraction") == 0.1
     assert b["near"] == {

@@ -23,7 +23,7 @@ from planner.data.policy import Tier
 from planner.data.scenario import load_scenario
 from planner.errors import InputError
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 DATA = REPO / "tests" / "data" / "boundary"
 
 

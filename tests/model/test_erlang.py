@@ -25,7 +25,7 @@ from planner.model.erlang import (
     with_shrinkage,
 )
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 
 
 def exact_erlang_c(n: int, a: Fraction) -> Fraction:

@@ -1,4 +1,4 @@
-"""sweep: edge cases of --vary beyond tests/test_what_if.py, and clean JSON through a process."""
+"""sweep: edge cases of --vary beyond tests/analyses/test_what_if.py, and clean JSON through a process."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from planner.data.scenario import load_scenario
 from planner.model.headcount import plan
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 
 
 @pytest.mark.parametrize(

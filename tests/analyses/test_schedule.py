@@ -29,7 +29,7 @@ from planner.data.scenario import load_scenario
 from planner.model.booking import deal_books
 from planner.model.headcount import plan
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 SMALL = REPO / "tests" / "data" / "schedule" / "small.yaml"
 POLICY = REPO / "policies" / "telecom-4plus1.yaml"
 YEAR = 2027

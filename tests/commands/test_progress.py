@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 
 # Runs the CLI with progress shown at once (no 1 s delay), so a tiny sweep draws its bar.
 RUN = (

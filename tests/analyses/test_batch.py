@@ -1,7 +1,7 @@
 """batch: a lost worker keeps the other branches, Parquet output, --dask through the CLI, clean JSON.
 
 The core cases (results equal individual runs, one broken file, a LocalCluster) are in
-tests/test_what_if.py; these cover what happens around them.
+tests/analyses/test_what_if.py; these cover what happens around them.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from planner.analyses.branches import generate_branches, run_batch
 from planner.data.scenario import load_scenario
 from planner.model.headcount import plan
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 BASELINE = REPO / "scenarios" / "baseline.yaml"
 _REAL_CHUNK = branches._solve_chunk
 

@@ -16,8 +16,8 @@ from planner.analyses.callcentre import OUTBOUND_ROLE, analyse_callcentre, compa
 from planner.data.scenario import load_scenario
 from planner.model.erlang import Target, offered_load, required_agents, with_shrinkage
 
-REPO = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data" / "callcentre"
+REPO = Path(__file__).resolve().parent.parent.parent
+DATA = Path(__file__).resolve().parent.parent / "data" / "callcentre"
 SMALL = DATA / "scenario.yaml"
 
 
