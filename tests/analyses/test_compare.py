@@ -1,4 +1,5 @@
-"""compare: what tests/analyses/test_what_if.py leaves out (one-sided roles in the table, --set, bad input)."""
+"""compare: what tests/analyses/test_what_if.py leaves out (one-sided roles in the table, --set, bad
+input)."""
 
 from __future__ import annotations
 

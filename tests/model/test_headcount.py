@@ -203,7 +203,8 @@ def test_baseline_reproduces_the_brief(repo):
     # Key hours: 3200x18 + 1600x27 + 1000x36 + 400x42 + 120x58 + 40x112 = 165,040 h; / 1,200 h a head.
     assert key.annual_bound == ceil_heads(165_040, 1200) == 138
     # The 2027 calendar needs more: quarters and months with fewer working days than their share of
-    # the visits, spacing, and whole visits per manager (tests/analyses/test_schedule.py works a case by hand).
+    # the visits, spacing, and whole visits per manager (tests/analyses/test_schedule.py works a case
+    # by hand).
     assert key.required_headcount > key.annual_bound
     crystal = result.tier("key", "crystal")
     # Response curves (the shipped default; per unit of service a key tier keeps revenue x 0.0612 x
