@@ -34,13 +34,6 @@ from planner.commands.options import (
     "written as one set).",
 )
 @click.option(
-    "--lang",
-    type=click.Choice(["en", "zh"]),
-    default="en",
-    show_default=True,
-    help="Language of the report and the summary.",
-)
-@click.option(
     "--remedy",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
@@ -59,7 +52,6 @@ def branch_command(
     headcount: str,
     year: int | None,
     out: Path,
-    lang: str,
     remedy: Path | None,
     excel: bool,
     no_schedule: bool,
@@ -72,9 +64,6 @@ def branch_command(
     self-contained file: opens offline, prints on A4), branch.xlsx, branch.json, schedule.csv and
     managers.csv into --out as one set, and prints a one-screen summary.
     """
-    from planner.i18n import set_language
-
-    set_language(lang)
     from planner.errors import InfeasibleError, InputError
 
     if out.exists() and not out.is_dir():
