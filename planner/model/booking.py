@@ -35,7 +35,6 @@ if TYPE_CHECKING:  # pragma: no cover
 #: Guards floor()/ceil() against float error at exact integers.
 EPS = 1e-7
 #: HiGHS's random seed for the books' integer programmes (0, its default, stated so it stays fixed).
-IP_SEED = 0
 #: How many times a role may gain heads while its managers' books do not fit.
 MAX_GROW_ROUNDS = 200
 
@@ -427,47 +426,46 @@ def ip_book(
 ) -> npt.NDArray[np.int64] | None:
     """Whole contacts meeting every period's quota exactly, by a small integer programme (or ``None``)."""
     import numpy as np
-    import pulp
 
-    from planner.model.solver import solve
+    from planner.model.lp import INF, Program
 
     if not _may_fit(streams, book, cap_minutes, cal):
         return None
     n_w = cal.n_slots
-    prob = pulp.LpProblem("book", pulp.LpMinimize)
-    rows: list[list[Any]] = []
-    for j, st in enumerate(streams):
+    prog = Program()
+    rows: list[list[int] | None] = []
+    for st in streams:
         n = book[st.tier_index]
         if n == 0:
-            rows.append([0] * n_w)
+            rows.append(None)
             continue
         share = st.rate * n
         row = []
         for w in range(n_w):
-            lo, hi = 0, None
+            lo, hi = 0.0, INF
             if band is not None:
-                lo = max(0, math.floor(share[w] + EPS) - band)
-                hi = math.ceil(share[w] - EPS) + band
-            row.append(pulp.LpVariable(f"y_{j}_{w}", lo, hi, cat=pulp.LpInteger))
+                lo = float(max(0, math.floor(share[w] + EPS) - band))
+                hi = float(math.ceil(share[w] - EPS) + band)
+            row.append(prog.var(lo, hi, integer=True))
         rows.append(row)
-        for p, (slots, quota) in enumerate(zip(st.periods, period_quota(st, n), strict=True)):
-            prob += pulp.lpSum(row[w] for w in slots) == quota, f"std_{j}_{p}"
-        for a, (lo_s, hi_s) in enumerate(cal.windows(max(st.gap, 1))):
-            prob += pulp.lpSum(row[lo_s:hi_s]) <= n, f"gap_{j}_{a}"
+        for slots, quota in zip(st.periods, period_quota(st, n), strict=True):
+            prog.row([(row[w], 1.0) for w in slots], float(quota), float(quota))
+        for lo_s, hi_s in cal.windows(max(st.gap, 1)):
+            prog.row([(row[w], 1.0) for w in range(lo_s, hi_s)], hi=float(n))
     for w in range(n_w):
-        terms = [st.minutes * rows[j][w] for j, st in enumerate(streams) if not isinstance(rows[j][w], int)]
-        if terms:
-            prob += pulp.lpSum(terms) <= float(cap_minutes[w]) + 1e-6, f"cap_{w}"
-    prob.setObjective(pulp.LpAffineExpression())
+        load = [(row[w], st.minutes) for st, row in zip(streams, rows, strict=True) if row is not None]
+        if load:
+            prog.row(load, hi=float(cap_minutes[w]) + 1e-6)
+    prog.set_objective([], maximize=False)
     # HiGHS's search (and so which of many feasible books it returns, and how fast) depends on its
-    # random seed: fix it, so a book is the same on every run and every machine.
-    outcome = solve(prob, solver, time_limit, highs_options={"random_seed": IP_SEED})
-    if not outcome.status.is_ok:
+    # random seed: Program fixes it, so a book is the same on every run and every machine.
+    if not prog.solve(solver, time_limit).status.is_ok:
         return None
-    out = np.array(
-        [[v if isinstance(v, int) else round(v.value() or 0.0) for v in row] for row in rows], dtype=np.int64
-    )
-    return out.reshape(len(streams), n_w)
+    out = np.zeros((len(streams), n_w), dtype=np.int64)
+    for j, cols in enumerate(rows):
+        if cols is not None:
+            out[j] = [round(prog.x[c]) for c in cols]
+    return out
 
 
 def book_role(

@@ -22,6 +22,9 @@ from planner.errors import SolverError
 from planner.model.solver import DEFAULT_TIME_LIMIT, SolveOutcome, SolveStatus, quiet_stdout
 
 INF = math.inf
+#: HiGHS's random seed, fixed: which of several optimal (or feasible) answers a solve returns, and how
+#: fast, depends on it; fixing it keeps outputs the same on every run and machine.
+RANDOM_SEED = 0
 
 
 @dataclass
@@ -127,6 +130,7 @@ class Program:
             h = highspy.Highs()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("threads", 1)
+        h.setOptionValue("random_seed", RANDOM_SEED)
         h.setOptionValue("time_limit", float(time_limit))
         if gap_rel is not None:
             h.setOptionValue("mip_rel_gap", float(gap_rel))

@@ -109,11 +109,11 @@ def resolve_solver_name(name: str) -> str:
     return key
 
 
-def _make(name: str, time_limit: float, gap_rel: float | None, highs: dict[str, Any] | None = None) -> Any:
+def _make(name: str, time_limit: float, gap_rel: float | None) -> Any:
     import pulp
 
     if name == "highs":
-        kwargs: dict[str, Any] = {"msg": False, "timeLimit": time_limit, "threads": 1, **(highs or {})}
+        kwargs: dict[str, Any] = {"msg": False, "timeLimit": time_limit, "threads": 1}
         if gap_rel is not None:
             kwargs["gapRel"] = gap_rel
         return pulp.HiGHS(**kwargs)
@@ -131,11 +131,8 @@ def solve(
     solver: str = "auto",
     time_limit: float = DEFAULT_TIME_LIMIT,
     gap_rel: float | None = None,
-    highs_options: dict[str, Any] | None = None,
 ) -> SolveOutcome:
     """Solve ``problem`` in place and say how it went.
-
-    ``highs_options`` are passed to HiGHS as they are (e.g. ``{"random_seed": 0}``); CBC ignores them.
 
     Duals (``constraint.pi``) are left as d(objective)/d(right-hand side) whichever solver ran.
     With ``solver="auto"`` a HiGHS failure is retried once with CBC.
@@ -148,7 +145,7 @@ def solve(
     for candidate in order:
         try:
             with quiet_stdout():
-                code = problem.solve(_make(candidate, time_limit, gap_rel, highs_options))
+                code = problem.solve(_make(candidate, time_limit, gap_rel))
         except pulp.PulpSolverError as exc:
             last_error = exc
             continue
