@@ -224,7 +224,17 @@ def csv_safe_frame(frame: Any) -> Any:
 
 
 def write_csv(target: str | Path, frame: Any, **to_csv: Any) -> Path:
-    """Write a pandas ``frame`` as formula-safe CSV (``index=False``) to ``target`` atomically."""
+    """Write a pandas ``frame`` as formula-safe CSV (``index=False``) to ``target`` atomically.
+
+    Without pandas options, through :func:`write_csv_fast` (the same bytes, faster when it can).
+    """
+    if not to_csv:
+        return write_csv_fast(target, frame)
+    return _write_csv_pandas(target, frame, **to_csv)
+
+
+def _write_csv_pandas(target: str | Path, frame: Any, **to_csv: Any) -> Path:
+    """:func:`write_csv` through pandas' ``to_csv``."""
     import csv
 
     safe = csv_safe_frame(frame)
@@ -336,13 +346,13 @@ def plain_cell(value: Any) -> Any:
 
 
 def write_csv_fast(target: str | Path, frame: Any) -> Path:
-    """Write ``frame`` like :func:`write_csv`, byte for byte, through ``pyarrow.csv`` when it can.
+    """Write ``frame`` as pandas' ``to_csv`` would, byte for byte, through ``pyarrow.csv`` when it can.
 
     pyarrow writes a million rows about ten times faster than pandas. Its output equals pandas'
     (``index=False``, ``\\n`` line ends, minimal quoting) when no cell needs quoting or the formula
     apostrophe and every column is text or integer: the header line comes from pandas, the body from
     pyarrow unquoted. Any other frame (a comma, quote, CR or LF in a cell, a cell a spreadsheet would
-    run, floats or booleans, whose text forms differ) goes through :func:`write_csv`.
+    run, floats or booleans, whose text forms differ) goes through pandas.
     """
     import pandas as pd
     import pyarrow as pa
@@ -350,7 +360,7 @@ def write_csv_fast(target: str | Path, frame: Any) -> Path:
 
     names = [str(c) for c in frame.columns]
     if len(set(names)) != len(names) or any(csv_text(c) != c for c in names):
-        return write_csv(target, frame)
+        return _write_csv_pandas(target, frame)
     columns: list[Any] = []
     for col in frame.columns:
         series = frame[col]
@@ -358,15 +368,15 @@ def write_csv_fast(target: str | Path, frame: Any) -> Path:
             columns.append(pa.array(series.to_numpy()))
             continue
         if not _is_text(series):
-            return write_csv(target, frame)
+            return _write_csv_pandas(target, frame)
         try:
             arr = pa.array(series, from_pandas=True)
         except (pa.ArrowInvalid, pa.ArrowTypeError):  # non-string objects in a text column
-            return write_csv(target, frame)
+            return _write_csv_pandas(target, frame)
         if isinstance(arr, pa.ChunkedArray):
             arr = arr.combine_chunks()
         if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)) or _needs_quoting(arr):
-            return write_csv(target, frame)
+            return _write_csv_pandas(target, frame)
         columns.append(arr)
     header = frame.iloc[:0].to_csv(index=False, lineterminator="\n").encode("utf-8")
     table = pa.Table.from_arrays(columns, names=[f"c{i}" for i in range(len(columns))])

@@ -17,7 +17,6 @@ from planner.report.export import (
     append_row,
     sheet_title,
     write_csv,
-    write_csv_fast,
     write_with,
     write_xlsx_deterministic,
 )
@@ -197,7 +196,7 @@ def write_schedule_files(result: ScheduleResult, out: str | Path) -> list[Path]:
     """Write ``schedule.csv`` and ``managers.csv`` into ``out`` (created if needed), atomically."""
     out = Path(out)
     return [
-        write_csv_fast(out / "schedule.csv", result.schedule),
+        write_csv(out / "schedule.csv", result.schedule),
         write_csv(out / "managers.csv", result.managers),
     ]
 

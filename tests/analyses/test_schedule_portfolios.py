@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from planner.analyses.schedule import _pack_days
 from planner.data.calendar import plan_calendar
-from planner.report.export import write_csv, write_csv_fast
+from planner.report.export import _write_csv_pandas, write_csv_fast
 
 REPO = Path(__file__).resolve().parent.parent.parent
 YEAR = 2027
@@ -263,7 +263,7 @@ def test_fast_csv_equals_pandas_bytes_on_the_schedule(cli, branch, tmp_path):
     written = (tmp_path / "out" / "schedule.csv").read_bytes()
     frame = pd.read_csv(tmp_path / "out" / "schedule.csv", dtype=str, keep_default_na=False)
     frame["minutes"] = frame["minutes"].astype(np.int64)
-    write_csv(tmp_path / "pandas.csv", frame)
+    _write_csv_pandas(tmp_path / "pandas.csv", frame)
     assert (tmp_path / "pandas.csv").read_bytes() == written
     assert len(rows) == written.count(b"\n") - 1
 
@@ -282,7 +282,7 @@ def test_fast_csv_equals_pandas_bytes(tmp_path_factory, rows, as_str):
     frame = pd.DataFrame(rows, columns=["a", "b", "n", "m"]).astype({"n": np.int64})
     if as_str:
         frame = frame.astype({"a": "str", "b": "str"})
-    write_csv(out / "pandas.csv", frame)
+    _write_csv_pandas(out / "pandas.csv", frame)
     write_csv_fast(out / "arrow.csv", frame)
     assert (out / "arrow.csv").read_bytes() == (out / "pandas.csv").read_bytes()
 
