@@ -211,16 +211,11 @@ class _SideJob:
 
     def run(self) -> Side:
         from planner.analyses.boundary import analyse_boundaries
-        from planner.analyses.callcentre import analyse_callcentre, plan_with_callcentre
-        from planner.model.headcount import plan
+        from planner.analyses.callcentre import analyse_callcentre
+        from planner.analyses.plan import branch_plan
 
         sc, solver = self.scenario, self.solver
-        outbound = None
-        mix = plan_with_callcentre(sc, headcount=self.headcount, solver=solver, year=self.year)
-        if mix is None:
-            planned = plan(sc, headcount=self.headcount, solver=solver, year=self.year)  # type: ignore[arg-type]
-        else:
-            planned, outbound = mix
+        planned, outbound = branch_plan(sc, headcount=self.headcount, solver=solver, year=self.year)
         boundary = analyse_boundaries(
             sc, solver=solver, roster=self.roster, remedy=self.remedy, year=self.year
         )

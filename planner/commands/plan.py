@@ -23,7 +23,7 @@ from planner.commands.options import (
 )
 
 if TYPE_CHECKING:
-    from planner.analyses.callcentre import OutboundResult
+    pass
 
 
 @click.command("plan")
@@ -53,26 +53,15 @@ def plan_command(
     standard, the plan maximises the revenue kept (each tier's response curve; --objective linear:
     revenue at risk x coverage) and says where it falls short, with both objectives side by side.
     """
-    from planner.model.headcount import plan
+    from planner.analyses.plan import branch_plan
     from planner.report import progress
 
     sc = apply_roster(load_cli_scenario(scenario, sets), roster, columns)
     print_warnings(sc.warnings)
     with progress.step("planning"):
-        # With callcentre.outbound enabled, the call centre's spare agent time is one more (calls-only)
-        # role. The call-centre analysis is imported only for a scenario that has a call centre.
-        mix = None
-        if sc.spec.callcentre is not None:
-            from planner.analyses.callcentre import plan_with_callcentre
-
-            mix = plan_with_callcentre(sc, headcount=headcount, solver=solver, year=year, objective=objective)
-        outbound: OutboundResult | None = None
-        if mix is None:
-            result = plan(sc, headcount=headcount, solver=solver, year=year, objective=objective)  # type: ignore[arg-type]
-        else:
-            result, outbound = mix
+        result, outbound = branch_plan(sc, headcount=headcount, solver=solver, year=year, objective=objective)
         objectives = None
-        if mix is None and result.ok and result.mode == "max_coverage":
+        if outbound is None and result.ok and result.mode == "max_coverage":
             from planner.analyses.objectives import compare_objectives
 
             objectives = compare_objectives(sc, result, headcount=headcount, solver=solver)  # type: ignore[arg-type]
