@@ -616,17 +616,25 @@ def _smoothness(model: _Build, p: CalendarProblem) -> list[tuple[int, float]]:
     cal = p.calendar
     wd = [s.working_days for s in cal.slots]
     out: list[tuple[int, float]] = []
+    cols: list[list[int]] = []
+    coefs: list[list[float]] = []
     for s, (_, _, pt) in enumerate(model.meta):
         row = model.x[s]
         for slots in cal.period_slots(pt.per):
             total_wd = sum(wd[w] for w in slots)
-            for w in slots:
+            period_cols = [row[v] for v in slots]
+            for i, w in enumerate(slots):
                 d = prog.var(0.0)
                 share = wd[w] / total_wd if total_wd > 0 else 0.0
-                dev = [(row[w], 1.0)] + [(row[v], -share) for v in slots]
-                prog.row([*dev, (d, -1.0)], hi=0.0)
-                prog.row([(j, -a) for j, a in dev] + [(d, -1.0)], hi=0.0)
+                # x[w] - share x sum(period) - d <= 0 and its negation: |deviation| <= d.
+                dev = [-share] * len(slots)
+                dev[i] += 1.0
+                cols.append([*period_cols, d])
+                coefs.append([*dev, -1.0])
+                cols.append([*period_cols, d])
+                coefs.append([*(-a for a in dev), -1.0])
                 out.append((d, pt.minutes))
+    prog.rows(cols, coefs, -INF, 0.0)
     return out
 
 
