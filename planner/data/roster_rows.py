@@ -398,10 +398,8 @@ def check_rows(
             "customer_id": _strings(ids.filter(keep)),
             "channel": _strings(channel.strings(ok)),
             "tier": _strings(name_array.take(pa.array(tier))),
-            "band_tier": _strings(
-                name_array.take(pa.array(np.where(band_ok < 0, 0, band_ok), mask=band_ok < 0))
-            ),
-            "listed_tier": _strings(name_array.take(pa.array(listed_ok, mask=~listed_given))),
+            "band_tier": _strings(_take(name_array, band_ok, band_ok < 0)),
+            "listed_tier": _strings(_take(name_array, listed_ok, ~listed_given)),
             "monthly_spend": spend[ok],
             "industry": _strings(others["industry"].strings(ok, blank_is_missing=True)),
             "district": _strings(others["district"].strings(ok, blank_is_missing=True)),
@@ -426,6 +424,16 @@ def check_rows(
             }
         )
     return accepted, rejected
+
+
+def _take(values: pa.Array, index: np.ndarray, missing: np.ndarray) -> pa.Array:
+    """``values`` at ``index``, null where ``missing`` (no validity mask at all when none is)."""
+    import numpy as np
+    import pyarrow as pa
+
+    if not missing.any():
+        return values.take(pa.array(index))
+    return values.take(pa.array(np.where(missing, 0, index), mask=missing))
 
 
 def _strings(arr: pa.Array, na_value: object = None) -> pd.Series:
