@@ -1,6 +1,11 @@
 """Speed of the core planner. Prints its figures; asserts nothing (targets are for people to read).
 
-Run from the repository root:  python benchmarks/bench_plan.py
+Run from the repository root:  python benchmarks/bench_plan.py [--reference GIT-REF]
+
+``--reference`` (default: the commit before the annual model left pulp, issue 15) is extracted from
+git into a temporary folder and run with the same Python beside this checkout: the 50 x 200 annual
+models and the cold imports print its figure and the ratio (reference / this), measured in the
+same run.
 
 Targets (on 2 cores): `planner plan` end to end on the baseline < 1 s; `planner --help` < 0.3 s; a
 synthetic 50-role x 200-tier scenario solved < 2 s. Printed too: the calendar model's size and solve
@@ -10,6 +15,8 @@ model's integer headcount must equal its LP bound rounded up: printed as a check
 
 from __future__ import annotations
 
+import argparse
+import math
 import statistics
 import subprocess
 import sys
@@ -98,7 +105,89 @@ def synthetic(
     return path
 
 
+#: The last commit before the annual model moved onto planner/model/lp.py (issue 15).
+REFERENCE_REF = "94a89d9"
+
+#: Times ``annual_plan`` on a scenario in a child process (so the reference's own code is imported):
+#: prints the least seconds of ``repeat`` runs.
+TIME_ANNUAL = (
+    "import sys, time\n"
+    "sys.path.insert(0, '.')\n"
+    "from planner.data.scenario import load_scenario\n"
+    "from planner.model.headcount import annual_plan\n"
+    "scenario = load_scenario(sys.argv[1])\n"
+    "best = None\n"
+    "for _ in range(int(sys.argv[3])):\n"
+    "    start = time.perf_counter()\n"
+    "    result = annual_plan(scenario, with_current=False, objective=sys.argv[2])\n"
+    "    took = time.perf_counter() - start\n"
+    "    best = took if best is None else min(best, took)\n"
+    "print(best, result.total_headcount, result.total_cost)\n"
+)
+
+
+def annual_seconds(
+    where: Path, scenario: Path, objective: str = "response", repeat: int = 2
+) -> tuple[float, str]:
+    """Least seconds of ``annual_plan`` on ``scenario`` with the code in ``where``; heads and cost."""
+    out = subprocess.run(
+        [sys.executable, "-c", TIME_ANNUAL, str(scenario), objective, str(repeat)],
+        cwd=where,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    return float(out[0]), f"{out[1]} heads, {float(out[2]):,.0f} CNY"
+
+
+def extract(ref: str, into: Path) -> Path:
+    """The repository at ``ref`` as plain files (``git archive``)."""
+    into.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", ref], cwd=REPO, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
+def reference_figures(ref: str) -> None:
+    """The 50 x 200 annual models (separate, shared, shared at 80 % budget) here and at ``ref``."""
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        reference = extract(ref, tmp / "reference")
+        print(f"  annual model 50 x 200 against {ref} (least of 3 interleaved runs each, same run):")
+        cases = []
+        for shared in (False, True):
+            (tmp / str(shared)).mkdir()
+            cases.append(
+                (
+                    "sharing tiers" if shared else "separate tiers",
+                    synthetic(tmp / str(shared), shared=shared),
+                    "response",
+                )
+            )
+        full = annual_plan(load_scenario(cases[1][1]), with_current=False).total_cost
+        (tmp / "budget").mkdir()
+        budget = synthetic(tmp / "budget", shared=True, budget=0.8 * full)
+        cases += [("80 % budget, response", budget, "response"), ("80 % budget, linear", budget, "linear")]
+        for label, path, objective in cases:
+            # Interleaved (this, before, this, before, ...), least of each: load shared by both.
+            this_s = ref_s = math.inf
+            for _ in range(3):
+                took, this_out = annual_seconds(REPO, path, objective, repeat=1)
+                this_s = min(this_s, took)
+                took, ref_out = annual_seconds(reference, path, objective, repeat=1)
+                ref_s = min(ref_s, took)
+            same = "same plan" if this_out == ref_out else f"DIFFERENT: {ref_out} before"
+            print(
+                f"    {label:24} {this_s:6.3f} s | before {ref_s:6.3f} s | x{ref_s / this_s:.2f}   "
+                f"({this_out}; {same})"
+            )
+        import_figures(reference)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reference", default=REFERENCE_REF, help="git ref to measure beside this checkout")
+    args = parser.parse_args()
     print("planner core benchmark (2-core machine; figures are medians)")
     help_s = wall([sys.executable, "cli.py", "--help"])
     print(f"  planner --help                      {help_s:6.3f} s   (target < 0.3 s)")
@@ -106,7 +195,7 @@ def main() -> None:
     print(f"  planner plan (baseline, end to end) {plan_s:6.3f} s   (target < 1 s)")
     json_s = wall([sys.executable, "cli.py", "plan", "scenarios/budget-freeze.yaml", "--format", "json"])
     print(f"  planner plan budget-freeze --json   {json_s:6.3f} s")
-    import_figures()
+    reference_figures(args.reference)
     calendar_figures()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -148,10 +237,6 @@ def main() -> None:
             )
 
 
-#: The code before issue 15's import changes, measured beside this one (skipped when absent).
-REFERENCE = (Path("/work/main"), Path("/work/venv/bin/python"))
-
-
 def import_ms(
     python: str, cwd: Path, args: list[str], repeat: int = 3
 ) -> tuple[float, list[tuple[float, str]]]:
@@ -179,18 +264,16 @@ def import_ms(
     return best
 
 
-def import_figures() -> None:
+def import_figures(reference: Path) -> None:
     """Import time of a cold `planner plan` (python -X importtime), against the reference checkout."""
-    reference = REFERENCE[1].exists() and (REFERENCE[0] / "planner").is_dir()
     for label, args in (
         ("plan (baseline, has a call centre)", ["plan"]),
         ("plan williams-manpower (none)", ["plan", "scenarios/williams-manpower.yaml"]),
     ):
         total, top = import_ms(sys.executable, REPO, args)
         line = f"  imports of a cold {label:36} {total:6.0f} ms"
-        if reference:
-            ref_total, _ = import_ms(str(REFERENCE[1]), REFERENCE[0], args)
-            line += f"   (reference {REFERENCE[0]}: {ref_total:.0f} ms -> x{ref_total / total:.2f})"
+        ref_total, _ = import_ms(sys.executable, reference, args)
+        line += f"   (reference: {ref_total:.0f} ms -> x{ref_total / total:.2f})"
         print(line)
         print("    largest: " + ", ".join(f"{name} {ms:.0f}" for ms, name in top))
 

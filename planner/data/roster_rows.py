@@ -103,16 +103,16 @@ def _coded(arr: pa.Array | None, n: int) -> _Coded:
     )
 
 
-def _first_codes(arr: pa.Array) -> np.ndarray:
-    """Codes numbering ``arr``'s distinct values in order of first appearance. Exports are often
-    sorted by id: strictly increasing ids are all distinct, found by one comparison per row
-    instead of a hash table of every id."""
+def _first_codes(arr: pa.Array) -> np.ndarray | None:
+    """Codes numbering ``arr``'s distinct values in order of first appearance; None when every
+    value is distinct because they strictly increase. Exports are often sorted by id: that is
+    found by one comparison per row instead of a hash table of every id."""
     import numpy as np
     import pyarrow.compute as pc
 
     n = len(arr)
     if n > 1 and pc.all(pc.greater(arr.slice(1), arr.slice(0, n - 1))).as_py():
-        return np.arange(n, dtype=np.int64)
+        return None
     return np.asarray(pc.dictionary_encode(arr).indices.to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
@@ -288,12 +288,13 @@ def check_rows(
     reasons.reject(missing_id, MISSING_ID, say="missing customer_id")
     # Codes number ids in order of first appearance: a row repeats an earlier id exactly when its
     # code is not above every code before it.
-    codes = _first_codes(ids)
-    seen = np.maximum.accumulate(np.concatenate([[-1], codes[:-1]])) if n else codes
-    dup = (codes <= seen) & ~missing_id
-    if dup.any():
-        first_row = rows[np.flatnonzero(codes > seen)][codes]
-        reasons.reject(dup, DUPLICATE, first_row, lambda r: f"duplicate customer_id (first at row {r})")
+    codes = _first_codes(ids)  # None: all distinct, so no duplicate
+    if codes is not None:
+        seen = np.maximum.accumulate(np.concatenate([[-1], codes[:-1]])) if n else codes
+        dup = (codes <= seen) & ~missing_id
+        if dup.any():
+            first_row = rows[np.flatnonzero(codes > seen)][codes]
+            reasons.reject(dup, DUPLICATE, first_row, lambda r: f"duplicate customer_id (first at row {r})")
     fielded = [c for c, ch in policy.channels.items() if ch.tiers]
     known_channel = channel.where(set(fielded))
     expected = ", ".join(fielded)
@@ -323,9 +324,12 @@ def check_rows(
         reasons.reject(spend < 0, NEGATIVE, say="negative monthly_spend")
 
     has_tier = ~listed.where({""})
-    valid_tier = np.zeros(n, dtype=bool)
-    for c in fielded:
-        valid_tier |= channel.where({c}) & listed.where({t.id for t in policy.channels[c].tiers})
+    # Whether a listed tier is one of its channel's, per (channel code, tier code): one lookup a row.
+    tier_ids = {c: {t.id for t in policy.channels[c].tiers} for c in fielded}
+    pair_ok = np.array(
+        [[v in tier_ids.get(c, ()) for v in listed.values] for c in channel.values], dtype=bool
+    ).reshape(len(channel.values), len(listed.values))
+    valid_tier = pair_ok[channel.codes, listed.codes]
     width = max(len(channel.values), 1)
     reasons.reject(
         has_tier & ~valid_tier,
@@ -341,7 +345,6 @@ def check_rows(
     name_code = {v: i for i, v in enumerate(names)}
     band = np.full(n, -1, dtype=np.int64)
     nearest = np.full(n, -1, dtype=np.int64)
-    tier_churn = np.full(n, np.nan)
     for c in fielded:
         tiers = policy.channels[c].tiers
         mask = channel.where({c})
@@ -380,12 +383,13 @@ def check_rows(
     listed_given = np.array([v != "" for v in names], dtype=bool)[listed_ok] if len(names) else listed_ok > 0
     tier = np.where(listed_given, listed_ok, nearest[ok])
     acc_channel = channel.codes[ok]
-    for c in fielded:
-        lut = np.full(len(names), np.nan)
-        for t in policy.channels[c].tiers:
-            lut[name_code[t.id]] = t.churn_risk
-        in_c = np.array([v == c for v in channel.values], dtype=bool)[acc_channel]
-        tier_churn[np.flatnonzero(ok)[in_c]] = lut[tier[in_c]]
+    # Each accepted row's tier's churn risk, by (channel code, tier name code).
+    lut = np.full((len(channel.values), len(names)), np.nan)
+    for k, c in enumerate(channel.values):
+        if c in tier_ids:
+            for t in policy.channels[c].tiers:
+                lut[k, name_code[t.id]] = t.churn_risk
+    tier_churn = lut[acc_channel, tier]
     name_array = pa.array(names, type=pa.large_string())
     band_ok = band[ok]
     accepted = pd.DataFrame(
@@ -394,15 +398,13 @@ def check_rows(
             "customer_id": _strings(ids.filter(keep)),
             "channel": _strings(channel.strings(ok)),
             "tier": _strings(name_array.take(pa.array(tier))),
-            "band_tier": _strings(
-                name_array.take(pa.array(np.where(band_ok < 0, 0, band_ok), mask=band_ok < 0))
-            ),
-            "listed_tier": _strings(name_array.take(pa.array(listed_ok, mask=~listed_given))),
+            "band_tier": _strings(_take(name_array, band_ok, band_ok < 0)),
+            "listed_tier": _strings(_take(name_array, listed_ok, ~listed_given)),
             "monthly_spend": spend[ok],
             "industry": _strings(others["industry"].strings(ok, blank_is_missing=True)),
             "district": _strings(others["district"].strings(ok, blank_is_missing=True)),
             "manager_id": _strings(others["manager_id"].strings(ok, blank_is_missing=True)),
-            "churn_risk": np.where(has_churn[ok], churn[ok], tier_churn[ok]),
+            "churn_risk": np.where(has_churn[ok], churn[ok], tier_churn) if has_churn.any() else tier_churn,
         }
     )
     if ok.all():  # no text to infer a type from: plain object columns
@@ -422,6 +424,16 @@ def check_rows(
             }
         )
     return accepted, rejected
+
+
+def _take(values: pa.Array, index: np.ndarray, missing: np.ndarray) -> pa.Array:
+    """``values`` at ``index``, null where ``missing`` (no validity mask at all when none is)."""
+    import numpy as np
+    import pyarrow as pa
+
+    if not missing.any():
+        return values.take(pa.array(index))
+    return values.take(pa.array(np.where(missing, 0, index), mask=missing))
 
 
 def _strings(arr: pa.Array, na_value: object = None) -> pd.Series:

@@ -27,7 +27,7 @@ Everything any analysis needs about headcount comes from :func:`plan`; nothing e
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
@@ -43,8 +43,9 @@ from planner.model.calendar import (
     TierDemand,
     solve_calendar,
 )
-from planner.model.response import ResponseCurve, add_response, scenario_curves
-from planner.model.solver import DEFAULT_TIME_LIMIT, SolveStatus, constraint, has_constraint, solve
+from planner.model.lp import INF, Program
+from planner.model.response import ResponseCurve, response_terms, scenario_curves
+from planner.model.solver import DEFAULT_TIME_LIMIT, SolveOutcome, SolveStatus, resolve_solver_name
 from planner.model.workload import (
     role_hours_per_head,
     tier_call_hours_per_customer,
@@ -275,7 +276,17 @@ def _prepare(scenario: Scenario, objective: Objective = "response") -> _Data:
 
 
 class _Model:
-    """One build of the LP/MIP. ``fixed`` pins headcounts; ``relax`` makes them continuous."""
+    """One build of the LP/MIP as a :class:`planner.model.lp.Program`. ``fixed`` pins headcounts;
+    ``relax`` makes them continuous.
+
+    HiGHS is handed the programme as the pulp build this replaced handed it (see :meth:`solve`):
+    columns in the order of their names as strings (``c_j`` coverage, ``h_i`` heads, ``resp_j_k``
+    response segments, ``x_i_j`` hours), rows in the order they are built, a maximisation as the
+    minimisation of the negated objective. Several head counts often cost the same, and which one
+    HiGHS returns depends on that order, so keeping it keeps every plan the same.
+
+    Expressions (cost, heads, value) are ``(terms, constant)``: terms ``(column, coefficient)``.
+    """
 
     def __init__(
         self,
@@ -289,12 +300,16 @@ class _Model:
         limits: bool = True,
         use_min_coverage: bool = True,
     ) -> None:
-        import pulp
-
-        self.pulp = pulp
+        self.name = name
         self.data = data
-        self.prob = pulp.LpProblem(name, pulp.LpMinimize)
-        self.h: dict[str, Any] = {}
+        self.prog = Program(negate_max=True, names=[])
+        #: columns with a zero coefficient somewhere (pulp still counted them as the model's)
+        self.zero: set[int] = set()
+        #: row index by name (``need_j``, ``phone_j``, ``cap_i``, ``budget``, ...)
+        self.rows: dict[str, int] = {}
+        self.obj_terms: list[tuple[int, float]] = []
+        self.obj_const = 0.0
+        self.h: dict[str, int | float] = {}
         floors = _exclusive_floors(data) if full_coverage and not relax and fixed is None else {}
         for i, r in enumerate(data.roles):
             role = scenario.roles[r]
@@ -306,102 +321,178 @@ class _Model:
                 self.h[r] = float(fixed[r])
                 continue
             upper = role.max_headcount if limits else None
-            cat = pulp.LpContinuous if relax else pulp.LpInteger
             low = floors.get(r, 0)
             if upper is not None and low > upper:
                 low = 0  # infeasible anyway; let the solver say so
-            self.h[r] = pulp.LpVariable(f"h_{i}", lowBound=low, upBound=upper, cat=cat)
-        self.x: dict[tuple[str, TierKey], Any] = {}
+            hi = INF if upper is None else float(upper)
+            self.h[r] = self._col(f"h_{i}", float(low), hi, integer=not relax)
+        self.x: dict[tuple[str, TierKey], int] = {}
         for i, r in enumerate(data.roles):
             for j, key in enumerate(data.tiers):
                 if key in data.serves[r] and data.required[key] > 0:
-                    self.x[(r, key)] = pulp.LpVariable(f"x_{i}_{j}", lowBound=0)
-        self.c: dict[TierKey, Any] = {}
-        self.served: dict[TierKey, Any] = {}
+                    self.x[(r, key)] = self._col(f"x_{i}_{j}", 0.0, INF)
+        self.c: dict[TierKey, int] = {}
         for j, key in enumerate(data.tiers):
             need = data.required[key]
             if need <= 0:
                 continue
-            served = pulp.lpSum(self.x[(r, key)] for r in data.roles if (r, key) in self.x)
-            self.served[key] = served
+            served = [(self.x[(r, key)], 1.0) for r in data.roles if (r, key) in self.x]
             if full_coverage:
-                self.prob += pulp.LpConstraint(served, pulp.LpConstraintGE, f"need_{j}", need)
+                self._row(f"need_{j}", served, lo=_rhs(0.0, need))
             else:
                 floor = data.min_cov.get(key, 0.0) if use_min_coverage else 0.0
-                self.c[key] = pulp.LpVariable(f"c_{j}", lowBound=floor, upBound=1)
-                self.prob += pulp.LpConstraint(
-                    served - need * self.c[key], pulp.LpConstraintEQ, f"need_{j}", 0
-                )
-            phone = [self.x[(r, key)] for r in data.roles if r in data.calls_only and (r, key) in self.x]
+                self.c[key] = self._col(f"c_{j}", float(floor), 1.0)
+                self._row(f"need_{j}", [*served, (self.c[key], -need)], lo=0.0, hi=0.0)
+            phone = [
+                (self.x[(r, key)], 1.0) for r in data.roles if r in data.calls_only and (r, key) in self.x
+            ]
             if phone:
                 # Calls-only roles may take at most the tier's phone-contact share of what is delivered.
                 share = data.call_hours[key] / need
-                delivered = need if full_coverage else need * self.c[key]
-                self.prob += pulp.LpConstraint(
-                    pulp.lpSum(phone) - share * delivered, pulp.LpConstraintLE, f"phone_{j}", 0
-                )
-        self.capacity: dict[str, Any] = {}
+                if full_coverage:
+                    self._row(f"phone_{j}", phone, hi=_rhs(-(share * need), 0.0))
+                else:
+                    self._row(f"phone_{j}", [*phone, (self.c[key], -(share * need))], hi=0.0)
+        self.capacity: dict[str, int] = {}
         for i, r in enumerate(data.roles):
-            terms = [self.x[(r, key)] for key in data.tiers if (r, key) in self.x]
+            terms = [(self.x[(r, key)], 1.0) for key in data.tiers if (r, key) in self.x]
             if not terms:
                 continue
-            name_c = f"cap_{i}"
+            h = self.h[r]
             if r in data.fixed_hours:
-                self.prob += pulp.LpConstraint(
-                    pulp.lpSum(terms), pulp.LpConstraintLE, name_c, data.fixed_hours[r]
-                )
-            elif fixed is not None:
-                self.prob += pulp.LpConstraint(
-                    pulp.lpSum(terms), pulp.LpConstraintLE, name_c, data.hph[r] * self.h[r]
-                )
+                row = self._row(f"cap_{i}", terms, hi=_rhs(0.0, data.fixed_hours[r]))
+            elif isinstance(h, float):
+                row = self._row(f"cap_{i}", terms, hi=_rhs(0.0, data.hph[r] * h))
             else:
-                self.prob += pulp.LpConstraint(
-                    pulp.lpSum(terms) - data.hph[r] * self.h[r], pulp.LpConstraintLE, name_c, 0
-                )
-            self.capacity[r] = constraint(self.prob, name_c)
-        self.cost_expr = pulp.lpSum(data.cost[r] * self.h[r] for r in data.roles)
-        self.heads_expr = pulp.lpSum(self.h[r] for r in data.roles)
-        self.value_expr = _value_expr(self.prob, data, self.c)
+                row = self._row(f"cap_{i}", [*terms, (h, -data.hph[r])], hi=0.0)
+            self.capacity[r] = row
+        self.cost_expr = _linear((data.cost[r], self.h[r]) for r in data.roles)
+        self.heads_expr = _linear((1.0, self.h[r]) for r in data.roles)
+        self.value_expr = self._value()
         spec = scenario.spec
         if limits and fixed is None:
             if spec.budget is not None:
-                self.prob += pulp.LpConstraint(self.cost_expr, pulp.LpConstraintLE, "budget", spec.budget)
+                terms, const = self.cost_expr
+                self._row("budget", terms, hi=_rhs(const, spec.budget))
             if spec.max_total_headcount is not None:
-                self.prob += pulp.LpConstraint(
-                    self.heads_expr, pulp.LpConstraintLE, "max_total_headcount", spec.max_total_headcount
-                )
+                terms, const = self.heads_expr
+                self._row("max_total_headcount", terms, hi=_rhs(const, spec.max_total_headcount))
 
-    def minimise(self, expr: Any) -> None:
-        self.prob.sense = self.pulp.LpMinimize
-        self.prob.setObjective(expr)
+    def _col(self, name: str, lo: float, hi: float, integer: bool = False) -> int:
+        assert self.prog.names is not None
+        self.prog.names.append(name)
+        return self.prog.var(lo, hi, integer=integer)
 
-    def maximise(self, expr: Any) -> None:
-        self.prob.sense = self.pulp.LpMaximize
-        self.prob.setObjective(expr)
+    def _row(self, name: str, terms: list[tuple[int, float]], lo: float = -INF, hi: float = INF) -> int:
+        self.zero.update(j for j, a in terms if a == 0)
+        row = self.rows[name] = self.prog.row(terms, lo, hi)
+        return row
+
+    def _value(self) -> _Expr:
+        """The ``max_coverage`` objective over the tiers with a coverage column.
+
+        ``linear``: revenue at risk x coverage. ``response``: revenue kept above no service, by each
+        tier's response curve (:func:`planner.model.response.response_terms`). Both carry the
+        tie-breaker.
+        """
+        data = self.data
+        names = self.prog.names
+        assert names is not None
+        if data.objective == "linear":
+            return [(c, data.weight[k]) for k, c in self.c.items()], 0.0
+        terms: list[tuple[int, float]] = []
+        for key, c in self.c.items():
+            j = data.tiers.index(key)
+            first = self.prog.n_cols
+            terms.extend(response_terms(self.prog, c, data.curves[key], data.revenue[key]))
+            names.extend(f"resp_{j}_{i}" for i in range(self.prog.n_cols - first))
+            self.rows[f"resp_{j}_link"] = self.prog.n_rows - 1
+            terms.append((c, data.tie[key]))
+        return terms, 0.0
+
+    def add_floor(self, expr: _Expr, floor: float, name: str) -> None:
+        """A row ``expr >= floor``."""
+        terms, const = expr
+        self._row(name, terms, lo=_rhs(const, floor))
+
+    def minimise(self, *exprs: _Expr) -> None:
+        self._objective(exprs, maximize=False)
+
+    def maximise(self, *exprs: _Expr) -> None:
+        self._objective(exprs, maximize=True)
+
+    def _objective(self, exprs: tuple[_Expr, ...], maximize: bool) -> None:
+        self.obj_terms = [t for terms, _const in exprs for t in terms]
+        self.obj_const = 0.0
+        for _terms, const in exprs:
+            self.obj_const += const
+        self.prog.set_objective(self.obj_terms, maximize)
+
+    def solve(self, solver: str, time_limit: float, gap_rel: float | None = None) -> SolveOutcome:
+        """Solve; ``prog.x`` and ``prog.duals`` are then indexed as built. The objective value is
+        the objective's constant plus its terms at ``x``, summed in the objective's order."""
+        prog = self.prog
+        names = prog.names
+        assert names is not None
+        used = set(prog.index) | set(prog.cost) | self.zero
+        order = sorted(used, key=names.__getitem__)
+        handed = prog.reordered(order)
+        outcome = handed.solve(solver, time_limit, gap_rel)
+        if handed.n_rows == 0:  # solved without a solver; say which one was asked, as pulp did
+            outcome = replace(outcome, solver=resolve_solver_name(solver))
+        x = [0.0] * prog.n_cols
+        if handed.x:
+            for k, j in enumerate(order):
+                x[j] = handed.x[k]
+        prog.x = x
+        prog.duals = handed.duals
+        if not outcome.status.is_ok:
+            return outcome
+        value = self.obj_const
+        for j, a in prog.cost.items():
+            value += x[j] * a
+        return SolveOutcome(outcome.status, outcome.solver, value)
+
+    def set_upper(self, r: str, upper: float) -> None:
+        """A new upper bound on role ``r``'s heads (a column)."""
+        h = self.h[r]
+        assert isinstance(h, int)
+        self.prog.col_hi[h] = float(upper)
+
+    def dual(self, name: str) -> float:
+        """The dual of row ``name`` after a solve: d(objective)/d(right-hand side)."""
+        return self.prog.duals[self.rows[name]] if self.prog.duals else 0.0
+
+    def val(self, v: int | float) -> float:
+        return v if isinstance(v, float) else float(self.prog.x[v])
 
     def heads(self) -> dict[str, float]:
-        return {r: float(self.pulp.value(h)) if not isinstance(h, float) else h for r, h in self.h.items()}
+        return {r: self.val(h) for r, h in self.h.items()}
 
     def hours(self) -> dict[tuple[str, TierKey], float]:
-        return {k: max(0.0, float(v.value() or 0.0)) for k, v in self.x.items()}
+        return {k: max(0.0, self.val(v)) for k, v in self.x.items()}
 
 
-def _value_expr(prob: Any, data: _Data, coverage: Mapping[TierKey, Any]) -> Any:
-    """The ``max_coverage`` objective over the tiers with a coverage variable.
+#: A linear expression: terms ``(column, coefficient)`` and a constant.
+_Expr = tuple[list[tuple[int, float]], float]
 
-    ``linear``: revenue at risk x coverage. ``response``: revenue kept above no service, by each
-    tier's response curve (:func:`planner.model.response.add_response`). Both carry the tie-breaker.
-    """
-    import pulp
 
-    if data.objective == "linear":
-        return pulp.lpSum(data.weight[k] * coverage[k] for k in coverage)
-    terms = []
-    for key, c in coverage.items():
-        j = data.tiers.index(key)
-        terms.append(add_response(prob, c, data.curves[key], data.revenue[key], f"resp_{j}"))
-        terms.append(data.tie[key] * c)
-    return pulp.lpSum(terms)
+def _linear(pairs: Iterable[tuple[float, int | float]]) -> _Expr:
+    """``sum coef x v`` where each ``v`` is a column or a number (numbers add to the constant)."""
+    terms: list[tuple[int, float]] = []
+    const = 0.0
+    for coef, v in pairs:
+        if isinstance(v, float):
+            const += coef * v
+        else:
+            terms.append((v, coef))
+    return terms, const
+
+
+def _rhs(const: float, rhs: float) -> float:
+    """The bound of ``expr (sense) rhs`` on the expression's terms, for an ``expr`` with constant
+    ``const``: ``rhs - const``, computed as pulp computed it (``-(const - rhs)``)."""
+    return -(const - rhs)
 
 
 def _exclusive_floors(data: _Data) -> dict[str, int]:
@@ -924,7 +1015,7 @@ def _optimal_heads(scenario: Scenario, data: _Data, solver: str, time_limit: flo
     """The annual model's heads: every standard at least cost, else the most value within the limits."""
     meet = _Model("meet_standards", scenario, data, full_coverage=True)
     meet.minimise(meet.cost_expr)
-    outcome = solve(meet.prob, solver, time_limit, gap_rel=MIP_GAP)
+    outcome = meet.solve(solver, time_limit, gap_rel=MIP_GAP)
     if outcome.status.is_ok:
         heads = {r: round(v) for r, v in meet.heads().items()}
         return _AnnualHeads(heads, "meet_standards", outcome.status, outcome.solver)
@@ -932,7 +1023,7 @@ def _optimal_heads(scenario: Scenario, data: _Data, solver: str, time_limit: flo
         return _AnnualHeads(None, "meet_standards", outcome.status, outcome.solver)
     best = _Model("max_coverage", scenario, data, full_coverage=False)
     best.maximise(best.value_expr)
-    outcome = solve(best.prob, solver, time_limit, gap_rel=MIP_GAP)
+    outcome = best.solve(solver, time_limit, gap_rel=MIP_GAP)
     if outcome.status is SolveStatus.INFEASIBLE:
         explanation = explain_min_coverage(scenario, data, solver, time_limit)
         return _AnnualHeads(None, "max_coverage", outcome.status, outcome.solver, explanation)
@@ -940,11 +1031,9 @@ def _optimal_heads(scenario: Scenario, data: _Data, solver: str, time_limit: flo
         return _AnnualHeads(None, "max_coverage", outcome.status, outcome.solver)
     value = float(outcome.objective or 0.0)
     cheapest = _Model("max_coverage_cost", scenario, data, full_coverage=False)
-    cheapest.prob += cheapest.pulp.LpConstraint(
-        cheapest.value_expr, cheapest.pulp.LpConstraintGE, "value_floor", value - 1e-6 * max(1.0, abs(value))
-    )
-    cheapest.minimise(cheapest.cost_expr + 1e-6 * cheapest.heads_expr)
-    second = solve(cheapest.prob, solver, time_limit, gap_rel=MIP_GAP)
+    cheapest.add_floor(cheapest.value_expr, value - 1e-6 * max(1.0, abs(value)), "value_floor")
+    cheapest.minimise(cheapest.cost_expr, _scaled(cheapest.heads_expr, 1e-6))
+    second = cheapest.solve(solver, time_limit, gap_rel=MIP_GAP)
     model = cheapest if second.status.is_ok else best
     heads = {r: round(v) for r, v in model.heads().items()}
     return _AnnualHeads(heads, "max_coverage", outcome.status, outcome.solver)
@@ -978,19 +1067,19 @@ def _finish(
     """Allocate hours with headcount fixed at ``heads`` and read off everything the report shows."""
     warnings = list(scenario.warnings)
     alloc = _Model("allocate", scenario, data, full_coverage=False, fixed=heads)
-    alloc.maximise(alloc.value_expr + _fixed_hours_bonus(alloc))
-    outcome = solve(alloc.prob, solver, time_limit)
+    alloc.maximise(alloc.value_expr, _fixed_hours_bonus(alloc))
+    outcome = alloc.solve(solver, time_limit)
     if outcome.status is SolveStatus.INFEASIBLE:
         warnings.append(
             _("min_coverage cannot be met with this headcount; coverage shown ignores min_coverage")
         )
         alloc = _Model("allocate", scenario, data, full_coverage=False, fixed=heads, use_min_coverage=False)
-        alloc.maximise(alloc.value_expr + _fixed_hours_bonus(alloc))
-        outcome = solve(alloc.prob, solver, time_limit)
+        alloc.maximise(alloc.value_expr, _fixed_hours_bonus(alloc))
+        outcome = alloc.solve(solver, time_limit)
     if not outcome.status.is_ok:
         return _failed(scenario, data, mode, outcome.status, outcome.solver)
     hours = alloc.hours()
-    shadow = {r: float(alloc.capacity[r].pi or 0.0) if r in alloc.capacity else 0.0 for r in data.roles}
+    shadow = {r: alloc.dual(f"cap_{i}") if r in alloc.capacity else 0.0 for i, r in enumerate(data.roles)}
 
     roles = _role_results(scenario, data, heads, hours, shadow)
     tiers = []
@@ -1021,7 +1110,13 @@ def _finish(
     )
 
 
-def _fixed_hours_bonus(model: _Model) -> Any:
+def _scaled(expr: _Expr, k: float) -> _Expr:
+    """``k x expr``."""
+    terms, const = expr
+    return [(j, k * a) for j, a in terms], const * k
+
+
+def _fixed_hours_bonus(model: _Model) -> _Expr:
     """A tie-breaker that gives work to fixed-hours roles first (their hours are paid for anyway).
 
     Moving an hour of a tier from a headcount role to a fixed-hours role never lowers coverage, so
@@ -1031,7 +1126,7 @@ def _fixed_hours_bonus(model: _Model) -> Any:
     data = model.data
     terms = [v for (r, _), v in model.x.items() if r in data.fixed_hours]
     if not terms:
-        return 0
+        return [], 0.0
     per_hour = [data.weight[k] / data.required[k] for k in data.tiers if data.required[k] > 0]
     if data.objective == "response":  # the cheapest hour: the flattest rising segment of any curve
         per_hour = [
@@ -1041,7 +1136,7 @@ def _fixed_hours_bonus(model: _Model) -> Any:
             for _, m in data.curves[k].segments()
         ]
     eps = TIE_BREAK * min(per_hour) if per_hour else TIE_BREAK
-    return eps * model.pulp.lpSum(terms)
+    return [(j, eps * 1.0) for j in terms], 0.0
 
 
 def _clean(x: float) -> float:
@@ -1100,14 +1195,13 @@ def _limit_prices(
         relax.minimise(relax.cost_expr)
     else:
         relax.maximise(relax.value_expr)
-    outcome = solve(relax.prob, solver, time_limit)
+    outcome = relax.solve(solver, time_limit)
     out: dict[str, float] = {}
     if not outcome.status.is_ok:
         return out
     for name in ("budget", "max_total_headcount"):
-        if has_constraint(relax.prob, name):
-            pi = constraint(relax.prob, name).pi or 0.0
-            out[name] = _clean(abs(pi))
+        if name in relax.rows:
+            out[name] = _clean(abs(relax.dual(name)))
     return out
 
 
@@ -1155,9 +1249,9 @@ def explain_min_coverage(scenario: Scenario, data: _Data, solver: str, time_limi
     for r in data.roles:
         cap = scenario.roles[r].max_headcount
         if cap is not None and not isinstance(capped.h[r], float):
-            capped.h[r].upBound = cap
+            capped.set_upper(r, cap)
     capped.minimise(capped.cost_expr)
-    if not solve(capped.prob, solver, time_limit).status.is_ok:
+    if not capped.solve(solver, time_limit).status.is_ok:
         caps = {r: m for r in data.roles if (m := scenario.roles[r].max_headcount) is not None}
         roles = list(caps)
         afford = sum(caps[r] * data.hph[r] for r in roles)
@@ -1173,17 +1267,17 @@ def explain_min_coverage(scenario: Scenario, data: _Data, solver: str, time_limi
     for r in data.roles:
         cap = scenario.roles[r].max_headcount
         if cap is not None and r not in data.fixed_hours:
-            cost_model.h[r].upBound = cap
+            cost_model.set_upper(r, cap)
     cost_model.minimise(cost_model.cost_expr)
-    out_cost = solve(cost_model.prob, solver, time_limit, gap_rel=MIP_GAP)
+    out_cost = cost_model.solve(solver, time_limit, gap_rel=MIP_GAP)
     min_cost = float(out_cost.objective or 0.0)
     heads_model = _Model("floors_heads", scenario, data, full_coverage=False, limits=False)
     for r in data.roles:
         cap = scenario.roles[r].max_headcount
         if cap is not None and r not in data.fixed_hours:
-            heads_model.h[r].upBound = cap
+            heads_model.set_upper(r, cap)
     heads_model.minimise(heads_model.heads_expr)
-    out_heads = solve(heads_model.prob, solver, time_limit, gap_rel=MIP_GAP)
+    out_heads = heads_model.solve(solver, time_limit, gap_rel=MIP_GAP)
     min_heads = round(out_heads.objective or 0.0)
     if spec.budget is not None and min_cost > spec.budget:
         parts.append(
@@ -1211,7 +1305,7 @@ def lp_bound_headcount(scenario: Scenario) -> dict[str, float]:
     data = _prepare(scenario)
     model = _Model("lp_bound", scenario, data, full_coverage=True, relax=True, limits=False)
     model.minimise(model.cost_expr)
-    solve(model.prob)
+    model.solve("auto", DEFAULT_TIME_LIMIT)
     return model.heads()
 
 

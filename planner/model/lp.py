@@ -43,6 +43,12 @@ class Program:
     cost: dict[int, float] = field(default_factory=dict)
     x: list[float] = field(default_factory=list)
     duals: list[float] = field(default_factory=list)
+    #: Hand HiGHS a maximisation as the minimisation of the negated objective (every column given
+    #: its cost, ``-0.0`` where it has none), as pulp's HiGHS interface does; the duals, ``x`` and the
+    #: objective value are the same either way, but HiGHS may take another path to them.
+    negate_max: bool = False
+    #: Column names for HiGHS (and so for CBC's MPS file); None names them ``c0``, ``c1``, ...
+    names: list[str] | None = None
 
     @property
     def n_cols(self) -> int:
@@ -108,6 +114,27 @@ class Program:
             self.cost[j] = self.cost.get(j, 0.0) + a
         self.maximize = maximize
 
+    def reordered(self, order: Sequence[int]) -> Program:
+        """The programme over columns ``order`` (old indices, in their new order), rows as they are.
+
+        Columns left out must have no coefficient in any row; their costs are dropped.
+        """
+        new = {j: k for k, j in enumerate(order)}
+        return Program(
+            maximize=self.maximize,
+            col_lo=[self.col_lo[j] for j in order],
+            col_hi=[self.col_hi[j] for j in order],
+            integer={new[j] for j in self.integer if j in new},
+            row_lo=list(self.row_lo),
+            row_hi=list(self.row_hi),
+            starts=list(self.starts),
+            index=[new[j] for j in self.index],
+            value=list(self.value),
+            cost={new[j]: a for j, a in self.cost.items() if j in new},
+            negate_max=self.negate_max,
+            names=[self.names[j] for j in order] if self.names is not None else None,
+        )
+
     def objective_value(self) -> float:
         """The objective at ``x``."""
         return sum(a * self.x[j] for j, a in self.cost.items())
@@ -134,7 +161,7 @@ class Program:
 
     # -- HiGHS -------------------------------------------------------------------------------------
 
-    def _highs_model(self, time_limit: float, gap_rel: float | None) -> Any:
+    def _highs_model(self, time_limit: float, gap_rel: float | None, for_cbc: bool = False) -> Any:
         import highspy
         import numpy as np
 
@@ -158,14 +185,22 @@ class Program:
                 np.asarray(self.index, dtype=np.int32),
                 np.asarray(self.value, dtype=np.float64),
             )
-        if self.cost:
+        negate = self.negate_max and self.maximize and not for_cbc
+        if negate:
+            h.changeColsCost(
+                n,
+                np.arange(n, dtype=np.int32),
+                np.asarray([-1.0 * self.cost.get(j, 0.0) for j in range(n)], dtype=np.float64),
+            )
+        elif self.cost:
             cols = sorted(self.cost)
             h.changeColsCost(
                 len(cols),
                 np.asarray(cols, dtype=np.int32),
                 np.asarray([self.cost[j] for j in cols], dtype=np.float64),
             )
-        h.changeObjectiveSense(highspy.ObjSense.kMaximize if self.maximize else highspy.ObjSense.kMinimize)
+        sense = highspy.ObjSense.kMaximize if self.maximize and not negate else highspy.ObjSense.kMinimize
+        h.changeObjectiveSense(sense)
         if self.integer:
             cols = sorted(self.integer)
             h.changeColsIntegrality(
@@ -173,6 +208,9 @@ class Program:
                 np.asarray(cols, dtype=np.int32),
                 np.asarray([highspy.HighsVarType.kInteger] * len(cols)),
             )
+        if for_cbc and self.names is not None:
+            for j, name in enumerate(self.names):
+                h.passColName(j, name)
         return h
 
     def _highs(self, time_limit: float, gap_rel: float | None) -> SolveOutcome:
@@ -224,7 +262,12 @@ class Program:
 
         from planner.model.solver import solve
 
-        h = self._highs_model(time_limit, gap_rel)
+        if self.names is not None and all(
+            lo == hi or math.isinf(lo) != math.isinf(hi)
+            for lo, hi in zip(self.row_lo, self.row_hi, strict=True)
+        ):
+            return self._cbc_named(time_limit, gap_rel)
+        h = self._highs_model(time_limit, gap_rel, for_cbc=True)
         fd, path = tempfile.mkstemp(suffix=".mps", prefix="planner-")
         os.close(fd)
         try:
@@ -238,10 +281,51 @@ class Program:
         out = solve(prob, "cbc", time_limit, gap_rel)
         if not out.status.is_ok:
             return SolveOutcome(out.status, "cbc", None)
-        cols = [names.get(f"c{j}") for j in range(self.n_cols)]
+        col_names = self.names if self.names is not None else [f"c{j}" for j in range(self.n_cols)]
+        cols = [names.get(name) for name in col_names]
         self.x = [float(v.value() or 0.0) if v is not None else 0.0 for v in cols]
         by_name = dict(prob.constraints.items())
         self.duals = [float(getattr(by_name.get(f"r{i}"), "pi", 0.0) or 0.0) for i in range(self.n_rows)]
+        return SolveOutcome(out.status, "cbc", self.objective_value())
+
+    def _cbc_named(self, time_limit: float, gap_rel: float | None) -> SolveOutcome:
+        """CBC on the programme built as pulp objects named by ``names`` (pulp writes CBC's file with
+        the columns in the order of their names): for programmes whose rows each have one bound or
+        are equalities."""
+        import pulp
+
+        from planner.model.solver import solve
+
+        assert self.names is not None
+        prob = pulp.LpProblem("planner", pulp.LpMaximize if self.maximize else pulp.LpMinimize)
+        cols = [
+            pulp.LpVariable(
+                name,
+                lowBound=None if math.isinf(lo) else lo,
+                upBound=None if math.isinf(hi) else hi,
+                cat=pulp.LpInteger if j in self.integer else pulp.LpContinuous,
+            )
+            for j, (name, lo, hi) in enumerate(zip(self.names, self.col_lo, self.col_hi, strict=True))
+        ]
+        prob.setObjective(pulp.LpAffineExpression([(cols[j], a) for j, a in self.cost.items()]))
+        rows = []
+        for i in range(self.n_rows):
+            span = range(self.starts[i], self.starts[i + 1])
+            expr = pulp.LpAffineExpression([(cols[self.index[k]], self.value[k]) for k in span])
+            lo, hi = self.row_lo[i], self.row_hi[i]
+            if lo == hi:
+                row = pulp.LpConstraint(expr, pulp.LpConstraintEQ, f"r{i}", lo)
+            elif math.isinf(hi):
+                row = pulp.LpConstraint(expr, pulp.LpConstraintGE, f"r{i}", lo)
+            else:
+                row = pulp.LpConstraint(expr, pulp.LpConstraintLE, f"r{i}", hi)
+            prob += row
+            rows.append(row)
+        out = solve(prob, "cbc", time_limit, gap_rel)
+        if not out.status.is_ok:
+            return SolveOutcome(out.status, "cbc", None)
+        self.x = [float(v.value() or 0.0) for v in cols]
+        self.duals = [float(row.pi or 0.0) for row in rows]
         return SolveOutcome(out.status, "cbc", self.objective_value())
 
 

@@ -18,8 +18,9 @@ Where the curve of a tier comes from (first that applies):
 
 The shipped policy's default shape and the reasons for its numbers are in
 ``policies/telecom-4plus1.yaml`` (``response:``). A model values hours through
-:func:`scenario_curves` (each tier's curve and revenue) and :func:`add_response` (one tier's value as
-a pulp expression), so every model that allocates hours values them the same way.
+:func:`scenario_curves` (each tier's curve and revenue) and :func:`response_terms` (one tier's value
+as objective terms of a :class:`planner.model.lp.Program`), so every model that allocates hours
+values them the same way.
 """
 
 from __future__ import annotations
@@ -151,44 +152,30 @@ def scenario_curves(scenario: Scenario) -> dict[TierKey, tuple[ResponseCurve, fl
     }
 
 
-def add_response(prob: Any, coverage: Any, curve: ResponseCurve, revenue: float, name: str) -> Any:
-    """Add one tier's response segments to ``prob``; return its value as a pulp expression.
+def response_terms(prog: Any, coverage: int, curve: ResponseCurve, revenue: float) -> list[tuple[int, float]]:
+    """Add one tier's response segments to ``prog``; return its value as objective terms.
 
     Parameters
     ----------
-    prob
-        A pulp problem that *maximises* an objective including the returned expression (or bounds
-        it from below): the segments then fill in order because the curve is concave.
+    prog
+        A :class:`planner.model.lp.Program` that *maximises* an objective including the returned
+        terms (or bounds them from below): the segments then fill in order because the curve is
+        concave.
     coverage
-        The tier's coverage, a pulp variable or expression in [0, 1].
+        The column of the tier's coverage, in [0, 1]. One new column per segment, bounded by its
+        width, and one row ``sum(segments) = coverage`` link them.
     curve
         The tier's response curve.
     revenue
         The tier's annual revenue, CNY (customers x monthly spend x 12).
-    name
-        A prefix for the new variables and the linking constraint, unique in ``prob``.
 
     Returns
     -------
-    The revenue kept above what no service keeps, CNY a year: ``revenue x (kept(coverage) -
-    kept(0))``. Add ``revenue x curve.kept(0)`` for the revenue kept itself (a constant, left out so
-    objective values and their tolerances stay in the scale of what service changes).
+    ``(segment column, revenue x slope)`` terms: the revenue kept above what no service keeps, CNY
+    a year, ``revenue x (kept(coverage) - kept(0))``. Add ``revenue x curve.kept(0)`` for the
+    revenue kept itself (a constant, left out so objective values and their tolerances stay in the
+    scale of what service changes).
     """
-    import pulp
-
-    parts = []
-    for i, (width, slope) in enumerate(curve.segments()):
-        y = pulp.LpVariable(f"{name}_{i}", lowBound=0, upBound=width)
-        parts.append((y, revenue * slope))
-    prob += pulp.LpConstraint(
-        pulp.lpSum(y for y, _ in parts) - coverage, pulp.LpConstraintEQ, f"{name}_link", 0
-    )
-    return pulp.lpSum(value * y for y, value in parts)
-
-
-def response_terms(prog: Any, coverage: int, curve: ResponseCurve, revenue: float) -> list[tuple[int, float]]:
-    """:func:`add_response` for a :class:`planner.model.lp.Program`: segment columns linked to column
-    ``coverage``; returns the value's objective terms (the revenue kept above what no service keeps)."""
     parts = [(prog.var(0.0, width), revenue * slope) for width, slope in curve.segments()]
     prog.row([(y, 1.0) for y, _ in parts] + [(coverage, -1.0)], 0.0, 0.0)
     return parts
