@@ -216,12 +216,15 @@ def greedy_book(
     ahead: bool = False,
     shared: dict[str, Any] | None = None,
     day_minutes: float | None = None,
+    day_bound: list[bool] | None = None,
 ) -> npt.NDArray[np.int64] | None:
     """Whole contacts per stream and slot for one manager holding ``book`` customers per tier.
 
     With ``day_minutes`` a slot takes only contacts that pack into its working days of that many
     minutes (:func:`days_fit`), not only into its minutes: what does not fit is made in another
-    slot of its period where the days have room, as the rounding does for minutes.
+    slot of its period where the days have room, as the rounding does for minutes. ``day_bound``
+    gets whether the days ever refused a contact the minutes took (if not, the plan is the one the
+    minutes alone give).
 
     Spare minutes take contacts ahead of the plan always with today's heads (``full`` False) and,
     with ``ahead``, also when every standard must be met (work done early leaves room at period
@@ -232,6 +235,8 @@ def greedy_book(
 
     g = _Greedy(streams, book, cap_minutes, cal, shared, day_minutes)
     ok = g.run(full=full, ahead=ahead)
+    if day_bound is not None:
+        day_bound.append(g.day_bound)
     if not ok:
         return None
     return np.array(g.y, dtype=np.int64).reshape(len(streams), cal.n_slots)
@@ -284,8 +289,12 @@ class _Greedy:
         self.day_minutes = day_minutes
         self.days = [sl.working_days for sl in cal.slots]
         # Packings already worked out (one role: one day length, the same streams), by the slot's
-        # days and contacts per stream.
+        # days and contacts per length.
         self.packed: dict[tuple[Any, ...], bool] = tables.setdefault("days_fit", {})
+        self.day_bound = False
+        # The distinct contact lengths, longest first, and each stream's place among them.
+        self.lengths = sorted(set(self.minutes), reverse=True)
+        self.length_of = [self.lengths.index(m) for m in self.minutes]
         longest = max(self.minutes, default=0.0)
         if day_minutes is None:
             self.safe = [math.inf] * n_w
@@ -305,16 +314,16 @@ class _Greedy:
         """The slot's contacts pack into its days (always true without a day plan)."""
         if self.used[w] <= self.safe[w] or self.day_minutes is None:
             return True
-        key = (self.days[w], *[row[w] for row in self.y])
+        counts = [0] * len(self.lengths)
+        for j, row in enumerate(self.y):
+            counts[self.length_of[j]] += row[w]
+        key = (self.days[w], *counts)
         ok = self.packed.get(key)
         if ok is None:
-            sizes: dict[float, int] = {}
-            for j, c in enumerate(key[1:]):
-                if c:
-                    sizes[self.minutes[j]] = sizes.get(self.minutes[j], 0) + c
-            ok = self.packed[key] = days_fit(
-                sorted(sizes.items(), reverse=True), self.days[w], self.day_minutes
-            )
+            sizes = [(m, c) for m, c in zip(self.lengths, counts, strict=True) if c]
+            ok = self.packed[key] = days_fit(sizes, self.days[w], self.day_minutes)
+        if not ok:
+            self.day_bound = True
         return ok
 
     def fits(self, j: int, w: int) -> bool:
@@ -594,6 +603,7 @@ def book_role(
     n_s, n_w = len(streams), cal.n_slots
     cache: dict[tuple[int, ...], Any] = {}
     shared: dict[str, Any] = {}
+    bound: dict[tuple[int, ...], bool] = {}  # books whose days refused a contact
     ip_books = 0
     h = max(heads, 1) if sum(counts) > 0 else heads
     if books_given is not None:
@@ -617,9 +627,18 @@ def book_role(
         hard = []
         for book in sorted(books):
             if book not in cache:
+                refused: list[bool] = []
                 plan = greedy_book(
-                    streams, book, cap_minutes, cal, full=full, shared=shared, day_minutes=day_minutes
+                    streams,
+                    book,
+                    cap_minutes,
+                    cal,
+                    full=full,
+                    shared=shared,
+                    day_minutes=day_minutes,
+                    day_bound=refused,
                 )
+                bound[book] = any(refused)
                 if plan is None and full:
                     plan = greedy_book(
                         streams,
@@ -664,6 +683,8 @@ def book_role(
         # The same rounding without the day plan, per book: what whole days cost each stream.
         day_lost = np.zeros(n_s, dtype=np.int64)
         for book, members in sorted(books.items()):
+            if not bound.get(book, True):  # the days never refused a contact: the same plan
+                continue
             plain = greedy_book(streams, book, cap_minutes, cal, full=False, shared=shared)
             dated = cache[book]
             if plain is not None and dated is not None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import holidays
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -216,3 +217,54 @@ def test_no_day_over_its_minutes(tmp_path_factory, books, hours, districts):
                 group.assign(w=weeks).sort_values(["customer_id", "w"]).groupby("customer_id")["w"].diff()
             )
             assert (spaced.dropna() >= gap).all()
+
+
+def _roster_schedule(scenario_path: Path, roster: Path):
+    """build_schedule on a roster naming managers, as `planner schedule --roster` reads it."""
+    from planner.data.managers import build_book
+    from planner.data.roster import Layout, read_roster
+    from planner.data.scenario import load_scenario
+
+    scenario = load_scenario(scenario_path)
+    read = read_roster(roster, scenario.policy, None, Layout())
+    scenario = scenario.with_customers(read.counts())
+    customers = customers_from_book(build_book(read, scenario, None), scenario)
+    return build_schedule(scenario, year=YEAR, customers=customers)
+
+
+@pytest.mark.parametrize("case", ["tiny", "travel"])
+def test_same_calendar_where_no_day_was_over(tmp_path, monkeypatch, case):
+    """Where the minutes-only booking put no day over, the day plan changes no byte of the calendar.
+
+    tiny: test_schedule_portfolios's branch (its dates are worked by hand there). travel: the
+    portfolio fixture: a commercial manager's day is 100 h x 60 / 248 = 24 minutes, so each 90-minute
+    visit (120 from North to South) is longer than a day and takes one alone; the minutes-only
+    booking counted those days as over, now they are reported as such.
+    """
+    from test_schedule_portfolios import ROSTER
+    from test_schedule_portfolios import SCENARIO as TINY
+
+    import planner.model.booking as booking
+
+    if case == "tiny":
+        scenario = tmp_path / "tiny.yaml"
+        scenario.write_text(TINY.format(policy=REPO / "policies" / "telecom-4plus1.yaml"), encoding="utf-8")
+        roster = tmp_path / "customers.csv"
+        roster.write_text(ROSTER, encoding="utf-8")
+    else:
+        scenario = REPO / "tests" / "portfolio" / "data" / "travel.yaml"
+        roster = REPO / "tests" / "portfolio" / "data" / "travel.csv"
+    new = _roster_schedule(scenario, roster)
+    plain = booking.book_branch
+
+    def minutes_only(*args, **kwargs):
+        return plain(*args, **{**kwargs, "days": False})
+
+    monkeypatch.setattr(booking, "book_branch", minutes_only)
+    old = _roster_schedule(scenario, roster)
+    assert not any("hold more than the manager's daily hours" in w for w in new.warnings)
+    pd.testing.assert_frame_equal(new.schedule, old.schedule)
+    pd.testing.assert_frame_equal(new.managers, old.managers)
+    assert new.day_short == []
+    longer = [w for w in new.warnings if "longer than their manager's day" in w]
+    assert longer == ([] if case == "tiny" else [longer[0]])
