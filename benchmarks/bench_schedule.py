@@ -8,7 +8,10 @@ validation, the calendar model, booking, dates and the CSVs included; peak memor
   ``--out`` CSVs. Target (issue 15): under 6 s.
 - ``roster``: a roster of CUSTOMERS customers naming MANAGERS managers (1,000) over 50 districts
   (benchmarks/bench_portfolio.py's generator), dated calendar keeping every customer's manager,
-  ``--out`` CSVs. Target (issue 13): under 30 s and 3 GB.
+  ``--out`` CSVs. Target (issue 13): under 30 s and 3 GB. Its days are checked from the CSVs,
+  for both builds: manager-days over the manager's daily minutes (his role's customer hours a year
+  over the year's working days), days holding one contact longer than a day, and visits and calls
+  delivered against what the roster's customers' standards ask.
 
 Each case also runs with the reference (``--ref-python`` running ``--ref-code``; by default
 /work/venv with /work/main, the main line's code) so the ratio printed is measured under the same
@@ -103,6 +106,52 @@ def model_size(customers: int) -> str:
     return f"{slots} slots x {streams} streams; one allocation LP: {size}; solve_calendar {took:.2f} s"
 
 
+def day_figures(out: Path, year: int = 2027) -> tuple[str, dict[str, int]]:
+    """Days over their manager's minutes in ``out/schedule.csv``, and contacts per tier and kind."""
+    import pandas as pd
+
+    from planner.data.calendar import plan_calendar
+    from planner.data.scenario import load_scenario
+    from planner.model.workload import role_hours_per_head
+
+    scenario = load_scenario(REPO / "scenarios" / "baseline.yaml")
+    working = plan_calendar(year).working_days
+    per_role = {r: role_hours_per_head(role) * 60 / working for r, role in scenario.roles.items()}
+    rows = pd.read_csv(
+        out / "schedule.csv", usecols=["manager_id", "role", "channel", "tier", "date", "kind", "minutes"]
+    )
+    days = rows.groupby(["manager_id", "role", "date"], sort=False)["minutes"].agg(["sum", "size", "max"])
+    cap = days.index.get_level_values("role").map(per_role).to_numpy(dtype=float)
+    excess = days["sum"].to_numpy() - cap
+    alone = (days["size"].to_numpy() == 1) & (days["max"].to_numpy() > cap + 1e-6)
+    over = (excess > 1e-6) & ~alone
+    text = (
+        f"{int(over.sum()):,} of {len(days):,} manager-days over ({100 * over.mean():.2f} %), max excess "
+        f"{max(0.0, float(excess[over].max()) if over.any() else 0.0):,.0f} min; {int(alone.sum()):,} days "
+        "hold one contact longer than a day"
+    )
+    made = rows.groupby(["channel", "tier", "kind"]).size()
+    delivered = {f"{c}.{t} {k}s": int(n) for (c, t, k), n in made.items()}
+    return text, delivered
+
+
+def required(roster: Path) -> dict[str, int]:
+    """Visits and calls a year the roster's customers' standards ask, per tier and kind."""
+    import pandas as pd
+
+    from planner.data.scenario import load_scenario
+
+    policy = load_scenario(REPO / "scenarios" / "baseline.yaml").policy
+    counts = pd.read_csv(roster, usecols=["channel", "tier"]).value_counts()
+    out = {}
+    for (c, t), n in counts.items():
+        tier = policy.tier(c, t)
+        for kind, std in (("visit", tier.visits), ("call", tier.calls)):
+            if std.per_year:
+                out[f"{c}.{t} {kind}s"] = int(n) * std.per_year
+    return out
+
+
 def main() -> None:
     """Build the inputs, run each case with this tree and the reference, print figures and ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -157,6 +206,19 @@ def main() -> None:
                 with open(tmp / f"{name}-this-0" / "schedule.csv", encoding="utf-8") as f:
                     rows = sum(1 for _ in f) - 1
                 print(f"            {rows:,} dated contacts, {args.managers:,} managers named, 50 districts")
+                due = required(tmp / "customers.csv")
+                made: dict[str, dict[str, int]] = {}
+                for label in ("this", "ref"):
+                    text, made[label] = day_figures(tmp / f"{name}-{label}-0")
+                    print(f"            days ({label}): {text}")
+                print("            delivered / due per tier (this | reference), where they differ:")
+                for key in sorted(due):
+                    this_n, ref_n = made["this"].get(key, 0), made["ref"].get(key, 0)
+                    if this_n != ref_n:
+                        print(
+                            f"              {key:26s} {this_n:>9,} {this_n / due[key]:7.2%} | "
+                            f"{ref_n:>9,} {ref_n / due[key]:7.2%} of {due[key]:,}"
+                        )
         if args.case in ("synthetic", "both"):
             print(f"  calendar model ({args.customers:,} customers): {model_size(args.customers)}")
     print("  (a shared 2-core machine while other work runs: absolute figures are noisy, the ratio less so)")

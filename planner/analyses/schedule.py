@@ -108,6 +108,22 @@ class TierSchedule:
 
 
 @dataclass(frozen=True)
+class DayShort:
+    """Contacts of one tier the day plan has no room for: a slot's minutes hold them, its whole days not."""
+
+    channel: str
+    tier: str
+    kind: str
+    contacts: int
+    hours: float
+
+    @property
+    def key(self) -> str:
+        """``channel.tier``."""
+        return f"{self.channel}.{self.tier}"
+
+
+@dataclass(frozen=True)
 class WeekInfo:
     """One ISO week of the plan year (partial weeks at either end count too)."""
 
@@ -140,6 +156,8 @@ class ScheduleResult:
     managers: Any = field(default=None, compare=False, repr=False)
     #: Each manager's minutes a working day (his yearly customer minutes over the year's working days).
     day_minutes: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+    #: A dated calendar's contacts that whole days cannot hold (net of the minutes-only rounding).
+    day_short: list[DayShort] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -168,6 +186,12 @@ class ScheduleResult:
             "worst_weeks": [asdict(w) for w in self.worst_weeks()],
             "warnings": list(self.warnings),
             "explanation": self.explanation,
+            # Only a dated calendar short of room in its days has the key (other documents unchanged).
+            **(
+                {"day_plan_short": [{**asdict(d), "key": d.key} for d in self.day_short]}
+                if self.day_short
+                else {}
+            ),
         }
 
 
@@ -527,7 +551,9 @@ def _solve_named(
     if not sol.ok:
         return problem, sol, {}
     given = {r: {k: np.asarray(v, dtype=np.int64) for k, v in pm.items()} for r, pm in named.items()}
-    books = book_branch(problem, sol, {t.key: t.customers for t in problem.tiers}, full=False, given=given)
+    books = book_branch(
+        problem, sol, {t.key: t.customers for t in problem.tiers}, full=False, given=given, days=True
+    )
     return problem, sol, books
 
 
@@ -723,11 +749,23 @@ def _assemble(
     schedule, row_slot, row_stream = _rows(
         customers, cal, stream_meta, parts, names, day_minutes if customers.named else None, overfull
     )
-    if overfull:
+    if overfull and overfull[0]:
         warnings.append(
             f"{int(overfull[0]):,} manager-days hold more than the manager's daily hours (by up to "
             f"{overfull[1]:,.0f} min): the week's minutes fit, but its whole visits do not pack into "
             "its days"
+        )
+    if overfull and overfull[2]:
+        warnings.append(
+            f"{int(overfull[2]):,} contacts are longer than their manager's day: each takes a day of its own"
+        )
+    day_short = _day_short(books)
+    if day_short:
+        warnings.append(
+            f"no room in the day plan for {sum(d.contacts for d in day_short):,} contacts "
+            f"({sum(d.hours for d in day_short):,.1f} h) the slots' minutes would hold: whole contacts "
+            "do not pack into the managers' days (the tier with the least value per hour gives way "
+            "first): " + "; ".join(f"{d.key} {d.contacts:,} {d.kind}s ({d.hours:,.1f} h)" for d in day_short)
         )
     managers = _managers_frame(cal, names, name_role, name_customers, loads)
     tiers_out = _tier_summaries(scenario, cal, customers, sol, stream_meta, row_slot, row_stream)
@@ -746,7 +784,22 @@ def _assemble(
         schedule=schedule,
         managers=managers,
         day_minutes=dict(zip(names, day_minutes, strict=True)),
+        day_short=day_short,
     )
+
+
+def _day_short(books: dict[str, RoleCalendar]) -> list[DayShort]:
+    """Per tier and kind, contacts the day plan costs (booking's ``day_lost``), where it costs any."""
+    lost: dict[tuple[str, str, str], list[float]] = {}
+    for rc in books.values():
+        if rc.books.day_lost is None:
+            continue
+        for st, n in zip(rc.streams, rc.books.day_lost.tolist(), strict=True):
+            key = rc.tiers[st.tier_index]
+            acc = lost.setdefault((key[0], key[1], st.kind), [0, 0.0])
+            acc[0] += n
+            acc[1] += n * st.minutes / 60.0
+    return [DayShort(c, t, k, int(n), float(h)) for (c, t, k), (n, h) in sorted(lost.items()) if n > 0]
 
 
 def _by_week(cal: PlanCalendar, per_slot: Any) -> Any:
@@ -912,9 +965,13 @@ def _pack_days(
 
     Rows come sorted by manager, slot, kind (visits first), district, customer. Visits are laid
     day by day in that order, so one district's visits share a day as far as the day holds them;
-    phone contacts then fill the room the visits leave, day by day. What the slot's days cannot
-    hold (a slot full to the minute in awkward sizes) goes to its days with the most room left;
-    ``overfull`` then gets the number of days over and the largest excess in minutes.
+    phone contacts then fill the room the visits leave, day by day. A slot whose contacts do not
+    all fit that way is packed again, longest contacts first, each into the first day with room
+    (:func:`_first_fit_days`, the packing the booking's day plan checks with
+    :func:`planner.model.booking.days_fit`, so a booked slot fits). A contact longer than a day
+    takes a day of its own. What still does not fit (a booking without a day plan) goes to the
+    slot's days with the most room left; ``overfull`` then gets the number of days over, the
+    largest excess in minutes and the number of days holding one contact longer than a day.
     """
     import numpy as np
 
@@ -941,15 +998,77 @@ def _pack_days(
         day[sel] = placed
         ok = placed >= 0
         np.add.at(room, (g[ok], placed[ok]), -mins[sel][ok])
+    bad = np.zeros(len(first), dtype=bool)
+    bad[gid[day < 0]] = True
+    if bad.any():  # pack those slots again, longest first
+        rows = np.flatnonzero(bad[gid])
+        rows = rows[np.lexsort((np.arange(len(rows)), -mins[rows], gid[rows]))]
+        day[rows] = _first_fit_days(gid[rows], mins[rows], cap, days)
+        room[bad] = cap[bad, None]
+        ok = rows[day[rows] >= 0]
+        np.add.at(room, (gid[ok], day[ok]), -mins[ok])
     for i in np.flatnonzero(day < 0).tolist():  # the slot's days are full
         g = int(gid[i])
         k = int(np.argmax(room[g, : days[g]]))
         day[i] = k
         room[g, k] -= mins[i]
-    over = room < -1e-6
-    if over.any() and overfull is not None:
-        overfull.extend([int(over.sum()), float(-room[over].min())])
+    # A day holding one contact longer than the day is not over: that contact needs a day of its own.
+    alone = np.zeros(room.shape, dtype=np.int64)
+    np.add.at(alone, (gid, day), 1)
+    long_day = np.zeros(room.shape, dtype=bool)
+    too_long = mins > cap[gid] + 1e-6
+    long_day[gid[too_long], day[too_long]] = True
+    long_day &= alone == 1
+    over = (room < -1e-6) & ~long_day
+    if (over.any() or long_day.any()) and overfull is not None:
+        overfull.extend(
+            [int(over.sum()), float(-room[over].min()) if over.any() else 0.0, int(long_day.sum())]
+        )
     return day
+
+
+def _first_fit_days(gid: Any, mins: Any, cap: Any, days: Any) -> Any:
+    """First fit decreasing into each group's days: rows sorted by group, longest first.
+
+    Equal contacts fill day 1, then day 2, ... (first fit); a contact longer than ``cap[g]`` takes
+    an empty day of its own. The same packing as :func:`planner.model.booking.pack_day_counts`,
+    vectorised over groups: one pass per size rank and day. Returns each row's day, -1 where the
+    group's days are full.
+    """
+    import numpy as np
+
+    n = len(gid)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    start = np.concatenate([[True], (gid[1:] != gid[:-1]) | (mins[1:] != mins[:-1])])
+    bfirst = np.flatnonzero(start)
+    b_of_row = np.cumsum(start) - 1
+    b_gid, b_m = gid[bfirst], mins[bfirst]
+    b_cnt = np.diff(np.append(bfirst, n))
+    g_start = np.concatenate([[True], b_gid[1:] != b_gid[:-1]])
+    b_rank = np.arange(len(bfirst)) - np.flatnonzero(g_start)[np.cumsum(g_start) - 1]
+    width = int(days.max())
+    load = np.zeros((len(days), width))
+    q = np.zeros((len(bfirst), width), dtype=np.int64)
+    rem = b_cnt.astype(np.int64).copy()
+    for r in range(int(b_rank.max()) + 1):
+        sel = np.flatnonzero(b_rank == r)
+        g, m = b_gid[sel], b_m[sel]
+        long = m > cap[g] + 1e-6
+        for k in range(width):
+            open_ = (days[g] > k) & (rem[sel] > 0)
+            free = cap[g] - load[g, k]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                fit = np.where(m > 0, np.floor((free + 1e-6) / np.where(m > 0, m, 1)), rem[sel])
+            take = np.where(long, (load[g, k] == 0).astype(np.int64), np.clip(fit, 0, None).astype(np.int64))
+            take = np.where(open_, np.minimum(take, rem[sel]), 0)
+            q[sel, k] = take
+            rem[sel] -= take
+            load[g, k] = np.where(long & (take > 0), np.inf, load[g, k] + take * m)
+    cq = np.cumsum(q, axis=1)
+    within = np.arange(n) - bfirst[b_of_row]
+    day = (cq[b_of_row] <= within[:, None]).sum(axis=1).astype(np.int64)
+    return np.where(day < days[gid], day, -1)
 
 
 def _slot_dates(cal: PlanCalendar) -> list[list[str]]:

@@ -64,6 +64,47 @@ class RoleBooks:
     load_minutes: npt.NDArray[np.float64]  # (H, W)
     feasible: bool
     ip_books: int  # books that needed the integer programme
+    #: With a day plan: per stream, contacts the minutes-only rounding makes that whole days do not
+    #: hold (net, over all managers); ``None`` without one.
+    day_lost: npt.NDArray[np.int64] | None = None
+
+
+def days_fit(sizes: list[tuple[float, int]], days: int, day_minutes: float) -> bool:
+    """True when ``count`` contacts of each ``(minutes, count)`` pack into ``days`` days.
+
+    The packing is first fit decreasing: longest contacts first, each into the first day with room
+    (for equal contacts: fill day 1, then day 2, ...). A contact longer than a day takes an empty day
+    of its own. ``sizes`` must come longest first. :func:`pack_day_counts` gives the days themselves.
+    """
+    return pack_day_counts(sizes, days, day_minutes) is not None
+
+
+def pack_day_counts(sizes: list[tuple[float, int]], days: int, day_minutes: float) -> list[list[int]] | None:
+    """How many contacts of each size each day takes (first fit decreasing), or ``None`` if they do not fit.
+
+    Returns one list per size (in ``sizes`` order) of ``days`` counts.
+    """
+    load = [0.0] * days
+    out = []
+    for m, c in sizes:
+        row = [0] * days
+        for i in range(days):
+            if c == 0:
+                break
+            if load[i] == math.inf:  # a day a longer contact took whole
+                continue
+            if m > day_minutes + 1e-6:  # longer than a day: an empty day of its own
+                q = 1 if load[i] == 0.0 else 0
+            else:
+                q = min(c, math.floor((day_minutes - load[i] + 1e-6) / m)) if m > 0 else c
+            if q > 0:
+                row[i] = q
+                c -= q
+                load[i] = math.inf if m > day_minutes + 1e-6 else load[i] + q * m
+        if c > 0:
+            return None
+        out.append(row)
+    return out
 
 
 def deal_books(
@@ -174,8 +215,16 @@ def greedy_book(
     full: bool,
     ahead: bool = False,
     shared: dict[str, Any] | None = None,
+    day_minutes: float | None = None,
+    day_bound: list[bool] | None = None,
 ) -> npt.NDArray[np.int64] | None:
     """Whole contacts per stream and slot for one manager holding ``book`` customers per tier.
+
+    With ``day_minutes`` a slot takes only contacts that pack into its working days of that many
+    minutes (:func:`days_fit`), not only into its minutes: what does not fit is made in another
+    slot of its period where the days have room, as the rounding does for minutes. ``day_bound``
+    gets whether the days ever refused a contact the minutes took (if not, the plan is the one the
+    minutes alone give).
 
     Spare minutes take contacts ahead of the plan always with today's heads (``full`` False) and,
     with ``ahead``, also when every standard must be met (work done early leaves room at period
@@ -184,8 +233,10 @@ def greedy_book(
     """
     import numpy as np
 
-    g = _Greedy(streams, book, cap_minutes, cal, shared)
+    g = _Greedy(streams, book, cap_minutes, cal, shared, day_minutes)
     ok = g.run(full=full, ahead=ahead)
+    if day_bound is not None:
+        day_bound.append(g.day_bound)
     if not ok:
         return None
     return np.array(g.y, dtype=np.int64).reshape(len(streams), cal.n_slots)
@@ -201,6 +252,7 @@ class _Greedy:
         cap_minutes: npt.NDArray[np.float64],
         cal: PlanCalendar,
         shared: dict[str, Any] | None = None,
+        day_minutes: float | None = None,
     ) -> None:
         import numpy as np
 
@@ -232,6 +284,24 @@ class _Greedy:
         self.slot_week: list[int] = tables["slot_week"]
         self.win: list[list[list[tuple[int, int]]]] = tables["win"]
         self.win_first: list[list[int]] = tables["win_first"]
+        # The day plan: each slot's working days of ``day_minutes``. Below ``safe[w]`` minutes a slot's
+        # contacts always pack (first fit fails a contact only when every day has less room than it).
+        self.day_minutes = day_minutes
+        self.days = [sl.working_days for sl in cal.slots]
+        # Packings already worked out (one role: one day length, the same streams), by the slot's
+        # days and contacts per length.
+        self.packed: dict[tuple[Any, ...], bool] = tables.setdefault("days_fit", {})
+        self.day_bound = False
+        # The distinct contact lengths, longest first, and each stream's place among them.
+        self.lengths = sorted(set(self.minutes), reverse=True)
+        self.length_of = [self.lengths.index(m) for m in self.minutes]
+        longest = max(self.minutes, default=0.0)
+        if day_minutes is None:
+            self.safe = [math.inf] * n_w
+        elif longest > day_minutes:
+            self.safe = [-math.inf] * n_w
+        else:
+            self.safe = [d * (day_minutes - longest) for d in self.days]
 
     def put(self, j: int, w: int, k: int) -> None:
         self.y[j][w] += k
@@ -239,6 +309,36 @@ class _Greedy:
 
     def free(self, w: int) -> float:
         return self.cap[w] - self.used[w]
+
+    def days_ok(self, w: int) -> bool:
+        """The slot's contacts pack into its days (always true without a day plan)."""
+        if self.used[w] <= self.safe[w] or self.day_minutes is None:
+            return True
+        counts = [0] * len(self.lengths)
+        for j, row in enumerate(self.y):
+            counts[self.length_of[j]] += row[w]
+        key = (self.days[w], *counts)
+        ok = self.packed.get(key)
+        if ok is None:
+            sizes = [(m, c) for m, c in zip(self.lengths, counts, strict=True) if c]
+            ok = self.packed[key] = days_fit(sizes, self.days[w], self.day_minutes)
+        if not ok:
+            self.day_bound = True
+        return ok
+
+    def fits(self, j: int, w: int) -> bool:
+        """One more contact of stream ``j`` fits slot ``w``'s minutes (and its days)."""
+        m = self.minutes[j]
+        if m > self.free(w) + 1e-6:
+            return False
+        if self.day_minutes is None:
+            return True
+        self.y[j][w] += 1
+        self.used[w] += m
+        ok = self.days_ok(w)
+        self.y[j][w] -= 1
+        self.used[w] -= m
+        return ok
 
     def room(self, j: int, w: int) -> int:
         n = self.n[j]
@@ -309,6 +409,10 @@ class _Greedy:
         if k > 0:
             row[w] += k
             self.used[w] += k * m
+            while k > 0 and not self.days_ok(w):  # the day plan holds fewer
+                row[w] -= 1
+                self.used[w] -= m
+                k -= 1
             self.done[j] += k
             self.in_period[j] += k
 
@@ -319,17 +423,16 @@ class _Greedy:
         less give way when nothing else makes room: the model's priority, kept in whole contacts.
         """
         added = 0
-        need = self.minutes[j]
         for w in sorted(slots, reverse=True):
             while added < deficit:
                 if (
-                    need > self.free(w) + 1e-6
+                    not self.fits(j, w)
                     and not self._make_room(j, w)
                     and (now is None or not self._give_way(j, w, now))
                 ):
                     break
                 self.put(j, w, 1)
-                if not self.fits_window(j, w):
+                if not self.fits_window(j, w) or not self.days_ok(w):
                     self.put(j, w, -1)
                     break
                 added += 1
@@ -343,28 +446,34 @@ class _Greedy:
         cheaper = [k for k in range(self.n_s) if self.streams[k].priority < self.streams[j].priority]
         if sum(self.y[k][w] * self.minutes[k] for k in cheaper) + self.free(w) + 1e-6 < need:
             return False
+        dropped = []
         for k in sorted(cheaper, key=lambda k: (self.streams[k].priority, -self.minutes[k], k)):
-            while self.y[k][w] > 0 and self.free(w) + 1e-6 < need:
+            while self.y[k][w] > 0 and not self.fits(j, w):
                 self.put(k, w, -1)
-                self.done[k] -= 1
-                if self.period_of[k][w] == self.period_of[k][now]:
-                    self.in_period[k] -= 1
-        return self.free(w) + 1e-6 >= need
+                dropped.append(k)
+        if not self.fits(j, w):  # the days still do not hold it: give nothing away
+            for k in dropped:
+                self.put(k, w, 1)
+            return False
+        for k in dropped:
+            self.done[k] -= 1
+            if self.period_of[k][w] == self.period_of[k][now]:
+                self.in_period[k] -= 1
+        return True
 
     def _make_room(self, j: int, w: int) -> bool:
         """Move other contacts out of slot ``w`` (within their own periods) until stream ``j`` fits."""
-        need = self.minutes[j]
         moves: list[tuple[int, int]] = []
         for k in sorted(range(self.n_s), key=lambda k: (self.minutes[k], k)):
-            if self.free(w) + 1e-6 >= need:
+            if self.fits(j, w):
                 break
             if k == j or self.y[k][w] == 0:
                 continue
             period = next(p for p in self.streams[k].periods if w in p)
             for v in sorted(period, key=lambda v: (abs(v - w), v)):
-                if self.free(w) + 1e-6 >= need or self.y[k][w] == 0:
+                if self.fits(j, w) or self.y[k][w] == 0:
                     break
-                if v == w or self.free(v) + 1e-6 < self.minutes[k]:
+                if v == w or not self.fits(k, v):
                     continue
                 self.put(k, w, -1)
                 self.put(k, v, 1)
@@ -373,7 +482,7 @@ class _Greedy:
                 else:
                     self.put(k, w, 1)
                     self.put(k, v, -1)
-        if self.free(w) + 1e-6 >= need:
+        if self.fits(j, w):
             return True
         for k, v in reversed(moves):  # could not make room: undo
             self.put(k, w, 1)
@@ -480,17 +589,21 @@ def book_role(
     solver: str,
     time_limit: float,
     books_given: npt.NDArray[np.int64] | None = None,
+    day_minutes: float | None = None,
 ) -> RoleBooks:
     """Books and whole contacts for one role; with ``full``, more heads until every book fits.
 
     ``books_given`` (tiers x managers) fixes each manager's customers per tier (a roster's
-    portfolios): no dealing, no more heads.
+    portfolios): no dealing, no more heads. ``day_minutes`` (a manager's minutes a working day)
+    makes every slot's contacts pack into its days (:func:`greedy_book`); the books are then also
+    rounded without it, and ``day_lost`` counts what the days cost.
     """
     import numpy as np
 
     n_s, n_w = len(streams), cal.n_slots
     cache: dict[tuple[int, ...], Any] = {}
     shared: dict[str, Any] = {}
+    bound: dict[tuple[int, ...], bool] = {}  # books whose days refused a contact
     ip_books = 0
     h = max(heads, 1) if sum(counts) > 0 else heads
     if books_given is not None:
@@ -514,9 +627,29 @@ def book_role(
         hard = []
         for book in sorted(books):
             if book not in cache:
-                plan = greedy_book(streams, book, cap_minutes, cal, full=full, shared=shared)
+                refused: list[bool] = []
+                plan = greedy_book(
+                    streams,
+                    book,
+                    cap_minutes,
+                    cal,
+                    full=full,
+                    shared=shared,
+                    day_minutes=day_minutes,
+                    day_bound=refused,
+                )
+                bound[book] = any(refused)
                 if plan is None and full:
-                    plan = greedy_book(streams, book, cap_minutes, cal, full=full, ahead=True, shared=shared)
+                    plan = greedy_book(
+                        streams,
+                        book,
+                        cap_minutes,
+                        cal,
+                        full=full,
+                        ahead=True,
+                        shared=shared,
+                        day_minutes=day_minutes,
+                    )
                 if plan is None and full:
                     hard.append(book)
                     continue
@@ -545,7 +678,18 @@ def book_role(
         h += 1
     minutes = np.array([st.minutes for st in streams]).reshape(n_s, 1, 1)
     load = (served * minutes).sum(axis=0) if n_s else np.zeros((h, n_w))
-    return RoleBooks(h, per_manager, served, load, feasible, ip_books)
+    day_lost = None
+    if day_minutes is not None and not full and feasible:
+        # The same rounding without the day plan, per book: what whole days cost each stream.
+        day_lost = np.zeros(n_s, dtype=np.int64)
+        for book, members in sorted(books.items()):
+            if not bound.get(book, True):  # the days never refused a contact: the same plan
+                continue
+            plain = greedy_book(streams, book, cap_minutes, cal, full=False, shared=shared)
+            dated = cache[book]
+            if plain is not None and dated is not None:
+                day_lost += (plain.sum(axis=1) - dated.sum(axis=1)) * len(members)
+    return RoleBooks(h, per_manager, served, load, feasible, ip_books, day_lost)
 
 
 def slot_rows(
@@ -610,6 +754,7 @@ def book_branch(
     *,
     full: bool,
     given: dict[str, dict[tuple[str, str], npt.NDArray[np.int64]]] | None = None,
+    days: bool = False,
 ) -> dict[str, RoleCalendar]:
     """Deal every role's customers into books and round the model's plan into whole contacts.
 
@@ -618,7 +763,8 @@ def book_branch(
     With ``full`` (every standard must be met) a role gains heads until its books fit.
     ``given[role][tier]`` fixes that role's managers' customers of the tier (one entry per manager,
     a roster's portfolios): the role's customers of each tier are then those, not a share of the
-    model's split.
+    model's split. With ``days`` (a dated calendar; only without ``full``) every slot's contacts
+    pack into its working days of the manager's minutes a day (his slot minutes over its days).
     """
     given = given or {}
     import numpy as np
@@ -694,6 +840,7 @@ def book_branch(
             solver=problem.solver,
             time_limit=problem.time_limit,
             books_given=fixed_books,
+            day_minutes=float(cap.sum()) / max(cal.working_days, 1) if days and not full else None,
         )
         out[r.id] = RoleCalendar(r.id, tiers, counts, streams, books, cap)
     return out

@@ -149,6 +149,16 @@ def render_schedule(result: ScheduleResult, console: Console) -> None:
         console.print(
             _("Every customer gets every visit and call its tier's standard asks, in every period.")
         )
+    if result.day_short:
+        days = Table(
+            title=_("No room in the day plan: contacts the slots' minutes hold but whole days do not"),
+            title_justify="left",
+        )
+        for col in (N_("tier"), N_("kind"), N_("contacts"), N_("hours")):
+            days.add_column(_(col), justify="left" if col in ("tier", "kind") else "right")
+        for d in result.day_short:
+            days.add_row(d.key, _(d.kind + "s"), fmt_int(d.contacts), fmt_int(d.hours))
+        print_table(console, days)
 
 
 def render_manager_plan(plan: ManagerPlan, console: Console) -> None:
