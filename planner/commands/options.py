@@ -25,9 +25,20 @@ DEFAULT_MAX_REJECT_SHARE = 0.01
 
 
 def _set_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from planner.i18n import DEFAULT_LANGUAGE, set_language
+    """Under ``planner``, nothing: its group read ``--lang`` from the arguments before parsing
+    them (the last one, as here; else ``PLANNER_LANG``). A command run on its own (tests): the
+    ``--lang`` or ``PLANNER_LANG`` given, else English."""
+    from click.core import ParameterSource
 
-    set_language(value or DEFAULT_LANGUAGE)
+    from planner.commands import LANG_SCANNED
+    from planner.i18n import reset_language, set_language
+
+    if ctx.meta.get(LANG_SCANNED):
+        return value
+    if value and ctx.get_parameter_source(param.name or "lang") not in (ParameterSource.DEFAULT, None):
+        set_language(value)
+    else:
+        reset_language()
     return value
 
 
