@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from planner.i18n import _
+
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
@@ -287,11 +289,11 @@ def read_cli_roster(
         from planner.errors import InputError
 
         if columns is not None:
-            raise InputError("--columns needs --roster", source="--columns")
+            raise InputError(_("--columns needs --roster"), source="--columns")
         for name in ("sheet", "header_row", "accept_rejects"):
             if given.get(name):
                 option = "--" + name.replace("_", "-")
-                raise InputError(f"{option} needs --roster", source=option)
+                raise InputError(_("{option} needs --roster").format(option=option), source=option)
         return scenario, None
     from planner.data.roster import Layout, read_roster
     from planner.report import progress
@@ -330,8 +332,10 @@ def load_cli_scenario(path: Path, sets: tuple[str, ...]) -> Scenario:
 
         where = Path.cwd() / DEFAULT_SCENARIO
         raise InputError(
-            f"no scenario was given and the default {DEFAULT_SCENARIO} is not here (looked for {where}); "
-            "name a scenario file, or run planner from the folder holding scenarios/",
+            _(
+                "no scenario was given and the default {default_scenario} is not here (looked for "
+                "{where}); name a scenario file, or run planner from the folder holding scenarios/"
+            ).format(default_scenario=DEFAULT_SCENARIO, where=where),
             source="planner",
         )
     return load_scenario(path, sets)
