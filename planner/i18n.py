@@ -95,6 +95,34 @@ def N_(message: str) -> str:
     return message
 
 
+#: Values a program reads (solver status, plan mode, headcount basis, objective) that tables and
+#: HTML show to people: :func:`value_word` gives their words. JSON keeps the values themselves.
+VALUE_WORDS: tuple[str, ...] = (
+    NP_("value", "optimal"),
+    NP_("value", "infeasible"),
+    NP_("value", "unbounded"),
+    NP_("value", "not_solved"),
+    NP_("value", "error"),
+    NP_("value", "meet_standards"),
+    NP_("value", "max_coverage"),
+    NP_("value", "required"),
+    NP_("value", "current"),
+    NP_("value", "fixed"),
+    NP_("value", "planned"),
+    NP_("value", "response"),
+    NP_("value", "linear"),
+)
+
+
+def value_word(value: object) -> str:
+    """``value`` (a string or a string enum such as ``SolveStatus``) as people read it in the
+    active language: ``optimal`` is 最优 in Chinese. A value with no entry is shown as it is."""
+    if value is None:
+        return ""
+    text = str(getattr(value, "value", value))
+    return pgettext("value", text)
+
+
 def reset_language() -> None:
     """Forget :func:`set_language` (back to ``PLANNER_LANG`` or English); for tests and new runs."""
     global _active

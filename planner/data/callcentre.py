@@ -852,8 +852,12 @@ def aht_warning(aht_seconds: float, option: str) -> list[str]:
     """A warning when a handle time looks like minutes typed for seconds."""
     if aht_seconds < MIN_PLAUSIBLE_AHT_SECONDS:
         return [
-            f"{option} {aht_seconds:g} s is under {MIN_PLAUSIBLE_AHT_SECONDS:g} s; handle times are in "
-            f"seconds (did you mean {aht_seconds * 60:g} s, i.e. {aht_seconds:g} minutes?)"
+            _(
+                "{option} {aht:g} s is under {least:g} s; handle times are in seconds (did you mean "
+                "{seconds:g} s, i.e. {aht:g} minutes?)"
+            ).format(
+                option=option, aht=aht_seconds, least=MIN_PLAUSIBLE_AHT_SECONDS, seconds=aht_seconds * 60
+            )
         ]
     return []
 

@@ -376,7 +376,9 @@ def check_hiring(doc: Document, spec: ScenarioSpec, policy: Policy, hiring: Hiri
         check_channel(path[:-1], channel)
         if not policy.has_tier(channel, tier):
             ids = [t.id for t in channels[channel].tiers]
-            hint = did_you_mean(tier, ids) or f" (tiers of {channel}: {', '.join(ids) or 'none'})"
+            hint = did_you_mean(tier, ids) or _(" (tiers of {channel}: {tiers})").format(
+                channel=channel, tiers=", ".join(ids) or _("none")
+            )
             raise doc.error(path, _("unknown tier {tier!r}{hint}").format(tier=tier, hint=hint))
 
     def check_tier_key(path: tuple[str | int, ...], key: str) -> None:

@@ -196,7 +196,9 @@ def check_references(doc: Document, spec: ScenarioSpec, policy: Policy) -> list[
         ids = [t.id for t in channels[channel].tiers]
         for tier, count in tiers.items():
             if tier not in ids:
-                hint = did_you_mean(tier, ids) or f" (tiers of {channel}: {', '.join(ids) or 'none'})"
+                hint = did_you_mean(tier, ids) or _(" (tiers of {channel}: {tiers})").format(
+                    channel=channel, tiers=", ".join(ids) or _("none")
+                )
                 raise doc.error(
                     ("customers", channel, tier),
                     _("unknown tier {tier}{hint}").format(tier=excerpt(tier), hint=hint),
@@ -219,7 +221,9 @@ def check_references(doc: Document, spec: ScenarioSpec, policy: Policy) -> list[
                 )
             if tier and not policy.has_tier(channel, tier):
                 ids = [t.id for t in channels[channel].tiers]
-                hint = did_you_mean(tier, ids) or f" (tiers of {channel}: {', '.join(ids) or 'none'})"
+                hint = did_you_mean(tier, ids) or _(" (tiers of {channel}: {tiers})").format(
+                    channel=channel, tiers=", ".join(ids) or _("none")
+                )
                 raise doc.error(path, _("unknown tier {entry}{hint}").format(entry=excerpt(entry), hint=hint))
         keys = expand_serves(policy, role.serves)
         for k in keys:

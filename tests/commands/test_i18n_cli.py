@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from pathlib import Path
@@ -216,3 +217,63 @@ def test_display_width_counts_columns() -> None:
     assert display_width("用法: x") == 7  # two wide characters, then ": x"
     set_language("en")
     assert display_width("用法: x") == 5  # English: characters, as click counts
+
+
+@pytest.mark.parametrize(
+    ("sets", "english", "chinese"),
+    [
+        # planner/data/callcentre.py: a pydantic validator's message
+        (
+            "callcentre.shrinkage=1.5",
+            "shrinkage must be in [0, 1) (e.g. 0.3 for 30 %), got 1.5",
+            "shrinkage 必须在 [0, 1) 之内（如 0.3 表示 30 %），实为 1.5",
+        ),
+        # planner/data/scenario.py: an unknown tier with the channel's tiers listed
+        (
+            "customers.key.nope=3",
+            "unknown tier 'nope' (tiers of key: crystal, bronze, silver, gold, platinum, diamond)",
+            "未知层级 'nope'（key 的层级：crystal, bronze, silver, gold, platinum, diamond）",
+        ),
+    ],
+)
+def test_validation_messages_of_the_data_layer(
+    sets: str, english: str, chinese: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO)
+    en = _run("plan", "--set", sets)
+    assert en.exit_code == 2 and english in en.output
+    zh = _run("plan", "--set", sets, "--lang", "zh")
+    assert zh.exit_code == 2
+    assert zh.output.startswith("错误：") and chinese in zh.output
+
+
+def test_value_words() -> None:
+    """Status and mode values people see in tables and HTML are words of the language; the
+    values themselves (JSON) are untouched."""
+    from planner.i18n import set_language, value_word
+    from planner.model.solver import SolveStatus
+
+    assert value_word(SolveStatus.OPTIMAL) == "optimal"
+    assert value_word("max_coverage") == "max_coverage"
+    set_language("zh")
+    assert value_word(SolveStatus.OPTIMAL) == "最优"
+    assert value_word(SolveStatus.INFEASIBLE) == "无可行解"
+    assert value_word("max_coverage") == "最大覆盖"
+    assert value_word("required") == "需求人数"
+    assert value_word("something new") == "something new"
+    assert value_word(None) == ""
+    assert SolveStatus.OPTIMAL.value == "optimal"
+
+
+def test_branch_summary_shows_status_words(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("COLUMNS", "120")
+    zh = _run("branch", "--no-schedule", "--out", str(tmp_path / "zh"), "--lang", "zh")
+    assert zh.exit_code == 0, zh.output
+    assert "规划: 满足标准, 最优" in zh.output
+    html = (tmp_path / "zh" / "report.html").read_text(encoding="utf-8")
+    assert "规划模式：满足标准；求解器状态：最优。" in html and "人数口径 需求人数" in html
+    en = _run("branch", "--no-schedule", "--out", str(tmp_path / "en"))
+    assert "meet_standards, optimal" in en.output
+    data = json.loads((tmp_path / "zh" / "branch.json").read_text(encoding="utf-8"))
+    assert data["statuses"]["plan"] == "optimal" and data["headcount"] == "required"  # JSON: values
