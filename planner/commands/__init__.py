@@ -89,17 +89,20 @@ class LazyGroup(click.Group):
             ctx.exit(0)
         except OSError as exc:
             # An operating-system error no layer turned into a PlannerError (stdout full or closed...).
-            click.echo(f"Error: {_os_error_line(exc)}", err=True)
+            from planner.i18n import _
+
+            click.echo(_("Error: {message}").format(message=_os_error_line(exc)), err=True)
             ctx.exit(2)
 
 
 def _os_error_line(exc: OSError) -> str:
     """``PATH: REASON`` for an OS error; an error naming no file is standard output failing."""
     from planner.errors import printable
+    from planner.i18n import _
 
     reason = exc.strerror or str(exc)
     if exc.filename is None:
-        return f"<stdout>: cannot write: {reason}"
+        return _("<stdout>: cannot write: {reason}").format(reason=reason)
     return printable(f"{exc.filename}: {reason}")
 
 
@@ -160,7 +163,10 @@ def run() -> None:
     import sys
 
     if sys.stdout is None:  # started with standard output closed (`planner ... >&-`)
-        click.echo("Error: <stdout>: cannot write: standard output is closed", err=True)
+        from planner.i18n import _
+
+        closed = _("<stdout>: cannot write: {reason}").format(reason=_("standard output is closed"))
+        click.echo(_("Error: {message}").format(message=closed), err=True)
         raise SystemExit(2)
     code: Any = 0
     try:
@@ -174,7 +180,9 @@ def run() -> None:
     except OSError as exc:
         _silence_stdout()
         if exc.errno != errno.EPIPE:
-            click.echo(f"Error: {_os_error_line(exc)}", err=True)
+            from planner.i18n import _
+
+            click.echo(_("Error: {message}").format(message=_os_error_line(exc)), err=True)
             code = 2
     raise SystemExit(code)
 

@@ -299,7 +299,7 @@ def read_cli_roster(
     from planner.report import progress
 
     layout = Layout(sheet=given.get("sheet"), header_row=given.get("header_row"))
-    with progress.step(f"reading {roster.name}"):
+    with progress.step(_("reading {name}").format(name=roster.name)):
         read = read_roster(roster, scenario.policy, columns, layout)
     share = given.get("max_reject_share")
     warnings = roster_gate(
