@@ -76,6 +76,14 @@ def pgettext(context: str, message: str) -> str:
     return _catalogue(lang).pgettext(context, message)
 
 
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """``singular`` or ``plural`` (by ``n``) in the active language (Chinese has one form)."""
+    lang = current_language()
+    if lang == DEFAULT_LANGUAGE:
+        return singular if n == 1 else plural
+    return _catalogue(lang).ngettext(singular, plural, n)
+
+
 def NP_(context: str, message: str) -> str:
     """:func:`N_` with a context (see :func:`pgettext`)."""
     return message
@@ -85,6 +93,34 @@ def N_(message: str) -> str:
     """Mark ``message`` for the catalogue without translating it (it is passed to :func:`_` later,
     when shown: a table of English words defined at import time)."""
     return message
+
+
+#: Values a program reads (solver status, plan mode, headcount basis, objective) that tables and
+#: HTML show to people: :func:`value_word` gives their words. JSON keeps the values themselves.
+VALUE_WORDS: tuple[str, ...] = (
+    NP_("value", "optimal"),
+    NP_("value", "infeasible"),
+    NP_("value", "unbounded"),
+    NP_("value", "not_solved"),
+    NP_("value", "error"),
+    NP_("value", "meet_standards"),
+    NP_("value", "max_coverage"),
+    NP_("value", "required"),
+    NP_("value", "current"),
+    NP_("value", "fixed"),
+    NP_("value", "planned"),
+    NP_("value", "response"),
+    NP_("value", "linear"),
+)
+
+
+def value_word(value: object) -> str:
+    """``value`` (a string or a string enum such as ``SolveStatus``) as people read it in the
+    active language: ``optimal`` is 最优 in Chinese. A value with no entry is shown as it is."""
+    if value is None:
+        return ""
+    text = str(getattr(value, "value", value))
+    return pgettext("value", text)
 
 
 def reset_language() -> None:
@@ -120,3 +156,72 @@ def source_messages(root: Path | None = None) -> dict[tuple[str | None, str], st
             key = (values[0], values[1]) if arity == 2 else (None, values[0])
             found.setdefault(key, f"{path.relative_to(root.parent)}:{node.lineno}")
     return found
+
+
+#: click's modules that call gettext for their own messages ("Usage:", "Error: {message}", "No
+#: such option", "Missing argument"...). :func:`install_click_translations` points their ``_`` and
+#: ``ngettext`` at planner's catalogue.
+CLICK_MODULES: tuple[str, ...] = (
+    "click.core",
+    "click.decorators",
+    "click.exceptions",
+    "click.formatting",
+    "click.parser",
+    "click.types",
+    "click.termui",
+    "click.utils",
+    "click._termui_impl",
+    "click.shell_completion",
+)
+
+
+def install_click_translations() -> None:
+    """Give click's own messages the active language, from planner's catalogue.
+
+    click translates its messages with ``from gettext import gettext as _`` (the ``messages``
+    domain, never installed by anyone); this replaces that module-level ``_`` (and ``ngettext``)
+    in each of :data:`CLICK_MODULES` by :func:`_` and :func:`ngettext`, which read the active
+    language at each call. In English both return the message unchanged, as gettext did.
+    Idempotent.
+    """
+    import importlib
+
+    for name in CLICK_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:  # pragma: no cover - a click without that module
+            continue
+        if hasattr(module, "_"):
+            module._ = _  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = ngettext  # type: ignore[attr-defined]
+
+
+def click_messages() -> dict[tuple[str | None, str | tuple[str, str]], str]:
+    """click's own messages (literals its modules pass to ``_`` or ``ngettext``), keyed like
+    :func:`source_messages` (a plural message is ``(singular, plural)``), with where each first
+    appears in the installed click. The catalogue carries their Chinese."""
+    import ast
+    import importlib
+
+    found: dict[tuple[str | None, str | tuple[str, str]], str] = {}
+    for name in CLICK_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:  # pragma: no cover
+            continue
+        path = Path(str(module.__file__))
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            arity = {"_": 1, "ngettext": 2}.get(node.func.id)
+            if arity is None or len(node.args) < arity:
+                continue
+            args = node.args[:arity]
+            if not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args):
+                continue
+            values = [str(a.value) for a in args if isinstance(a, ast.Constant)]
+            key: str | tuple[str, str] = (values[0], values[1]) if arity == 2 else values[0]
+            found.setdefault((None, key), f"{name}:{node.lineno}")
+    return dict(sorted(found.items(), key=lambda item: str(item[0][1])))

@@ -17,7 +17,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from planner.i18n import DOMAIN, LOCALE_DIR, source_messages
+from planner.i18n import DOMAIN, LOCALE_DIR, click_messages, source_messages
 
 PO = LOCALE_DIR / "zh" / "LC_MESSAGES" / f"{DOMAIN}.po"
 MO = PO.with_suffix(".mo")
@@ -61,15 +61,37 @@ def save(catalog: Catalog) -> None:
         write_po(f, catalog, sort_output=True, omit_header=False, width=100, no_location=True)
 
 
+Key = tuple[str | None, str | tuple[str, str]]
+
+
+def messages() -> list[Key]:
+    """Every message the catalogue must hold, as ``(context, msgid)`` (a plural msgid is
+    ``(singular, plural)``): the code's ``_()`` messages, the ``--help`` texts of every command and
+    option, and click's own messages ("Usage:", "No such option"...)."""
+    from planner.commands.localise import help_messages
+
+    keys: dict[Key, None] = dict.fromkeys(source_messages())
+    keys.update(dict.fromkeys(help_messages()))
+    keys.update(dict.fromkeys(click_messages()))
+    return list(keys)
+
+
+def translated(entry: object) -> bool:
+    """Whether a catalogue entry has its Chinese (every form of a plural one)."""
+    string = getattr(entry, "string", None)
+    forms = string if isinstance(string, (tuple, list)) else (string,)
+    return all(isinstance(f, str) and f.strip() for f in forms)
+
+
 def update() -> None:
     catalog = load()
-    used = source_messages()
     fresh = new_catalog()
     fresh.creation_date = catalog.creation_date
     fresh.revision_date = catalog.creation_date
-    for context, msgid in used:
+    for context, msgid in messages():
         old = catalog.get(msgid, context=context)
-        fresh.add(msgid, old.string if old is not None else "", context=context)
+        empty: str | tuple[str, ...] = ("",) if isinstance(msgid, tuple) else ""
+        fresh.add(msgid, old.string if old is not None else empty, context=context)
     save(fresh)
 
 
@@ -78,13 +100,13 @@ def compile_mo() -> None:
         write_mo(f, load(), use_fuzzy=False)
 
 
-def missing() -> list[tuple[str | None, str]]:
-    """Messages the code uses that have no Chinese text, as ``(context, message)``."""
+def missing() -> list[Key]:
+    """Messages (see :func:`messages`) that have no Chinese text, as ``(context, message)``."""
     catalog = load()
     gaps = []
-    for context, msgid in source_messages():
+    for context, msgid in messages():
         entry = catalog.get(msgid, context=context)
-        if entry is None or not entry.string:
+        if entry is None or not translated(entry):
             gaps.append((context, msgid))
     return gaps
 

@@ -33,6 +33,11 @@ COMMANDS: dict[str, str] = {
 }
 
 
+#: ``ctx.meta`` key set once the group has read ``--lang`` from the arguments (see
+#: :meth:`LazyGroup.parse_args`).
+LANG_SCANNED = "planner.lang_scanned"
+
+
 class LazyGroup(click.Group):
     """A group that imports a command's module only when it is needed."""
 
@@ -46,9 +51,24 @@ class LazyGroup(click.Group):
         module_name, _, attr = target.partition(":")
         module = importlib.import_module(f"planner.commands.{module_name}")
         command: click.Command = getattr(module, attr)
+        from planner.commands.localise import localise
         from planner.commands.options import add_lang_option
 
-        return add_lang_option(command)
+        return localise(add_lang_option(command), ctx)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Set the language ``--lang`` names (anywhere in ``args``) or ``PLANNER_LANG`` before click
+        parses anything, so a usage error or ``--help`` is in that language whatever the order."""
+        from planner.commands.localise import localise, scan_lang
+        from planner.i18n import reset_language, set_language
+
+        reset_language()
+        lang = scan_lang(args)
+        if lang is not None:
+            set_language(lang)
+        ctx.meta[LANG_SCANNED] = True
+        localise(self, ctx)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         from planner.errors import PlannerError
@@ -69,17 +89,20 @@ class LazyGroup(click.Group):
             ctx.exit(0)
         except OSError as exc:
             # An operating-system error no layer turned into a PlannerError (stdout full or closed...).
-            click.echo(f"Error: {_os_error_line(exc)}", err=True)
+            from planner.i18n import _
+
+            click.echo(_("Error: {message}").format(message=_os_error_line(exc)), err=True)
             ctx.exit(2)
 
 
 def _os_error_line(exc: OSError) -> str:
     """``PATH: REASON`` for an OS error; an error naming no file is standard output failing."""
     from planner.errors import printable
+    from planner.i18n import _
 
     reason = exc.strerror or str(exc)
     if exc.filename is None:
-        return f"<stdout>: cannot write: {reason}"
+        return _("<stdout>: cannot write: {reason}").format(reason=reason)
     return printable(f"{exc.filename}: {reason}")
 
 
@@ -116,6 +139,19 @@ def main(ctx: click.Context, quiet: bool) -> None:
     ctx.meta["quiet"] = quiet
 
 
+def _add_group_lang() -> None:
+    from planner.commands.localise import install_wide_text
+    from planner.commands.options import add_lang_option
+    from planner.i18n import install_click_translations
+
+    add_lang_option(main)  # `planner --lang zh --help`, `planner --lang zh plan`
+    install_click_translations()
+    install_wide_text()
+
+
+_add_group_lang()
+
+
 def run() -> None:
     """Console-script entry point.
 
@@ -127,7 +163,10 @@ def run() -> None:
     import sys
 
     if sys.stdout is None:  # started with standard output closed (`planner ... >&-`)
-        click.echo("Error: <stdout>: cannot write: standard output is closed", err=True)
+        from planner.i18n import _
+
+        closed = _("<stdout>: cannot write: {reason}").format(reason=_("standard output is closed"))
+        click.echo(_("Error: {message}").format(message=closed), err=True)
         raise SystemExit(2)
     code: Any = 0
     try:
@@ -141,7 +180,9 @@ def run() -> None:
     except OSError as exc:
         _silence_stdout()
         if exc.errno != errno.EPIPE:
-            click.echo(f"Error: {_os_error_line(exc)}", err=True)
+            from planner.i18n import _
+
+            click.echo(_("Error: {message}").format(message=_os_error_line(exc)), err=True)
             code = 2
     raise SystemExit(code)
 

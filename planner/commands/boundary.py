@@ -18,6 +18,7 @@ from planner.commands.options import (
     scenario_options,
     year_option,
 )
+from planner.i18n import _
 
 
 @click.command("boundary")
@@ -105,7 +106,7 @@ def boundary_command(
         print_warnings(after.warnings)
     from planner.report import progress
 
-    with progress.step("comparing the lines"):
+    with progress.step(_("comparing the lines")):
         report = analyse_boundaries(
             sc, solver=solver, roster=read, remedy=after, all_lines=all_lines, year=year, near=near
         )

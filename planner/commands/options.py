@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from planner.i18n import _
+
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
@@ -25,9 +27,20 @@ DEFAULT_MAX_REJECT_SHARE = 0.01
 
 
 def _set_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from planner.i18n import DEFAULT_LANGUAGE, set_language
+    """Under ``planner``, nothing: its group read ``--lang`` from the arguments before parsing
+    them (the last one, as here; else ``PLANNER_LANG``). A command run on its own (tests): the
+    ``--lang`` or ``PLANNER_LANG`` given, else English."""
+    from click.core import ParameterSource
 
-    set_language(value or DEFAULT_LANGUAGE)
+    from planner.commands import LANG_SCANNED
+    from planner.i18n import reset_language, set_language
+
+    if ctx.meta.get(LANG_SCANNED):
+        return value
+    if value and ctx.get_parameter_source(param.name or "lang") not in (ParameterSource.DEFAULT, None):
+        set_language(value)
+    else:
+        reset_language()
     return value
 
 
@@ -276,17 +289,17 @@ def read_cli_roster(
         from planner.errors import InputError
 
         if columns is not None:
-            raise InputError("--columns needs --roster", source="--columns")
+            raise InputError(_("--columns needs --roster"), source="--columns")
         for name in ("sheet", "header_row", "accept_rejects"):
             if given.get(name):
                 option = "--" + name.replace("_", "-")
-                raise InputError(f"{option} needs --roster", source=option)
+                raise InputError(_("{option} needs --roster").format(option=option), source=option)
         return scenario, None
     from planner.data.roster import Layout, read_roster
     from planner.report import progress
 
     layout = Layout(sheet=given.get("sheet"), header_row=given.get("header_row"))
-    with progress.step(f"reading {roster.name}"):
+    with progress.step(_("reading {name}").format(name=roster.name)):
         read = read_roster(roster, scenario.policy, columns, layout)
     share = given.get("max_reject_share")
     warnings = roster_gate(
@@ -319,8 +332,10 @@ def load_cli_scenario(path: Path, sets: tuple[str, ...]) -> Scenario:
 
         where = Path.cwd() / DEFAULT_SCENARIO
         raise InputError(
-            f"no scenario was given and the default {DEFAULT_SCENARIO} is not here (looked for {where}); "
-            "name a scenario file, or run planner from the folder holding scenarios/",
+            _(
+                "no scenario was given and the default {default_scenario} is not here (looked for "
+                "{where}); name a scenario file, or run planner from the folder holding scenarios/"
+            ).format(default_scenario=DEFAULT_SCENARIO, where=where),
             source="planner",
         )
     return load_scenario(path, sets)

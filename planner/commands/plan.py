@@ -21,6 +21,7 @@ from planner.commands.options import (
     scenario_options,
     year_option,
 )
+from planner.i18n import _
 
 if TYPE_CHECKING:
     pass
@@ -58,7 +59,7 @@ def plan_command(
 
     sc = apply_roster(load_cli_scenario(scenario, sets), roster, columns)
     print_warnings(sc.warnings)
-    with progress.step("planning"):
+    with progress.step(_("planning")):
         result, outbound = branch_plan(sc, headcount=headcount, solver=solver, year=year, objective=objective)
         objectives = None
         if outbound is None and result.ok and result.mode == "max_coverage":

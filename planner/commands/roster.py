@@ -14,6 +14,7 @@ from planner.commands.options import (
     roster_reading_options,
     set_option,
 )
+from planner.i18n import _
 
 DEFAULT_PROFILE = "scenarios/data/roster-profile.yaml"
 
@@ -63,7 +64,7 @@ def check_command(
     sc = load_cli_scenario(scenario, sets)
     from planner.report import progress
 
-    with progress.step(f"reading {roster.name}"):
+    with progress.step(_("reading {name}").format(name=roster.name)):
         read = read_roster(roster, sc.policy, columns, Layout(sheet=sheet, header_row=header_row))
     result = check_roster(read, sc)
     problems = roster_losses(read, sc, max_reject_share)

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from planner.i18n import _
+
 if TYPE_CHECKING:  # pragma: no cover
     from planner.data.scenario import Scenario
 
@@ -119,7 +121,7 @@ def schedule_command(
                     f"{option} needs a roster naming managers: {roster} has no manager_id", source=option
                 )
         customers = customers_from_frame(read.accepted, str(roster))
-    with progress.step("booking the calendar"):
+    with progress.step(_("booking the calendar")):
         result = build_schedule(
             sc,
             year=the_year,
@@ -144,10 +146,10 @@ def schedule_command(
         from planner.report.schedule import write_schedule_excel, write_schedule_files
 
         with write_set(out) as staging:  # the CSVs and the workbook appear together or not at all
-            with progress.step("writing schedule.csv and managers.csv"):
+            with progress.step(_("writing schedule.csv and managers.csv")):
                 write_schedule_files(result, staging)
             if excel:
-                with progress.bar("writing schedule.xlsx") as tick:
+                with progress.bar(_("writing schedule.xlsx")) as tick:
                     write_schedule_excel(result, staging, progress=tick)
     if fmt == "json":
         echo_json(result)

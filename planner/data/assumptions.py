@@ -123,7 +123,7 @@ def file_assumptions(
     name = shown_as or str(path)
     lines = read_text_limited(path, MAX_FILE_BYTES, "YAML file").splitlines()
     by_line: dict[int, tuple[str | int, ...]] = {}
-    for key_path, (_, line) in own.locations.items():
+    for key_path, (_unused, line) in own.locations.items():
         if line is not None and (line not in by_line or len(key_path) < len(by_line[line])):
             by_line[line] = key_path
     out: list[Assumption] = []
@@ -131,7 +131,7 @@ def file_assumptions(
 
     def emit(line_no: int, key_path: tuple[str | int, ...], note: str) -> None:
         if key_path and merged is not None:
-            source, _ = merged.locate(key_path)
+            source, _unused = merged.locate(key_path)
             if merged.locations.get(key_path) is None or Path(source).resolve() != path.resolve():
                 return  # another file (or --set) sets the value in force
         found, value = _lookup(effective, key_path) if key_path else (False, None)
@@ -144,7 +144,7 @@ def file_assumptions(
         out.append(Assumption(name, line_no, format_path(key_path), subject, text, note))
 
     def flush(next_key: tuple[str | int, ...] | None) -> None:
-        note = " ".join(t for _, t in block)
+        note = " ".join(t for _unused, t in block)
         if block and MARKER.search(note):
             first = block[0][0]
             emit(first, next_key if next_key is not None and first > 1 else (), note)

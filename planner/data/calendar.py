@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from planner.errors import InputError
+from planner.i18n import _
 
 #: Years the calendar accepts (the ``holidays`` package's China calendar starts in 2001).
 MIN_YEAR = 2001
@@ -94,8 +95,8 @@ class PlanCalendar:
         if per == "quarter":
             return [s.quarter - 1 for s in self.slots]
         if per == "year":
-            return [0 for _ in self.slots]
-        raise ValueError(f"unknown period {per!r}")
+            return [0 for _unused in self.slots]
+        raise ValueError(_("unknown period {per!r}").format(per=per))
 
     def period_slots(self, per: str) -> list[list[int]]:
         """The slot indices of each period, in order."""
@@ -141,7 +142,12 @@ def min_gap_weeks(per_year: int) -> int:
 def check_year(year: int, source: str = "--year") -> None:
     """Refuse a year outside 2001..2099."""
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise InputError(f"year must be between {MIN_YEAR} and {MAX_YEAR}, got {year}", source=source)
+        raise InputError(
+            _("year must be between {min_year} and {max_year}, got {year}").format(
+                min_year=MIN_YEAR, max_year=MAX_YEAR, year=year
+            ),
+            source=source,
+        )
 
 
 @lru_cache(maxsize=8)

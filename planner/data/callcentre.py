@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from planner.errors import InputError, excerpt
+from planner.i18n import _
 
 if TYPE_CHECKING:  # pragma: no cover
     from planner.data.policy import Policy
@@ -98,7 +99,11 @@ CallCount = Annotated[float, Field(ge=0, le=MAX_CALLS)]
 
 def _check_open_fraction(v: float, what: str) -> float:
     if not 0 < v < 1:
-        raise ValueError(f"{what} must be a fraction strictly between 0 and 1 (e.g. 0.8), got {v:g}")
+        raise ValueError(
+            _("{what} must be a fraction strictly between 0 and 1 (e.g. 0.8), got {v:g}").format(
+                what=what, v=v
+            )
+        )
     return v
 
 
@@ -107,16 +112,20 @@ def parse_clock(text: Any) -> int:
     if isinstance(text, int) and not isinstance(text, bool):
         # YAML 1.1 reads an unquoted 10:30 as the base-60 integer 630.
         raise ValueError(
-            f"write clock times in quotes, e.g. '10:30' (unquoted, YAML reads a time as a number: {text})"
+            _(
+                "write clock times in quotes, e.g. '10:30' (unquoted, YAML reads a time as a number: {text})"
+            ).format(text=text)
         )
     if not isinstance(text, str):
-        raise ValueError(f"expected a clock time 'HH:MM', got {excerpt(text)}")
+        raise ValueError(_("expected a clock time 'HH:MM', got {text}").format(text=excerpt(text)))
     hh, sep, mm = text.strip().partition(":")
     if not sep or not hh.isdigit() or not mm.isdigit() or len(mm) != 2:
-        raise ValueError(f"expected a clock time 'HH:MM', got {excerpt(text)}")
+        raise ValueError(_("expected a clock time 'HH:MM', got {text}").format(text=excerpt(text)))
     h, m = int(hh), int(mm)
     if h > 23 or m > 59:
-        raise ValueError(f"expected a clock time between 00:00 and 23:59, got {excerpt(text)}")
+        raise ValueError(
+            _("expected a clock time between 00:00 and 23:59, got {text}").format(text=excerpt(text))
+        )
     return h * 60 + m
 
 
@@ -148,14 +157,14 @@ class ShiftTemplate(_Strict):
     @classmethod
     def _paid(cls, v: float) -> float:
         if not 0 < v <= 24:
-            raise ValueError(f"paid_hours must be in (0, 24], got {v:g}")
+            raise ValueError(_("paid_hours must be in (0, 24], got {v:g}").format(v=v))
         return v
 
     @field_validator("unpaid_break_minutes")
     @classmethod
     def _break(cls, v: float) -> float:
         if not 0 <= v < 24 * 60:
-            raise ValueError(f"unpaid_break_minutes must be in [0, 1440), got {v:g}")
+            raise ValueError(_("unpaid_break_minutes must be in [0, 1440), got {v:g}").format(v=v))
         return v
 
 
@@ -180,7 +189,9 @@ class Outbound(_Strict):
     def _window(self) -> Outbound:
         if parse_clock(self.latest) <= parse_clock(self.earliest):
             raise ValueError(
-                f"the calling window {self.earliest}-{self.latest} is empty: latest must be later"
+                _("the calling window {earliest}-{latest} is empty: latest must be later").format(
+                    earliest=self.earliest, latest=self.latest
+                )
             )
         return self
 
@@ -218,7 +229,11 @@ class ProfileWindow(_Strict):
     @model_validator(mode="after")
     def _order(self) -> ProfileWindow:
         if parse_window_end(self.end) <= parse_clock(self.start):
-            raise ValueError(f"the window {self.start}-{self.end} is empty: end must be later than start")
+            raise ValueError(
+                _("the window {start}-{end} is empty: end must be later than start").format(
+                    start=self.start, end=self.end
+                )
+            )
         return self
 
 
@@ -235,13 +250,14 @@ class Profile(_Strict):
     @model_validator(mode="after")
     def _either(self) -> Profile:
         if self.calls is not None and ({"scale", "windows"} & self.model_fields_set):
-            raise ValueError("give a profile either its own `calls:` or `scale:`/`windows:`, not both")
+            raise ValueError(_("give a profile either its own `calls:` or `scale:`/`windows:`, not both"))
         spans = sorted(self.windows, key=lambda w: (parse_clock(w.start), parse_window_end(w.end)))
         for first, second in itertools.pairwise(spans):
             if parse_clock(second.start) < parse_window_end(first.end):
                 raise ValueError(
-                    f"windows {first.start}-{first.end} and {second.start}-{second.end} overlap; "
-                    "give each interval one multiplier"
+                    _(
+                        "windows {start}-{end} and {start2}-{end2} overlap; give each interval one multiplier"
+                    ).format(start=first.start, end=first.end, start2=second.start, end2=second.end)
                 )
         return self
 
@@ -279,7 +295,9 @@ class CallCentreSpec(_Strict):
     def _some_profile(cls, v: dict[str, Profile] | None) -> dict[str, Profile] | None:
         if v is not None and not v:
             raise ValueError(
-                f"give at least one profile ({', '.join(PROFILE_DAYS)}), or leave `profiles:` out"
+                _("give at least one profile ({profile_days}), or leave `profiles:` out").format(
+                    profile_days=", ".join(PROFILE_DAYS)
+                )
             )
         return v
 
@@ -287,7 +305,9 @@ class CallCentreSpec(_Strict):
     @classmethod
     def _aht(cls, v: float) -> float:
         if not v > 0 or not math.isfinite(v):
-            raise ValueError(f"average handle time must be a positive number of seconds, got {v:g}")
+            raise ValueError(
+                _("average handle time must be a positive number of seconds, got {v:g}").format(v=v)
+            )
         return v
 
     @field_validator("service_level_target")
@@ -299,40 +319,44 @@ class CallCentreSpec(_Strict):
     @classmethod
     def _within(cls, v: float) -> float:
         if not v >= 0:
-            raise ValueError(f"answer_within_seconds must be >= 0, got {v:g}")
+            raise ValueError(_("answer_within_seconds must be >= 0, got {v:g}").format(v=v))
         return v
 
     @field_validator("asa_target_seconds")
     @classmethod
     def _asa(cls, v: float | None) -> float | None:
         if v is not None and not v > 0:
-            raise ValueError(f"asa_target_seconds must be a positive number of seconds, got {v:g}")
+            raise ValueError(
+                _("asa_target_seconds must be a positive number of seconds, got {v:g}").format(v=v)
+            )
         return v
 
     @field_validator("max_occupancy")
     @classmethod
     def _occ(cls, v: float) -> float:
         if not 0 < v <= 1:
-            raise ValueError(f"max_occupancy must be in (0, 1] (e.g. 0.85), got {v:g}")
+            raise ValueError(_("max_occupancy must be in (0, 1] (e.g. 0.85), got {v:g}").format(v=v))
         return v
 
     @field_validator("shrinkage")
     @classmethod
     def _shrink(cls, v: float) -> float:
         if not 0 <= v < 1:
-            raise ValueError(f"shrinkage must be in [0, 1) (e.g. 0.3 for 30 %), got {v:g}")
+            raise ValueError(_("shrinkage must be in [0, 1) (e.g. 0.3 for 30 %), got {v:g}").format(v=v))
         return v
 
     @model_validator(mode="after")
     def _one_of(self) -> CallCentreSpec:
         if (self.service_level_target is None) == (self.asa_target_seconds is None):
             raise ValueError(
-                "give exactly one service target: service_level_target (with answer_within_seconds) "
-                "or asa_target_seconds"
+                _(
+                    "give exactly one service target: service_level_target (with answer_within_seconds) or "
+                    "asa_target_seconds"
+                )
             )
         if (self.forecast is None) == (self.calls is None):
             raise ValueError(
-                "give the calls forecast either as `forecast: file.csv` or as `calls:`, not both"
+                _("give the calls forecast either as `forecast: file.csv` or as `calls:`, not both")
             )
         return self
 
@@ -394,7 +418,7 @@ class CallCentre:
 
 def _resolve_path(doc: Document, key: tuple[str | int, ...], value: str) -> Path:
     """A path in the scenario, relative to the file that set it (or to the working directory for --set)."""
-    source, _ = doc.locate(key)
+    source, _unused = doc.locate(key)
     p = Path(value)
     if p.is_absolute() or source == "--set" or not Path(source).exists():
         return p
@@ -406,7 +430,7 @@ def _read_forecast(path: Path, interval_minutes: int, doc: Document) -> dict[str
 
     key = (SECTION, "forecast")
     if not path.exists():
-        raise doc.error(key, f"forecast file not found: {path}")
+        raise doc.error(key, _("forecast file not found: {path}").format(path=path))
     src = str(path)
     text = read_text_limited(path, MAX_FORECAST_BYTES, "forecast CSV file")
     # Lines starting with '#' are comments (where the numbers came from); keep line numbers right.
@@ -416,14 +440,16 @@ def _read_forecast(path: Path, interval_minutes: int, doc: Document) -> dict[str
         if any(c.strip() for c in r) and not r[0].lstrip().startswith("#")
     ]
     if not rows:
-        raise InputError("forecast is empty; expected a header day_type,start,calls", source=src)
+        raise InputError(_("forecast is empty; expected a header day_type,start,calls"), source=src)
     header_line, first = rows[0]
     header = [h.strip().lower() for h in first]
     need = ["day_type", "start", "calls"]
     missing = [c for c in need if c not in header]
     if missing:
         raise InputError(
-            f"forecast lacks column(s) {', '.join(missing)}; expected a header day_type,start,calls",
+            _("forecast lacks column(s) {missing}; expected a header day_type,start,calls").format(
+                missing=", ".join(missing)
+            ),
             source=src,
             line=header_line,
         )
@@ -433,11 +459,15 @@ def _read_forecast(path: Path, interval_minutes: int, doc: Document) -> dict[str
     calls: dict[str, list[float | None]] = {d: [None] * per_day for d in DAY_TYPES}
     for lineno, row in rows[1:]:
         if len(row) < len(header):
-            raise InputError(f"expected {len(header)} columns, got {len(row)}", source=src, line=lineno)
+            raise InputError(
+                _("expected {n_header} columns, got {n_row}").format(n_header=len(header), n_row=len(row)),
+                source=src,
+                line=lineno,
+            )
         day = row[col["day_type"]].strip()
         if day not in DAY_TYPES:
             raise InputError(
-                f"day_type must be weekday or weekend, got {excerpt(day)}",
+                _("day_type must be weekday or weekend, got {day}").format(day=excerpt(day)),
                 source=src,
                 path="day_type",
                 line=lineno,
@@ -448,7 +478,9 @@ def _read_forecast(path: Path, interval_minutes: int, doc: Document) -> dict[str
             raise InputError(str(exc), source=src, path="start", line=lineno) from None
         if minutes % interval_minutes:
             raise InputError(
-                f"start {clock(minutes)} is not on the {interval_minutes}-minute interval grid",
+                _("start {clock} is not on the {interval_minutes}-minute interval grid").format(
+                    clock=clock(minutes), interval_minutes=interval_minutes
+                ),
                 source=src,
                 path="start",
                 line=lineno,
@@ -458,14 +490,24 @@ def _read_forecast(path: Path, interval_minutes: int, doc: Document) -> dict[str
             value = float(raw)
         except ValueError:
             raise InputError(
-                f"calls must be a number, got {excerpt(raw)}", source=src, path="calls", line=lineno
+                _("calls must be a number, got {raw}").format(raw=excerpt(raw)),
+                source=src,
+                path="calls",
+                line=lineno,
             ) from None
         if not math.isfinite(value) or value < 0:
-            raise InputError(f"calls must be a number >= 0, got {raw}", source=src, path="calls", line=lineno)
+            raise InputError(
+                _("calls must be a number >= 0, got {raw}").format(raw=raw),
+                source=src,
+                path="calls",
+                line=lineno,
+            )
         i = minutes // interval_minutes
         if (day, i) in seen:
             raise InputError(
-                f"duplicate interval {day} {clock(minutes)} (also on line {seen[(day, i)]})",
+                _("duplicate interval {day} {clock} (also on line {seen})").format(
+                    day=day, clock=clock(minutes), seen=seen[(day, i)]
+                ),
                 source=src,
                 path="start",
                 line=lineno,
@@ -478,8 +520,12 @@ def _read_forecast(path: Path, interval_minutes: int, doc: Document) -> dict[str
         if gaps:
             shown = ", ".join(gaps[:6]) + (f" and {len(gaps) - 6} more" if len(gaps) > 6 else "")
             raise InputError(
-                f"forecast is missing {len(gaps)} {day} interval(s): {shown}; give every one of the "
-                f"{per_day} {interval_minutes}-minute intervals (0 calls where closed)",
+                _(
+                    "forecast is missing {n_gaps} {day} interval(s): {shown}; give every one of the "
+                    "{per_day} {interval_minutes}-minute intervals (0 calls where closed)"
+                ).format(
+                    n_gaps=len(gaps), day=day, shown=shown, per_day=per_day, interval_minutes=interval_minutes
+                ),
                 source=src,
             )
         out[day] = tuple(float(v) for v in calls[day] if v is not None)
@@ -493,15 +539,24 @@ def _inline_calls(spec: CallCentreSpec, doc: Document) -> dict[str, tuple[float,
     for day in DAY_TYPES:
         values = spec.calls.get(day)
         if values is None:
-            raise doc.error((SECTION, "calls"), f"missing the {day} forecast (a list of {per_day} numbers)")
+            raise doc.error(
+                (SECTION, "calls"),
+                _("missing the {day} forecast (a list of {per_day} numbers)").format(
+                    day=day, per_day=per_day
+                ),
+            )
         if len(values) != per_day:
             raise doc.error(
                 (SECTION, "calls", day),
-                f"expected {per_day} intervals of {spec.interval_minutes} minutes, got {len(values)}",
+                _("expected {per_day} intervals of {interval_minutes} minutes, got {n_values}").format(
+                    per_day=per_day, interval_minutes=spec.interval_minutes, n_values=len(values)
+                ),
             )
         for i, v in enumerate(values):
             if not math.isfinite(v) or v < 0:
-                raise doc.error((SECTION, "calls", day, i), f"calls must be a number >= 0, got {v:g}")
+                raise doc.error(
+                    (SECTION, "calls", day, i), _("calls must be a number >= 0, got {v:g}").format(v=v)
+                )
         out[day] = tuple(float(v) for v in values)
     return out
 
@@ -517,10 +572,13 @@ def _shifts(spec: CallCentreSpec, doc: Document) -> tuple[Shift, ...]:
         brk = template.unpaid_break_minutes
         if paid % step or brk % step:
             raise doc.error(
-                path, f"paid_hours and unpaid_break_minutes must be whole {step}-minute intervals"
+                path,
+                _("paid_hours and unpaid_break_minutes must be whole {step}-minute intervals").format(
+                    step=step
+                ),
             )
         if paid + brk > 24 * 60:
-            raise doc.error(path, "a shift (paid hours plus break) cannot last more than 24 hours")
+            raise doc.error(path, _("a shift (paid hours plus break) cannot last more than 24 hours"))
         if template.break_after_hours is None:
             after: float = (int(paid) // 2) // step * step
         else:
@@ -528,8 +586,10 @@ def _shifts(spec: CallCentreSpec, doc: Document) -> tuple[Shift, ...]:
             if after % step or not 0 <= after <= paid:
                 raise doc.error(
                     (*path, "break_after_hours"),
-                    f"break_after_hours must be a whole number of {step}-minute intervals "
-                    "within the paid hours",
+                    _(
+                        "break_after_hours must be a whole number of {step}-minute intervals within the "
+                        "paid hours"
+                    ).format(step=step),
                 )
         before, brk_n, total = int(after) // step, int(brk) // step, int(paid + brk) // step
         on_duty = [k for k in range(total) if not before <= k < before + brk_n]
@@ -537,7 +597,10 @@ def _shifts(spec: CallCentreSpec, doc: Document) -> tuple[Shift, ...]:
             minutes = parse_clock(start)
             if minutes % step:
                 raise doc.error(
-                    (*path, "starts", s), f"start {start} is not on the {step}-minute interval grid"
+                    (*path, "starts", s),
+                    _("start {start} is not on the {step}-minute interval grid").format(
+                        start=start, step=step
+                    ),
                 )
             first = minutes // step
             covers = tuple(sorted({(first + k) % per_day for k in on_duty}))
@@ -569,8 +632,10 @@ def _check_cover(cc: CallCentre, doc: Document) -> None:
             uses = "" if day == base else f" ({day} uses the {base} shifts)"
             raise doc.error(
                 path,
-                f"no shift covers the open {day} interval(s) {shown}{more} (calls are forecast there){uses}; "
-                "add a start time or a shift template that works then",
+                _(
+                    "no shift covers the open {day} interval(s) {shown}{more} (calls are forecast "
+                    "there){uses}; add a start time or a shift template that works then"
+                ).format(day=day, shown=shown, more=more, uses=uses),
             )
 
 
@@ -592,8 +657,11 @@ def _profile_calls(
         if name not in PROFILE_DAYS:
             raise doc.error(
                 (SECTION, "profiles", name),
-                f"unknown day type {excerpt(name)}{did_you_mean(name, PROFILE_DAYS)}; "
-                f"expected one of {', '.join(PROFILE_DAYS)}",
+                _("unknown day type {name}{did_you_mean}; expected one of {profile_days}").format(
+                    name=excerpt(name),
+                    did_you_mean=did_you_mean(name, PROFILE_DAYS),
+                    profile_days=", ".join(PROFILE_DAYS),
+                ),
             )
     step = spec.interval_minutes
     per_day = 24 * 60 // step
@@ -607,7 +675,9 @@ def _profile_calls(
             if len(profile.calls) != per_day:
                 raise doc.error(
                     (*path, "calls"),
-                    f"expected {per_day} intervals of {step} minutes, got {len(profile.calls)}",
+                    _("expected {per_day} intervals of {step} minutes, got {n_calls}").format(
+                        per_day=per_day, step=step, n_calls=len(profile.calls)
+                    ),
                 )
             out[name] = tuple(float(v) for v in profile.calls)
             continue
@@ -618,8 +688,9 @@ def _profile_calls(
                 if minutes % step:
                     raise doc.error(
                         (*path, "windows", w, key),
-                        f"{key} {clock(minutes) if minutes < 24 * 60 else '24:00'} is not on the "
-                        f"{step}-minute interval grid",
+                        _("{key} {value} is not on the {step}-minute interval grid").format(
+                            key=key, value=clock(minutes) if minutes < 24 * 60 else "24:00", step=step
+                        ),
                     )
             for i in range(start // step, end // step):
                 factor[i] *= exact(window.scale)
@@ -671,15 +742,23 @@ def _check_outbound(spec: CallCentreSpec, policy: Policy, doc: Document) -> None
     if spec.outbound is None:
         return
     for i, entry in enumerate(spec.outbound.serves):
-        channel, _, tier = entry.partition(".")
+        channel, _unused, tier = entry.partition(".")
         path = (SECTION, "outbound", "serves", i)
         if channel not in policy.channels:
             raise doc.error(
-                path, f"unknown channel {excerpt(channel)}{did_you_mean(channel, policy.channels)}"
+                path,
+                _("unknown channel {channel}{did_you_mean}").format(
+                    channel=excerpt(channel), did_you_mean=did_you_mean(channel, policy.channels)
+                ),
             )
         if tier and not policy.has_tier(channel, tier):
             ids = [t.id for t in policy.channels[channel].tiers]
-            raise doc.error(path, f"unknown tier {excerpt(entry)}{did_you_mean(tier, ids)}")
+            raise doc.error(
+                path,
+                _("unknown tier {entry}{did_you_mean}").format(
+                    entry=excerpt(entry), did_you_mean=did_you_mean(tier, ids)
+                ),
+            )
 
 
 def callcentre_from_spec(spec: CallCentreSpec, doc: Document, policy: Policy | None = None) -> CallCentre:
@@ -694,8 +773,10 @@ def callcentre_from_spec(spec: CallCentreSpec, doc: Document, policy: Policy | N
     peak = max(max(v) for v in calls.values()) * spec.aht_seconds / (spec.interval_minutes * 60)
     if peak > MAX_ERLANGS:
         raise InputError(
-            f"the forecast's busiest interval is {peak:,.0f} Erlangs, more than {MAX_ERLANGS:,}; "
-            "check the units (calls per interval, aht_seconds in seconds)",
+            _(
+                "the forecast's busiest interval is {peak:,.0f} Erlangs, more than {max_erlangs:,}; check "
+                "the units (calls per interval, aht_seconds in seconds)"
+            ).format(peak=peak, max_erlangs=MAX_ERLANGS),
             source=source,
         )
     profile_calls = _profile_calls(spec, calls, doc)
@@ -704,8 +785,10 @@ def callcentre_from_spec(spec: CallCentreSpec, doc: Document, policy: Policy | N
         if busiest > MAX_ERLANGS:
             raise doc.error(
                 (SECTION, "profiles", name),
-                f"the {name} profile's busiest interval is {busiest:,.0f} Erlangs, more than "
-                f"{MAX_ERLANGS:,}; check the multipliers and units",
+                _(
+                    "the {name} profile's busiest interval is {busiest:,.0f} Erlangs, more than "
+                    "{max_erlangs:,}; check the multipliers and units"
+                ).format(name=name, busiest=busiest, max_erlangs=MAX_ERLANGS),
             )
     cc = CallCentre(spec, spec.interval_minutes, calls, _shifts(spec, doc), source, profile_calls)
     _check_cover(cc, doc)
@@ -722,8 +805,10 @@ def load_callcentre(scenario: Scenario) -> CallCentre:
     doc = scenario.document or Document(data={}, source=scenario.name)
     if spec is None:
         raise InputError(
-            "this scenario has no `callcentre:` section (see the README, planner callcentre); "
-            "try scenarios/baseline.yaml",
+            _(
+                "this scenario has no `callcentre:` section (see the README, planner callcentre); try "
+                "scenarios/baseline.yaml"
+            ),
             source=doc.source,
         )
     return callcentre_from_spec(spec, doc, scenario.policy)
@@ -739,7 +824,12 @@ def check_range(
         lo = "(" if low_open else "["
         hi = ")" if high_open else "]"
         bound = "inf" if math.isinf(high) else f"{high:g}"
-        raise InputError(f"{what} must be in {lo}{low:g}, {bound}{hi}, got {value:g}", source=option)
+        raise InputError(
+            _("{what} must be in {lo}{low:g}, {bound}{hi}, got {value:g}").format(
+                what=what, lo=lo, low=low, bound=bound, hi=hi, value=value
+            ),
+            source=option,
+        )
 
 
 @dataclass(frozen=True)
@@ -762,8 +852,12 @@ def aht_warning(aht_seconds: float, option: str) -> list[str]:
     """A warning when a handle time looks like minutes typed for seconds."""
     if aht_seconds < MIN_PLAUSIBLE_AHT_SECONDS:
         return [
-            f"{option} {aht_seconds:g} s is under {MIN_PLAUSIBLE_AHT_SECONDS:g} s; handle times are in "
-            f"seconds (did you mean {aht_seconds * 60:g} s, i.e. {aht_seconds:g} minutes?)"
+            _(
+                "{option} {aht:g} s is under {least:g} s; handle times are in seconds (did you mean "
+                "{seconds:g} s, i.e. {aht:g} minutes?)"
+            ).format(
+                option=option, aht=aht_seconds, least=MIN_PLAUSIBLE_AHT_SECONDS, seconds=aht_seconds * 60
+            )
         ]
     return []
 
@@ -787,8 +881,10 @@ def erlang_query(
     check_range(aht_seconds, 0, inf, "--aht", "average handle time (s)", low_open=True, high_open=True)
     if (target is None) == (asa_target_seconds is None):
         raise InputError(
-            "give exactly one service target: --target (fraction answered within --answer-within "
-            "seconds) or --asa-target (seconds)",
+            _(
+                "give exactly one service target: --target (fraction answered within --answer-within "
+                "seconds) or --asa-target (seconds)"
+            ),
             source="planner erlang",
         )
     if target is not None:
@@ -803,8 +899,17 @@ def erlang_query(
     erlangs = calls * aht_seconds / (interval_minutes * 60)
     if erlangs > MAX_ERLANGS:
         raise InputError(
-            f"{calls:g} calls x {aht_seconds:g} s in {interval_minutes:g} minutes is {erlangs:,.0f} Erlangs, "
-            f"more than {MAX_ERLANGS:,}; check the units (--aht is seconds, --interval-minutes minutes)",
+            _(
+                "{calls:g} calls x {aht_seconds:g} s in {interval_minutes:g} minutes is {erlangs:,.0f} "
+                "Erlangs, more than {max_erlangs:,}; check the units (--aht is seconds, --interval-minutes "
+                "minutes)"
+            ).format(
+                calls=calls,
+                aht_seconds=aht_seconds,
+                interval_minutes=interval_minutes,
+                erlangs=erlangs,
+                max_erlangs=MAX_ERLANGS,
+            ),
             source="--calls",
         )
     check_range(shrinkage, 0, 1, "--shrinkage", "shrinkage", low_open=False, high_open=True)

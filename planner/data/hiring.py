@@ -65,6 +65,8 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from planner.i18n import _
+
 if TYPE_CHECKING:  # pragma: no cover
     from planner.data.policy import Policy
     from planner.data.scenario import ScenarioSpec
@@ -144,10 +146,10 @@ class HiringRole(_Strict):
     def _either(self) -> HiringRole:
         if self.wastage is not None and "attrition" in self.model_fields_set:
             raise ValueError(
-                "give either `attrition` (monthly rates) or `wastage` (rates by service), not both"
+                _("give either `attrition` (monthly rates) or `wastage` (rates by service), not both")
             )
         if self.max_hires_per_month is not None and self.max_hires_per_year is not None:
-            raise ValueError("give either max_hires_per_month or max_hires_per_year, not both")
+            raise ValueError(_("give either max_hires_per_month or max_hires_per_year, not both"))
         return self
 
     @field_validator("ramp")
@@ -155,7 +157,11 @@ class HiringRole(_Strict):
     def _ramp(cls, v: list[float]) -> list[float]:
         for i, x in enumerate(v):
             if not 0 <= x <= 1:
-                raise ValueError(f"ramp[{i}] is {x}; productivity in a month of tenure must be in [0, 1]")
+                raise ValueError(
+                    _("ramp[{i}] is {x}; productivity in a month of tenure must be in [0, 1]").format(
+                        i=i, x=x
+                    )
+                )
         return v
 
 
@@ -186,13 +192,17 @@ class Transfer(_Strict):
     def _ramp(cls, v: list[float] | None) -> list[float] | None:
         for i, x in enumerate(v or []):
             if not 0 <= x <= 1:
-                raise ValueError(f"ramp[{i}] is {x}; productivity in a month of tenure must be in [0, 1]")
+                raise ValueError(
+                    _("ramp[{i}] is {x}; productivity in a month of tenure must be in [0, 1]").format(
+                        i=i, x=x
+                    )
+                )
         return v
 
     @model_validator(mode="after")
     def _caps(self) -> Transfer:
         if self.max_per_month is not None and self.max_per_year is not None:
-            raise ValueError("give either max_per_month or max_per_year, not both")
+            raise ValueError(_("give either max_per_month or max_per_year, not both"))
         return self
 
 
@@ -225,19 +235,25 @@ class Growth(_Strict):
         if isinstance(self.phasing, list):
             if len(self.phasing) != self.months:
                 raise ValueError(
-                    f"phasing lists {len(self.phasing)} monthly shares but the growth window is "
-                    f"{self.months} months; give one share per month or change `months`"
+                    _(
+                        "phasing lists {n_phasing} monthly shares but the growth window is {months} "
+                        "months; give one share per month or change `months`"
+                    ).format(n_phasing=len(self.phasing), months=self.months)
                 )
             if any(s < 0 for s in self.phasing):
-                raise ValueError("phasing shares must be >= 0")
+                raise ValueError(_("phasing shares must be >= 0"))
             if abs(sum(self.phasing) - 1) > SHARE_TOL:
-                raise ValueError(f"phasing shares add up to {sum(self.phasing):g}; they must add up to 1")
+                raise ValueError(
+                    _("phasing shares add up to {sum:g}; they must add up to 1").format(sum=sum(self.phasing))
+                )
         for channel, tiers in self.added.items():
             for tier, n in tiers.items():
                 if abs(n) > MAX_CUSTOMERS:
                     raise ValueError(
-                        f"added.{channel}.{tier} is {n}; "
-                        f"expected at most {MAX_CUSTOMERS:,} customers either way"
+                        _(
+                            "added.{channel}.{tier} is {n}; expected at most {max_customers:,} customers "
+                            "either way"
+                        ).format(channel=channel, tier=tier, n=n, max_customers=MAX_CUSTOMERS)
                     )
         return self
 
@@ -267,12 +283,20 @@ class Requirements(_Strict):
     def _heads(cls, v: dict[str, list[float]]) -> dict[str, list[float]]:
         for role, xs in v.items():
             if not xs:
-                raise ValueError(f"heads.{role} is empty; give one requirement per period")
+                raise ValueError(
+                    _("heads.{role} is empty; give one requirement per period").format(role=role)
+                )
             if len(xs) > 1200:
-                raise ValueError(f"heads.{role} lists {len(xs)} periods; at most 1200")
+                raise ValueError(
+                    _("heads.{role} lists {n_xs} periods; at most 1200").format(role=role, n_xs=len(xs))
+                )
             for i, x in enumerate(xs):
                 if not 0 <= x <= MAX_PEOPLE:
-                    raise ValueError(f"heads.{role}[{i}] is {x}; expected 0 to {MAX_PEOPLE:,.0f} people")
+                    raise ValueError(
+                        _("heads.{role}[{i}] is {x}; expected 0 to {max_people:,.0f} people").format(
+                            role=role, i=i, x=x, max_people=MAX_PEOPLE
+                        )
+                    )
         return v
 
 
@@ -306,7 +330,7 @@ class HiringSpec(_Strict):
     @classmethod
     def _start(cls, v: str | None) -> str | None:
         if v is not None and not 1 <= int(v[5:7]) <= 12:
-            raise ValueError(f"start {v!r}: the month must be 01 to 12")
+            raise ValueError(_("start {v!r}: the month must be 01 to 12").format(v=v))
         return v
 
     def role(self, role_id: str) -> HiringRole:
@@ -341,26 +365,39 @@ def check_hiring(doc: Document, spec: ScenarioSpec, policy: Policy, hiring: Hiri
 
     def check_channel(path: tuple[str | int, ...], channel: str) -> None:
         if channel not in channels:
-            raise doc.error(path, f"unknown channel {channel!r}{did_you_mean(channel, channels)}")
+            raise doc.error(
+                path,
+                _("unknown channel {channel!r}{did_you_mean}").format(
+                    channel=channel, did_you_mean=did_you_mean(channel, channels)
+                ),
+            )
 
     def check_tier(path: tuple[str | int, ...], channel: str, tier: str) -> None:
         check_channel(path[:-1], channel)
         if not policy.has_tier(channel, tier):
             ids = [t.id for t in channels[channel].tiers]
-            hint = did_you_mean(tier, ids) or f" (tiers of {channel}: {', '.join(ids) or 'none'})"
-            raise doc.error(path, f"unknown tier {tier!r}{hint}")
+            hint = did_you_mean(tier, ids) or _(" (tiers of {channel}: {tiers})").format(
+                channel=channel, tiers=", ".join(ids) or _("none")
+            )
+            raise doc.error(path, _("unknown tier {tier!r}{hint}").format(tier=tier, hint=hint))
 
     def check_tier_key(path: tuple[str | int, ...], key: str) -> None:
-        channel, _, tier = key.partition(".")
+        channel, _unused, tier = key.partition(".")
         if not _TIER_RE.match(key) or not policy.has_tier(channel, tier):
             raise doc.error(
-                path, f"unknown tier {key!r}{did_you_mean(key, known_tiers)}; write it as channel.tier"
+                path,
+                _("unknown tier {key!r}{did_you_mean}; write it as channel.tier").format(
+                    key=key, did_you_mean=did_you_mean(key, known_tiers)
+                ),
             )
 
     for role_id in hiring.roles:
         if role_id not in spec.roles:
             hint = did_you_mean(role_id, roles) or f" (roles: {', '.join(roles)})"
-            raise doc.error((*base, "roles", role_id), f"unknown role {role_id!r}{hint}")
+            raise doc.error(
+                (*base, "roles", role_id),
+                _("unknown role {role_id!r}{hint}").format(role_id=role_id, hint=hint),
+            )
     for channel, tiers in hiring.growth.added.items():
         check_channel((*base, "growth", "added", channel), channel)
         for tier in tiers:
@@ -373,47 +410,63 @@ def check_hiring(doc: Document, spec: ScenarioSpec, policy: Policy, hiring: Hiri
             if tier:
                 check_tier(path, channel, tier)
             if not 0 <= rate < 1:
-                raise doc.error(path, f"expected a yearly churn rate in [0, 1), got {rate}")
+                raise doc.error(
+                    path, _("expected a yearly churn rate in [0, 1), got {rate}").format(rate=rate)
+                )
     outflow: dict[str, float] = {}
     for i, m in enumerate(hiring.migration):
         at: tuple[str | int, ...] = (*base, "migration", i)
         check_tier_key((*at, "from_tier"), m.from_tier)
         check_tier_key((*at, "to_tier"), m.to_tier)
         if m.from_tier == m.to_tier:
-            raise doc.error((*at, "to_tier"), "a migration must move customers to a different tier")
+            raise doc.error((*at, "to_tier"), _("a migration must move customers to a different tier"))
         outflow[m.from_tier] = outflow.get(m.from_tier, 0.0) + m.yearly_rate
         if outflow[m.from_tier] >= 1:
             raise doc.error(
                 (*at, "yearly_rate"),
-                f"migrations out of {m.from_tier} add up to {outflow[m.from_tier]:g} a year; "
-                "keep them below 1",
+                _("migrations out of {from_tier} add up to {outflow:g} a year; keep them below 1").format(
+                    from_tier=m.from_tier, outflow=outflow[m.from_tier]
+                ),
             )
     seen: dict[tuple[str, str], int] = {}
     for i, t in enumerate(hiring.transfers):
         here: tuple[str | int, ...] = (*base, "transfers", i)
         for key, role_id in (("from_role", t.from_role), ("to_role", t.to_role)):
             if role_id not in spec.roles:
-                raise doc.error((*here, key), f"unknown role {role_id!r}{did_you_mean(role_id, roles)}")
+                raise doc.error(
+                    (*here, key),
+                    _("unknown role {role_id!r}{did_you_mean}").format(
+                        role_id=role_id, did_you_mean=did_you_mean(role_id, roles)
+                    ),
+                )
         if t.from_role == t.to_role:
-            raise doc.error((*here, "to_role"), "a transfer must move staff to a different role")
+            raise doc.error((*here, "to_role"), _("a transfer must move staff to a different role"))
         pair = (t.from_role, t.to_role)
         if pair in seen:
             raise doc.error(
-                here, f"duplicate transfer {t.from_role} -> {t.to_role} (also transfers[{seen[pair]}])"
+                here,
+                _("duplicate transfer {from_role} -> {to_role} (also transfers[{seen}])").format(
+                    from_role=t.from_role, to_role=t.to_role, seen=seen[pair]
+                ),
             )
         seen[pair] = i
     heads = hiring.requirements.heads if hiring.requirements is not None else {}
     for role_id in heads:
         if role_id not in spec.roles:
             hint = did_you_mean(role_id, roles) or f" (roles: {', '.join(roles)})"
-            raise doc.error((*base, "requirements", "heads", role_id), f"unknown role {role_id!r}{hint}")
+            raise doc.error(
+                (*base, "requirements", "heads", role_id),
+                _("unknown role {role_id!r}{hint}").format(role_id=role_id, hint=hint),
+            )
     for role_id, h in hiring.roles.items():
         for key in ("overmanning", "short_time"):
             if getattr(h, key) is not None and role_id not in heads:
                 raise doc.error(
                     (*base, "roles", role_id, key),
-                    f"{key} applies to a role whose requirement is given in heads; "
-                    f"add hiring.requirements.heads.{role_id}",
+                    _(
+                        "{key} applies to a role whose requirement is given in heads; add "
+                        "hiring.requirements.heads.{role_id}"
+                    ).format(key=key, role_id=role_id),
                 )
     for channel, tiers in hiring.growth.added.items():
         for tier, n in tiers.items():
@@ -421,7 +474,9 @@ def check_hiring(doc: Document, spec: ScenarioSpec, policy: Policy, hiring: Hiri
             if hiring.growth.base == "start" and have + n < 0:
                 raise doc.error(
                     (*base, "growth", "added", channel, tier),
-                    f"{-n} customers are lost from {channel}.{tier}, which has only {have} at the start",
+                    _(
+                        "{value} customers are lost from {channel}.{tier}, which has only {have} at the start"
+                    ).format(value=-n, channel=channel, tier=tier, have=have),
                 )
     if hiring.growth.base == "end":
         for channel, tiers in hiring.growth.added.items():
@@ -430,6 +485,8 @@ def check_hiring(doc: Document, spec: ScenarioSpec, policy: Policy, hiring: Hiri
                 if n > have:
                     raise doc.error(
                         (*base, "growth", "added", channel, tier),
-                        f"growth.base is 'end' but {n} customers are added to {channel}.{tier}, "
-                        f"which has only {have} in the scenario's customers",
+                        _(
+                            "growth.base is 'end' but {n} customers are added to {channel}.{tier}, which "
+                            "has only {have} in the scenario's customers"
+                        ).format(n=n, channel=channel, tier=tier, have=have),
                     )

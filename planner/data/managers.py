@@ -18,6 +18,7 @@ from planner.data.roster import Roster
 from planner.data.scenario import Scenario, tier_key
 from planner.data.yaml_io import did_you_mean
 from planner.errors import InputError
+from planner.i18n import _
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -84,34 +85,43 @@ def read_managers(path: str | Path, scenario: Scenario) -> dict[str, ManagerRow]
 
     p = Path(path)
     if p.suffix.lower() not in (".csv", ".xlsx"):
-        raise InputError(f"unknown format {p.suffix or '(no extension)'!r}; expected .csv or .xlsx", source=p)
+        raise InputError(
+            _("unknown format {value!r}; expected .csv or .xlsx").format(value=p.suffix or "(no extension)"),
+            source=p,
+        )
     if not p.exists():
-        raise InputError("file not found", source=p)
+        raise InputError(_("file not found"), source=p)
     try:
         if p.suffix.lower() == ".csv":
             frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         else:
             frame = pd.read_excel(p, dtype=str, keep_default_na=False, engine="openpyxl")
     except UnicodeDecodeError:
-        raise InputError("not UTF-8 text; save the table as UTF-8 CSV or .xlsx", source=p) from None
+        raise InputError(_("not UTF-8 text; save the table as UTF-8 CSV or .xlsx"), source=p) from None
     except pd.errors.EmptyDataError:
         raise InputError(
-            "file is empty; expected a header row manager_id,role[,base_district]", source=p
+            _("file is empty; expected a header row manager_id,role[,base_district]"), source=p
         ) from None
     except Exception as exc:  # corrupt files raise many types
-        raise InputError(f"cannot read: {exc}", source=p) from None
+        raise InputError(_("cannot read: {exc}").format(exc=exc), source=p) from None
     frame = frame.rename(columns={c: str(c).strip() for c in frame.columns})
     for col in ("manager_id", "role"):
         if col not in frame.columns:
             found = ", ".join(map(str, frame.columns)) or "none"
             raise InputError(
-                f"missing column {col}{did_you_mean(col, frame.columns)}; found: {found}", source=p
+                _("missing column {col}{did_you_mean}; found: {found}").format(
+                    col=col, did_you_mean=did_you_mean(col, frame.columns), found=found
+                ),
+                source=p,
             )
     unknown = [c for c in frame.columns if c not in MANAGER_COLUMNS]
     if unknown:
         raise InputError(
-            f"unknown column {unknown[0]!r}{did_you_mean(unknown[0], MANAGER_COLUMNS)}; "
-            f"expected {', '.join(MANAGER_COLUMNS)}",
+            _("unknown column {unknown!r}{did_you_mean}; expected {manager_columns}").format(
+                unknown=unknown[0],
+                did_you_mean=did_you_mean(unknown[0], MANAGER_COLUMNS),
+                manager_columns=", ".join(MANAGER_COLUMNS),
+            ),
             source=p,
         )
     roles = list(scenario.roles)
@@ -120,14 +130,18 @@ def read_managers(path: str | Path, scenario: Scenario) -> dict[str, ManagerRow]
     for i, (mid, role, base) in enumerate(zip(frame["manager_id"], frame["role"], bases, strict=True), 1):
         mid, role, base = str(mid).strip(), str(role).strip(), str(base).strip()
         if not mid:
-            raise InputError("missing manager_id", source=p, path=f"row {i}")
+            raise InputError(_("missing manager_id"), source=p, path=f"row {i}")
         if mid in out:
             raise InputError(
-                f"duplicate manager_id {mid!r} (first at row {out[mid].row})", source=p, path=f"row {i}"
+                _("duplicate manager_id {mid!r} (first at row {row})").format(mid=mid, row=out[mid].row),
+                source=p,
+                path=f"row {i}",
             )
         if role not in scenario.roles:
             raise InputError(
-                f"unknown role {role!r}{did_you_mean(role, roles)}; the scenario's roles: {', '.join(roles)}",
+                _("unknown role {role!r}{did_you_mean}; the scenario's roles: {roles}").format(
+                    role=role, did_you_mean=did_you_mean(role, roles), roles=", ".join(roles)
+                ),
                 source=p,
                 path=f"row {i}",
             )
@@ -196,8 +210,9 @@ def build_book(roster: Roster, scenario: Scenario, managers: str | Path | None =
         if table is not None:
             if mid not in table:
                 raise InputError(
-                    f"manager_id {mid!r} is not in the managers table {managers}"
-                    f"{did_you_mean(mid, list(table))}",
+                    _("manager_id {mid!r} is not in the managers table {managers}{did_you_mean}").format(
+                        mid=mid, managers=managers, did_you_mean=did_you_mean(mid, list(table))
+                    ),
                     source=source,
                     path=f"row {seen[0][1]}",
                 )
@@ -205,7 +220,9 @@ def build_book(roster: Roster, scenario: Scenario, managers: str | Path | None =
             for t, r in seen:
                 if role not in roles_serving.get(t, []):
                     raise InputError(
-                        f"manager_id {mid!r} is a {role} (managers table), which does not serve {keys[t]}",
+                        _(
+                            "manager_id {mid!r} is a {role} (managers table), which does not serve {keys}"
+                        ).format(mid=mid, role=role, keys=keys[t]),
                         source=source,
                         path=f"row {r}",
                     )
@@ -218,16 +235,20 @@ def build_book(roster: Roster, scenario: Scenario, managers: str | Path | None =
             if not remaining:
                 earlier = ", ".join(f"{keys[t0]} (row {r0})" for t0, r0 in seen if r0 < r) or "nothing else"
                 raise InputError(
-                    f"manager_id {mid!r}: no role of the scenario serves {keys[t]} together with {earlier}; "
-                    "fix the row or give each manager's role with --managers FILE",
+                    _(
+                        "manager_id {mid!r}: no role of the scenario serves {keys} together with "
+                        "{earlier}; fix the row or give each manager's role with --managers FILE"
+                    ).format(mid=mid, keys=keys[t], earlier=earlier),
                     source=source,
                     path=f"row {r}",
                 )
             candidates = remaining
         if len(candidates) > 1:
             raise InputError(
-                f"manager_id {mid!r}: roles {', '.join(candidates)} all serve his customers' tiers; "
-                "say which with --managers FILE (manager_id,role)",
+                _(
+                    "manager_id {mid!r}: roles {candidates} all serve his customers' tiers; say which with "
+                    "--managers FILE (manager_id,role)"
+                ).format(mid=mid, candidates=", ".join(candidates)),
                 source=source,
                 path=f"row {seen[0][1]}",
             )
@@ -312,25 +333,31 @@ def read_moves(path: str | Path, book: Book, scenario: Scenario) -> Moves:
     p = Path(path)
     if p.suffix.lower() != ".csv":
         raise InputError(
-            f"unknown format {p.suffix or '(no extension)'!r}; expected the .csv `planner rebalance --out` "
-            "writes",
+            _("unknown format {value!r}; expected the .csv `planner rebalance --out` writes").format(
+                value=p.suffix or "(no extension)"
+            ),
             source=p,
         )
     if not p.exists():
-        raise InputError("file not found", source=p)
+        raise InputError(_("file not found"), source=p)
     try:
         frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", source=p) from None
+        raise InputError(_("not UTF-8 text"), source=p) from None
     except pd.errors.EmptyDataError:
-        raise InputError("file is empty; expected a header row customer_id,...,from,to", source=p) from None
+        raise InputError(
+            _("file is empty; expected a header row customer_id,...,from,to"), source=p
+        ) from None
     except Exception as exc:  # corrupt files raise many types
-        raise InputError(f"cannot read: {exc}", source=p) from None
+        raise InputError(_("cannot read: {exc}").format(exc=exc), source=p) from None
     for col in MOVES_COLUMNS:
         if col not in frame.columns:
             found = ", ".join(map(str, frame.columns)) or "none"
             raise InputError(
-                f"missing column {col}{did_you_mean(col, frame.columns)}; found: {found}", source=p
+                _("missing column {col}{did_you_mean}; found: {found}").format(
+                    col=col, did_you_mean=did_you_mean(col, frame.columns), found=found
+                ),
+                source=p,
             )
     ids = pd.Index(book.customer_id.astype(str))
     if not ids.is_unique:
@@ -345,16 +372,26 @@ def read_moves(path: str | Path, book: Book, scenario: Scenario) -> Moves:
     for i, (cid, at) in enumerate(zip(frame["customer_id"].tolist(), pos.tolist(), strict=True)):
         row = f"row {i + 1}"
         if at < 0:
-            raise InputError(f"customer_id {cid!r} is not in the roster {book.source}", source=p, path=row)
+            raise InputError(
+                _("customer_id {cid!r} is not in the roster {source}").format(cid=cid, source=book.source),
+                source=p,
+                path=row,
+            )
         if at in seen:
-            raise InputError(f"customer {cid!r} moves twice (first at row {seen[at]})", source=p, path=row)
+            raise InputError(
+                _("customer {cid!r} moves twice (first at row {seen})").format(cid=cid, seen=seen[at]),
+                source=p,
+                path=row,
+            )
         seen[at] = i + 1
         now = int(book.manager[at])
         now_id = book.managers[now].id if now >= 0 else ""
         if src[i] != now_id:
             raise InputError(
-                f"customer {cid!r} moves from {src[i] or '(no manager)'!r}, but the roster gives "
-                f"{now_id or '(no manager)'!r}: the moves belong to another roster",
+                _(
+                    "customer {cid!r} moves from {value!r}, but the roster gives {value2!r}: the moves "
+                    "belong to another roster"
+                ).format(cid=cid, value=src[i] or "(no manager)", value2=now_id or "(no manager)"),
                 source=p,
                 path=row,
             )
@@ -375,14 +412,22 @@ def read_moves(path: str | Path, book: Book, scenario: Scenario) -> Moves:
             to[i] = len(book.managers) + list(new).index(target)
         else:
             raise InputError(
-                f"manager {target!r} is not in the roster{did_you_mean(target, list(index))}; expected a "
-                f"roster manager or a new one ({NEW_MANAGER_PREFIX}1, ...)",
+                _(
+                    "manager {target!r} is not in the roster{did_you_mean}; expected a roster manager or a "
+                    "new one ({new_manager_prefix}1, ...)"
+                ).format(
+                    target=target,
+                    did_you_mean=did_you_mean(target, list(index)),
+                    new_manager_prefix=NEW_MANAGER_PREFIX,
+                ),
                 source=p,
                 path=row,
             )
         if role not in scenario.roles or tier not in scenario.served_tiers(role):
             raise InputError(
-                f"manager {target!r} ({role or 'no role'}) does not serve {keys[int(book.tier[at])]}",
+                _("manager {target!r} ({value}) does not serve {keys}").format(
+                    target=target, value=role or "no role", keys=keys[int(book.tier[at])]
+                ),
                 source=p,
                 path=row,
             )

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from planner.data.validation import validate_document
 from planner.data.yaml_io import Document, load_with_extends
 from planner.errors import excerpt
+from planner.i18n import _
 
 Period = Literal["month", "quarter", "year"]
 Style = Literal["personalised", "specialised", "standardised"]
@@ -93,14 +94,20 @@ class Tier(_Strict):
     def _band(cls, v: list[float | None]) -> list[float | None]:
         low, high = v
         if low is None:
-            raise ValueError("spend band needs a lower edge: [low, high] or [low, null]")
+            raise ValueError(_("spend band needs a lower edge: [low, high] or [low, null]"))
         if low < 0:
-            raise ValueError(f"spend band starts below zero ({low})")
+            raise ValueError(_("spend band starts below zero ({low})").format(low=low))
         for edge in (low, high):
             if edge is not None and edge > MAX_SPEND:
-                raise ValueError(f"spend band edge {edge:g} is above {MAX_SPEND:g} CNY a month")
+                raise ValueError(
+                    _("spend band edge {edge:g} is above {max_spend:g} CNY a month").format(
+                        edge=edge, max_spend=MAX_SPEND
+                    )
+                )
         if high is not None and high <= low:
-            raise ValueError(f"spend band [{low}, {high}) is empty: high must exceed low")
+            raise ValueError(
+                _("spend band [{low}, {high}) is empty: high must exceed low").format(low=low, high=high)
+            )
         return v
 
     @property
@@ -204,9 +211,9 @@ class Policy(_Strict):
         """``boundaries`` as (lower channel, lower tier, upper channel, upper tier)."""
         out = []
         for item in self.boundaries:
-            lower, _, upper = item.partition("/")
-            lc, _, lt = lower.strip().partition(".")
-            uc, _, ut = upper.strip().partition(".")
+            lower, _unused, upper = item.partition("/")
+            lc, _unused, lt = lower.strip().partition(".")
+            uc, _unused, ut = upper.strip().partition(".")
             out.append((lc, lt, uc, ut))
         return out
 
@@ -232,42 +239,54 @@ def check_policy(doc: Document, policy: Policy) -> Policy:
     channels: dict[str, Channel] = {}
     for cid, channel in policy.channels.items():
         if not cid.replace("_", "").replace("-", "").isalnum():
-            raise doc.error(("channels", cid), "channel ids may hold letters, digits, '_' and '-'")
+            raise doc.error(("channels", cid), _("channel ids may hold letters, digits, '_' and '-'"))
         seen: dict[str, int] = {}
         for i, tier in enumerate(channel.tiers):
             path = ("channels", cid, "tiers", i)
             if tier.id in seen:
                 raise doc.error(
-                    (*path, "id"), f"duplicate tier id {excerpt(tier.id)} (also tiers[{seen[tier.id]}])"
+                    (*path, "id"),
+                    _("duplicate tier id {id} (also tiers[{seen}])").format(
+                        id=excerpt(tier.id), seen=seen[tier.id]
+                    ),
                 )
             seen[tier.id] = i
             if tier.high is None and tier.typical_spend is None:
                 raise doc.error(
                     (*path, "spend"),
-                    "an open-ended band [low, null) needs `typical_spend` (a representative "
-                    "monthly spend for revenue weights)",
+                    _(
+                        "an open-ended band [low, null) needs `typical_spend` (a representative monthly "
+                        "spend for revenue weights)"
+                    ),
                 )
         ordered = sorted(enumerate(channel.tiers), key=lambda it: it[1].low)
         for (ia, a), (ib, b) in itertools.pairwise(ordered):
             if a.high is None or a.high > b.low:
                 raise doc.error(
                     ("channels", cid, "tiers", ib, "spend"),
-                    f"band {_band(b)} of tier {excerpt(b.id)} overlaps band {_band(a)} of tier "
-                    f"{excerpt(a.id)} (tiers[{ia}]); one channel's bands must not overlap",
+                    _(
+                        "band {band} of tier {id} overlaps band {band2} of tier {id2} (tiers[{ia}]); one "
+                        "channel's bands must not overlap"
+                    ).format(band=_band(b), id=excerpt(b.id), band2=_band(a), id2=excerpt(a.id), ia=ia),
                 )
-        channels[cid] = channel.model_copy(update={"tiers": [t for _, t in ordered]})
+        channels[cid] = channel.model_copy(update={"tiers": [t for _unused, t in ordered]})
     previous_top: float | None = None
     for i, cid in enumerate(policy.ladder):
         if cid not in channels:
-            raise doc.error(("ladder", i), f"unknown channel {excerpt(cid)}{_hint(cid, channels)}")
+            raise doc.error(
+                ("ladder", i),
+                _("unknown channel {cid}{hint}").format(cid=excerpt(cid), hint=_hint(cid, channels)),
+            )
         tiers = channels[cid].tiers
         if not tiers:
-            raise doc.error(("ladder", i), f"channel {excerpt(cid)} has no tiers to climb")
+            raise doc.error(("ladder", i), _("channel {cid} has no tiers to climb").format(cid=excerpt(cid)))
         if previous_top is not None and tiers[0].low < previous_top:
             raise doc.error(
                 ("ladder", i),
-                f"channel {excerpt(cid)} starts at {tiers[0].low:g}, below the top of the channel before it "
-                f"({previous_top:g}); a ladder's channels must not overlap",
+                _(
+                    "channel {cid} starts at {low:g}, below the top of the channel before it "
+                    "({previous_top:g}); a ladder's channels must not overlap"
+                ).format(cid=excerpt(cid), low=tiers[0].low, previous_top=previous_top),
             )
         top = tiers[-1].high
         previous_top = float("inf") if top is None else top
@@ -275,14 +294,18 @@ def check_policy(doc: Document, policy: Policy) -> Policy:
         parts = policy.boundary_list()[i]
         if "/" not in item or not all(parts):
             raise doc.error(
-                ("boundaries", i), "expected 'channel.tier/channel.tier', e.g. 'commercial.A/key.crystal'"
+                ("boundaries", i), _("expected 'channel.tier/channel.tier', e.g. 'commercial.A/key.crystal'")
             )
         for c, t in ((parts[0], parts[1]), (parts[2], parts[3])):
             if c not in channels:
-                raise doc.error(("boundaries", i), f"unknown channel {c!r}{_hint(c, channels)}")
+                raise doc.error(
+                    ("boundaries", i), _("unknown channel {c!r}{hint}").format(c=c, hint=_hint(c, channels))
+                )
             ids = [x.id for x in channels[c].tiers]
             if t not in ids:
-                raise doc.error(("boundaries", i), f"unknown tier {c}.{t}{_hint(t, ids)}")
+                raise doc.error(
+                    ("boundaries", i), _("unknown tier {c}.{t}{hint}").format(c=c, t=t, hint=_hint(t, ids))
+                )
     return policy.model_copy(update={"channels": channels})
 
 
@@ -373,16 +396,21 @@ def apply_tier_overrides(
     """
     channels = {cid: ch.model_dump() for cid, ch in policy.channels.items()}
     for key, fields in overrides.items():
-        channel, _, tier_id = key.partition(".")
+        channel, _unused, tier_id = key.partition(".")
         if not policy.has_tier(channel, tier_id):
             from planner.data.yaml_io import did_you_mean
 
             known = [f"{c}.{t}" for c, t in policy.tier_keys()]
-            raise doc.error((*base_path, key), f"unknown tier {excerpt(key)}{did_you_mean(key, known)}")
+            raise doc.error(
+                (*base_path, key),
+                _("unknown tier {key}{did_you_mean}").format(
+                    key=excerpt(key), did_you_mean=did_you_mean(key, known)
+                ),
+            )
         if not isinstance(fields, dict):
-            raise doc.error((*base_path, key), "expected a mapping of tier fields")
+            raise doc.error((*base_path, key), _("expected a mapping of tier fields"))
         if "id" in fields:
-            raise doc.error((*base_path, key, "id"), "a tier's id cannot be overridden")
+            raise doc.error((*base_path, key, "id"), _("a tier's id cannot be overridden"))
         tiers = channels[channel]["tiers"]
         idx = next(i for i, t in enumerate(tiers) if t["id"] == tier_id)
         merged = dict(tiers[idx])

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from planner.data.policy import Policy
 from planner.data.yaml_io import did_you_mean, load_yaml, require_regular_file
 from planner.errors import InputError
+from planner.i18n import _
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -82,28 +83,33 @@ def read_column_map(path: str | Path) -> ColumnMap:
     doc = load_yaml(path)
     data = doc.data
     if not isinstance(data, dict):
-        raise InputError("expected a mapping of export column -> planner column", source=path)
+        raise InputError(_("expected a mapping of export column -> planner column"), source=path)
     if "columns" in data or "channels" in data:
         unknown = [k for k in data if k not in ("columns", "channels")]
         if unknown:
-            raise doc.error((unknown[0],), "unknown key; expected `columns` and/or `channels`")
+            raise doc.error((unknown[0],), _("unknown key; expected `columns` and/or `channels`"))
         columns = data.get("columns") or {}
         channels = data.get("channels") or {}
     else:
         columns, channels = data, {}
     for section, mapping in (("columns", columns), ("channels", channels)):
         if not isinstance(mapping, dict):
-            raise doc.error((section,), "expected a mapping")
+            raise doc.error((section,), _("expected a mapping"))
         if mapping and not all(isinstance(v, str) for v in mapping.values()):
             # Not a column map at all (e.g. --columns /etc/passwd): say so without quoting its lines.
-            raise InputError("not a column map: expected `export column: planner column` lines", source=path)
+            raise InputError(
+                _("not a column map: expected `export column: planner column` lines"), source=path
+            )
     for src, dst in columns.items():
         if dst not in ROSTER_COLUMNS:
             key = ("columns", src) if "columns" in data else (src,)
             raise doc.error(
                 key,
-                f"maps to unknown column {dst!r}{did_you_mean(str(dst), ROSTER_COLUMNS)}; "
-                f"planner columns: {', '.join(ROSTER_COLUMNS)}",
+                _("maps to unknown column {dst!r}{did_you_mean}; planner columns: {roster_columns}").format(
+                    dst=dst,
+                    did_you_mean=did_you_mean(str(dst), ROSTER_COLUMNS),
+                    roster_columns=", ".join(ROSTER_COLUMNS),
+                ),
             )
     return ColumnMap(
         {str(k): str(v) for k, v in columns.items()}, {str(k): str(v) for k, v in channels.items()}
@@ -129,14 +135,16 @@ def _read_frame(path: Path, layout: Layout, mapping: ColumnMap | None, notes: li
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise InputError(
-            f"unknown roster format {path.suffix or '(no extension)'!r}; expected .csv, .xlsx or .parquet",
+            _("unknown roster format {value!r}; expected .csv, .xlsx or .parquet").format(
+                value=path.suffix or "(no extension)"
+            ),
             source=path,
         )
     if suffix != ".xlsx" and (layout.sheet is not None or layout.header_row is not None):
         option = "--sheet" if layout.sheet is not None else "--header-row"
-        raise InputError(f"{option} applies to .xlsx rosters only", source=path)
+        raise InputError(_("{option} applies to .xlsx rosters only").format(option=option), source=path)
     if not path.exists():
-        raise InputError("file not found", source=path)
+        raise InputError(_("file not found"), source=path)
     require_regular_file(path, "roster file")  # a FIFO or /dev/zero would hang pandas
     try:
         if suffix == ".csv":
@@ -150,14 +158,19 @@ def _read_frame(path: Path, layout: Layout, mapping: ColumnMap | None, notes: li
     except UnicodeDecodeError as exc:
         # Chinese CRM exports are often GBK; say how to convert rather than guess the encoding.
         raise InputError(
-            f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the export as UTF-8 CSV "
-            "(e.g. `iconv -f GBK -t UTF-8 in.csv > out.csv`) or as .xlsx",
+            _(
+                "not UTF-8 text ({reason} at byte {start}); save the export as UTF-8 CSV (e.g. `iconv -f "
+                "GBK -t UTF-8 in.csv > out.csv`) or as .xlsx"
+            ).format(reason=exc.reason, start=exc.start),
             source=path,
         ) from None
     except pd.errors.EmptyDataError:
-        raise InputError("file is empty; expected a header row and customers", source=path) from None
+        raise InputError(_("file is empty; expected a header row and customers"), source=path) from None
     except Exception as exc:  # the readers raise many types for a corrupt file
-        raise InputError(f"cannot read as {FORMATS[suffix]}: {_short(str(exc))}", source=path) from None
+        raise InputError(
+            _("cannot read as {formats}: {short}").format(formats=FORMATS[suffix], short=_short(str(exc))),
+            source=path,
+        ) from None
     # Parquet keeps its types; make identifiers text like the other formats.
     for col in frame.columns:
         if col != "monthly_spend" and col != "churn_risk":
@@ -183,8 +196,10 @@ def _as_text(series: pd.Series, name: str, path: Path) -> pd.Series:
                         v = bytes(v).decode("utf-8")
                     except UnicodeDecodeError:
                         raise InputError(
-                            f"column {name!r}, row {i}: binary value {_short(repr(bytes(v)), 40)} is not "
-                            "UTF-8 text; store identifiers as strings",
+                            _(
+                                "column {name!r}, row {i}: binary value {short} is not UTF-8 text; store "
+                                "identifiers as strings"
+                            ).format(name=name, i=i, short=_short(repr(bytes(v)), 40)),
                             source=path,
                         ) from None
                 decoded.append(v)
@@ -208,8 +223,14 @@ def _read_excel(path: Path, layout: Layout, mapping: ColumnMap | None, notes: li
                 sheet = int(layout.sheet) - 1
             else:
                 raise InputError(
-                    f"no sheet {_short(layout.sheet, 40)!r}{did_you_mean(layout.sheet, names)}; "
-                    f"sheets: {', '.join(names)} (or a number from 1 to {len(names)})",
+                    _(
+                        "no sheet {short!r}{did_you_mean}; sheets: {names} (or a number from 1 to {n_names})"
+                    ).format(
+                        short=_short(layout.sheet, 40),
+                        did_you_mean=did_you_mean(layout.sheet, names),
+                        names=", ".join(names),
+                        n_names=len(names),
+                    ),
                     source=path,
                     path="--sheet",
                 )
@@ -223,13 +244,17 @@ def _read_excel(path: Path, layout: Layout, mapping: ColumnMap | None, notes: li
             f"read sheet {name!r} of {len(names)} (also: {', '.join(others)}); choose another with --sheet"
         )
     if grid.empty:
-        raise InputError(f"sheet {name!r} is empty; expected a header row and customers", source=path)
+        raise InputError(
+            _("sheet {name!r} is empty; expected a header row and customers").format(name=name), source=path
+        )
     wanted = set(REQUIRED_COLUMNS)
     rename = mapping.columns if mapping is not None else {}
     if layout.header_row is not None:
         if not 1 <= layout.header_row <= len(grid):
             raise InputError(
-                f"--header-row {layout.header_row} is outside sheet {name!r} (rows 1 to {len(grid)})",
+                _("--header-row {header_row} is outside sheet {name!r} (rows 1 to {n_grid})").format(
+                    header_row=layout.header_row, name=name, n_grid=len(grid)
+                ),
                 source=path,
             )
         at = layout.header_row - 1
@@ -322,7 +347,7 @@ def _read_csv_ragged(path: Path, notes: list[str]) -> pd.DataFrame:
         while header is not None and not header:  # blank lines before the header
             header = next(reader, None)
         if header is None:
-            raise pd.errors.EmptyDataError("no header")
+            raise pd.errors.EmptyDataError(_("no header"))
         header_lines = reader.line_num
     named = len(header)
     while header and not header[-1].strip():  # "a,b,c," -> a, b, c
@@ -363,19 +388,20 @@ def _refuse_wide_row(path: Path, width: int, header_lines: int) -> None:
 
     with open(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
-        for _ in range(header_lines):
+        for _unused in range(header_lines):
             next(reader, None)
         for fields in reader:
             if len(fields) > width and (
                 len(fields) > width + TRAILING_FIELDS or any(f.strip() for f in fields[width:])
             ):
                 raise InputError(
-                    f"cannot read as CSV: Expected {width} fields in line {reader.line_num}, "
-                    f"saw {len(fields)}; the header names {width} columns, so this row's values "
-                    "cannot be matched to them",
+                    _(
+                        "cannot read as CSV: Expected {width} fields in line {line_num}, saw {n_fields}; "
+                        "the header names {width} columns, so this row's values cannot be matched to them"
+                    ).format(width=width, line_num=reader.line_num, n_fields=len(fields)),
                     source=path,
                 )
-    raise InputError("cannot read as CSV: rows with more fields than the header", source=path)
+    raise InputError(_("cannot read as CSV: rows with more fields than the header"), source=path)
 
 
 def _normalise_columns(
@@ -391,8 +417,10 @@ def _normalise_columns(
         found = ", ".join(map(str, frame.columns)) or "none"
         hints = "".join(did_you_mean(m, frame.columns) for m in missing)
         raise InputError(
-            f"missing required column(s) {', '.join(missing)}{hints}; found: {found}. "
-            "Map an export's own names with --columns MAP.yaml",
+            _(
+                "missing required column(s) {missing}{hints}; found: {found}. Map an export's own names "
+                "with --columns MAP.yaml"
+            ).format(missing=", ".join(missing), hints=hints, found=found),
             source=path,
         )
     if fill:
@@ -514,8 +542,10 @@ def read_roster(
         if p.suffix.lower() != ".xlsx" or layout.header_row is not None:
             raise
         raise InputError(
-            f"{exc.message}; no row among the top {HEADER_SEARCH_ROWS} of the sheet names them all "
-            "(the first was taken as the header): choose the row with --header-row, the sheet with --sheet",
+            _(
+                "{message}; no row among the top {header_search_rows} of the sheet names them all (the "
+                "first was taken as the header): choose the row with --header-row, the sheet with --sheet"
+            ).format(message=exc.message, header_search_rows=HEADER_SEARCH_ROWS),
             source=p,
         ) from None
     del frame  # its columns go as check_rows takes them out of raw

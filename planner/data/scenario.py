@@ -188,26 +188,43 @@ def check_references(doc: Document, spec: ScenarioSpec, policy: Policy) -> list[
     for channel, tiers in spec.customers.items():
         if channel not in channels:
             raise doc.error(
-                ("customers", channel), f"unknown channel {excerpt(channel)}{did_you_mean(channel, channels)}"
+                ("customers", channel),
+                _("unknown channel {channel}{did_you_mean}").format(
+                    channel=excerpt(channel), did_you_mean=did_you_mean(channel, channels)
+                ),
             )
         ids = [t.id for t in channels[channel].tiers]
         for tier, count in tiers.items():
             if tier not in ids:
-                hint = did_you_mean(tier, ids) or f" (tiers of {channel}: {', '.join(ids) or 'none'})"
-                raise doc.error(("customers", channel, tier), f"unknown tier {excerpt(tier)}{hint}")
+                hint = did_you_mean(tier, ids) or _(" (tiers of {channel}: {tiers})").format(
+                    channel=channel, tiers=", ".join(ids) or _("none")
+                )
+                raise doc.error(
+                    ("customers", channel, tier),
+                    _("unknown tier {tier}{hint}").format(tier=excerpt(tier), hint=hint),
+                )
             if count < 0:
-                raise doc.error(("customers", channel, tier), f"expected a count >= 0, got {count}")
+                raise doc.error(
+                    ("customers", channel, tier), _("expected a count >= 0, got {count}").format(count=count)
+                )
     served: dict[TierKey, list[str]] = {}
     for role_id, role in spec.roles.items():
         for i, entry in enumerate(role.serves):
             channel, _sep, tier = entry.partition(".")
             path = ("roles", role_id, "serves", i)
             if channel not in channels:
-                raise doc.error(path, f"unknown channel {excerpt(channel)}{did_you_mean(channel, channels)}")
+                raise doc.error(
+                    path,
+                    _("unknown channel {channel}{did_you_mean}").format(
+                        channel=excerpt(channel), did_you_mean=did_you_mean(channel, channels)
+                    ),
+                )
             if tier and not policy.has_tier(channel, tier):
                 ids = [t.id for t in channels[channel].tiers]
-                hint = did_you_mean(tier, ids) or f" (tiers of {channel}: {', '.join(ids) or 'none'})"
-                raise doc.error(path, f"unknown tier {excerpt(entry)}{hint}")
+                hint = did_you_mean(tier, ids) or _(" (tiers of {channel}: {tiers})").format(
+                    channel=channel, tiers=", ".join(ids) or _("none")
+                )
+                raise doc.error(path, _("unknown tier {entry}{hint}").format(entry=excerpt(entry), hint=hint))
         keys = expand_serves(policy, role.serves)
         for k in keys:
             served.setdefault(k, []).append(role_id)
@@ -225,26 +242,36 @@ def check_references(doc: Document, spec: ScenarioSpec, policy: Policy) -> list[
         if n > 0 and hours > 0 and (channel, tier) not in served:
             raise doc.error(
                 ("customers", channel, tier),
-                f"{n} customers in {channel}.{tier} need service but no role serves this tier; "
-                "add it to some role's `serves`",
+                _(
+                    "{n} customers in {channel}.{tier} need service but no role serves this tier; add it "
+                    "to some role's `serves`"
+                ).format(n=n, channel=channel, tier=tier),
             )
     if spec.districts is not None:
         for a, row in spec.districts.travel_minutes.items():
             for b, minutes in row.items():
                 if not 0 <= minutes <= 24 * 60:
                     raise doc.error(
-                        ("districts", "travel_minutes", a, b), f"expected minutes in [0, 1440], got {minutes}"
+                        ("districts", "travel_minutes", a, b),
+                        _("expected minutes in [0, 1440], got {minutes}").format(minutes=minutes),
                     )
     warnings += implausible_values(spec)
     known = [f"{c}.{t}" for c, t in policy.tier_keys()]
     for key, value in spec.min_coverage.items():
         if key not in known:
-            raise doc.error(("min_coverage", key), f"unknown tier {excerpt(key)}{did_you_mean(key, known)}")
+            raise doc.error(
+                ("min_coverage", key),
+                _("unknown tier {key}{did_you_mean}").format(
+                    key=excerpt(key), did_you_mean=did_you_mean(key, known)
+                ),
+            )
         if not 0 <= value <= 1:
-            raise doc.error(("min_coverage", key), f"expected a fraction in [0, 1], got {value}")
+            raise doc.error(
+                ("min_coverage", key), _("expected a fraction in [0, 1], got {value}").format(value=value)
+            )
         channel, _sep, tier = key.partition(".")
         if (channel, tier) not in served and spec.customers.get(channel, {}).get(tier, 0) > 0:
-            raise doc.error(("min_coverage", key), "no role serves this tier")
+            raise doc.error(("min_coverage", key), _("no role serves this tier"))
     return warnings
 
 
@@ -276,13 +303,15 @@ def scenario_from_document(doc: Document, name: str | None = None, path: Path | 
     """Validate a loaded scenario document, load its policy and check cross-references."""
     if isinstance(doc.data, dict) and "channels" in doc.data and "policy" not in doc.data:
         raise InputError(
-            "this is a policy file (it has `channels:`); give a scenario file, which names its policy",
+            _("this is a policy file (it has `channels:`); give a scenario file, which names its policy"),
             source=doc.source,
         )
     spec = validate_document(ScenarioSpec, doc)
     policy_path = Path(spec.policy)
     if not policy_path.exists():
-        raise doc.error(("policy",), f"policy file not found: {policy_path}")
+        raise doc.error(
+            ("policy",), _("policy file not found: {policy_path}").format(policy_path=policy_path)
+        )
     policy = load_policy_cached(policy_path)
     if spec.policy_overrides:
         policy = apply_tier_overrides(doc, policy, spec.policy_overrides, ("policy_overrides",))
@@ -346,5 +375,10 @@ def require_known_tier(policy: Policy, key: str, source: str) -> TierKey:
     channel, _sep, tier = key.partition(".")
     if not policy.has_tier(channel, tier):
         known = [f"{c}.{t}" for c, t in policy.tier_keys()]
-        raise InputError(f"unknown tier {excerpt(key)}{did_you_mean(key, known)}", source=source)
+        raise InputError(
+            _("unknown tier {key}{did_you_mean}").format(
+                key=excerpt(key), did_you_mean=did_you_mean(key, known)
+            ),
+            source=source,
+        )
     return channel, tier

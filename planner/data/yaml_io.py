@@ -66,14 +66,17 @@ def _open_regular(p: Path, what: str) -> int:
         mode = os.fstat(fd).st_mode
     except OSError as exc:
         os.close(fd)
-        raise InputError(f"cannot read {what}: {exc.strerror}", source=p) from None
+        raise InputError(
+            _("cannot read {what}: {strerror}").format(what=what, strerror=exc.strerror), source=p
+        ) from None
     if stat.S_ISREG(mode):
         return fd
     os.close(fd)
     if stat.S_ISDIR(mode):
         raise InputError(_("expected a {what}, got a directory").format(what=what), source=p)
     raise InputError(
-        f"expected a {what}, got a device, pipe or socket; only regular files are read", source=p
+        _("expected a {what}, got a device, pipe or socket; only regular files are read").format(what=what),
+        source=p,
     )
 
 
@@ -96,12 +99,17 @@ def read_limited(path: str | Path, limit: int, what: str = "file") -> bytes:
             chunks.append(chunk)
             total += len(chunk)
     except OSError as exc:
-        raise InputError(f"cannot read {what}: {exc.strerror}", source=p) from None
+        raise InputError(
+            _("cannot read {what}: {strerror}").format(what=what, strerror=exc.strerror), source=p
+        ) from None
     finally:
         os.close(fd)
     if total > limit:
         raise InputError(
-            f"{what} is too large: the limit is {limit:,} bytes (is this really the right file?)", source=p
+            _("{what} is too large: the limit is {limit:,} bytes (is this really the right file?)").format(
+                what=what, limit=limit
+            ),
+            source=p,
         )
     return b"".join(chunks)
 
@@ -120,7 +128,10 @@ def read_text_limited(path: str | Path, limit: int, what: str = "file") -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"not UTF-8 text ({exc.reason} at byte {exc.start}); is this really a {what}?", source=path
+            _("not UTF-8 text ({reason} at byte {start}); is this really a {what}?").format(
+                reason=exc.reason, start=exc.start, what=what
+            ),
+            source=path,
         ) from None
 
 
@@ -163,14 +174,18 @@ class _Builder:
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
         if len(path) > MAX_DEPTH:
             raise InputError(
-                f"nested more than {MAX_DEPTH} levels deep (or an alias that contains itself)",
+                _("nested more than {max_depth} levels deep (or an alias that contains itself)").format(
+                    max_depth=MAX_DEPTH
+                ),
                 source=self.source,
                 line=node.start_mark.line + 1,
             )
         self.count += 1
         if self.count > MAX_NODES:
             raise InputError(
-                f"document has more than {MAX_NODES:,} nodes (aliases expanded); refusing to load it",
+                _(
+                    "document has more than {max_nodes:,} nodes (aliases expanded); refusing to load it"
+                ).format(max_nodes=MAX_NODES),
                 source=self.source,
             )
         if isinstance(node, yaml.MappingNode):
@@ -178,13 +193,13 @@ class _Builder:
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     raise InputError(
-                        "YAML merge keys (<<) are not supported; use `extends` instead",
+                        _("YAML merge keys (<<) are not supported; use `extends` instead"),
                         source=self.source,
                         line=key_node.start_mark.line + 1,
                     )
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise InputError(
-                        "mapping keys must be plain scalars",
+                        _("mapping keys must be plain scalars"),
                         source=self.source,
                         path=format_path(path) or None,
                         line=key_node.start_mark.line + 1,
@@ -197,7 +212,9 @@ class _Builder:
                 sub = (*path, key)
                 if key in out:
                     raise InputError(
-                        f"duplicate key {excerpt(key)} (first at line {self.locations[sub][1]})",
+                        _("duplicate key {key} (first at line {value})").format(
+                            key=excerpt(key), value=self.locations[sub][1]
+                        ),
                         source=self.source,
                         path=format_path(sub),
                         line=key_node.start_mark.line + 1,
@@ -219,7 +236,9 @@ class _Builder:
             return self.loader.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             raise InputError(
-                f"cannot read value: {exc}", source=self.source, line=node.start_mark.line + 1
+                _("cannot read value: {exc}").format(exc=exc),
+                source=self.source,
+                line=node.start_mark.line + 1,
             ) from None
 
 
@@ -254,7 +273,9 @@ def _parse_with(text: str, source: str, loader: Any) -> Document:
         node = yaml.compose(text, Loader=loader)
     except RecursionError:
         raise InputError(
-            "malformed YAML: nested too deeply to read (hundreds of levels of [ or {, or of lists)",
+            _(
+                "malformed YAML: nested too deeply to read (hundreds of levels of [ or {{, or of lists)"
+            ).format(),
             source=source,
         ) from None
     except yaml.MarkedYAMLError as exc:
@@ -336,21 +357,23 @@ def load_with_extends(
     resolved = p.resolve()
     if resolved in _chain:
         cycle = " -> ".join(str(c) for c in (*_chain, resolved))
-        raise InputError(f"`extends` cycle: {cycle}", source=p, path="extends")
+        raise InputError(_("`extends` cycle: {cycle}").format(cycle=cycle), source=p, path="extends")
     doc = load_yaml(p)
     if doc.data is None:
         raise InputError(_("file is empty; expected a mapping of keys"), source=p)
     if not isinstance(doc.data, dict):
         raise InputError(
-            f"expected a mapping of keys at the top level, got {type(doc.data).__name__} "
-            f"(is this a {kind} file?)",
+            _("expected a mapping of keys at the top level, got {name} (is this a {kind} file?)").format(
+                name=type(doc.data).__name__, kind=kind
+            ),
             source=p,
         )
     known = set(known_keys)
     if known and not any(k in known or k == "extends" for k in doc.data):
         raise InputError(
-            f"not a {kind} file: none of its {len(doc.data)} top-level key(s) is one of "
-            f"{', '.join(sorted(known))}",
+            _("not a {kind} file: none of its {n_data} top-level key(s) is one of {sorted}").format(
+                kind=kind, n_data=len(doc.data), sorted=", ".join(sorted(known))
+            ),
             source=p,
         )
     for key in path_keys:
@@ -361,10 +384,12 @@ def load_with_extends(
     if parent_ref is None:
         return doc
     if not isinstance(parent_ref, str):
-        raise doc.error(("extends",), "expected a file path (string)")
+        raise doc.error(("extends",), _("expected a file path (string)"))
     parent_path = p.parent / parent_ref
     if not parent_path.exists():
-        raise doc.error(("extends",), f"extended file not found: {parent_path}")
+        raise doc.error(
+            ("extends",), _("extended file not found: {parent_path}").format(parent_path=parent_path)
+        )
     parent = load_with_extends(
         parent_path, path_keys=path_keys, known_keys=known, kind=kind, _chain=(*_chain, resolved)
     )
@@ -414,8 +439,9 @@ def parse_relative(raw: str, key: str, source: str = "--set") -> Relative | None
     match = RELATIVE.match(text)
     if match is None:
         raise InputError(
-            f"relative value {excerpt(text)} is not a number: expected +N, -N, +N% or -N% "
-            "(e.g. +200, -5%, +3.5%)",
+            _(
+                "relative value {text} is not a number: expected +N, -N, +N% or -N% (e.g. +200, -5%, +3.5%)"
+            ).format(text=excerpt(text)),
             source=source,
             path=key,
         )
@@ -430,11 +456,13 @@ def parse_assignment(text: str, relative: bool = True) -> tuple[list[str], Any]:
     applied to the key's current value by :func:`apply_assignments`.
     """
     if "=" not in text:
-        raise InputError(f"expected PATH=VALUE, got {excerpt(text)}", source="--set")
-    key, _, raw = text.partition("=")
+        raise InputError(_("expected PATH=VALUE, got {text}").format(text=excerpt(text)), source="--set")
+    key, _unused, raw = text.partition("=")
     parts = [p for p in key.strip().split(".")]
     if not key.strip() or any(not p for p in parts):
-        raise InputError(f"expected a dotted key path before '=', got {excerpt(key)}", source="--set")
+        raise InputError(
+            _("expected a dotted key path before '=', got {key}").format(key=excerpt(key)), source="--set"
+        )
     change = parse_relative(raw, format_path(parts)) if relative else None
     if change is not None:
         return parts, change
@@ -442,7 +470,9 @@ def parse_assignment(text: str, relative: bool = True) -> tuple[list[str], Any]:
         value = yaml.safe_load(raw) if raw.strip() else None
     except yaml.YAMLError:
         raise InputError(
-            f"cannot read value {excerpt(raw)} as YAML", source="--set", path=format_path(key.split("."))
+            _("cannot read value {raw} as YAML").format(raw=excerpt(raw)),
+            source="--set",
+            path=format_path(key.split(".")),
         ) from None
     if isinstance(value, (dict, list)) and raw.strip()[:1] not in "{[":
         value = raw
@@ -468,8 +498,10 @@ def _resolve_relative(
         fallback = fallbacks.get(key)
         if fallback is None:
             raise InputError(
-                f"relative value {change.text} needs a current number, but {key} is not set "
-                "(give the value outright)",
+                _(
+                    "relative value {text} needs a current number, but {key} is not set (give the value "
+                    "outright)"
+                ).format(text=change.text, key=key),
                 source=source,
                 path=key,
             )
@@ -488,7 +520,9 @@ def _resolve_relative(
             else ("true/false" if isinstance(current, bool) else f"text {excerpt(str(current))}")
         )
         raise InputError(
-            f"relative value {change.text} needs a number, but {key} holds {kind}",
+            _("relative value {text} needs a number, but {key} holds {kind}").format(
+                text=change.text, key=key, kind=kind
+            ),
             source=source,
             path=key,
         )
@@ -531,8 +565,9 @@ def apply_assignments(
             if isinstance(node, list):
                 if not part.isdigit() or int(part) >= len(node):
                     raise InputError(
-                        f"unknown path: {format_path(path)} has {len(node)} items; "
-                        f"{excerpt(part)} is not an index",
+                        _("unknown path: {format_path} has {n_node} items; {part} is not an index").format(
+                            format_path=format_path(path), n_node=len(node), part=excerpt(part)
+                        ),
                         source=source,
                         path=format_path(parts),
                     )
@@ -542,7 +577,9 @@ def apply_assignments(
                 continue
             if not isinstance(node, dict):
                 raise InputError(
-                    f"unknown path: {here} is a value, not a mapping", source=source, path=format_path(parts)
+                    _("unknown path: {here} is a value, not a mapping").format(here=here),
+                    source=source,
+                    path=format_path(parts),
                 )
             if here in dotted and len(parts) - i >= 2 and part not in node:
                 key = f"{part}.{parts[i + 1]}"
@@ -550,7 +587,7 @@ def apply_assignments(
                     break
                 if key not in node:
                     raise InputError(
-                        f"unknown path: no {excerpt(key)} under {here}",
+                        _("unknown path: no {key} under {here}").format(key=excerpt(key), here=here),
                         source=source,
                         path=format_path(parts),
                     )
@@ -564,7 +601,9 @@ def apply_assignments(
                 else:
                     close = _close(part, node)
                     raise InputError(
-                        f"unknown path: no {excerpt(part)} under {here or 'the top level'}{close}",
+                        _("unknown path: no {part} under {value}{close}").format(
+                            part=excerpt(part), value=here or _("the top level"), close=close
+                        ),
                         source=source,
                         path=format_path(parts),
                     )
@@ -576,7 +615,9 @@ def apply_assignments(
         if isinstance(node, list):
             if not leaf.isdigit() or int(leaf) >= len(node):
                 raise InputError(
-                    f"unknown path: {excerpt(leaf)} is not an index of {format_path(path)}",
+                    _("unknown path: {leaf} is not an index of {format_path}").format(
+                        leaf=excerpt(leaf), format_path=format_path(path)
+                    ),
                     source=source,
                     path=format_path(parts),
                 )
@@ -602,7 +643,9 @@ def apply_assignments(
             full = (*path, leaf)
         else:
             raise InputError(
-                f"unknown path: {format_path(path)} is a value, not a mapping",
+                _("unknown path: {format_path} is a value, not a mapping").format(
+                    format_path=format_path(path)
+                ),
                 source=source,
                 path=format_path(parts),
             )

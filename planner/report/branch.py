@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.i18n import _, pgettext
+from planner.i18n import _, pgettext, value_word
 from planner.report.html import plan_word, tier_name
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -430,9 +430,9 @@ def render_branch_summary(
     lines: list[tuple[str, str]] = []
     gaps = ", ".join(f"{tier_name(g.tier, g.label)} {g.coverage_today:.1%}" for g in r.worst_gaps())
     lines.append((_("worst coverage today"), gaps or _("every standard met")))
-    lines.append((_("plan"), f"{r.plan.mode}, {_status(r.plan_status)}"))
+    lines.append((_("plan"), f"{value_word(r.plan.mode)}, {value_word(r.plan_status)}"))
     if r.schedule is not None:
-        lines.append((_("schedule"), _status(r.schedule_status)))
+        lines.append((_("schedule"), value_word(r.schedule_status)))
     inversions = len(r.boundary.inversions())
     verdict = _("{n} inversion(s) on {m} line(s)").format(n=inversions, m=len(r.boundary.boundaries))
     if r.boundary.remedy is not None:
@@ -440,10 +440,10 @@ def render_branch_summary(
         verdict += "; " + _("remedy {name}: {n} left").format(name=r.boundary.remedy.after.scenario, n=after)
     lines.append((_("boundary"), verdict))
     if r.callcentre is not None:
-        lines.append((_("call centre"), f"{r.callcentre.fte:,.1f} FTE, {_status(r.callcentre_status)}"))
+        lines.append((_("call centre"), f"{r.callcentre.fte:,.1f} FTE, {value_word(r.callcentre_status)}"))
     if r.hiring is not None:
         lines.append(
-            (_("hiring"), f"{r.hiring.total_hires:,.1f} " + _("hires") + f", {_status(r.hiring_status)}")
+            (_("hiring"), f"{r.hiring.total_hires:,.1f} " + _("hires") + f", {value_word(r.hiring_status)}")
         )
     lines.append((_("assumptions listed"), f"{len(r.assumptions)}"))
     from rich.text import Text

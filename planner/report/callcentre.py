@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from planner.i18n import N_, _
+from planner.i18n import N_, _, value_word
 from planner.report.tables import fmt_pct as _pct
 from planner.report.tables import print_table
 
@@ -293,7 +293,8 @@ def render_callcentre(result: CallCentreResult, console: Console) -> None:
     """
     if not result.ok:
         none = _("No shift plan for {scenario}").format(scenario=result.scenario)
-        console.print(f"[bold red]{none}[/]: " + _("the solver said {status}.").format(status=result.status))
+        said = _("the solver said {status}.").format(status=value_word(result.status))
+        console.print(f"[bold red]{none}[/]: " + said)
         return
     if result.profiles is not None:
         render_day_types(result, console)

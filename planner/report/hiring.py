@@ -10,7 +10,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.i18n import N_, _
+from planner.i18n import N_, _, value_word
 from planner.report.tables import colon, labelled, print_table
 from planner.report.tables import coverage_style as _cov_style
 from planner.report.tables import fmt_int as _int
@@ -61,7 +61,7 @@ def render_hiring(result: HiringResult, console: Console) -> None:
         none = _("No hiring plan for {scenario}").format(scenario=result.scenario)
         console.print(
             f"[bold red]{none}[/]: "
-            + _("the solver stopped ({status}); try --solver cbc").format(status=result.status)
+            + _("the solver stopped ({status}); try --solver cbc").format(status=value_word(result.status))
         )
         return
     unit = _(result.period_unit)

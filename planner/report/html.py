@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from planner.i18n import _, current_language
+from planner.i18n import _, current_language, value_word
 from planner.report.charts import Bar, Series, coverage_colour, hbar_chart, line_chart
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -246,7 +246,9 @@ def _roles(r: BranchResult) -> str:
     ).replace(f"<tr>{rows[-1]}</tr>", f'<tr class="total">{rows[-1]}</tr>')
     plan = r.plan
     mode = _p(
-        _("Plan mode: {mode}; solver status: {status}.").format(mode=plan.mode, status=r.plan_status.value)
+        _("Plan mode: {mode}; solver status: {status}.").format(
+            mode=value_word(plan.mode), status=value_word(r.plan_status)
+        )
     )
     return _section("headcount", _("Headcount per role"), table + mode)
 
@@ -364,7 +366,9 @@ def _callcentre(r: BranchResult) -> str:
         return _section("callcentre", _("Call centre"), _p(_("The scenario has no call centre.")))
     if not cc.ok:
         return _section(
-            "callcentre", _("Call centre"), _p(_("No shift plan: {status}.").format(status=cc.status))
+            "callcentre",
+            _("Call centre"),
+            _p(_("No shift plan: {status}.").format(status=value_word(cc.status))),
         )
     by_day: dict[str, list[Any]] = {}
     for it in cc.intervals:
@@ -419,7 +423,9 @@ def _hiring(r: BranchResult) -> str:
         return _section("hiring", _("Hiring timeline"), _p(_("The scenario has no hiring section.")))
     if not h.ok:
         return _section(
-            "hiring", _("Hiring timeline"), _p(_("No hiring plan: {status}.").format(status=h.status))
+            "hiring",
+            _("Hiring timeline"),
+            _p(_("No hiring plan: {status}.").format(status=value_word(h.status))),
         )
     labels = list(h.labels)
     series = []
@@ -458,7 +464,9 @@ def _schedule(r: BranchResult) -> str:
         return ""
     if not s.ok:
         return _section(
-            "schedule", _("Dated schedule"), _p(_("No schedule: {why}").format(why=s.explanation or s.status))
+            "schedule",
+            _("Dated schedule"),
+            _p(_("No schedule: {why}").format(why=s.explanation or value_word(s.status))),
         )
     rows = []
     for i, role in enumerate(s.roles):
@@ -537,7 +545,10 @@ def render_html(result: BranchResult) -> str:
     r = result
     title = _("Branch report: {scenario}, {year}").format(scenario=r.scenario, year=r.year)
     sub = _("Scenario {scenario}; plan year {year}; headcount basis {basis}; roster {roster}.").format(
-        scenario=r.scenario, year=r.year, basis=r.headcount, roster=r.roster or _("none (scenario counts)")
+        scenario=r.scenario,
+        year=r.year,
+        basis=value_word(r.headcount),
+        roster=r.roster or _("none (scenario counts)"),
     )
     made = _("Made by planner {version}.").format(version=__version__)
     warnings = ""

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.errors import InputError
-from planner.i18n import N_, _
+from planner.i18n import N_, _, value_word
 from planner.report.tables import fmt_int, fmt_pct, print_table
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -237,7 +237,7 @@ def render_rebalance(result: Rebalance, console: Console) -> None:
         + _("{moves} moves; solver {solver} {status}, gap {gap}; {over} managers still over capacity").format(
             moves=fmt_int(len(result.moves)),
             solver=result.solver or "-",
-            status=result.status,
+            status=value_word(result.status),
             gap=gap,
             over=len(result.over_after),
         )

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.i18n import N_, _, pgettext
+from planner.i18n import N_, _, pgettext, value_word
 from planner.report.tables import fmt_int, fmt_pct, print_table
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -224,7 +224,7 @@ def render_sweep(result: Sweep, console: Console) -> None:
                 p.mode, p.mode
             )
             if p.status == "optimal"
-            else p.status,
+            else value_word(p.status),
             fmt_int(p.total_headcount),
             fmt_int(p.total_cost),
             *(

@@ -65,8 +65,14 @@ def test_translations_keep_the_placeholders() -> None:
     wrong = [
         (m.id, m.string)
         for m in _catalog()
-        if m.id and m.string and _fields(str(m.id)) != _fields(str(m.string))
+        if m.id and m.string and not isinstance(m.id, tuple) and _fields(m.id) != _fields(m.string)
     ]
+    assert not wrong
+    # click's plural messages: the one Chinese form is used for every count, so it takes the
+    # names of the plural form (click passes every form's names to format)
+    plurals = [m for m in _catalog() if isinstance(m.id, tuple)]
+    assert plurals
+    wrong = [(m.id, m.string) for m in plurals if any(_fields(f) != _fields(m.id[1]) for f in m.string)]
     assert not wrong
 
 
