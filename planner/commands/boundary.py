@@ -86,7 +86,7 @@ def boundary_command(
     if roster is None:
         for given, option in ((near_text, "--near"), (near_csv, "--near-csv")):
             if given is not None:
-                raise InputError(f"{option} needs --roster", source=option)
+                raise InputError(_("{option} needs --roster").format(option=option), source=option)
     near = NEAR_FRACTION if near_text is None else parse_share(near_text, "--near")
     # The roster's counts replace the scenario's and its rows give the customers near each line.
     written = load_cli_scenario(scenario, sets)
@@ -98,7 +98,7 @@ def boundary_command(
         if not remedy.exists():
             from planner.errors import InputError
 
-            raise InputError("remedy scenario file not found", source=remedy)
+            raise InputError(_("remedy scenario file not found"), source=remedy)
         after = load_scenario(remedy)
         if read is not None:
             # Same customers before and after: only the organisation changes.
@@ -116,7 +116,7 @@ def boundary_command(
         from planner.report.boundary import write_near_csv
 
         write_near_csv(report, near_csv)
-        click.echo(f"wrote {near_csv}", err=True)
+        click.echo(_("wrote {path}").format(path=near_csv), err=True)
     if fmt == "json":
         echo_json(report)
     else:
@@ -134,8 +134,12 @@ def parse_share(text: str, option: str) -> float:
     try:
         value = float(raw[:-1] if percent else raw)
     except ValueError:
-        raise InputError(f"expected a share such as 10% or 0.1, got {text!r}", source=option) from None
+        raise InputError(
+            _("expected a share such as 10% or 0.1, got {text!r}").format(text=text), source=option
+        ) from None
     value = value / 100 if percent else value
     if not 0 < value <= 1:  # also refuses nan
-        raise InputError(f"expected a share above 0 and at most 100%, got {text!r}", source=option)
+        raise InputError(
+            _("expected a share above 0 and at most 100%, got {text!r}").format(text=text), source=option
+        )
     return value

@@ -18,6 +18,7 @@ from planner.commands.options import (
     scenario_options,
     year_option,
 )
+from planner.i18n import _, value_word
 
 
 @click.command("branch")
@@ -67,9 +68,11 @@ def branch_command(
     from planner.errors import InfeasibleError, InputError
 
     if out.exists() and not out.is_dir():
-        raise InputError(f"expected a folder for the output files, {out} is a file", source="--out")
+        raise InputError(
+            _("expected a folder for the output files, {out} is a file").format(out=out), source="--out"
+        )
     if excel and no_schedule:
-        raise InputError("--excel writes the schedule's workbook; drop --no-schedule", source="--excel")
+        raise InputError(_("--excel writes the schedule's workbook; drop --no-schedule"), source="--excel")
     sc, read = read_cli_roster(load_cli_scenario(scenario, sets), roster, columns)
     if not no_schedule:
         from planner.commands.schedule import check_schedule_size
@@ -86,11 +89,11 @@ def branch_command(
         if not remedy.exists():
             if named:
                 raise InputError(
-                    f"remedy scenario file not found: {remedy}",
+                    _("remedy scenario file not found: {remedy}").format(remedy=remedy),
                     source=str(sc.path or scenario),
                     path="remedy",
                 )
-            raise InputError("remedy scenario file not found", source=remedy)
+            raise InputError(_("remedy scenario file not found"), source=remedy)
         after = load_scenario(remedy)
         if read is not None:
             after = after.with_customers(read.counts())  # same customers before and after
@@ -131,7 +134,9 @@ def branch_command(
         ]
         steps = ", ".join(failed)
         raise InfeasibleError(
-            f"{scenario}: no answer from {steps} ({result.status.value}); the pack shows what was found"
+            _("{scenario}: no answer from {steps} ({status}); the pack shows what was found").format(
+                scenario=scenario, steps=steps, status=value_word(result.status)
+            )
         )
 
 
@@ -144,6 +149,6 @@ def _progress() -> Callable[[str], None] | None:
 
     def show(step: str) -> None:
         if step != "done":
-            click.echo(f"branch: {step} ...", err=True)
+            click.echo(_("branch: {step} ...").format(step=step), err=True)
 
     return show

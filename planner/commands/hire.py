@@ -15,6 +15,7 @@ from planner.commands.options import (
     scenario_argument,
     scenario_options,
 )
+from planner.i18n import _, value_word
 
 #: Longest horizon accepted (mirrors planner.analyses.hiring.MAX_HORIZON without importing it).
 MAX_HORIZON = 120
@@ -78,7 +79,7 @@ def hire_command(
     from planner.errors import InputError
 
     if out is not None and out.suffix.lower() != ".xlsx":
-        raise InputError(f"expected an .xlsx file name, got {out.name!r}", source="--out")
+        raise InputError(_("expected an .xlsx file name, got {name!r}").format(name=out.name), source="--out")
     from planner.analyses.hiring import hiring_plan
 
     sc = load_cli_scenario(scenario, sets)
@@ -92,10 +93,8 @@ def hire_command(
     )
     print_warnings(result.warnings)
     if not result.ok:
-        from planner.i18n import _
-
         reason = _("{scenario}: no hiring plan; the solver stopped ({status})").format(
-            scenario=scenario, status=result.status
+            scenario=scenario, status=value_word(result.status)
         )
         click.echo(_("Error: {message}").format(message=reason), err=True)
         raise SystemExit(2)
@@ -110,4 +109,4 @@ def hire_command(
 
         render_hiring(result, make_console())
         if out is not None:
-            click.echo(f"Wrote {out}")
+            click.echo(_("Wrote {path}").format(path=out))

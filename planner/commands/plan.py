@@ -87,4 +87,6 @@ def plan_command(
     if not result.ok:
         from planner.errors import InfeasibleError
 
-        raise InfeasibleError(f"{scenario}: {result.explanation}")
+        raise InfeasibleError(
+            _("{scenario}: {explanation}").format(scenario=scenario, explanation=result.explanation)
+        )

@@ -17,6 +17,7 @@ from planner.commands.options import (
     scenario_options,
     set_option,
 )
+from planner.i18n import _
 
 if TYPE_CHECKING:  # pragma: no cover
     from planner.data.managers import Book
@@ -65,11 +66,13 @@ def _check_out(out: Path | None, allowed: tuple[str, ...]) -> None:
         return
     if out.suffix.lower() not in allowed:
         raise InputError(
-            f"unknown output format {out.suffix or '(no extension)'!r}; expected {' or '.join(allowed)}",
+            _("unknown output format {value!r}; expected {allowed}").format(
+                value=out.suffix or "(no extension)", allowed=" or ".join(allowed)
+            ),
             source="--out",
         )
     if out.is_dir():
-        raise InputError("is a directory; expected a file name", source="--out")
+        raise InputError(_("is a directory; expected a file name"), source="--out")
 
 
 @click.command("portfolio")
@@ -104,7 +107,7 @@ def portfolio_command(
         from planner.report.portfolio import portfolio_frames, write_tables
 
         paths = write_tables(portfolio_frames(result), out, "managers")
-        click.echo(f"wrote {', '.join(str(p) for p in paths)}", err=True)
+        click.echo(_("wrote {path}").format(path=", ".join(str(p) for p in paths)), err=True)
     if fmt == "json":
         echo_json(result)
     else:
@@ -123,8 +126,12 @@ def parse_new(text: str | None, roles: list[str]) -> dict[str, int] | None:
     if text.isdigit():
         if len(roles) != 1:
             raise InputError(
-                f"give new managers per role, e.g. --new {roles[0] if roles else 'key_manager'}={text} "
-                f"(the roster's managers have roles {', '.join(roles) or 'none'})",
+                _(
+                    "give new managers per role, e.g. --new {role}={text} (the roster's managers have "
+                    "roles {roles})"
+                ).format(
+                    role=roles[0] if roles else "key_manager", text=text, roles=", ".join(roles) or _("none")
+                ),
                 source="--new",
             )
         return {roles[0]: int(text)}
@@ -132,7 +139,9 @@ def parse_new(text: str | None, roles: list[str]) -> dict[str, int] | None:
     for part in text.split(","):
         role, sep, count = part.partition("=")
         if not sep or not count.strip().isdigit():
-            raise InputError(f"expected N or role=N[,role=N], got {part!r}", source="--new")
+            raise InputError(
+                _("expected N or role=N[,role=N], got {part!r}").format(part=part), source="--new"
+            )
         out[role.strip()] = int(count.strip())
     return out
 
@@ -188,7 +197,7 @@ def rebalance_command(
     leavers = [x.strip() for x in leaving.split(",") if x.strip()] if leaving else []
     result = rebalance(book, sc, leavers, parse_new(new, roles), solver=solver, time_limit=time_limit)
     paths = write_tables(rebalance_frames(result), out, "moves")
-    click.echo(f"wrote {', '.join(str(p) for p in paths)}", err=True)
+    click.echo(_("wrote {path}").format(path=", ".join(str(p) for p in paths)), err=True)
     if fmt == "json":
         echo_json(result)
     else:

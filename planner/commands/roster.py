@@ -119,4 +119,4 @@ def generate_command(
 
     with sigterm_raises():  # SIGTERM unwinds, so the temporary file is removed
         write_roster(frame, out)
-    click.echo(f"wrote {len(frame):,} customers to {out}", err=True)
+    click.echo(_("wrote {n:,} customers to {path}").format(n=len(frame), path=out), err=True)

@@ -93,11 +93,14 @@ def schedule_command(
 
     if excel and out is None:
         raise InputError(
-            "--excel writes schedule.xlsx into the --out directory; add --out DIR", source="--excel"
+            _("--excel writes schedule.xlsx into the --out directory; add --out DIR"), source="--excel"
         )
     for option, value in (("--managers", managers), ("--moves", moves)):
         if value is not None and roster is None:
-            raise InputError(f"{option} needs --roster (a customer list naming managers)", source=option)
+            raise InputError(
+                _("{option} needs --roster (a customer list naming managers)").format(option=option),
+                source=option,
+            )
     view = parse_view(manager, week, day)
     sc, read = read_cli_roster(load_cli_scenario(scenario, sets), roster, columns)
     the_year = plan_year(sc, year)
@@ -118,7 +121,10 @@ def schedule_command(
         for option, value in (("--managers", managers), ("--moves", moves)):
             if value is not None:
                 raise InputError(
-                    f"{option} needs a roster naming managers: {roster} has no manager_id", source=option
+                    _("{option} needs a roster naming managers: {roster} has no manager_id").format(
+                        option=option, roster=roster
+                    ),
+                    source=option,
                 )
         customers = customers_from_frame(read.accepted, str(roster))
     with progress.step(_("booking the calendar")):
@@ -159,9 +165,11 @@ def schedule_command(
         render_schedule(result, make_console())
         if out is not None and result.ok:
             files = "schedule.csv, managers.csv" + (", schedule.xlsx" if excel else "")
-            click.echo(f"Wrote {files} to {out}")
+            click.echo(_("Wrote {files} to {path}").format(files=files, path=out))
     if not result.ok:
-        raise InfeasibleError(f"{scenario}: {result.explanation}")
+        raise InfeasibleError(
+            _("{scenario}: {explanation}").format(scenario=scenario, explanation=result.explanation)
+        )
 
 
 #: The most rows (contacts a year) a calendar is built for: about 100 bytes a row in memory, so the
@@ -177,9 +185,11 @@ def check_schedule_size(scenario: Scenario) -> None:
     contacts = contacts_a_year(scenario)
     if contacts > MAX_CONTACTS:
         raise InputError(
-            f"the calendar would hold {contacts:,} contacts a year (about {contacts * 100 / 1e9:,.1f} GB); "
-            f"at most {MAX_CONTACTS:,} are scheduled in one run: schedule part of the branch (--roster) "
-            "or fewer customers",
+            _(
+                "the calendar would hold {contacts:,} contacts a year (about {gb:,.1f} GB); at most "
+                "{max_contacts:,} are scheduled in one run: schedule part of the branch (--roster) or "
+                "fewer customers"
+            ).format(contacts=contacts, gb=contacts * 100 / 1e9, max_contacts=MAX_CONTACTS),
             source="schedule",
         )
 
@@ -203,21 +213,30 @@ def parse_view(manager: str | None, week: str | None, day: str | None) -> View |
     if manager is None:
         for option, value in (("--week", week), ("--date", day)):
             if value is not None:
-                raise InputError(f"{option} needs --manager ID (whose plan to print)", source=option)
+                raise InputError(
+                    _("{option} needs --manager ID (whose plan to print)").format(option=option),
+                    source=option,
+                )
         return None
     if not manager.strip():
-        raise InputError("expected a manager id, got an empty value", source="--manager")
+        raise InputError(_("expected a manager id, got an empty value"), source="--manager")
     if week is not None and day is not None:
-        raise InputError("give --week or --date, not both", source="--date")
+        raise InputError(_("give --week or --date, not both"), source="--date")
     if week is not None and not re.fullmatch(r"\d{4}-W\d{2}", week):
-        raise InputError(f"expected an ISO week like 2027-W12, got {week!r}", source="--week")
+        raise InputError(
+            _("expected an ISO week like 2027-W12, got {week!r}").format(week=week), source="--week"
+        )
     if day is not None:
         try:
             dt.date.fromisoformat(day)
         except ValueError:
-            raise InputError(f"expected a date like 2027-03-16, got {day!r}", source="--date") from None
+            raise InputError(
+                _("expected a date like 2027-03-16, got {day!r}").format(day=day), source="--date"
+            ) from None
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
-            raise InputError(f"expected a date like 2027-03-16, got {day!r}", source="--date")
+            raise InputError(
+                _("expected a date like 2027-03-16, got {day!r}").format(day=day), source="--date"
+            )
     return View(manager.strip(), week, day)
 
 
@@ -229,11 +248,15 @@ def check_view_period(view: View, year: int) -> None:
     cal = plan_calendar(year)
     if view.week is not None and view.week not in cal.week_labels:
         raise InputError(
-            f"week {view.week} is not in the plan year {year} (its weeks: {cal.week_labels[0]} to "
-            f"{cal.week_labels[-1]})",
+            _("week {week} is not in the plan year {year} (its weeks: {first} to {last})").format(
+                week=view.week, year=year, first=cal.week_labels[0], last=cal.week_labels[-1]
+            ),
             source="--week",
         )
     if view.date is not None and not view.date.startswith(f"{year}-"):
         raise InputError(
-            f"date {view.date} is not in the plan year {year} ({year}-01-01 to {year}-12-31)", source="--date"
+            _("date {date} is not in the plan year {year} ({year}-01-01 to {year}-12-31)").format(
+                date=view.date, year=year
+            ),
+            source="--date",
         )

@@ -105,7 +105,7 @@ def sweep_command(
 
         render_sweep(result, make_console())
     for path in written:
-        click.echo(f"wrote {path}", err=True)
+        click.echo(_("wrote {path}").format(path=path), err=True)
 
 
 @click.command("batch")
@@ -164,9 +164,9 @@ def batch_command(
         if len(patterns) != 1:
             from planner.errors import InputError
 
-            raise InputError("--generate takes exactly one base scenario", source="--generate")
+            raise InputError(_("--generate takes exactly one base scenario"), source="--generate")
         files = generate_branches(patterns[0], generate, out, seed, sets)
-        click.echo(f"wrote {len(files):,} branch scenarios to {out}", err=True)
+        click.echo(_("wrote {n:,} branch scenarios to {path}").format(n=len(files), path=out), err=True)
         return
     from planner.analyses.branches import check_results_path, expand_patterns, run_batch, write_results
     from planner.report import progress
@@ -193,7 +193,7 @@ def batch_command(
         from planner.report.what_if import render_batch
 
         render_batch(rows, make_console())
-        click.echo(f"wrote {out}", err=True)
+        click.echo(_("wrote {path}").format(path=out), err=True)
     for r in failed:
         reason = str(r["error"])
         # Load errors already begin with the file (and line); say it once.

@@ -134,12 +134,13 @@ def test_group_lang_reaches_the_command_and_the_command_wins() -> None:
     assert _run("--lang", "zh", "plan", "--lang", "en", "--help").output.startswith("Usage: planner plan")
 
 
-def test_chinese_help_fits_the_terminal() -> None:
+@pytest.mark.parametrize("path", COMMAND_PATHS, ids=lambda p: " ".join(p) or "planner")
+def test_chinese_help_fits_the_terminal(path: list[str]) -> None:
     """Help is wrapped in terminal columns (a Chinese character takes two), at 100 and 80."""
     for columns in ("100", "80"):
         out = (
             CliRunner()
-            .invoke(main, ["plan", "--lang", "zh", "--help"], env={"COLUMNS": columns}, prog_name="planner")
+            .invoke(main, [*path, "--lang", "zh", "--help"], env={"COLUMNS": columns}, prog_name="planner")
             .output
         )
         widths = [
