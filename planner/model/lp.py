@@ -262,7 +262,9 @@ class Program:
 
         from planner.model.solver import solve
 
-        if self.names is not None and all(
+        # Built as pulp objects: HiGHS's MPS file marks an integer column's nonzero bounds LI / UI,
+        # which pulp's reader refuses, so every programme without a ranged row goes that way.
+        if all(
             lo == hi or math.isinf(lo) != math.isinf(hi)
             for lo, hi in zip(self.row_lo, self.row_hi, strict=True)
         ):
@@ -296,7 +298,7 @@ class Program:
 
         from planner.model.solver import solve
 
-        assert self.names is not None
+        names = self.names if self.names is not None else [f"c{j}" for j in range(self.n_cols)]
         prob = pulp.LpProblem("planner", pulp.LpMaximize if self.maximize else pulp.LpMinimize)
         cols = [
             pulp.LpVariable(
@@ -305,7 +307,7 @@ class Program:
                 upBound=None if math.isinf(hi) else hi,
                 cat=pulp.LpInteger if j in self.integer else pulp.LpContinuous,
             )
-            for j, (name, lo, hi) in enumerate(zip(self.names, self.col_lo, self.col_hi, strict=True))
+            for j, (name, lo, hi) in enumerate(zip(names, self.col_lo, self.col_hi, strict=True))
         ]
         prob.setObjective(pulp.LpAffineExpression([(cols[j], a) for j, a in self.cost.items()]))
         rows = []

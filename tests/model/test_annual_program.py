@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from planner.data.scenario import load_scenario
 from planner.errors import PlannerError
-from planner.model.headcount import MIP_GAP, _fixed_hours_bonus, _Model, _prepare, annual_plan
+from planner.model.headcount import MIP_GAP, _fixed_hours_bonus, _Model, _prepare, annual_plan, plan
 from planner.model.lp import Program
 
 ROLES = """
@@ -269,3 +269,16 @@ def test_programme_solves_exactly_as_the_pulp_build(roles, customers, budget, ma
             assert a.objective == b.objective, name
             assert heads_a == heads_b, name
             assert hours_a == hours_b, name
+
+
+def test_calendar_and_books_solve_with_cbc_too(tiny):
+    # HiGHS's MPS file gives integer columns LI / UI bounds, which pulp's reader refused: CBC now reads
+    # the programme as pulp objects. 150 small customers (1,200 h) and 50 big (400 h) at 800 h a head
+    # need 2 all_reps by the year's hours; the calendar may need more, but both solvers must agree.
+    scenario = load_scenario(tiny(small=150, big=50, roles=ROLES))
+    highs = plan(scenario, solver="highs", with_current=False)
+    cbc = plan(scenario, solver="cbc", with_current=False)
+    assert (highs.solver, cbc.solver) == ("highs", "cbc")
+    assert highs.role("all_rep").annual_bound == cbc.role("all_rep").annual_bound == 2
+    assert [r.required_headcount for r in cbc.roles] == [r.required_headcount for r in highs.roles]
+    assert cbc.total_cost == highs.total_cost
