@@ -235,9 +235,10 @@ class Program:
             return SolveOutcome(status, "highs", None)
         sol = h.getSolution()
         self.x = list(sol.col_value)
-        # HiGHS's row duals are d(objective)/d(rhs) for minimisation; a maximisation reports them negated.
+        # HiGHS's row duals are d(objective)/d(rhs) of the objective it was given, in either sense; a
+        # maximisation handed over as the minimisation of its negation gets them negated back.
         duals = list(sol.row_dual) if sol.dual_valid else [0.0] * self.n_rows
-        self.duals = [-d for d in duals] if self.maximize else duals
+        self.duals = [-d for d in duals] if self.maximize and self.negate_max else duals
         return SolveOutcome(status, "highs", self.objective_value())
 
     def _no_rows(self) -> SolveOutcome:

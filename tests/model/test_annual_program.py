@@ -111,6 +111,8 @@ def test_program_reordered_and_negated_maximisation_solve_alike():
     assert swapped.names == ["a", "b"] and swapped.index == [0, 1, 0] and swapped.cost == {0: 3.0, 1: 2.0}
     plain = prog.solve("highs")
     assert plain.objective == pytest.approx(11.0) and prog.x == pytest.approx([1.0, 3.0])
+    # One more unit of a + b's bound is worth 2 (b's price); one more of a's, 3 - 2 = 1.
+    assert prog.duals == pytest.approx([2.0, 1.0])
     # Handed over as min -3a - 2b (as pulp did), the duals come back as d(objective)/d(bound).
     for p in (Program(**{**prog.__dict__, "negate_max": True}), swapped):
         p.negate_max = True
