@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import InputError, PlannerError
-from planner.i18n import _
+from planner.i18n import _, current_language
 
 #: Columns every row has, in this order; ``heads.<role>`` columns follow, sorted.
 BASE_COLUMNS = (
@@ -138,7 +138,15 @@ def solve_branch(path: str, solver: str = "auto", sets: Sequence[str] = ()) -> d
     return row
 
 
-def _solve_chunk(paths: Sequence[str], solver: str, sets: Sequence[str] = ()) -> list[dict[str, Any]]:
+def _solve_chunk(
+    paths: Sequence[str], solver: str, sets: Sequence[str] = (), lang: str | None = None
+) -> list[dict[str, Any]]:
+    """Plan ``paths``; ``lang``: the caller's language, which a Dask worker does not inherit
+    (a process pool's workers get it from :func:`_worker_start`)."""
+    if lang is not None:
+        from planner.i18n import set_language
+
+        set_language(lang)
     return [solve_branch(p, solver, sets) for p in paths]
 
 
@@ -174,16 +182,26 @@ def _pool(workers: int) -> Any:
     from concurrent.futures import ProcessPoolExecutor
 
     if "forkserver" not in multiprocessing.get_all_start_methods():  # e.g. Windows
-        return ProcessPoolExecutor(max_workers=workers, initializer=_worker_start)
+        return ProcessPoolExecutor(
+            max_workers=workers, initializer=_worker_start, initargs=(current_language(),)
+        )
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(PRELOAD))
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start)
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_worker_start, initargs=(current_language(),)
+    )
 
 
-def _worker_start() -> None:
+def _worker_start(lang: str | None = None) -> None:
     """In each worker: Ctrl-C (sent to the whole process group) is the parent's to handle; the
-    parent then ends the workers (see :func:`_end_pool`) instead of each printing a traceback."""
+    parent then ends the workers (see :func:`_end_pool`) instead of each printing a traceback.
+    Messages are in the parent's language ``lang`` (a fork server's worker does not inherit it)."""
     import signal
+
+    if lang is not None:
+        from planner.i18n import set_language
+
+        set_language(lang)
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -329,7 +347,9 @@ def _run_dask(
             _("cannot reach the Dask scheduler: {error}").format(error=exc), source="--dask"
         ) from None
     try:
-        futures = client.map(_solve_chunk, chunks, solver=solver, sets=sets, pure=False)
+        futures = client.map(
+            _solve_chunk, chunks, solver=solver, sets=sets, lang=current_language(), pure=False
+        )
         done = 0
         results = []
         for chunk, future in zip(chunks, futures, strict=True):  # in submission order

@@ -97,6 +97,20 @@ def test_validate_and_batch_find_no_files(tmp_path: Path) -> None:
     assert f"错误：{pattern}: 没有匹配的情景文件" in zh.stderr
 
 
+def test_batch_workers_report_in_the_language_asked_for(tmp_path: Path) -> None:
+    # Two workers (processes from a fork server, which do not inherit the language): each row's
+    # error is still in Chinese.
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\npolicy: nope.yaml\n", encoding="utf-8")
+    missing = tmp_path / "missing.yaml"
+    en, zh = _both("batch", bad, missing, "--out", tmp_path / "r.csv", "--workers", "2")
+    assert en.exit_code != 0
+    assert f"Error: {bad}: roles: required key is missing" in en.stderr
+    assert f"Error: {missing}: file not found" in en.stderr
+    assert f"错误：{bad}: roles: 缺少必填键" in zh.stderr
+    assert f"错误：{missing}: 找不到文件" in zh.stderr
+
+
 def test_sweep_refuses_a_backward_range() -> None:
     en, zh = _both("sweep", "scenarios/baseline.yaml", "--vary", "customers.key.crystal=10:1:1")
     assert en.exit_code == 2 and "stop 1 is below start 10" in en.stderr
