@@ -620,9 +620,18 @@ def roster_shortfall(scenario: Scenario, roster: Roster, min_share: float = ROST
         held = sum(n for (c, _t), n in counts.items() if c == channel)
         if held < min_share * expected:
             out.append(
-                f"roster {roster.source}: {held:,} {channel} customers against {expected:,} in the scenario "
-                f"({held / expected:.1%}, under {min_share:.0%}): is it the whole branch? The customers near "
-                "each line are the roster's only"
+                _(
+                    "roster {source}: {held} {channel} customers against {expected} in the scenario "
+                    "({share}, under {minimum}): is it the whole branch? The customers near "
+                    "each line are the roster's only"
+                ).format(
+                    source=roster.source,
+                    held=f"{held:,}",
+                    channel=channel,
+                    expected=f"{expected:,}",
+                    share=f"{held / expected:.1%}",
+                    minimum=f"{min_share:.0%}",
+                )
             )
     return out
 
@@ -632,7 +641,11 @@ def _plan_current(scenario: Scenario, solver: str, year: int | None = None) -> P
 
     result = plan(scenario, headcount="current", solver=solver, year=year)
     if not result.ok:
-        raise SolverError(f"{scenario.name}: no plan at today's headcount: {result.explanation}")
+        raise SolverError(
+            _("{scenario}: no plan at today's headcount: {why}").format(
+                scenario=scenario.name, why=result.explanation
+            )
+        )
     return result
 
 
@@ -740,7 +753,9 @@ def analyse_boundaries(
     # The scenario's own warnings (roster rejections among them) and the remedy's, each once.
     warnings = [*scenario.warnings, *result.warnings]
     if remedy is not None:
-        warnings += [f"remedy {remedy.name}: {w}" for w in remedy.warnings]
+        warnings += [
+            _("remedy {remedy}: {warning}").format(remedy=remedy.name, warning=w) for w in remedy.warnings
+        ]
     return BoundaryReport(scenario.name, boundaries, comparison, list(dict.fromkeys(warnings)))
 
 
@@ -771,12 +786,14 @@ def check_same_tiers(before: Scenario, after: Scenario) -> None:
         return
     parts = []
     if a - b:
-        parts.append(f"only in the remedy: {', '.join(sorted(a - b))}")
+        parts.append(_("only in the remedy: {tiers}").format(tiers=", ".join(sorted(a - b))))
     if b - a:
-        parts.append(f"missing from the remedy: {', '.join(sorted(b - a))}")
+        parts.append(_("missing from the remedy: {tiers}").format(tiers=", ".join(sorted(b - a))))
     raise InputError(
-        f"remedy {after.name!r} has different tiers from {before.name!r} ({'; '.join(parts)}); "
-        "a remedy must keep the scenario's tiers so before and after line up",
+        _(
+            "remedy {remedy} has different tiers from {scenario} ({parts}); "
+            "a remedy must keep the scenario's tiers so before and after line up"
+        ).format(remedy=repr(after.name), scenario=repr(before.name), parts="; ".join(parts)),
         source=str(after.path) if after.path else after.name,
     )
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import InputError, PlannerError
+from planner.i18n import _, current_language
 
 #: Columns every row has, in this order; ``heads.<role>`` columns follow, sorted.
 BASE_COLUMNS = (
@@ -66,7 +67,7 @@ def expand_patterns(patterns: Sequence[str]) -> list[Path]:
         matches = [Path(m) for m in glob.glob(pattern, recursive=True) if not Path(m).is_dir()]
         found.update(matches or [Path(pattern)])
     if not any(p.is_file() for p in found):  # nothing to plan at all: one error, no results file
-        raise InputError("no scenario files match", source=", ".join(patterns))
+        raise InputError(_("no scenario files match"), source=", ".join(patterns))
     chosen: dict[str, Path] = {}
     for path in sorted(found, key=lambda p: (p.is_symlink(), len(p.parts), p)):
         chosen.setdefault(os.path.realpath(path), path)
@@ -78,12 +79,12 @@ def _missing_reason(path: str) -> str | None:
     if os.path.isfile(path):
         return None
     if glob.has_magic(path):
-        return "no scenario file matches this pattern"
+        return _("no scenario file matches this pattern")
     if os.path.isdir(path):
-        return "is a directory; name its files or quote a glob such as 'DIR/*.yaml'"
+        return _("is a directory; name its files or quote a glob such as 'DIR/*.yaml'")
     if os.path.exists(path):
-        return "not a regular file (a device, pipe or socket); only regular files are read"
-    return "file not found"
+        return _("not a regular file (a device, pipe or socket); only regular files are read")
+    return _("file not found")
 
 
 def solve_branch(path: str, solver: str = "auto", sets: Sequence[str] = ()) -> dict[str, Any]:
@@ -105,7 +106,9 @@ def solve_branch(path: str, solver: str = "auto", sets: Sequence[str] = ()) -> d
         row.update(status="error", error=str(exc))
         return row
     except Exception as exc:  # a bug must not lose the other branches either
-        row.update(status="error", error=f"unexpected {type(exc).__name__}: {exc}")
+        row.update(
+            status="error", error=_("unexpected {kind}: {error}").format(kind=type(exc).__name__, error=exc)
+        )
         return row
     if not result.ok:
         row.update(status="error", error=result.explanation, mode=result.mode)
@@ -135,7 +138,15 @@ def solve_branch(path: str, solver: str = "auto", sets: Sequence[str] = ()) -> d
     return row
 
 
-def _solve_chunk(paths: Sequence[str], solver: str, sets: Sequence[str] = ()) -> list[dict[str, Any]]:
+def _solve_chunk(
+    paths: Sequence[str], solver: str, sets: Sequence[str] = (), lang: str | None = None
+) -> list[dict[str, Any]]:
+    """Plan ``paths``; ``lang``: the caller's language, which a Dask worker does not inherit
+    (a process pool's workers get it from :func:`_worker_start`)."""
+    if lang is not None:
+        from planner.i18n import set_language
+
+        set_language(lang)
     return [solve_branch(p, solver, sets) for p in paths]
 
 
@@ -171,16 +182,26 @@ def _pool(workers: int) -> Any:
     from concurrent.futures import ProcessPoolExecutor
 
     if "forkserver" not in multiprocessing.get_all_start_methods():  # e.g. Windows
-        return ProcessPoolExecutor(max_workers=workers, initializer=_worker_start)
+        return ProcessPoolExecutor(
+            max_workers=workers, initializer=_worker_start, initargs=(current_language(),)
+        )
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(PRELOAD))
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start)
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_worker_start, initargs=(current_language(),)
+    )
 
 
-def _worker_start() -> None:
+def _worker_start(lang: str | None = None) -> None:
     """In each worker: Ctrl-C (sent to the whole process group) is the parent's to handle; the
-    parent then ends the workers (see :func:`_end_pool`) instead of each printing a traceback."""
+    parent then ends the workers (see :func:`_end_pool`) instead of each printing a traceback.
+    Messages are in the parent's language ``lang`` (a fork server's worker does not inherit it)."""
     import signal
+
+    if lang is not None:
+        from planner.i18n import set_language
+
+        set_language(lang)
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -239,7 +260,9 @@ def _retry_lost(rows: list[dict[str, Any]], solver: str, sets: Sequence[str]) ->
             path = rows[i]["file"]
             row = _chunk_rows([path], pool.submit(_solve_chunk, [path], solver, sets))[0]
             if str(row["error"]).startswith(LOST):
-                row["error"] = f"the worker process died planning this branch ({row['error'][len(LOST) :]})"
+                row["error"] = _("the worker process died planning this branch ({reason})").format(
+                    reason=row["error"][len(LOST) :]
+                )
                 pool.shutdown(wait=True)
                 pool = _pool(1)
             rows[i] = row
@@ -274,7 +297,9 @@ def run_batch(
     paths = [str(f) if glob.has_magic(str(f)) else str(Path(f).resolve()) for f in files]
     total = len(paths)
     if workers < 1:
-        raise InputError(f"expected --workers >= 1, got {workers}", source="--workers")
+        raise InputError(
+            _("expected --workers >= 1, got {workers}").format(workers=workers), source="--workers"
+        )
     size = chunk_size(total, workers)
     chunks = [paths[i : i + size] for i in range(0, total, size)]
     rows: list[dict[str, Any]] = []
@@ -318,9 +343,13 @@ def _run_dask(
     try:
         client = Client(address, timeout=DASK_CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as exc:  # ValueError: a malformed address
-        raise InputError(f"cannot reach the Dask scheduler: {exc}", source="--dask") from None
+        raise InputError(
+            _("cannot reach the Dask scheduler: {error}").format(error=exc), source="--dask"
+        ) from None
     try:
-        futures = client.map(_solve_chunk, chunks, solver=solver, sets=sets, pure=False)
+        futures = client.map(
+            _solve_chunk, chunks, solver=solver, sets=sets, lang=current_language(), pure=False
+        )
         done = 0
         results = []
         for chunk, future in zip(chunks, futures, strict=True):  # in submission order
@@ -353,15 +382,20 @@ def probe_dask(address: str, seconds: float) -> None:
         scheme, location = parse_address(address)
         host, port = parse_host_port(location) if scheme == "tcp" else (None, None)
     except (ValueError, TypeError) as exc:  # a malformed address
-        raise InputError(f"cannot reach the Dask scheduler: {exc}", source="--dask") from None
+        raise InputError(
+            _("cannot reach the Dask scheduler: {error}").format(error=exc), source="--dask"
+        ) from None
     if host is not None and port is not None:
         # First the plain connection, so "nobody listens" and "listens but says nothing" differ.
         try:
             socket.create_connection((host, port), timeout=seconds).close()
         except OSError as exc:
-            reason = "no answer" if isinstance(exc, TimeoutError) else (exc.strerror or str(exc))
+            reason = _("no answer") if isinstance(exc, TimeoutError) else (exc.strerror or str(exc))
             raise InputError(
-                f"cannot reach the Dask scheduler at {where}: {reason}", source="--dask"
+                _("cannot reach the Dask scheduler at {address}: {reason}").format(
+                    address=where, reason=reason
+                ),
+                source="--dask",
             ) from None
 
     async def handshake() -> dict[str, Any]:
@@ -375,21 +409,33 @@ def probe_dask(address: str, seconds: float) -> None:
         info = asyncio.run(asyncio.wait_for(handshake(), seconds))
     except TimeoutError:
         raise InputError(
-            f"{where} accepted the connection but gave no Dask handshake within {seconds:g} s; "
-            "is it a Dask scheduler (usually tcp://HOST:8786)?",
+            _(
+                "{address} accepted the connection but gave no Dask handshake within {seconds} s; "
+                "is it a Dask scheduler (usually tcp://HOST:8786)?"
+            ).format(address=where, seconds=f"{seconds:g}"),
             source="--dask",
         ) from None
     except ValueError as exc:
-        raise InputError(f"cannot reach the Dask scheduler: {exc}", source="--dask") from None
+        raise InputError(
+            _("cannot reach the Dask scheduler: {error}").format(error=exc), source="--dask"
+        ) from None
     except OSError as exc:
-        raise InputError(f"cannot reach the Dask scheduler at {where}: {exc}", source="--dask") from None
+        raise InputError(
+            _("cannot reach the Dask scheduler at {address}: {reason}").format(address=where, reason=exc),
+            source="--dask",
+        ) from None
     except (MemoryError, Exception) as exc:  # a foreign protocol's bytes decoded as Dask frames
         raise InputError(
-            f"{where} is not a Dask scheduler (its reply is not Dask's protocol: {type(exc).__name__})",
+            _("{address} is not a Dask scheduler (its reply is not Dask's protocol: {kind})").format(
+                address=where, kind=type(exc).__name__
+            ),
             source="--dask",
         ) from None
     if "python" not in info:
-        raise InputError(f"{where} is not a Dask scheduler (unexpected handshake)", source="--dask")
+        raise InputError(
+            _("{address} is not a Dask scheduler (unexpected handshake)").format(address=where),
+            source="--dask",
+        )
 
 
 def to_frame(rows: list[dict[str, Any]]) -> Any:
@@ -412,9 +458,13 @@ def check_results_path(out: str | Path) -> Path:
     """The results file, if its extension is one :func:`write_results` writes (checked before any work)."""
     target = Path(out)
     if target.suffix.lower() not in (".csv", ".parquet"):
-        raise InputError(f"expected a .csv or .parquet file, got {target.name!r}", source="--out")
+        raise InputError(
+            _("expected a .csv or .parquet file, got {name}").format(name=repr(target.name)), source="--out"
+        )
     if target.is_dir():
-        raise InputError(f"expected a file for the results, {target} is a directory", source="--out")
+        raise InputError(
+            _("expected a file for the results, {path} is a directory").format(path=target), source="--out"
+        )
     return target
 
 
@@ -449,13 +499,18 @@ def generate_branches(
     from planner.report.what_if import write_branch_files
 
     if count <= 0:
-        raise InputError(f"expected a positive number of branches, got {count}", source="--generate")
+        raise InputError(
+            _("expected a positive number of branches, got {count}").format(count=count), source="--generate"
+        )
     doc = load_scenario_document(base, sets)
     scenario_from_document(doc, path=Path(base))  # a bad base is refused here, with its line
     data = doc.data
     target = Path(out_dir)
     if target.exists() and not target.is_dir():
-        raise InputError(f"expected a directory for the branch files, {target} is a file", source="--out")
+        raise InputError(
+            _("expected a directory for the branch files, {path} is a file").format(path=target),
+            source="--out",
+        )
     policy = os.path.relpath(data["policy"], target.resolve())
     rng = np.random.default_rng(seed)
     width = max(4, len(str(count)))

@@ -481,12 +481,15 @@ def outbound_scenario(scenario: Scenario, available_hours: float) -> Scenario:
     """``scenario`` plus the call centre's outbound role (calls only, ``available_hours`` a year)."""
     from planner.data.scenario import Role, Scenario
     from planner.errors import InputError
+    from planner.i18n import _
 
     spec = scenario.spec.callcentre
     assert spec is not None and spec.outbound is not None
     if OUTBOUND_ROLE in scenario.roles:
         raise InputError(
-            f"role id {OUTBOUND_ROLE!r} is reserved for the call centre's outbound work; rename the role",
+            _("role id {role} is reserved for the call centre's outbound work; rename the role").format(
+                role=repr(OUTBOUND_ROLE)
+            ),
             source=scenario.document.source if scenario.document else scenario.name,
             path=f"roles.{OUTBOUND_ROLE}",
         )

@@ -29,7 +29,8 @@ from typing import Any, Literal
 from planner.data.hiring import HiringRole, HiringSpec, check_hiring
 from planner.data.policy import PERIODS_PER_YEAR
 from planner.data.scenario import Scenario, TierKey, tier_key
-from planner.errors import InputError
+from planner.errors import InputError, excerpt
+from planner.i18n import _
 from planner.model.hiring import (
     HiringProblem,
     HiringSolution,
@@ -235,8 +236,10 @@ def hiring_spec(scenario: Scenario) -> HiringSpec:
     source = str(scenario.path) if scenario.path else scenario.name
     if spec is None:
         raise InputError(
-            "the scenario has no `hiring:` section; add one with at least `penalty_per_hour` "
-            "(see the README, planner hire)",
+            _(
+                "the scenario has no `hiring:` section; add one with at least `penalty_per_hour` "
+                "(see the README, planner hire)"
+            ),
             source=source,
             path="hiring",
         )
@@ -453,8 +456,17 @@ def _required_heads(
     if len(values) * every < months:
         source = str(scenario.path) if scenario.path else scenario.name
         raise InputError(
-            f"covers {len(values) * every} months ({len(values)} x {req.period}) but the plan runs "
-            f"{months} months ({horizon} x {_unit_name(step)}); give more or plan a shorter --horizon",
+            _(
+                "covers {months_given} months ({count} x {period}) but the plan runs "
+                "{months} months ({horizon} x {unit}); give more or plan a shorter --horizon"
+            ).format(
+                months_given=len(values) * every,
+                count=len(values),
+                period=req.period,
+                months=months,
+                horizon=horizon,
+                unit=_unit_name(step),
+            ),
             source=source,
             path=f"hiring.requirements.heads.{role}",
         )
@@ -602,15 +614,26 @@ def hiring_plan(
     objective = objective if objective is not None else spec.objective
     mode = mode if mode is not None else spec.mode
     if period not in MONTHS_IN:
-        raise InputError(f"unknown period {period!r}; expected month, quarter or year", source="--period")
+        raise InputError(
+            _("unknown period {period}; expected month, quarter or year").format(period=repr(period)),
+            source="--period",
+        )
     if not 1 <= horizon <= MAX_HORIZON:
-        raise InputError(f"expected 1 to {MAX_HORIZON} periods, got {horizon}", source="--horizon")
+        raise InputError(
+            _("expected 1 to {most} periods, got {horizon}").format(most=MAX_HORIZON, horizon=horizon),
+            source="--horizon",
+        )
     if objective not in ("min_cost", "min_redundancy"):
         raise InputError(
-            f"unknown objective {objective!r}; expected min_cost or min_redundancy", source="--objective"
+            _("unknown objective {objective}; expected min_cost or min_redundancy").format(
+                objective=repr(objective)
+            ),
+            source="--objective",
         )
     if mode not in ("integer", "lp"):
-        raise InputError(f"unknown mode {mode!r}; expected integer or lp", source="--mode")
+        raise InputError(
+            _("unknown mode {mode}; expected integer or lp").format(mode=repr(mode)), source="--mode"
+        )
     problem, customers = build_problem(
         scenario,
         spec,
@@ -645,12 +668,17 @@ def _result(
     warnings = [
         w
         for w in scenario.warnings
-        if not any(w.startswith(f"role {rid!r} serves no tier") for rid in by_heads)
+        if not any(
+            w == _("role {role} serves no tier that has customers").format(role=excerpt(rid))
+            for rid in by_heads
+        )
     ]
     if sol.ok and not sol.converged:
         warnings.append(
-            f"leavers did not settle after {sol.rounds} solves; the plan uses the last round's leavers, "
-            "which may differ by a person from its own expected leavers in some periods"
+            _(
+                "leavers did not settle after {rounds} solves; the plan uses the last round's leavers, "
+                "which may differ by a person from its own expected leavers in some periods"
+            ).format(rounds=sol.rounds)
         )
     inputs = {r.id: r for r in problem.roles}
     rows: list[PeriodRow] = []

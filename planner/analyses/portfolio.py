@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from planner.data.managers import NO_DISTRICT, Book
 from planner.data.scenario import Scenario, tier_key
 from planner.errors import InputError
+from planner.i18n import _
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -97,8 +98,10 @@ def travel_matrix(
                     minutes = spec.default_minutes
                 if minutes is None:
                     raise InputError(
-                        f"no travel minutes between {base!r} and {d!r}; add the pair or set "
-                        "districts.default_minutes",
+                        _(
+                            "no travel minutes between {first} and {second}; add the pair or set "
+                            "districts.default_minutes"
+                        ).format(first=repr(base), second=repr(d)),
                         source=str(scenario.path or scenario.name),
                         path="districts.travel_minutes",
                     )
@@ -294,7 +297,9 @@ def portfolio(book: Book, scenario: Scenario) -> Portfolio:
     warnings = []
     if (~has).any():
         warnings.append(
-            f"{int((~has).sum()):,} customers have no manager_id (`planner rebalance` assigns them)"
+            _("{n} customers have no manager_id (`planner rebalance` assigns them)").format(
+                n=f"{int((~has).sum()):,}"
+            )
         )
     return Portfolio(
         scenario=scenario.name,

@@ -21,6 +21,7 @@ from planner.data.managers import NO_DISTRICT, Book, Manager
 from planner.data.scenario import Scenario, tier_key
 from planner.data.yaml_io import did_you_mean
 from planner.errors import InfeasibleError, InputError, SolverError
+from planner.i18n import _
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -137,7 +138,9 @@ def vacancies(
             counts[key] = int(per_tier[i])
     result = plan(scenario.with_customers(counts), headcount="required", solver=solver, with_current=False)
     if not result.ok:
-        return {}, [f"`plan` found no headcount ({result.explanation}); no new managers added"]
+        return {}, [
+            _("`plan` found no headcount ({why}); no new managers added").format(why=result.explanation)
+        ]
     staying: dict[str, int] = {}
     gone = set(leaving)
     for m in book.managers:
@@ -181,8 +184,10 @@ def rebalance(
     source = str(scenario.path or scenario.name)
     if spec is None:
         raise InputError(
-            "rebalance needs a `portfolio:` section (underloaded_below, protect_spend_from, "
-            "new_district_cost); see the README",
+            _(
+                "rebalance needs a `portfolio:` section (underloaded_below, protect_spend_from, "
+                "new_district_cost); see the README"
+            ),
             source=source,
             path="portfolio",
         )
@@ -190,7 +195,12 @@ def rebalance(
     index = book.manager_index()
     for mid in leaving:
         if mid not in index:
-            raise InputError(f"unknown manager {mid!r}{did_you_mean(mid, list(index))}", source="--leaving")
+            raise InputError(
+                _("unknown manager {manager}{hint}").format(
+                    manager=repr(mid), hint=did_you_mean(mid, list(index))
+                ),
+                source="--leaving",
+            )
     warnings: list[str] = []
     new_from = "--new"
     if new is None:
@@ -200,7 +210,10 @@ def rebalance(
     for role in new:
         if role not in scenario.roles:
             raise InputError(
-                f"unknown role {role!r}{did_you_mean(role, list(scenario.roles))}", source="--new"
+                _("unknown role {role}{hint}").format(
+                    role=repr(role), hint=did_you_mean(role, list(scenario.roles))
+                ),
+                source="--new",
             )
 
     hours = hours_table(scenario, book.tiers)
@@ -208,7 +221,7 @@ def rebalance(
     managers = list(book.managers)
     k = 0
     for role in scenario.roles:  # file order, so NEW-k numbers are stable
-        for _ in range(new.get(role, 0)):
+        for _k in range(new.get(role, 0)):
             k += 1
             managers.append(Manager(f"NEW-{k}", role, None))
     n_m, n_t, n_d = len(managers), len(book.tiers), max(len(book.districts), 1)
@@ -232,7 +245,9 @@ def rebalance(
     orphan = g_role < 0
     if orphan.any():
         warnings.append(
-            f"{int(counts[orphan].sum()):,} customers without a manager are in tiers no role serves"
+            _("{n} customers without a manager are in tiers no role serves").format(
+                n=f"{int(counts[orphan].sum()):,}"
+            )
         )
 
     role_tiers = np.zeros((len(hours.roles), n_t), dtype=bool)
@@ -273,11 +288,21 @@ def rebalance(
     if solution.unplaced_pools:
         r, t, d = solution.unplaced_pools[0]
         raise InfeasibleError(
-            f"role {hours.roles[r]!r} has no manager left to take its {tier_key(*book.tiers[t])} customers "
-            f"in {book.districts[d] if book.districts else NO_DISTRICT}; add new managers with --new"
+            _(
+                "role {role} has no manager left to take its {tier} customers "
+                "in {district}; add new managers with --new"
+            ).format(
+                role=repr(hours.roles[r]),
+                tier=tier_key(*book.tiers[t]),
+                district=book.districts[d] if book.districts else NO_DISTRICT,
+            )
         )
     if not solution.status.is_ok:
-        raise SolverError(f"rebalance: the solver stopped without a solution ({solution.status.value})")
+        raise SolverError(
+            _("rebalance: the solver stopped without a solution ({status})").format(
+                status=solution.status.value
+            )
+        )
 
     # Concrete customers: within each group, lowest spend first (ties by roster row).
     kept_groups = np.flatnonzero(keep)
@@ -336,8 +361,10 @@ def rebalance(
     for role, share in role_target.items():
         if share > 1 + 1e-9:
             warnings.append(
-                f"role {role!r}: its customers need {share:.1%} of its managers' hours; loads are evened "
-                "out instead (hire, or see `planner plan`)"
+                _(
+                    "role {role}: its customers need {share} of its managers' hours; loads are evened "
+                    "out instead (hire, or see `planner plan`)"
+                ).format(role=repr(role), share=f"{share:.1%}")
             )
     return Rebalance(
         scenario=scenario.name,

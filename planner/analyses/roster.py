@@ -14,6 +14,7 @@ from planner.data.roster import Roster, band_tiers, ladder_range
 from planner.data.scenario import Scenario
 from planner.data.yaml_io import load_yaml
 from planner.errors import InputError
+from planner.i18n import _
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -171,8 +172,11 @@ def check_roster(roster: Roster, scenario: Scenario) -> RosterCheck:
     low, high = ladder_range(policy)
     if policy.ladder:
         warnings.append(
-            f"reclassification follows the policy's ladder {' -> '.join(policy.ladder)} "
-            f"({low:,.0f} to {'no limit' if high == float('inf') else f'{high:,.0f}'} CNY a month)"
+            _("reclassification follows the policy's ladder {ladder} ({low} to {high} CNY a month)").format(
+                ladder=" -> ".join(policy.ladder),
+                low=f"{low:,.0f}",
+                high=_("no limit") if high == float("inf") else f"{high:,.0f}",
+            )
         )
 
     risk = spend * MONTHS_PER_YEAR * acc["churn_risk"]
@@ -242,10 +246,16 @@ def rejection_summary(roster: Roster) -> str:
     """One line: how many rows were rejected and why (most frequent reasons first)."""
     counts = sorted(reason_counts(roster).items(), key=lambda kv: (-kv[1], kv[0]))
     why = "; ".join(f"{n:,} {k}" for k, n in counts[:3])
-    more = f"; {len(counts) - 3} more kinds" if len(counts) > 3 else ""
-    return (
-        f"roster {roster.source}: {roster.rows_rejected:,} of {roster.rows_read:,} rows rejected and "
-        f"left out ({why}{more}; `planner roster check` lists them)"
+    more = _("; {n} more kinds").format(n=len(counts) - 3) if len(counts) > 3 else ""
+    return _(
+        "roster {source}: {rejected} of {read} rows rejected and "
+        "left out ({why}{more}; `planner roster check` lists them)"
+    ).format(
+        source=roster.source,
+        rejected=f"{roster.rows_rejected:,}",
+        read=f"{roster.rows_read:,}",
+        why=why,
+        more=more,
     )
 
 
@@ -267,17 +277,29 @@ def roster_losses(
         counts = sorted(reason_counts(roster, distinct).items(), key=lambda kv: (-kv[1], kv[0]))
         why = ", ".join(f"{n:,} {k}" for k, n in counts[:3])
         problems.append(
-            f"{roster.rows_rejected:,} of {roster.rows_read:,} rows rejected ({share:.1%}, more than the "
-            f"{max_reject_share:.1%} --max-reject-share allows: {why})"
+            _(
+                "{rejected} of {read} rows rejected ({share}, more than the "
+                "{most} --max-reject-share allows: {why})"
+            ).format(
+                rejected=f"{roster.rows_rejected:,}",
+                read=f"{roster.rows_read:,}",
+                share=f"{share:.1%}",
+                most=f"{max_reject_share:.1%}",
+                why=why,
+            )
         )
     if roster.rows_read == 0:
-        problems.append("no customer rows")
+        problems.append(_("no customer rows"))
     elif whole_branch:
         accepted = roster.accepted["channel"].value_counts()
         for cid, tiers in scenario.spec.customers.items():
             had = sum(tiers.values())
             if had > 0 and int(accepted.get(cid, 0)) == 0:
-                problems.append(f"channel {cid} has {had:,} customers in the scenario and none in the roster")
+                problems.append(
+                    _("channel {channel} has {n} customers in the scenario and none in the roster").format(
+                        channel=cid, n=f"{had:,}"
+                    )
+                )
     if problems and distinct is not None:
         problems.extend(_unknown_channel_hint(distinct))
     return problems
@@ -294,11 +316,13 @@ def _unknown_channel_hint(distinct: pd.Series) -> list[str]:
         text = str(message)
         value = text[text.index("'") + 1 : text.rindex("'")] if text.count("'") >= 2 else text
         value = value if len(value) <= 40 else value[:39] + "…"
-        shown.append(f"{value} ({n:,} rows)")
+        shown.append(_("{value} ({n} rows)").format(value=value, n=f"{n:,}"))
     more = " ..." if len(unknown) > 3 else ""
     return [
-        f"channel values not in the policy: {', '.join(shown)}{more}; map them with --columns "
-        "(channels: {VALUE: CHANNEL})"
+        _(
+            "channel values not in the policy: {values}{more}; map them with --columns "
+            "(channels: {{VALUE: CHANNEL}})"
+        ).format(values=", ".join(shown), more=more)
     ]
 
 
@@ -321,33 +345,37 @@ def load_profile(path: str | Path) -> Profile:
     doc = load_yaml(path)
     data = doc.data
     if not isinstance(data, dict):
-        raise InputError("expected a mapping", source=path)
+        raise InputError(_("expected a mapping"), source=path)
     allowed = {"industries", "channel_industry", "districts", "drift"}
     for key in data:
         if key not in allowed:
-            raise doc.error((key,), f"unknown key; expected {', '.join(sorted(allowed))}")
+            raise doc.error((key,), _("unknown key; expected {keys}").format(keys=", ".join(sorted(allowed))))
     industries = data.get("industries")
     if not isinstance(industries, dict) or not industries:
-        raise doc.error(("industries",), "expected a mapping of industry -> share")
+        raise doc.error(("industries",), _("expected a mapping of industry -> share"))
     for name, share in industries.items():
         if not isinstance(share, (int, float)) or isinstance(share, bool) or share < 0:
-            raise doc.error(("industries", name), f"expected a share >= 0, got {share!r}")
+            raise doc.error(
+                ("industries", name), _("expected a share >= 0, got {value}").format(value=repr(share))
+            )
     if sum(industries.values()) <= 0:
-        raise doc.error(("industries",), "shares must not all be zero")
+        raise doc.error(("industries",), _("shares must not all be zero"))
     districts = data.get("districts")
     if not isinstance(districts, list) or not districts:
-        raise doc.error(("districts",), "expected a non-empty list of district names")
+        raise doc.error(("districts",), _("expected a non-empty list of district names"))
     drift = data.get("drift") or {}
     if not isinstance(drift, dict):
-        raise doc.error(("drift",), "expected a mapping with share and spread")
+        raise doc.error(("drift",), _("expected a mapping with share and spread"))
     share = drift.get("share", 0.0)
     spread = drift.get("spread", 0.0)
     for name, value in (("share", share), ("spread", spread)):
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 1:
-            raise doc.error(("drift", name), f"expected a fraction in [0, 1], got {value!r}")
+            raise doc.error(
+                ("drift", name), _("expected a fraction in [0, 1], got {value}").format(value=repr(value))
+            )
     channel_industry = data.get("channel_industry") or {}
     if not isinstance(channel_industry, dict):
-        raise doc.error(("channel_industry",), "expected a mapping of channel -> industry")
+        raise doc.error(("channel_industry",), _("expected a mapping of channel -> industry"))
     return Profile(
         industries={str(k): float(v) for k, v in industries.items()},
         channel_industry={str(k): str(v) for k, v in channel_industry.items()},
@@ -363,7 +391,7 @@ def scaled_counts(scenario: Scenario, total: int) -> dict[tuple[str, str], int]:
     base = [scenario.customers(c, t) for c, t in keys]
     whole = sum(base)
     if whole == 0:
-        raise InputError("the scenario has no customers to scale", source=scenario.name, path="customers")
+        raise InputError(_("the scenario has no customers to scale"), source=scenario.name, path="customers")
     exact = [total * b / whole for b in base]
     floors = [int(e) for e in exact]
     left = total - sum(floors)
@@ -396,9 +424,17 @@ def check_generate_size(customers: int, memory: int | None = None) -> None:
     if memory is not None and need > memory * 0.8:
         most = int(memory * 0.8 // GENERATE_BYTES_PER_CUSTOMER)
         raise InputError(
-            f"{customers:,} customers would need about {_bytes(need)} of memory "
-            f"({GENERATE_BYTES_PER_CUSTOMER} bytes each) and this machine has {_bytes(memory)}; "
-            f"generate at most {most:,}",
+            _(
+                "{customers} customers would need about {need} of memory "
+                "({each} bytes each) and this machine has {memory}; "
+                "generate at most {most}"
+            ).format(
+                customers=f"{customers:,}",
+                need=_bytes(need),
+                each=GENERATE_BYTES_PER_CUSTOMER,
+                memory=_bytes(memory),
+                most=f"{most:,}",
+            ),
             source="--customers",
         )
 
@@ -423,7 +459,10 @@ def generate_roster(scenario: Scenario, customers: int, seed: int, profile: Prof
     import pandas as pd
 
     if customers <= 0:
-        raise InputError(f"expected a positive number of customers, got {customers}", source="--customers")
+        raise InputError(
+            _("expected a positive number of customers, got {customers}").format(customers=customers),
+            source="--customers",
+        )
     check_generate_size(customers)
     counts = scaled_counts(scenario, customers)
     rng = np.random.default_rng(seed)
@@ -476,7 +515,9 @@ def write_roster(frame: pd.DataFrame, path: str | Path) -> Path:
     if suffix == ".parquet":
         return write_with(target, lambda tmp: frame.to_parquet(tmp, index=False))
     raise InputError(
-        f"unknown roster format {target.suffix or '(no extension)'!r}; expected .csv, .xlsx or .parquet",
+        _("unknown roster format {suffix}; expected .csv, .xlsx or .parquet").format(
+            suffix=repr(target.suffix or "(no extension)")
+        ),
         source="--out",
     )
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from planner.data.calendar import PlanCalendar
 from planner.data.managers import Manager
 from planner.data.scenario import Scenario
+from planner.i18n import _
 from planner.model.solver import DEFAULT_TIME_LIMIT, SolveStatus
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -281,10 +282,17 @@ def manager_plan(
     known = result.managers["manager_id"].tolist()
     if manager not in known:
         raise InputError(
-            f"manager {manager!r} has no calendar{did_you_mean(manager, known)}; the calendar's managers "
-            f"run {known[0]} .. {known[-1]} ({len(known)})"
+            _(
+                "manager {manager} has no calendar{hint}; the calendar's managers run {first} .. {last} ({n})"
+            ).format(
+                manager=repr(manager),
+                hint=did_you_mean(manager, known),
+                first=known[0],
+                last=known[-1],
+                n=len(known),
+            )
             if known
-            else f"manager {manager!r} has no calendar: it has no managers",
+            else _("manager {manager} has no calendar: it has no managers").format(manager=repr(manager)),
             source="--manager",
         )
     info = result.managers.loc[result.managers["manager_id"] == manager].iloc[0]
@@ -490,24 +498,34 @@ def build_schedule(
     if customers.named:
         staffed = sorted({m.role for m in customers.managers}, key=list(scenario.roles).index)
         warnings.append(
-            "the roster names its managers: "
-            + ", ".join(f"{r} {sum(m.role == r for m in customers.managers)}" for r in staffed)
-            + f" keep their customers; --headcount {headcount} applies to the other roles only"
+            _(
+                "the roster names its managers: {managers} keep their customers; "
+                "--headcount {headcount} applies to the other roles only"
+            ).format(
+                managers=", ".join(f"{r} {sum(m.role == r for m in customers.managers)}" for r in staffed),
+                headcount=headcount,
+            )
         )
     elif headcount == "required" and sol.calendar_bound:
         warnings.append(
-            f"no headcount meets every standard in {year}'s calendar: some month or quarter has fewer "
-            "working weeks than its contacts need at one a customer a week (or visits spaced apart); the "
-            "calendar shows what it misses"
+            _(
+                "no headcount meets every standard in {year}'s calendar: some month or quarter has fewer "
+                "working weeks than its contacts need at one a customer a week (or visits spaced apart); the "
+                "calendar shows what it misses"
+            ).format(year=year)
         )
     elif headcount == "required" and sol.mode == "max_coverage":
         warnings.append(
-            "the scenario's limits do not allow every standard to be met; the calendar uses the plan's "
-            "headcount within them and shows what it misses"
+            _(
+                "the scenario's limits do not allow every standard to be met; the calendar uses the plan's "
+                "headcount within them and shows what it misses"
+            )
         )
     for r, role in scenario.roles.items():
         if role.contacts == "calls" and r in books:
-            warnings.append(f"role {r} makes phone contacts only; its managers' books hold calls only")
+            warnings.append(
+                _("role {role} makes phone contacts only; its managers' books hold calls only").format(role=r)
+            )
     made = _assemble(scenario, problem, sol, books, customers, headcount, warnings)
     return made
 
@@ -729,8 +747,10 @@ def _assemble(
         )
         if idle > 0.5:
             warnings.append(
-                f"{role_id}: {idle:,.0f} h of its managers' time stay free while a tier it serves is short: "
-                "the spacing and period rules (and whole contacts) allow no more contacts in those slots"
+                _(
+                    "{role}: {hours} h of its managers' time stay free while a tier it serves is short: "
+                    "the spacing and period rules (and whole contacts) allow no more contacts in those slots"
+                ).format(role=role_id, hours=f"{idle:,.0f}")
             )
     for key, n in customers.counts().items():
         if key in {(c, t.id) for c, t in scenario.tiers()}:
@@ -742,8 +762,9 @@ def _assemble(
             tier = next(t for c, t in scenario.tiers() if (c, t.id) == key)
             if covered < n and (tier.visits.per_year > 0 or tier.calls.per_year > 0):
                 warnings.append(
-                    f"{key[0]}.{key[1]}: {n - covered} customers have no manager "
-                    "(no role with heads serves the tier)"
+                    _("{tier}: {n} customers have no manager (no role with heads serves the tier)").format(
+                        tier=f"{key[0]}.{key[1]}", n=n - covered
+                    )
                 )
     overfull: list[float] = []
     schedule, row_slot, row_stream = _rows(
@@ -751,21 +772,31 @@ def _assemble(
     )
     if overfull and overfull[0]:
         warnings.append(
-            f"{int(overfull[0]):,} manager-days hold more than the manager's daily hours (by up to "
-            f"{overfull[1]:,.0f} min): the week's minutes fit, but its whole visits do not pack into "
-            "its days"
+            _(
+                "{n} manager-days hold more than the manager's daily hours (by up to "
+                "{minutes} min): the week's minutes fit, but its whole visits do not pack into "
+                "its days"
+            ).format(n=f"{int(overfull[0]):,}", minutes=f"{overfull[1]:,.0f}")
         )
     if overfull and overfull[2]:
         warnings.append(
-            f"{int(overfull[2]):,} contacts are longer than their manager's day: each takes a day of its own"
+            _("{n} contacts are longer than their manager's day: each takes a day of its own").format(
+                n=f"{int(overfull[2]):,}"
+            )
         )
     day_short = _day_short(books)
     if day_short:
         warnings.append(
-            f"no room in the day plan for {sum(d.contacts for d in day_short):,} contacts "
-            f"({sum(d.hours for d in day_short):,.1f} h) the slots' minutes would hold: whole contacts "
-            "do not pack into the managers' days (the tier with the least value per hour gives way "
-            "first): " + "; ".join(f"{d.key} {d.contacts:,} {d.kind}s ({d.hours:,.1f} h)" for d in day_short)
+            _(
+                "no room in the day plan for {n} contacts "
+                "({hours} h) the slots' minutes would hold: whole contacts "
+                "do not pack into the managers' days (the tier with the least value per hour gives way "
+                "first): {tiers}"
+            ).format(
+                n=f"{sum(d.contacts for d in day_short):,}",
+                hours=f"{sum(d.hours for d in day_short):,.1f}",
+                tiers="; ".join(_day_short_words(d) for d in day_short),
+            )
         )
     managers = _managers_frame(cal, names, name_role, name_customers, loads)
     tiers_out = _tier_summaries(scenario, cal, customers, sol, stream_meta, row_slot, row_stream)
@@ -786,6 +817,17 @@ def _assemble(
         day_minutes=dict(zip(names, day_minutes, strict=True)),
         day_short=day_short,
     )
+
+
+def _day_short_words(d: DayShort) -> str:
+    """``key n visits (h h)`` of one tier the day plan has no room for, in the active language."""
+    if d.kind == "visit":
+        text = _("{tier} {n} visits ({hours} h)")
+    elif d.kind == "call":
+        text = _("{tier} {n} calls ({hours} h)")
+    else:
+        text = "{tier} {n} " + d.kind + "s ({hours} h)"
+    return text.format(tier=d.key, n=f"{d.contacts:,}", hours=f"{d.hours:,.1f}")
 
 
 def _day_short(books: dict[str, RoleCalendar]) -> list[DayShort]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planner.errors import InputError, PlannerError
+from planner.i18n import _
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,9 @@ def check_file(path: Path) -> FileCheck:
         from planner.errors import excerpt
 
         detail = excerpt(str(exc), 120)[1:-1] if str(exc) else ""
-        reason = f"unexpected {type(exc).__name__}{': ' + detail if detail else ''} (please report this)"
+        reason = _("unexpected {kind}{detail} (please report this)").format(
+            kind=type(exc).__name__, detail=": " + detail if detail else ""
+        )
         return FileCheck(str(path), kind, f"{path}: {reason}")
 
 
@@ -64,5 +67,5 @@ def validate_paths(paths: Iterable[Path]) -> list[FileCheck]:
     """Check every file named, and every ``*.yaml`` in every directory named."""
     files = _files(paths)
     if not files:
-        raise InputError("no YAML files found", source=", ".join(str(p) for p in paths))
+        raise InputError(_("no YAML files found"), source=", ".join(str(p) for p in paths))
     return [check_file(f) for f in files]

@@ -17,6 +17,7 @@ from typing import Any
 from planner.data.scenario import Scenario, load_scenario_document, scenario_from_document
 from planner.data.yaml_io import apply_assignments
 from planner.errors import InputError
+from planner.i18n import _
 from planner.model.headcount import Objective, PlanResult, plan
 
 #: Refuse sweeps larger than this (a typo in a step, not a real question).
@@ -222,9 +223,9 @@ def _number(text: str, option: str) -> int | float | Decimal:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise InputError(f"{text!r} is not a number", source=option) from None
+        raise InputError(_("{text} is not a number").format(text=repr(text)), source=option) from None
     if not number.is_finite():  # Decimal reads "nan" and "inf"; neither makes a grid
-        raise InputError(f"{text!r} is not a finite number", source=option)
+        raise InputError(_("{text} is not a finite number").format(text=repr(text)), source=option)
     return number
 
 
@@ -233,24 +234,36 @@ def parse_vary(text: str, option: str = "--vary") -> Vary:
     import yaml
 
     if "=" not in text:
-        raise InputError(f"expected PATH=START:STOP:STEP or PATH=A,B,C, got {text!r}", source=option)
-    path, _, spec = text.partition("=")
+        raise InputError(
+            _("expected PATH=START:STOP:STEP or PATH=A,B,C, got {text}").format(text=repr(text)),
+            source=option,
+        )
+    path, _eq, spec = text.partition("=")
     path = path.strip()
     if not path or any(not p for p in path.split(".")):
-        raise InputError(f"expected a dotted key path before '=', got {path!r}", source=option)
+        raise InputError(
+            _("expected a dotted key path before '=', got {path}").format(path=repr(path)), source=option
+        )
     label = f"{option} {text}"
     if ":" in spec:
         parts = spec.split(":")
         if len(parts) != 3:
-            raise InputError("expected START:STOP:STEP", source=label)
+            raise InputError(_("expected START:STOP:STEP"), source=label)
         start, stop, step = (_number(p, label) for p in parts)
         if step <= 0:
-            raise InputError(f"step must be positive, got {step}", source=label)
+            raise InputError(_("step must be positive, got {step}").format(step=step), source=label)
         if stop < start:
-            raise InputError(f"stop {stop} is below start {start}", source=label)
+            raise InputError(
+                _("stop {stop} is below start {start}").format(stop=stop, start=start), source=label
+            )
         count = int((Decimal(stop) - Decimal(start)) / Decimal(step)) + 1
         if count > MAX_POINTS:
-            raise InputError(f"{count:,} points; the limit is {MAX_POINTS:,} (check the step)", source=label)
+            raise InputError(
+                _("{n} points; the limit is {most} (check the step)").format(
+                    n=f"{count:,}", most=f"{MAX_POINTS:,}"
+                ),
+                source=label,
+            )
         values: list[Any] = []
         for i in range(count):
             v = Decimal(start) + i * Decimal(step)
@@ -258,11 +271,11 @@ def parse_vary(text: str, option: str = "--vary") -> Vary:
         return Vary(path, values)
     raw = [p.strip() for p in spec.split(",")]
     if not spec.strip() or any(not p for p in raw):
-        raise InputError("expected comma-separated values, e.g. 1000,2000,3000", source=label)
+        raise InputError(_("expected comma-separated values, e.g. 1000,2000,3000"), source=label)
     try:
         parsed = [yaml.safe_load(p) for p in raw]
     except yaml.YAMLError:
-        raise InputError("cannot read the values as YAML scalars", source=label) from None
+        raise InputError(_("cannot read the values as YAML scalars"), source=label) from None
     return Vary(path, parsed)
 
 
@@ -341,15 +354,20 @@ def sweep(
     from planner.data.scenario import DOTTED_MAPS
 
     if not varies:
-        raise InputError("give at least one --vary PATH=...", source="--vary")
+        raise InputError(_("give at least one --vary PATH=..."), source="--vary")
     if len(varies) > 2:
-        raise InputError("at most two --vary options (a grid)", source="--vary")
+        raise InputError(_("at most two --vary options (a grid)"), source="--vary")
     if len({v.path for v in varies}) < len(varies):
-        raise InputError(f"the same key is varied twice: {varies[0].path}", source="--vary")
+        raise InputError(
+            _("the same key is varied twice: {path}").format(path=varies[0].path), source="--vary"
+        )
     base = load_scenario_document(path, sets)
     grid = list(itertools.product(*(v.values for v in varies)))
     if len(grid) > MAX_POINTS:
-        raise InputError(f"{len(grid):,} points; the limit is {MAX_POINTS:,}", source="--vary")
+        raise InputError(
+            _("{n} points; the limit is {most}").format(n=f"{len(grid):,}", most=f"{MAX_POINTS:,}"),
+            source="--vary",
+        )
     points = []
     name = None
     for i, combo in enumerate(grid):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from planner.data.policy import Policy
+from planner.i18n import _
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -250,7 +251,9 @@ def check_rows(
         by_label = int(channel.where(set(channel_labels)).sum())
         channel.values = [channel_labels.get(v, v) for v in channel.values]
         if by_label:
-            notes.append(f"{by_label:,} rows name their channel by the policy's label for it")
+            notes.append(
+                _("{n} rows name their channel by the policy's label for it").format(n=f"{by_label:,}")
+            )
 
     # Tiers as listed; a policy label is read as its tier's id within that tier's channel.
     listed = _coded(_column(raw, "tier"), n)
@@ -275,7 +278,9 @@ def check_rows(
         tier_by_label += int((after != before).sum())
         listed.codes[rows_here] = after
     if tier_by_label:
-        notes.append(f"{tier_by_label:,} rows name their tier by the policy's label for it")
+        notes.append(
+            _("{n} rows name their tier by the policy's label for it").format(n=f"{tier_by_label:,}")
+        )
 
     spend_read = parse_numbers(_column(raw, "monthly_spend"), n, parse_spend)
     spend = spend_read.values

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from planner.data.calendar import PlanCalendar, min_gap_weeks
+from planner.i18n import _
 from planner.model.lp import INF, Program, terms
 from planner.model.response import ResponseCurve, response_terms
 from planner.model.solver import DEFAULT_TIME_LIMIT, SolveStatus
@@ -477,7 +478,7 @@ def _solve_whole(p: CalendarProblem) -> CalendarSolution:
     out = best.prog.solve(p.solver, p.time_limit, gap_rel=MIP_GAP)
     if not out.status.is_ok:
         why = (
-            "min_coverage cannot be met within the scenario's limits in the plan year's calendar"
+            _("min_coverage cannot be met within the scenario's limits in the plan year's calendar")
             if out.status is SolveStatus.INFEASIBLE
             else None
         )
@@ -618,7 +619,7 @@ def _smoothness(model: _Build, p: CalendarProblem) -> list[tuple[int, float]]:
     out: list[tuple[int, float]] = []
     cols: list[list[int]] = []
     coefs: list[list[float]] = []
-    for s, (_, _, pt) in enumerate(model.meta):
+    for s, (_role, _tier, pt) in enumerate(model.meta):
         row = model.x[s]
         for slots in cal.period_slots(pt.per):
             total_wd = sum(wd[w] for w in slots)
@@ -662,5 +663,6 @@ def _failed(p: CalendarProblem, status: SolveStatus, solver: str, why: str | Non
         heads={},
         coverage={},
         streams=(),
-        explanation=why or f"the calendar model stopped without a plan ({status.value})",
+        explanation=why
+        or _("the calendar model stopped without a plan ({status})").format(status=status.value),
     )

@@ -792,11 +792,13 @@ def _plan_calendar(
         note = None
         more = {r: n for r, n in extra.items() if n > 0}
         if more:
-            note = (
-                f"the {year} calendar needs "
-                + ", ".join(f"{n} more {r}" for r, n in more.items())
-                + " than the annual average: holiday months and quarters hold fewer working days than "
-                "their share of the visits, visits must be spaced, and each manager makes whole visits"
+            note = _(
+                "the {year} calendar needs {extra} than the annual average: holiday months and quarters "
+                "hold fewer working days than their share of the visits, visits must be spaced, and each "
+                "manager makes whole visits"
+            ).format(
+                year=year,
+                extra=_(", ").join(_("{n} more {role}").format(n=n, role=r) for r, n in more.items()),
             )
         result = replace(result, roles=roles, calendar_note=note)
     return result
@@ -1214,9 +1216,9 @@ def _failed(
     explanation: str | None = None,
 ) -> PlanResult:
     if explanation is None:
-        explanation = (
-            f"the solver stopped without a plan ({status.value}); try --solver cbc or a longer time limit"
-        )
+        explanation = _(
+            "the solver stopped without a plan ({status}); try --solver cbc or a longer time limit"
+        ).format(status=status.value)
     return PlanResult(
         scenario=scenario.name,
         mode=mode,
@@ -1255,10 +1257,14 @@ def explain_min_coverage(scenario: Scenario, data: _Data, solver: str, time_limi
         caps = {r: m for r in data.roles if (m := scenario.roles[r].max_headcount) is not None}
         roles = list(caps)
         afford = sum(caps[r] * data.hph[r] for r in roles)
-        return (
-            f"min_coverage asks {asked}, which needs {need_hours:,.0f} hours a year, but the roles' "
-            f"max_headcount ({', '.join(f'{r}={scenario.roles[r].max_headcount}' for r in roles)}) "
-            f"afford at most {afford:,.0f} hours a year of the roles serving those tiers"
+        return _(
+            "min_coverage asks {asked}, which needs {hours} hours a year, but the roles' "
+            "max_headcount ({caps}) afford at most {afford} hours a year of the roles serving those tiers"
+        ).format(
+            asked=asked,
+            hours=f"{need_hours:,.0f}",
+            caps=", ".join(f"{r}={scenario.roles[r].max_headcount}" for r in roles),
+            afford=f"{afford:,.0f}",
         )
     # 2. Least cost and fewest heads that meet the floors, ignoring budget and total headcount.
     parts = []
@@ -1281,19 +1287,28 @@ def explain_min_coverage(scenario: Scenario, data: _Data, solver: str, time_limi
     min_heads = round(out_heads.objective or 0.0)
     if spec.budget is not None and min_cost > spec.budget:
         parts.append(
-            f"meeting them costs at least {min_cost:,.0f} CNY a year but the budget is {spec.budget:,.0f}"
+            _("meeting them costs at least {cost} CNY a year but the budget is {budget}").format(
+                cost=f"{min_cost:,.0f}", budget=f"{spec.budget:,.0f}"
+            )
         )
     if spec.max_total_headcount is not None and min_heads > spec.max_total_headcount:
         parts.append(
-            f"meeting them takes at least {min_heads} managers but max_total_headcount is "
-            f"{spec.max_total_headcount}"
+            _("meeting them takes at least {heads} managers but max_total_headcount is {most}").format(
+                heads=min_heads, most=spec.max_total_headcount
+            )
         )
     if not parts:
         parts.append(
-            f"the budget ({spec.budget}) and max_total_headcount ({spec.max_total_headcount}) "
-            f"together cannot afford them (alone: {min_cost:,.0f} CNY, {min_heads} managers)"
+            _(
+                "the budget ({budget}) and max_total_headcount ({most}) "
+                "together cannot afford them (alone: {cost} CNY, {heads} managers)"
+            ).format(
+                budget=spec.budget, most=spec.max_total_headcount, cost=f"{min_cost:,.0f}", heads=min_heads
+            )
         )
-    return f"min_coverage asks {asked} ({need_hours:,.0f} hours a year); " + "; ".join(parts)
+    return _("min_coverage asks {asked} ({hours} hours a year); {why}").format(
+        asked=asked, hours=f"{need_hours:,.0f}", why="; ".join(parts)
+    )
 
 
 def lp_bound_headcount(scenario: Scenario) -> dict[str, float]:

@@ -157,7 +157,9 @@ class Program:
                 return self._cbc(time_limit, gap_rel)
             except (RuntimeError, SolverError) as exc:  # a solver that crashed, not a verdict
                 last = exc
-        raise SolverError(f"every solver failed: {last}")
+        from planner.i18n import _
+
+        raise SolverError(_("every solver failed: {error}").format(error=last))
 
     # -- HiGHS -------------------------------------------------------------------------------------
 

@@ -29,6 +29,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from planner.i18n import _
+
 if TYPE_CHECKING:  # pragma: no cover
     from planner.data.scenario import Scenario, TierKey
 
@@ -43,33 +45,36 @@ def curve_problem(points: Sequence[Sequence[float]]) -> str | None:
     [0, 1] and never falling; slopes never rising (concave).
     """
     if len(points) < 2:
-        return "a response curve needs at least two points [service, kept], from service 0 to 1"
+        return _("a response curve needs at least two points [service, kept], from service 0 to 1")
     for i, p in enumerate(points):
         if len(p) != 2:
-            return f"point {i} must be a pair [service, kept], got {list(p)!r}"
+            return _("point {i} must be a pair [service, kept], got {value}").format(i=i, value=repr(list(p)))
     s = [float(p[0]) for p in points]
     k = [float(p[1]) for p in points]
     if s[0] != 0 or s[-1] != 1:
-        return f"the points must run from service 0 to service 1, got {s[0]:g} to {s[-1]:g}"
+        return _("the points must run from service 0 to service 1, got {first} to {last}").format(
+            first=f"{s[0]:g}", last=f"{s[-1]:g}"
+        )
     for i in range(1, len(s)):
         if s[i] <= s[i - 1]:
-            return f"service must rise from point to point: point {i} has {s[i]:g} after {s[i - 1]:g}"
+            return _("service must rise from point to point: point {i} has {value} after {before}").format(
+                i=i, value=f"{s[i]:g}", before=f"{s[i - 1]:g}"
+            )
     for i, v in enumerate(k):
         if not 0 <= v <= 1:
-            return f"kept share of point {i} must be in [0, 1], got {v:g}"
+            return _("kept share of point {i} must be in [0, 1], got {value}").format(i=i, value=f"{v:g}")
     slopes = [(k[i] - k[i - 1]) / (s[i] - s[i - 1]) for i in range(1, len(s))]
     for i, m in enumerate(slopes):
         if m < -CONCAVE_TOL:
-            return (
-                f"kept share falls between service {s[i]:g} and {s[i + 1]:g}; "
-                "more service never loses revenue"
-            )
+            return _(
+                "kept share falls between service {low} and {high}; more service never loses revenue"
+            ).format(low=f"{s[i]:g}", high=f"{s[i + 1]:g}")
     for i in range(1, len(slopes)):
         if slopes[i] > slopes[i - 1] + CONCAVE_TOL:
-            return (
-                f"the curve must be concave: its slope rises at service {s[i]:g} "
-                f"({slopes[i - 1]:.4g} before, {slopes[i]:.4g} after)"
-            )
+            return _(
+                "the curve must be concave: its slope rises at service {service} "
+                "({before} before, {after} after)"
+            ).format(service=f"{s[i]:g}", before=f"{slopes[i - 1]:.4g}", after=f"{slopes[i]:.4g}")
     return None
 
 

@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from planner.errors import InputError, SolverError
+from planner.i18n import _
 
 if TYPE_CHECKING:  # pragma: no cover
     import pulp
@@ -100,12 +101,15 @@ def resolve_solver_name(name: str) -> str:
     key = name.lower()
     if key not in SOLVER_NAMES:
         raise InputError(
-            f"unknown solver {name!r}; expected one of {', '.join(SOLVER_NAMES)}", source="--solver"
+            _("unknown solver {name}; expected one of {names}").format(
+                name=repr(name), names=", ".join(SOLVER_NAMES)
+            ),
+            source="--solver",
         )
     if key == "auto":
         return "highs" if _highs_available() else "cbc"
     if key == "highs" and not _highs_available():
-        raise SolverError("solver 'highs' needs the highspy package: pip install highspy")
+        raise SolverError(_("solver 'highs' needs the highspy package: pip install highspy"))
     return key
 
 
@@ -156,7 +160,7 @@ def solve(
                     constraint.pi = -constraint.pi
         objective = pulp.value(problem.objective) if status.is_ok else None
         return SolveOutcome(status, candidate, objective)
-    raise SolverError(f"every solver failed: {last_error}")
+    raise SolverError(_("every solver failed: {error}").format(error=last_error))
 
 
 def _constraints(problem: pulp.LpProblem) -> list[Any]:

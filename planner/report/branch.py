@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.i18n import _, pgettext, value_word
+from planner.i18n import NP_, _, pgettext, value_word
 from planner.report.html import plan_word, tier_name
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -55,8 +55,13 @@ class _Sheet:
                 cell.number_format = fmt
 
 
+#: ``callcentre_today_basis`` when the scenario has no call centre (``planned`` is in VALUE_WORDS).
+_BASIS_WORDS = (NP_("value", "none"),)
+
+
 def _status(x: Any) -> str:
-    return "" if x is None else str(getattr(x, "value", x))
+    """A solver status (or basis) as people read it in the active language; "" when there is none."""
+    return value_word(x)
 
 
 def write_branch_xlsx(result: BranchResult, target: Path) -> None:
@@ -82,10 +87,10 @@ def write_branch_xlsx(result: BranchResult, target: Path) -> None:
     rows: list[tuple[str, Any, str | None]] = [
         (_("scenario"), r.scenario, None),
         (_("plan year"), r.year, "0"),
-        (_("headcount basis"), r.headcount, None),
+        (_("headcount basis"), value_word(r.headcount), None),
         (_("roster"), r.roster or "", None),
         (_("remedy"), r.remedy or "", None),
-        (_("status"), r.status.value, None),
+        (_("status"), _status(r.status), None),
         (_("plan status"), _status(r.plan_status), None),
         (_("schedule status"), _status(r.schedule_status), None),
         (_("call-centre status"), _status(r.callcentre_status), None),
@@ -101,7 +106,7 @@ def write_branch_xlsx(result: BranchResult, target: Path) -> None:
         (_("managers' cost required"), t.managers_cost_required, MONEY),
         (_("managers' cost today"), t.managers_cost_today, MONEY),
         (_("call-centre cost"), t.agents_cost, MONEY),
-        (_("call centre counted today as"), t.callcentre_today_basis, None),
+        (_("call centre counted today as"), _status(t.callcentre_today_basis), None),
     ]
     for i, g in enumerate(r.worst_gaps()):
         label = _("worst coverage today #{n}: {tier}").format(n=i + 1, tier=tier_name(g.tier, g.label))

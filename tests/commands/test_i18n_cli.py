@@ -278,3 +278,29 @@ def test_branch_summary_shows_status_words(monkeypatch: pytest.MonkeyPatch, tmp_
     assert "meet_standards, optimal" in en.output
     data = json.loads((tmp_path / "zh" / "branch.json").read_text(encoding="utf-8"))
     assert data["statuses"]["plan"] == "optimal" and data["headcount"] == "required"  # JSON: values
+
+
+def test_branch_workbook_shows_status_words(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """branch.xlsx's summary says the solver statuses and bases in the language asked for (JSON
+    keeps the values: see test_branch_summary_shows_status_words)."""
+    from openpyxl import load_workbook
+
+    monkeypatch.chdir(REPO)
+
+    def summary(lang: str) -> dict[str, object]:
+        out = tmp_path / lang
+        result = _run("branch", "--no-schedule", "--out", str(out), "--lang", lang)
+        assert result.exit_code == 0, result.output
+        sheet = load_workbook(out / "branch.xlsx").worksheets[0]
+        return {str(label): value for label, value in sheet.iter_rows(min_row=2, values_only=True)}
+
+    en = summary("en")
+    assert en["status"] == en["plan status"] == en["call-centre status"] == "optimal"
+    assert en["headcount basis"] == "required" and en["call centre counted today as"] == "planned"
+    assert en["schedule status"] is None and en["hiring status"] is None  # not run: empty cells
+    reset_language()
+    zh = summary("zh")
+    assert zh["状态"] == zh["规划状态"] == zh["客服中心状态"] == "最优"
+    assert zh["人数口径"] == "需求人数" and zh["客服中心现有人数口径"] == "按规划计"
+    assert zh["日程状态"] is None and zh["招聘状态"] is None
+    assert "optimal" not in zh.values() and "required" not in zh.values()
