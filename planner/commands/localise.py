@@ -61,11 +61,25 @@ def _english(obj: object, attr: str) -> object:
     return store[attr]
 
 
+def _path_name(t: click.Path) -> str:
+    """A path type's name in English, as click names it (``file``, ``directory`` or ``path``).
+
+    click names a Path type through its own gettext when the type is made: a command module first
+    imported while Chinese was active would otherwise keep ``文件`` as the word in English help."""
+    if t.file_okay and not t.dir_okay:
+        return "file"
+    if t.dir_okay and not t.file_okay:
+        return "directory"
+    return "path"
+
+
 def _metavar_word(param: click.Parameter, ctx: click.Context) -> str | None:
     """The word click shows for ``param``'s value (``FILE``, ``PATH=VALUE``, ``SCENARIO``), or
     None for a flag or a list of choices (values typed as they are)."""
     if isinstance(param, click.Option) and (param.is_flag or param.count):
         return None
+    if isinstance(param.type, click.Path):
+        param.type.name = _path_name(param.type)
     metavar = _english(param, "metavar")
     if isinstance(metavar, str):
         return metavar

@@ -304,3 +304,25 @@ def test_branch_workbook_shows_status_words(monkeypatch: pytest.MonkeyPatch, tmp
     assert zh["人数口径"] == "需求人数" and zh["客服中心现有人数口径"] == "按规划计"
     assert zh["日程状态"] is None and zh["招聘状态"] is None
     assert "optimal" not in zh.values() and "required" not in zh.values()
+
+
+def test_a_path_option_made_while_chinese_is_active_still_reads_file_in_english() -> None:
+    # click names a Path type through its own gettext when the type is made, so a command module
+    # first imported under zh used to keep 文件 as the word of its English help (and of the
+    # catalogue check, which then asked for a translation of 文件).
+    from planner.commands.localise import localise
+    from planner.i18n import set_language
+
+    set_language("zh")
+
+    @click.command("probe")
+    @click.option("--roster", type=click.Path(dir_okay=False))
+    def probe(roster: str | None) -> None:  # pragma: no cover - only its help is read
+        """Probe."""
+
+    set_language("en")
+    ctx = click.Context(probe, info_name="probe")
+    assert "--roster FILE" in localise(probe, ctx).get_help(ctx)
+    set_language("zh")
+    ctx = click.Context(probe, info_name="probe")
+    assert "--roster 文件" in localise(probe, ctx).get_help(ctx)
