@@ -137,25 +137,33 @@ def source_messages(root: Path | None = None) -> dict[tuple[str | None, str], st
 
     The test that every message has a Chinese entry, and ``scripts/catalogue.py``, read it.
     """
-    import ast
-
     root = root or Path(__file__).parent
     found: dict[tuple[str | None, str], str] = {}
+    arities = {"_": 1, "N_": 1, "pgettext": 2, "NP_": 2}
     for path in sorted(root.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
-                continue
-            arity = {"_": 1, "N_": 1, "pgettext": 2, "NP_": 2}.get(node.func.id)
-            if arity is None or len(node.args) < arity:
-                continue
-            args = node.args[:arity]
-            if not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args):
-                continue
-            values = [str(a.value) for a in args if isinstance(a, ast.Constant)]
-            key = (values[0], values[1]) if arity == 2 else (None, values[0])
-            found.setdefault(key, f"{path.relative_to(root.parent)}:{node.lineno}")
+        for values, line in _literal_calls(path, arities):
+            key = (values[0], values[1]) if len(values) == 2 else (None, values[0])
+            found.setdefault(key, f"{path.relative_to(root.parent)}:{line}")
     return found
+
+
+def _literal_calls(path: Path, arities: dict[str, int]) -> list[tuple[list[str], int]]:
+    """Calls in ``path``'s source to the functions named in ``arities`` whose first ``arity``
+    arguments are string literals: (those strings, line), in the order :func:`ast.walk` meets them."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    out = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+            continue
+        arity = arities.get(node.func.id)
+        if arity is None or len(node.args) < arity:
+            continue
+        args = node.args[:arity]
+        if all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args):
+            out.append(([str(a.value) for a in args if isinstance(a, ast.Constant)], node.lineno))
+    return out
 
 
 #: click's modules that call gettext for their own messages ("Usage:", "Error: {message}", "No
@@ -201,7 +209,6 @@ def click_messages() -> dict[tuple[str | None, str | tuple[str, str]], str]:
     """click's own messages (literals its modules pass to ``_`` or ``ngettext``), keyed like
     :func:`source_messages` (a plural message is ``(singular, plural)``), with where each first
     appears in the installed click. The catalogue carries their Chinese."""
-    import ast
     import importlib
 
     found: dict[tuple[str | None, str | tuple[str, str]], str] = {}
@@ -210,18 +217,7 @@ def click_messages() -> dict[tuple[str | None, str | tuple[str, str]], str]:
             module = importlib.import_module(name)
         except ImportError:  # pragma: no cover
             continue
-        path = Path(str(module.__file__))
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
-                continue
-            arity = {"_": 1, "ngettext": 2}.get(node.func.id)
-            if arity is None or len(node.args) < arity:
-                continue
-            args = node.args[:arity]
-            if not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args):
-                continue
-            values = [str(a.value) for a in args if isinstance(a, ast.Constant)]
-            key: str | tuple[str, str] = (values[0], values[1]) if arity == 2 else values[0]
-            found.setdefault((None, key), f"{name}:{node.lineno}")
+        for values, line in _literal_calls(Path(str(module.__file__)), {"_": 1, "ngettext": 2}):
+            key: str | tuple[str, str] = (values[0], values[1]) if len(values) == 2 else values[0]
+            found.setdefault((None, key), f"{name}:{line}")
     return dict(sorted(found.items(), key=lambda item: str(item[0][1])))
