@@ -19,6 +19,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planner.analyses.boundary import analyse_boundaries
 from planner.analyses.schedule import build_schedule
@@ -200,3 +202,48 @@ def test_branch_pack_reads_the_same_answers(cli, tmp_path, name):
     assert totals["managers_required"] == planned["total_headcount"]
     assert totals["heads_required"] == pytest.approx(planned["total_headcount"] + centre["fte"])
     assert totals["cost_required"] == pytest.approx(planned["total_cost"] + centre["annual_cost"])
+
+
+@settings(max_examples=10, deadline=None, derandomize=True)
+@given(
+    crystal=st.integers(0, 80),
+    bronze=st.integers(0, 40),
+    commercial_a=st.integers(1, 60),
+    key_heads=st.integers(1, 5),
+)
+def test_generated_small_branches_agree_on_heads_and_what_is_delivered(
+    crystal, bronze, commercial_a, key_heads
+):
+    # What holds for every small branch (the rounding tolerance at today's heads does not: see
+    # SMALL_CASES): plan's heads are the schedule's managers and that schedule meets every standard;
+    # at today's heads the calendar never delivers past a standard, boundary's "in practice" is plan's
+    # delivery, and visits plus calls of every tier are the calendar's rows.
+    sc = load_scenario(
+        SMALL,
+        [
+            f"customers.key.crystal={crystal}",
+            f"customers.key.bronze={bronze}",
+            f"customers.commercial.A={commercial_a}",
+            f"roles.key_manager.headcount={key_heads}",
+            "year=2027",
+        ],
+    )
+    planned = plan(sc)
+    sched = build_schedule(sc, year=2027, headcount="required")
+    assert planned.ok and sched.ok
+    heads = {r.role: r.required_headcount for r in planned.roles}
+    assert {r.role: r.managers for r in sched.roles} == {r.role: heads[r.role] for r in sched.roles}
+    if planned.mode == "meet_standards":
+        assert all(t.shortfall_visits == 0 and t.shortfall_calls == 0 for t in sched.tiers)
+    today = plan(sc, headcount="current")
+    now = build_schedule(sc, year=2027, headcount="current")
+    for t in now.tiers:
+        m = today.tier(t.channel, t.tier)
+        v, c, _ = HOURS[(t.channel, t.tier)]
+        assert t.scheduled_visits * v + t.scheduled_calls * c <= m.required_hours + 1e-6
+        assert t.scheduled_visits <= m.required_visits and t.scheduled_calls <= m.required_calls
+    report = analyse_boundaries(sc)
+    m = today.tier("key", "crystal")
+    if m.customers:
+        side = report.boundary("commercial.A", "key.crystal").delivered.upper
+        assert side.visits_per_year == pytest.approx(m.delivered_visits / m.customers)
