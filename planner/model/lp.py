@@ -3,8 +3,8 @@
 The calendar model has thousands of variables and is solved several times per plan; building it
 through pulp's expression objects costs more than HiGHS takes to solve it. :class:`Program` keeps
 columns and rows as plain lists (row-wise sparse) and hands them to ``highspy`` in one call. CBC
-(``--solver cbc``, or the fallback when HiGHS fails) reads the same programme from an MPS file
-through pulp, so both solvers see one model.
+(``--solver cbc``, or the fallback when HiGHS fails) gets the same columns and rows as pulp objects,
+so both solvers see one model.
 
 Duals follow :func:`planner.model.solver.solve`: ``dual(row)`` is d(objective)/d(right-hand side).
 """
@@ -12,8 +12,6 @@ Duals follow :func:`planner.model.solver.solve`: ``dual(row)`` is d(objective)/d
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,7 +45,8 @@ class Program:
     #: its cost, ``-0.0`` where it has none), as pulp's HiGHS interface does; the duals, ``x`` and the
     #: objective value are the same either way, but HiGHS may take another path to them.
     negate_max: bool = False
-    #: Column names for HiGHS (and so for CBC's MPS file); None names them ``c0``, ``c1``, ...
+    #: Column names for CBC (pulp orders the columns of CBC's file by name); None names them ``c0``,
+    #: ``c1``, ...
     names: list[str] | None = None
 
     @property
@@ -163,7 +162,7 @@ class Program:
 
     # -- HiGHS -------------------------------------------------------------------------------------
 
-    def _highs_model(self, time_limit: float, gap_rel: float | None, for_cbc: bool = False) -> Any:
+    def _highs_model(self, time_limit: float, gap_rel: float | None) -> Any:
         import highspy
         import numpy as np
 
@@ -187,7 +186,7 @@ class Program:
                 np.asarray(self.index, dtype=np.int32),
                 np.asarray(self.value, dtype=np.float64),
             )
-        negate = self.negate_max and self.maximize and not for_cbc
+        negate = self.negate_max and self.maximize
         if negate:
             h.changeColsCost(
                 n,
@@ -210,9 +209,6 @@ class Program:
                 np.asarray(cols, dtype=np.int32),
                 np.asarray([highspy.HighsVarType.kInteger] * len(cols)),
             )
-        if for_cbc and self.names is not None:
-            for j, name in enumerate(self.names):
-                h.passColName(j, name)
         return h
 
     def _highs(self, time_limit: float, gap_rel: float | None) -> SolveOutcome:
@@ -258,45 +254,12 @@ class Program:
         self.duals = []
         return SolveOutcome(SolveStatus.OPTIMAL, "highs", self.objective_value())
 
-    # -- CBC through pulp, from an MPS file ---------------------------------------------------------
+    # -- CBC through pulp ----------------------------------------------------------------------------
 
     def _cbc(self, time_limit: float, gap_rel: float | None) -> SolveOutcome:
-        import pulp
-
-        from planner.model.solver import solve
-
-        # Built as pulp objects: HiGHS's MPS file marks an integer column's nonzero bounds LI / UI,
-        # which pulp's reader refuses, so every programme without a ranged row goes that way.
-        if all(
-            lo == hi or math.isinf(lo) != math.isinf(hi)
-            for lo, hi in zip(self.row_lo, self.row_hi, strict=True)
-        ):
-            return self._cbc_named(time_limit, gap_rel)
-        h = self._highs_model(time_limit, gap_rel, for_cbc=True)
-        fd, path = tempfile.mkstemp(suffix=".mps", prefix="planner-")
-        os.close(fd)
-        try:
-            with quiet_stdout():
-                h.writeModel(path)
-            names, prob = pulp.LpProblem.fromMPS(
-                path, sense=pulp.LpMaximize if self.maximize else pulp.LpMinimize
-            )
-        finally:
-            os.unlink(path)
-        out = solve(prob, "cbc", time_limit, gap_rel)
-        if not out.status.is_ok:
-            return SolveOutcome(out.status, "cbc", None)
-        col_names = self.names if self.names is not None else [f"c{j}" for j in range(self.n_cols)]
-        cols = [names.get(name) for name in col_names]
-        self.x = [float(v.value() or 0.0) if v is not None else 0.0 for v in cols]
-        by_name = dict(prob.constraints.items())
-        self.duals = [float(getattr(by_name.get(f"r{i}"), "pi", 0.0) or 0.0) for i in range(self.n_rows)]
-        return SolveOutcome(out.status, "cbc", self.objective_value())
-
-    def _cbc_named(self, time_limit: float, gap_rel: float | None) -> SolveOutcome:
         """CBC on the programme built as pulp objects named by ``names`` (pulp writes CBC's file with
-        the columns in the order of their names): for programmes whose rows each have one bound or
-        are equalities."""
+        the columns in the order of their names). A ranged row is two constraints; its dual is theirs
+        summed (at most one of them binds)."""
         import pulp
 
         from planner.model.solver import solve
@@ -313,24 +276,28 @@ class Program:
             for j, (name, lo, hi) in enumerate(zip(names, self.col_lo, self.col_hi, strict=True))
         ]
         prob.setObjective(pulp.LpAffineExpression([(cols[j], a) for j, a in self.cost.items()]))
-        rows = []
+        rows: list[list[Any]] = []
         for i in range(self.n_rows):
             span = range(self.starts[i], self.starts[i + 1])
             expr = pulp.LpAffineExpression([(cols[self.index[k]], self.value[k]) for k in span])
             lo, hi = self.row_lo[i], self.row_hi[i]
             if lo == hi:
-                row = pulp.LpConstraint(expr, pulp.LpConstraintEQ, f"r{i}", lo)
-            elif math.isinf(hi):
-                row = pulp.LpConstraint(expr, pulp.LpConstraintGE, f"r{i}", lo)
+                parts = [pulp.LpConstraint(expr, pulp.LpConstraintEQ, f"r{i}", lo)]
             else:
-                row = pulp.LpConstraint(expr, pulp.LpConstraintLE, f"r{i}", hi)
-            prob += row
-            rows.append(row)
+                parts = []
+                if not math.isinf(lo):
+                    parts.append(pulp.LpConstraint(expr, pulp.LpConstraintGE, f"r{i}", lo))
+                if not math.isinf(hi):
+                    name = f"r{i}" if not parts else f"r{i}_hi"
+                    parts.append(pulp.LpConstraint(expr, pulp.LpConstraintLE, name, hi))
+            for row in parts:
+                prob += row
+            rows.append(parts)
         out = solve(prob, "cbc", time_limit, gap_rel)
         if not out.status.is_ok:
             return SolveOutcome(out.status, "cbc", None)
         self.x = [float(v.value() or 0.0) for v in cols]
-        self.duals = [float(row.pi or 0.0) for row in rows]
+        self.duals = [sum(float(row.pi or 0.0) for row in parts) for parts in rows]
         return SolveOutcome(out.status, "cbc", self.objective_value())
 
 

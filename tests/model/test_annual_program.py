@@ -284,3 +284,22 @@ def test_calendar_and_books_solve_with_cbc_too(tiny):
     assert highs.role("all_rep").annual_bound == cbc.role("all_rep").annual_bound == 2
     assert [r.required_headcount for r in cbc.roles] == [r.required_headcount for r in highs.roles]
     assert cbc.total_cost == highs.total_cost
+
+
+def test_cbc_takes_a_ranged_row_over_integer_columns_with_bounds():
+    # max x + y, 1 <= x + y <= 3.5, x integer in [1, 2], y integer in [0, 5]: x + y = 3 at best. Through
+    # an MPS file pulp refused the integer bounds (LI); one more unit of the range's top is worth 0 here
+    # (3.5 does not bind), and in the LP max 2a, 1 <= a <= 4, the top is worth 2 for both solvers.
+    p = Program()
+    x, y = p.var(1, 2, integer=True), p.var(0, 5, integer=True)
+    p.row([(x, 1.0), (y, 1.0)], lo=1.0, hi=3.5)
+    p.set_objective([(x, 1.0), (y, 1.0)], maximize=True)
+    assert p.solve("cbc").objective == pytest.approx(3.0)
+    assert sum(p.x) == pytest.approx(3.0) and 1 <= p.x[0] <= 2
+    for solver in ("cbc", "highs"):
+        q = Program()
+        a = q.var(0)
+        q.row([(a, 1.0)], lo=1.0, hi=4.0)
+        q.set_objective([(a, 2.0)], maximize=True)
+        assert q.solve(solver).objective == pytest.approx(8.0)
+        assert q.duals == pytest.approx([2.0])
