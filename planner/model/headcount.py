@@ -307,7 +307,7 @@ class _Model:
         self.zero: set[int] = set()
         #: row index by name (``need_j``, ``phone_j``, ``cap_i``, ``budget``, ...)
         self.rows: dict[str, int] = {}
-        self.obj_terms: list[tuple[int, float]] = []
+        #: the objective's constant (its terms are the programme's costs)
         self.obj_const = 0.0
         self.h: dict[str, int | float] = {}
         floors = _exclusive_floors(data) if full_coverage and not relax and fixed is None else {}
@@ -422,11 +422,8 @@ class _Model:
         self._objective(exprs, maximize=True)
 
     def _objective(self, exprs: tuple[_Expr, ...], maximize: bool) -> None:
-        self.obj_terms = [t for terms, _const in exprs for t in terms]
-        self.obj_const = 0.0
-        for _terms, const in exprs:
-            self.obj_const += const
-        self.prog.set_objective(self.obj_terms, maximize)
+        self.obj_const = sum((const for _terms, const in exprs), 0.0)
+        self.prog.set_objective([t for terms, _const in exprs for t in terms], maximize)
 
     def solve(self, solver: str, time_limit: float, gap_rel: float | None = None) -> SolveOutcome:
         """Solve; ``prog.x`` and ``prog.duals`` are then indexed as built. The objective value is
