@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from planner.data.calendar import PlanCalendar
@@ -627,8 +628,8 @@ def book_role(
         hard = []
         for book in sorted(books):
             if book not in cache:
-                refused: list[bool] = []
-                plan = greedy_book(
+                attempt = partial(
+                    greedy_book,
                     streams,
                     book,
                     cap_minutes,
@@ -636,20 +637,12 @@ def book_role(
                     full=full,
                     shared=shared,
                     day_minutes=day_minutes,
-                    day_bound=refused,
                 )
+                refused: list[bool] = []
+                plan = attempt(day_bound=refused)
                 bound[book] = any(refused)
                 if plan is None and full:
-                    plan = greedy_book(
-                        streams,
-                        book,
-                        cap_minutes,
-                        cal,
-                        full=full,
-                        ahead=True,
-                        shared=shared,
-                        day_minutes=day_minutes,
-                    )
+                    plan = attempt(ahead=True)
                 if plan is None and full:
                     hard.append(book)
                     continue
