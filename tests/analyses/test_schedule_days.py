@@ -268,3 +268,31 @@ def test_same_calendar_where_no_day_was_over(tmp_path, monkeypatch, case):
     assert new.day_short == []
     longer = [w for w in new.warnings if "longer than their manager's day" in w]
     assert longer == ([] if case == "tiny" else [longer[0]])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    sizes=st.dictionaries(
+        st.sampled_from([10.0, 15.0, 20.0, 120.0, 150.0, 180.0, 240.0, 600.0]), st.integers(1, 9)
+    ),
+    days=st.integers(1, 5),
+    day_minutes=st.sampled_from([290.0, 480.0]),
+)
+def test_the_schedules_day_packing_is_the_bookings(sizes, days, day_minutes):
+    # The booking checks a slot with booking.pack_day_counts and the schedule lays it out with the
+    # vectorised _first_fit_days: they must be one packing, or a slot the booking passed would not fit.
+    from planner.analyses.schedule import _first_fit_days
+    from planner.model.booking import pack_day_counts
+
+    ordered = sorted(sizes.items(), reverse=True)  # longest first, as both take them
+    expected = pack_day_counts(ordered, days, day_minutes)
+    mins = np.array([m for m, c in ordered for _ in range(c)])
+    got = _first_fit_days(
+        np.zeros(len(mins), dtype=np.int64), mins, np.array([day_minutes]), np.array([days])
+    )
+    if expected is None:
+        assert (got < 0).any()
+        return
+    assert (got >= 0).all()
+    for (m, _c), per_day in zip(ordered, expected, strict=True):
+        assert [int(((mins == m) & (got == k)).sum()) for k in range(days)] == per_day
