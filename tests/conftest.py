@@ -15,6 +15,15 @@ from planner.commands import main
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _language_as_started(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts in the default language: a `--lang zh` run in one test (it sets the
+    process's language, as the command line does) must not turn the next test's messages Chinese."""
+    from planner import i18n
+
+    monkeypatch.setattr(i18n, "_active", None)
+
+
 @pytest.fixture
 def repo() -> Path:
     """The repository root (where policies/ and scenarios/ live)."""

@@ -9,7 +9,9 @@
   hours on the baseline, 1.2 % on small branches: measured, and left as a known gap);
 - ``boundary --remedy`` and ``compare`` show the same heads and cost for the same scenario, on the
   same two named bases (today's, required);
-- ``hire``'s requirement is the plan's work: a year's required hours per tier add up to ``plan``'s.
+- ``hire``'s requirement is the plan's work: a year's required hours per tier add up to ``plan``'s;
+- ``batch`` rows are ``plan``'s figures: ``--model calendar`` its heads and cost, ``--model annual``
+  its ``annual`` column;
 Checked through the CLI on shipped scenarios and, in process, on hypothesis-made small branches.
 """
 
@@ -247,3 +249,20 @@ def test_generated_small_branches_agree_on_heads_and_what_is_delivered(
     if m.customers:
         side = report.boundary("commercial.A", "key.crystal").delivered.upper
         assert side.visits_per_year == pytest.approx(m.delivered_visits / m.customers)
+
+
+def test_batch_rows_are_plans_figures(cli, tmp_path):
+    files = [str(REPO / "scenarios" / f"{name}.yaml") for name in SHIPPED]
+    rows = {}
+    for model in ("calendar", "annual"):
+        out = _json(cli, "batch", *files, "--out", tmp_path / f"{model}.csv", "--model", model)
+        rows[model] = out["rows"]
+    for path, calendar, annual in zip(files, rows["calendar"], rows["annual"], strict=True):
+        planned = _json(cli, "plan", path)
+        heads = {f"heads.{r['role']}": r["required_headcount"] for r in planned["roles"]}
+        bound = {f"heads.{r['role']}": r["annual_bound"] for r in planned["roles"]}
+        assert {k: v for k, v in calendar.items() if k.startswith("heads.")} == heads
+        assert {k: v for k, v in annual.items() if k.startswith("heads.")} == bound
+        assert calendar["total_headcount"] == planned["total_headcount"]
+        assert calendar["total_cost"] == pytest.approx(planned["total_cost"])
+        assert annual["total_headcount"] == sum(bound.values())

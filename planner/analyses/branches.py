@@ -23,6 +23,7 @@ BASE_COLUMNS = (
     "status",
     "error",
     "mode",
+    "model",
     "total_headcount",
     "current_headcount",
     "gap",
@@ -36,6 +37,11 @@ BASE_COLUMNS = (
     "lowest_coverage_at_current",
 )
 
+
+#: Which model sizes each branch: ``calendar`` (what ``plan`` reports: the calendar-aware model,
+#: about a second or two of CPU a branch) or ``annual`` (the annual-average bound ``plan`` shows
+#: beside it in its ``annual`` column: a few milliseconds a branch, to screen thousands of branches).
+MODELS = ("calendar", "annual")
 
 #: How long to keep trying to reach a Dask scheduler before giving up (an error naming --dask).
 DASK_CONNECT_TIMEOUT = "10s"
@@ -87,13 +93,20 @@ def _missing_reason(path: str) -> str | None:
     return _("file not found")
 
 
-def solve_branch(path: str, solver: str = "auto", sets: Sequence[str] = ()) -> dict[str, Any]:
-    """Plan one branch file (with ``--set`` overrides); never raises: the row says what went wrong."""
+def solve_branch(
+    path: str, solver: str = "auto", sets: Sequence[str] = (), model: str = "calendar"
+) -> dict[str, Any]:
+    """Plan one branch file (with ``--set`` overrides); never raises: the row says what went wrong.
+
+    ``model`` (see :data:`MODELS`): ``calendar`` gives ``plan``'s figures, ``annual`` the annual
+    model's (``plan``'s ``annual`` column: heads, cost and coverage of the year's hours alone).
+    """
     from planner.data.scenario import load_scenario
-    from planner.model.headcount import plan
+    from planner.model.headcount import annual_plan, plan
 
     row: dict[str, Any] = {c: None for c in BASE_COLUMNS}
     row["file"] = path
+    row["model"] = model
     missing = _missing_reason(path)
     if missing is not None:
         row.update(status="error", error=missing)
@@ -101,7 +114,9 @@ def solve_branch(path: str, solver: str = "auto", sets: Sequence[str] = ()) -> d
     try:
         scenario = load_scenario(path, sets)
         row["scenario"] = scenario.name
-        result = plan(scenario, solver=solver)
+        result = (
+            plan(scenario, solver=solver) if model == "calendar" else annual_plan(scenario, solver=solver)
+        )
     except PlannerError as exc:
         row.update(status="error", error=str(exc))
         return row
@@ -139,7 +154,11 @@ def solve_branch(path: str, solver: str = "auto", sets: Sequence[str] = ()) -> d
 
 
 def _solve_chunk(
-    paths: Sequence[str], solver: str, sets: Sequence[str] = (), lang: str | None = None
+    paths: Sequence[str],
+    solver: str,
+    sets: Sequence[str] = (),
+    lang: str | None = None,
+    model: str = "calendar",
 ) -> list[dict[str, Any]]:
     """Plan ``paths``; ``lang``: the caller's language, which a Dask worker does not inherit
     (a process pool's workers get it from :func:`_worker_start`)."""
@@ -147,7 +166,7 @@ def _solve_chunk(
         from planner.i18n import set_language
 
         set_language(lang)
-    return [solve_branch(p, solver, sets) for p in paths]
+    return [solve_branch(p, solver, sets, model) for p in paths]
 
 
 #: Modules the fork server imports once, so no worker pays for them (each is forked warm).
@@ -243,7 +262,9 @@ def _chunk_rows(chunk: Sequence[str], future: Any) -> list[dict[str, Any]]:
         return [{**dict.fromkeys(BASE_COLUMNS), "file": p, "status": "error", "error": reason} for p in chunk]
 
 
-def _retry_lost(rows: list[dict[str, Any]], solver: str, sets: Sequence[str]) -> list[dict[str, Any]]:
+def _retry_lost(
+    rows: list[dict[str, Any]], work: Callable[..., list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
     """Plan again, one at a time, the branches a dead worker took down with it.
 
     A crashed process breaks the whole pool, so innocent branches still queued fail with the
@@ -258,7 +279,7 @@ def _retry_lost(rows: list[dict[str, Any]], solver: str, sets: Sequence[str]) ->
     try:
         for i in lost:
             path = rows[i]["file"]
-            row = _chunk_rows([path], pool.submit(_solve_chunk, [path], solver, sets))[0]
+            row = _chunk_rows([path], pool.submit(work, [path]))[0]
             if str(row["error"]).startswith(LOST):
                 row["error"] = _("the worker process died planning this branch ({reason})").format(
                     reason=row["error"][len(LOST) :]
@@ -281,13 +302,17 @@ def run_batch(
     solver: str = "auto",
     sets: Sequence[str] = (),
     progress: Callable[[int, int], None] | None = None,
+    model: str = "calendar",
 ) -> list[dict[str, Any]]:
     """Plan every file; rows come back in the order of ``files``.
 
     ``workers`` > 1 uses a local process pool; ``dask_address`` sends the work to a running
     dask.distributed scheduler (the workers must see the same files: paths are made absolute).
     ``sets`` (``--set PATH=VALUE``) apply to every branch; a key a branch lacks fails that branch only.
+    ``model`` is :data:`MODELS`' ``calendar`` (``plan``'s figures) or ``annual`` (its annual bound).
     """
+    from functools import partial
+
     from planner.data.yaml_io import parse_assignment
 
     sets = list(sets)
@@ -300,21 +325,27 @@ def run_batch(
         raise InputError(
             _("expected --workers >= 1, got {workers}").format(workers=workers), source="--workers"
         )
+    if model not in MODELS:
+        raise InputError(
+            _("expected one of {choices}, got {value}").format(choices=", ".join(MODELS), value=repr(model)),
+            source="--model",
+        )
+    work = partial(_solve_chunk, solver=solver, sets=sets, model=model)
     size = chunk_size(total, workers)
     chunks = [paths[i : i + size] for i in range(0, total, size)]
     rows: list[dict[str, Any]] = []
     if dask_address is not None:
-        rows = _run_dask(chunks, dask_address, solver, sets, progress, total)
+        rows = _run_dask(chunks, dask_address, work, progress, total)
     elif workers == 1:
         for chunk in chunks:
-            rows.extend(_solve_chunk(chunk, solver, sets))
+            rows.extend(work(chunk))
             if progress:
                 progress(len(rows), total)
     else:
         # No more processes than chunks: --workers 500 on five files starts five.
         pool = _pool(min(workers, len(chunks)))
         try:
-            futures = [pool.submit(_solve_chunk, chunk, solver, sets) for chunk in chunks]
+            futures = [pool.submit(work, chunk) for chunk in chunks]
             for chunk, future in zip(chunks, futures, strict=True):  # in submission order
                 rows.extend(_chunk_rows(chunk, future))
                 if progress:
@@ -323,17 +354,20 @@ def run_batch(
             _end_pool(pool)
             raise
         pool.shutdown(wait=True)
-        rows = _retry_lost(rows, solver, sets)
-    for row, original in zip(rows, files, strict=True):
+        rows = _retry_lost(rows, work)
+    for row, path, original in zip(rows, paths, files, strict=True):
         row["file"] = str(original)
+        row["model"] = model  # a lost worker's rows too
+        # A load error begins with the path the worker read (absolute): name the file as it was given.
+        if isinstance(row["error"], str) and row["error"].startswith(path) and path != str(original):
+            row["error"] = str(original) + row["error"][len(path) :]
     return rows
 
 
 def _run_dask(
     chunks: list[list[str]],
     address: str,
-    solver: str,
-    sets: list[str],
+    work: Callable[..., list[dict[str, Any]]],
     progress: Callable[[int, int], None] | None,
     total: int,
 ) -> list[dict[str, Any]]:
@@ -347,9 +381,7 @@ def _run_dask(
             _("cannot reach the Dask scheduler: {error}").format(error=exc), source="--dask"
         ) from None
     try:
-        futures = client.map(
-            _solve_chunk, chunks, solver=solver, sets=sets, lang=current_language(), pure=False
-        )
+        futures = client.map(work, chunks, lang=current_language(), pure=False)
         done = 0
         results = []
         for chunk, future in zip(chunks, futures, strict=True):  # in submission order

@@ -133,6 +133,14 @@ def sweep_command(
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for --generate.")
 @set_option
 @click.option(
+    "--model",
+    type=click.Choice(["calendar", "annual"]),
+    default="calendar",
+    show_default=True,
+    help="calendar: plan's figures (a second or two a branch); annual: plan's annual-average bound "
+    "(milliseconds a branch, to screen thousands).",
+)
+@click.option(
     "--solver",
     type=click.Choice(["auto", "highs", "cbc"]),
     default="auto",
@@ -148,6 +156,7 @@ def batch_command(
     generate: int | None,
     seed: int,
     sets: tuple[str, ...],
+    model: str,
     solver: str,
     fmt: str,
 ) -> None:
@@ -183,6 +192,7 @@ def batch_command(
             solver=solver,
             sets=sets,
             progress=tick,
+            model=model,
         )
     with sigterm_raises():  # an interrupted write leaves no temporary file
         write_results(rows, out)

@@ -417,6 +417,13 @@ def render_batch(rows: list[dict[str, Any]], console: Console, show: int = 20) -
             cost=fmt_int(sum(r["total_cost"] for r in ok)),
         )
     )
+    if any(r.get("model") == "annual" for r in rows):
+        console.print(
+            _(
+                "Sized by the annual-average model (--model annual): plan's \"annual\" column, the year's "
+                "hours over a head's hours, no calendar. --model calendar gives plan's heads."
+            )
+        )
     if bad:
         table = Table(title=_("Failed branches"), title_justify="left")
         table.add_column(_("file"))

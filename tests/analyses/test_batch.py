@@ -25,11 +25,11 @@ BASELINE = REPO / "scenarios" / "baseline.yaml"
 _REAL_CHUNK = branches._solve_chunk
 
 
-def _dying_chunk(paths: list[str], solver: str, sets: list[str]) -> list[dict]:
+def _dying_chunk(paths: list[str], solver: str, sets: list[str], **options: str) -> list[dict]:
     """Stands in for a solver crash: the worker process exits while planning 'crash' files."""
     if any("crash" in Path(p).name for p in paths):
         os._exit(1)
-    return _REAL_CHUNK(paths, solver, sets)
+    return _REAL_CHUNK(paths, solver, sets, **options)
 
 
 @pytest.fixture(scope="module")

@@ -3,11 +3,14 @@
 tests/data/batch/expected.{csv,json} were written by the code before them (main at b7bcd1e) for the
 three branches `planner batch BASE --generate 3 --seed 7` writes, plus one missing file, run as
 ``planner batch 'branches/*.yaml' branches/nope.yaml --out expected.csv --format json``. The same run
-is made here with the fast paths (libyaml, the policy cache) and with them switched off.
+is made here with the fast paths (libyaml, the policy cache) and with them switched off. The
+``model`` column came later (``--model``, issue 15): it must say ``calendar`` on every row, and
+without it the bytes are the old code's.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -44,7 +47,16 @@ def _run(here: Path) -> tuple[bytes, str, int]:
     result = CliRunner().invoke(
         main, ["batch", "branches/*.yaml", "branches/nope.yaml", "--out", "expected.csv", "--format", "json"]
     )
-    return (here / "expected.csv").read_bytes(), result.stdout, result.exit_code
+    csv = (here / "expected.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    header = csv[0].split(",")
+    k = header.index("model")
+    assert header[k - 1] == "mode"
+    cells = [line.split(",") for line in csv]
+    assert [c[k] for c in cells[1:]] == ["calendar"] * 4  # no id in these rows holds a comma
+    old_csv = "".join(",".join(c[:k] + c[k + 1 :]) for c in cells).encode()
+    data = json.loads(result.stdout)
+    assert [row.pop("model") for row in data["rows"]] == ["calendar"] * 4
+    return old_csv, json.dumps(data, indent=2, ensure_ascii=False) + "\n", result.exit_code
 
 
 def test_batch_csv_and_json_match_the_stored_expectation(here):
