@@ -11,9 +11,10 @@ Three steps, each exact in integers:
    share of the model's fractional plan is rounded slot by slot: each stream catches up with its
    rounded cumulative target (most valuable tier first), within the slot's minutes, the period's
    quota and the spacing window; spare minutes then take contacts ahead of target. When every standard
-   must be met and that greedy pass misses a period's quota, a small integer programme decides the
-   book (streams x slots integer counts, period totals exact, spacing windows, capacity); if none
-   exists the role needs one more manager.
+   must be met and that greedy pass misses a period's quota, a small integer programme re-plans the
+   quarters where it fell short, keeping the rest of the rounding (:func:`repair_book`); if that does
+   not fit, one over the whole year decides the book (streams x slots integer counts, period totals
+   exact, spacing windows, capacity); if none exists the role needs one more manager.
 3. **Customers per contact.** A manager's contacts of one stream are numbered through the year
    (ranks); rank ``rho`` goes to the manager's customer ``rho mod n_m``. So in a period whose quota
    is ``n_m x count`` every customer gets ``count`` contacts, and, by the window bound, one
@@ -352,8 +353,11 @@ class _Greedy:
         row, n = self.y[k], self.n[k]
         return all(sum(row[lo:hi]) <= n for lo, hi in self.win[k][w])
 
-    def run(self, *, full: bool, ahead: bool) -> bool:
+    def run(self, *, full: bool, ahead: bool, tolerate: bool = False) -> bool:
+        """Round every slot; False when ``full`` and a period's quota was missed. With ``tolerate``
+        the rounding goes on past a miss, and ``missed`` lists the slots where periods fell short."""
         streams, n_s = self.streams, self.n_s
+        self.missed: list[int] = []
         if full:
             # Every contact must be made: the longest first, so short ones fill the gaps.
             order = sorted(range(n_s), key=lambda j: (-streams[j].minutes, -streams[j].priority, j))
@@ -390,10 +394,12 @@ class _Greedy:
                     continue
                 added = self._fill(j, goal - self.in_period[j], streams[j].periods[p], None if full else w)
                 if full and added < goal - self.in_period[j]:
-                    return False
+                    if not tolerate:
+                        return False
+                    self.missed.append(w)
                 self.done[j] += added
                 self.in_period[j] += added
-        return True
+        return not self.missed
 
     def _take(self, j: int, w: int, want: int | None) -> None:
         # room() and put() written out: this runs for every stream and slot of every book.
@@ -533,8 +539,15 @@ def ip_book(
     band: int | None,
     solver: str,
     time_limit: float,
+    keep: list[list[int]] | None = None,
+    free: set[int] | None = None,
 ) -> npt.NDArray[np.int64] | None:
-    """Whole contacts meeting every period's quota exactly, by a small integer programme (or ``None``)."""
+    """Whole contacts meeting every period's quota exactly, by a small integer programme (or ``None``).
+
+    With ``keep`` (contacts per stream and slot) and ``free`` (slots), only the free slots are
+    decided: every other slot keeps its contacts, and only the rules that touch a free slot are
+    stated (the kept slots already meet theirs).
+    """
     import numpy as np
 
     from planner.model.lp import INF, Program
@@ -542,9 +555,10 @@ def ip_book(
     if not _may_fit(streams, book, cap_minutes, cal):
         return None
     n_w = cal.n_slots
+    touched = (lambda slots: True) if free is None else (lambda slots: any(w in free for w in slots))
     prog = Program()
     rows: list[list[int] | None] = []
-    for st in streams:
+    for j, st in enumerate(streams):
         n = book[st.tier_index]
         if n == 0:
             rows.append(None)
@@ -553,16 +567,20 @@ def ip_book(
         row = []
         for w in range(n_w):
             lo, hi = 0.0, INF
-            if band is not None:
+            if keep is not None and free is not None and w not in free:
+                lo = hi = float(keep[j][w])
+            elif band is not None:
                 lo = float(max(0, math.floor(share[w] + EPS) - band))
                 hi = float(math.ceil(share[w] - EPS) + band)
             row.append(prog.var(lo, hi, integer=True))
         rows.append(row)
         for slots, quota in zip(st.periods, period_quota(st, n), strict=True):
-            prog.row([(row[w], 1.0) for w in slots], float(quota), float(quota))
+            if touched(slots):
+                prog.row([(row[w], 1.0) for w in slots], float(quota), float(quota))
         for lo_s, hi_s in cal.windows(max(st.gap, 1)):
-            prog.row([(row[w], 1.0) for w in range(lo_s, hi_s)], hi=float(n))
-    for w in range(n_w):
+            if touched(range(lo_s, hi_s)):
+                prog.row([(row[w], 1.0) for w in range(lo_s, hi_s)], hi=float(n))
+    for w in range(n_w) if free is None else sorted(free):
         load = [(row[w], st.minutes) for st, row in zip(streams, rows, strict=True) if row is not None]
         if load:
             prog.row(load, hi=float(cap_minutes[w]) + 1e-6)
@@ -576,6 +594,48 @@ def ip_book(
         if cols is not None:
             out[j] = [round(prog.x[c]) for c in cols]
     return out
+
+
+def repair_book(
+    streams: list[BookStream],
+    book: tuple[int, ...],
+    cap_minutes: npt.NDArray[np.float64],
+    cal: PlanCalendar,
+    *,
+    shared: dict[str, Any] | None,
+    solver: str,
+    time_limit: float,
+) -> npt.NDArray[np.int64] | None:
+    """A book the greedy rounding cannot fit, mended where it failed (or ``None``).
+
+    The rounding runs on past the periods it leaves short; a small integer programme then re-plans
+    only the quarters holding those periods, every other slot keeping the rounding's contacts (one
+    quarter of a year is a small programme; the whole year can take HiGHS a second). ``None`` when
+    that does not fit: :func:`ip_book` then decides the whole year.
+    """
+    import numpy as np
+
+    quarter = cal.period_index("quarter")
+    for ahead in (False, True):
+        g = _Greedy(streams, book, cap_minutes, cal, shared)
+        if g.run(full=True, ahead=ahead, tolerate=True):
+            return np.array(g.y, dtype=np.int64).reshape(len(streams), cal.n_slots)
+        short = {quarter[w] for w in g.missed}
+        free = {w for w in range(cal.n_slots) if quarter[w] in short}
+        plan = ip_book(
+            streams,
+            book,
+            cap_minutes,
+            cal,
+            band=None,
+            solver=solver,
+            time_limit=time_limit,
+            keep=g.y,
+            free=free,
+        )
+        if plan is not None:
+            return plan
+    return None
 
 
 def book_role(
@@ -650,8 +710,10 @@ def book_role(
         weight = np.array(hours)
         for book in sorted(hard, key=lambda b: (-float(np.dot(b, weight)), b)):
             ip_books += 1
-            plan = None
-            for band in (1, None):
+            plan = repair_book(
+                streams, book, cap_minutes, cal, shared=shared, solver=solver, time_limit=time_limit
+            )
+            for band in () if plan is not None else (1, None):
                 plan = ip_book(
                     streams, book, cap_minutes, cal, band=band, solver=solver, time_limit=time_limit
                 )
