@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from planner.errors import InputError
 from planner.i18n import _
@@ -150,6 +153,92 @@ def check_year(year: int, source: str = "--year") -> None:
         )
 
 
+#: China's working days for the years most plans cover, as the ``holidays`` package computes them,
+#: written by ``scripts/china_calendar.py``. Reading it takes about a millisecond against about 0.1 s
+#: to import the package and compute a year. It is used only while the package's China sources
+#: (:data:`CHINA_SOURCES`) are byte for byte those it was made from; otherwise, or for another year,
+#: the package itself answers.
+CHINA_TABLE = Path(__file__).with_name("china_calendar.json")
+#: The files of the ``holidays`` package that decide China's calendar (hashed into the table's key).
+CHINA_SOURCES = (
+    "holiday_base.py",
+    "observed_holiday_base.py",
+    "countries/china.py",
+    "calendars/chinese.py",
+    "groups/chinese.py",
+)
+
+
+def china_sources_key() -> str | None:
+    """SHA-256 of the installed ``holidays`` package's China sources (None when not found)."""
+    import hashlib
+    import importlib.util
+
+    spec = importlib.util.find_spec("holidays")
+    if spec is None or spec.origin is None:
+        return None
+    root = Path(spec.origin).parent
+    digest = hashlib.sha256()
+    for name in CHINA_SOURCES:
+        try:
+            digest.update(name.encode() + b"\0" + (root / name).read_bytes())
+        except OSError:
+            return None
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _china_table() -> dict[str, Any]:
+    """The shipped table's years, or nothing when it is missing, broken or made from other sources."""
+    import json
+
+    try:
+        data = json.loads(CHINA_TABLE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("sources") != china_sources_key():
+        return {}
+    years = data.get("years")
+    return years if isinstance(years, dict) else {}
+
+
+def china_year(year: int) -> dict[str, Any]:
+    """One year of China's calendar as the table stores it, computed by the ``holidays`` package.
+
+    ``holidays``: each holiday date of the year and its name(s); ``weekend_working``: the Saturdays
+    and Sundays that are working days (make-up days); ``weekday_off``: the Monday-Friday days that
+    are not working days. The package is asked about the years around it too, as a lunar holiday
+    near New Year may belong to either.
+    """
+    import holidays
+
+    cn = holidays.China(years=[year - 1, year, year + 1])
+    day, out_holidays, weekend, off = dt.date(year, 1, 1), {}, [], []
+    while day.year == year:
+        if day in cn:
+            out_holidays[day.isoformat()] = str(cn[day])
+        working = cn.is_working_day(day)
+        if day.weekday() >= 5 and working:
+            weekend.append(day.isoformat())
+        elif day.weekday() < 5 and not working:
+            off.append(day.isoformat())
+        day += dt.timedelta(days=1)
+    return {"holidays": out_holidays, "weekend_working": weekend, "weekday_off": off}
+
+
+def _china_days(year: int) -> tuple[Callable[[dt.date], bool], dict[dt.date, str]]:
+    """Whether a day of ``year`` is a working day, and the year's holiday names by date."""
+    entry = _china_table().get(str(year)) or china_year(year)
+    weekend = {dt.date.fromisoformat(d) for d in entry["weekend_working"]}
+    off = {dt.date.fromisoformat(d) for d in entry["weekday_off"]}
+    names = {dt.date.fromisoformat(d): n for d, n in entry["holidays"].items()}
+
+    def is_working(day: dt.date) -> bool:
+        return day in weekend if day.weekday() >= 5 else day not in off
+
+    return is_working, names
+
+
 @lru_cache(maxsize=8)
 def plan_calendar(year: int) -> PlanCalendar:
     """The slots of ``year`` with their working days under China's public holidays.
@@ -160,9 +249,7 @@ def plan_calendar(year: int) -> PlanCalendar:
         When ``year`` is outside 2001..2099.
     """
     check_year(year)
-    import holidays
-
-    cn = holidays.China(years=[year - 1, year, year + 1])
+    is_working, names_of = _china_days(year)
     day = dt.date(year, 1, 1)
     end_of_year = dt.date(year, 12, 31)
     slots: list[Slot] = []
@@ -177,8 +264,8 @@ def plan_calendar(year: int) -> PlanCalendar:
         next_month = dt.date(year + (day.month == 12), day.month % 12 + 1, 1)
         end = min(sunday, next_month - dt.timedelta(days=1))
         days = [day + dt.timedelta(days=d) for d in range((end - day).days + 1)]
-        working = tuple(d for d in days if cn.is_working_day(d))
-        names = tuple(dict.fromkeys(str(cn[d]) for d in days if d in cn))
+        working = tuple(d for d in days if is_working(d))
+        names = tuple(dict.fromkeys(names_of[d] for d in days if d in names_of))
         slots.append(
             Slot(
                 index=len(slots),

@@ -615,6 +615,8 @@ def repair_book(
     """
     import numpy as np
 
+    if not _may_fit(streams, book, cap_minutes, cal):  # no book fits: nothing to mend
+        return None
     quarter = cal.period_index("quarter")
     for ahead in (False, True):
         g = _Greedy(streams, book, cap_minutes, cal, shared)
