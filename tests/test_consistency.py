@@ -289,3 +289,41 @@ def test_hire_heads_are_plans_required_heads(cli, tmp_path, name):
     # Within float rounding: the figure is plan's whole number, not just below the next one.
     assert all(h == pytest.approx(want[role], abs=1e-6) for role, h in heads.items())
     assert all(e["year"] == year for e in hired["efficiency"])
+
+
+@pytest.fixture(scope="module")
+def small_with_hiring(tmp_path_factory):
+    # The small branch with a hiring section over 2027 (no growth, no churn): module-scoped, so
+    # hypothesis can reuse it across examples.
+    path = tmp_path_factory.mktemp("hire") / "small-hire.yaml"
+    path.write_text(
+        f"extends: {SMALL}\nyear: 2027\nhiring:\n  start: '2027-01'\n  penalty_per_hour: 300\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@settings(max_examples=10, deadline=None, derandomize=True)
+@given(
+    crystal=st.integers(0, 80),
+    bronze=st.integers(0, 40),
+    commercial_a=st.integers(1, 60),
+)
+def test_generated_small_branches_hire_needs_plans_heads(small_with_hiring, crystal, bronze, commercial_a):
+    # hire over 2027 as one period: its requirement in heads per role, rounded up, is plan's.
+    from planner.analyses.hiring import hiring_plan
+
+    sets = [
+        f"customers.key.crystal={crystal}",
+        f"customers.key.bronze={bronze}",
+        f"customers.commercial.A={commercial_a}",
+    ]
+    sc = load_scenario(small_with_hiring, sets)
+    planned = plan(sc, with_current=False)
+    assert planned.ok and planned.mode == "meet_standards"
+    hired = hiring_plan(sc, horizon=1, period="year")
+    assert hired.ok
+    heads = {p.role: p.required_heads for p in hired.periods}
+    assert {r: math.ceil(h) for r, h in heads.items()} == {
+        r.role: r.required_headcount for r in planned.roles
+    }
