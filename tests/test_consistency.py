@@ -9,15 +9,17 @@
   hours on the baseline, 1.2 % on small branches: measured, and left as a known gap);
 - ``boundary --remedy`` and ``compare`` show the same heads and cost for the same scenario, on the
   same two named bases (today's, required);
-- ``hire``'s requirement is the plan's work: a year's required hours per tier add up to ``plan``'s;
+- ``hire``'s requirement is the plan's work: a year's required hours per tier add up to ``plan``'s,
+  and its requirement in heads for the plan year (no growth, no churn) is ``plan``'s required heads;
 - ``batch`` rows are ``plan``'s figures: ``--model calendar`` its heads and cost, ``--model annual``
-  its ``annual`` column;
+  its ``annual`` column.
 Checked through the CLI on shipped scenarios and, in process, on hypothesis-made small branches.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -266,3 +268,81 @@ def test_batch_rows_are_plans_figures(cli, tmp_path):
         assert calendar["total_headcount"] == planned["total_headcount"]
         assert calendar["total_cost"] == pytest.approx(planned["total_cost"])
         assert annual["total_headcount"] == sum(bound.values())
+
+
+#: Every shipped scenario but williams-manpower (its levels' requirement is given in heads, which
+#: overrides: tests/hiring/test_efficiency.py), with the options that make ``plan`` the plan of the
+#: standards hire plans for: budget-freeze's limits lifted (hire's requirement is what meets the
+#: standards; it says so in a warning), callcentre-outbound's outbound agents off (hire plans the
+#: managers for every contact; it warns).
+HIRE_CASES = {
+    "baseline": [],
+    "budget-freeze": ["--set", "budget=1000000000", "--set", "max_total_headcount=100000"],
+    "callcentre-outbound": ["--set", "callcentre.outbound.enabled=false"],
+    "callcentre-profiles": [],
+    "key-growth-2006": [],
+    "unified-centre": [],
+    "unified-centre-transition": [],
+}
+
+
+@pytest.mark.parametrize("name", sorted(HIRE_CASES))
+def test_hire_heads_are_plans_required_heads(cli, tmp_path, name):
+    # hire over the plan year as one period, from January, with no growth and no churn: its
+    # requirement in heads, rounded up, is plan's required heads for every role.
+    path = REPO / "scenarios" / f"{name}.yaml"
+    planned = _json(cli, "plan", path, *HIRE_CASES[name])
+    assert planned["mode"] == "meet_standards"
+    year = planned["year"]
+    static = tmp_path / f"{name}-static.yaml"
+    static.write_text(
+        f"extends: {path}\n"
+        f"hiring:\n  start: '{year}-01'\n  penalty_per_hour: 300\n  growth: {{months: 12}}\n",
+        encoding="utf-8",
+    )
+    sets = ["--set", "hiring.growth.added={}", "--set", "hiring.churn={}", "--set", "hiring.migration=[]"]
+    hired = _json(cli, "hire", static, "--period", "year", "--horizon", "1", *sets)
+    heads = {p["role"]: p["required_heads"] for p in hired["periods"]}
+    want = {r["role"]: r["required_headcount"] for r in planned["roles"]}
+    assert {role: math.ceil(h) for role, h in heads.items()} == want
+    # Within float rounding: the figure is plan's whole number, not just below the next one.
+    assert all(h == pytest.approx(want[role], abs=1e-6) for role, h in heads.items())
+    assert all(e["year"] == year for e in hired["efficiency"])
+
+
+@pytest.fixture(scope="module")
+def small_with_hiring(tmp_path_factory):
+    # The small branch with a hiring section over 2027 (no growth, no churn): module-scoped, so
+    # hypothesis can reuse it across examples.
+    path = tmp_path_factory.mktemp("hire") / "small-hire.yaml"
+    path.write_text(
+        f"extends: {SMALL}\nyear: 2027\nhiring:\n  start: '2027-01'\n  penalty_per_hour: 300\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@settings(max_examples=10, deadline=None, derandomize=True)
+@given(
+    crystal=st.integers(0, 80),
+    bronze=st.integers(0, 40),
+    commercial_a=st.integers(1, 60),
+)
+def test_generated_small_branches_hire_needs_plans_heads(small_with_hiring, crystal, bronze, commercial_a):
+    # hire over 2027 as one period: its requirement in heads per role, rounded up, is plan's.
+    from planner.analyses.hiring import hiring_plan
+
+    sets = [
+        f"customers.key.crystal={crystal}",
+        f"customers.key.bronze={bronze}",
+        f"customers.commercial.A={commercial_a}",
+    ]
+    sc = load_scenario(small_with_hiring, sets)
+    planned = plan(sc, with_current=False)
+    assert planned.ok and planned.mode == "meet_standards"
+    hired = hiring_plan(sc, horizon=1, period="year")
+    assert hired.ok
+    heads = {p.role: p.required_heads for p in hired.periods}
+    assert {r: math.ceil(h) for r, h in heads.items()} == {
+        r.role: r.required_headcount for r in planned.roles
+    }

@@ -224,7 +224,11 @@ class _SideJob:
         if sc.spec.hiring is not None:
             from planner.analyses.hiring import hiring_plan
 
-            hiring = hiring_plan(sc, solver=solver)
+            # The hire's roles' efficiency comes from plan's required heads: reuse this plan when it
+            # is that one (required heads, no outbound agents among its roles; hiring_plan checks the
+            # year) rather than solving it twice.
+            reuse = planned if outbound is None and self.headcount == "required" else None
+            hiring = hiring_plan(sc, solver=solver, planned=reuse)
         return planned, outbound, boundary, callcentre, hiring
 
 

@@ -12,6 +12,16 @@ customers / 12, and a period's hours are the sum of its months'. A head's hours 
 :func:`planner.model.workload.role_hours_per_head`. A role may also be given a requirement in heads
 per period directly (``requirements.heads``).
 
+A head does not deliver all its hours: ``plan``'s calendar model (whole visits, spacing, holiday
+months and quarters) needs more heads than the hours alone. Each role's **packing efficiency**
+``e_r`` = its yearly hours in ``plan`` / (``plan``'s required heads x a head's yearly hours) (its
+``utilization`` at the required heads; 1 for a role with no hours), from one
+:func:`planner.model.headcount.plan` of the hire's first calendar year, scales a head's hours
+(``hiring.efficiency: none`` keeps them whole). A period's requirement in heads is then the hours
+of the tiers the role serves, split among roles as ``plan`` splits them, / (a head's hours x
+``e_r`` x the period's working time): for a year of the plan's calendar with no growth or churn,
+``plan``'s required heads (:func:`calendar_efficiency`).
+
 Month-based settings are converted to the period of ``s`` months: lead times round **up** to whole
 periods, a period's ramp-up is the mean of its months, monthly attrition ``a`` becomes
 ``1 - (1 - a) ** s``, monthly caps are multiplied by ``s`` (yearly caps by ``s / 12``). Wastage
@@ -23,8 +33,8 @@ first period mixes ``p`` months at the newcomers' rate with ``s - p`` at the oth
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Literal
 
 from planner.data.hiring import HiringRole, HiringSpec, check_hiring
 from planner.data.policy import PERIODS_PER_YEAR
@@ -46,6 +56,9 @@ from planner.model.workload import (
     tier_call_hours_per_customer,
     tier_hours_per_customer,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planner.model.headcount import PlanResult
 
 PeriodUnit = Literal["month", "quarter", "year"]
 MONTHS_IN: dict[str, int] = {"month": 1, "quarter": 3, "year": 12}
@@ -77,10 +90,13 @@ class PeriodRow:
     layoffs: float = 0
     effective_heads: float = 0.0
     delivered_hours: float = 0.0
-    #: Only for a role with a requirement in heads: the requirement, overmanned, on short time.
+    #: The requirement in heads: given (``requirements.heads``, then ``heads_given``) or the hours of
+    #: the tiers the role serves / (a head's hours x the role's efficiency x the working time).
     required_heads: float | None = None
+    #: Only for a role with a requirement in heads: overmanned, on short time.
     overmanned: float = 0.0
     short_time: float = 0.0
+    heads_given: bool = False
 
 
 @dataclass(frozen=True)
@@ -132,6 +148,22 @@ class TransferRow:
 
 
 @dataclass(frozen=True)
+class RoleEfficiency:
+    """The share of a head's hours one role delivers in ``plan``'s calendar model of ``year``.
+
+    ``efficiency`` = ``hours`` / (``plan_heads`` x ``hours_per_head``); 1 for a role with no hours,
+    a role of fixed hours, or under ``hiring.efficiency: none`` (then ``plan_heads`` is None).
+    """
+
+    role: str
+    efficiency: float
+    hours: float
+    hours_per_head: float
+    plan_heads: int | None
+    year: int | None
+
+
+@dataclass(frozen=True)
 class HiringResult:
     """The hiring plan of one scenario over a horizon."""
 
@@ -164,11 +196,18 @@ class HiringResult:
     #: Integer mode: relative distance of the plan's objective from its LP relaxation (an upper
     #: bound on the MIP gap); 0 in LP mode.
     mip_gap: float = 0.0
+    #: ``calendar`` (a head's hours x its role's efficiency in plan's calendar) or ``none``.
+    efficiency_basis: str = "calendar"
+    efficiency: list[RoleEfficiency] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         """True when a plan was found."""
         return self.status == "optimal"
+
+    def role_efficiency(self, role: str) -> RoleEfficiency | None:
+        """One role's efficiency (None if absent)."""
+        return next((e for e in self.efficiency if e.role == role), None)
 
     def rows(self, role: str) -> list[PeriodRow]:
         """One role's rows, in period order."""
@@ -198,6 +237,7 @@ class HiringResult:
             "layoffs",
             "delivered_hours",
             "required_heads",
+            "heads_given",
             "overmanned",
             "short_time",
         )
@@ -226,6 +266,8 @@ class HiringResult:
             "shortfall_hours": self.shortfall_hours,
             "roles": [asdict(r) for r in self.roles],
             "transfers": [asdict(t) for t in self.transfers],
+            "efficiency_basis": self.efficiency_basis,
+            "efficiency": [asdict(e) for e in self.efficiency],
             "warnings": list(self.warnings),
         }
 
@@ -477,6 +519,139 @@ def _required_heads(
     return tuple(out)
 
 
+@dataclass(frozen=True)
+class CalendarEfficiency:
+    """Each role's efficiency, and each tier's hours split among its roles as ``plan`` splits them."""
+
+    roles: dict[str, RoleEfficiency]
+    #: (role, tier) -> the role's share of the tier's hours (None: ``efficiency: none``, no split).
+    shares: dict[tuple[str, TierKey], float] | None
+    warnings: list[str] = field(default_factory=list)
+
+    def factor(self, role: str) -> float:
+        """A role's efficiency (1 when it has none)."""
+        e = self.roles.get(role)
+        return 1.0 if e is None else e.efficiency
+
+
+def _plan_shares(scenario: Scenario, planned: PlanResult) -> dict[tuple[str, TierKey], float]:
+    """Each role's share of each tier's hours in ``planned``; a tier it gives no hours to is split
+    evenly among the roles that serve it (calls-only roles only when nothing else serves it)."""
+    given: dict[tuple[str, TierKey], float] = {}
+    for a in planned.allocations:
+        key = (a.channel, a.tier)
+        given[(a.role, key)] = given.get((a.role, key), 0.0) + a.hours
+    shares: dict[tuple[str, TierKey], float] = {}
+    for channel, tier in scenario.tiers():
+        key = (channel, tier.id)
+        servers = [r for r in scenario.roles if key in scenario.served_tiers(r)]
+        total = sum(given.get((r, key), 0.0) for r in servers)
+        if total > 0:
+            for r in servers:
+                shares[(r, key)] = given.get((r, key), 0.0) / total
+            continue
+        field_roles = [r for r in servers if scenario.roles[r].contacts != "calls"] or servers
+        for r in field_roles:
+            shares[(r, key)] = 1.0 / len(field_roles)
+    return shares
+
+
+def calendar_efficiency(
+    scenario: Scenario,
+    year: int,
+    *,
+    solver: str = "auto",
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    planned: PlanResult | None = None,
+) -> CalendarEfficiency:
+    """Each role's packing efficiency in ``plan``'s calendar model of ``year`` (see the module docstring).
+
+    ``e_r`` = the role's yearly hours in the plan / (its required heads x a head's yearly hours),
+    i.e. its ``utilization`` at the required heads, with the hours taken from the tiers' delivered
+    hours (exact, not the solver's) split as the plan's allocation splits them. ``planned`` (a
+    ``plan(headcount="required")`` of ``year``) is used instead of solving again.
+    """
+    from planner.model.headcount import plan
+
+    usable = (
+        planned is not None
+        and planned.ok
+        and planned.headcount_basis == "required"
+        and planned.year == year
+        and planned.mode == "meet_standards"
+    )
+    warnings: list[str] = []
+
+    def required(sc: Scenario) -> PlanResult:
+        return plan(
+            sc, headcount="required", solver=solver, time_limit=time_limit, with_current=False, year=year
+        )
+
+    if not usable:
+        planned = required(scenario)
+        if planned.ok and planned.mode != "meet_standards" and _has_limits(scenario):
+            # The requirement is what meets the standards: plan's heads without the limits that
+            # keep it short (the hire model has its own caps).
+            warnings.append(
+                _(
+                    "the scenario's limits (budget, max_total_headcount, max_headcount) keep plan short "
+                    "of the standards; the requirement in heads is plan's without them"
+                )
+            )
+            planned = required(_without_limits(scenario))
+    assert planned is not None
+    if not planned.ok:
+        warning = _(
+            "plan's calendar model of {year} found no plan ({status}); a head's hours count in full"
+        ).format(year=year, status=planned.status.value)
+        whole = {
+            rid: RoleEfficiency(rid, 1.0, 0.0, role_hours_per_head(role), None, year)
+            for rid, role in scenario.roles.items()
+        }
+        return CalendarEfficiency(whole, None, [*warnings, warning])
+    shares = _plan_shares(scenario, planned)
+    delivered = {(t.channel, t.tier): t.delivered_hours for t in planned.tiers}
+    roles: dict[str, RoleEfficiency] = {}
+    by_id = {r.role: r for r in planned.roles}
+    for rid, role in scenario.roles.items():
+        hph = role_hours_per_head(role)
+        hours = sum(v * delivered.get(key, 0.0) for (r, key), v in shares.items() if r == rid)
+        found = by_id.get(rid)
+        heads = found.required_headcount if found is not None else None
+        e = 1.0
+        if role.fixed_hours is None and heads and hph > 0 and hours > 0:
+            e = min(1.0, hours / (heads * hph))
+        roles[rid] = RoleEfficiency(rid, e, hours, hph, heads, year)
+    return CalendarEfficiency(roles, shares, warnings)
+
+
+def _has_limits(scenario: Scenario) -> bool:
+    spec = scenario.spec
+    return (
+        spec.budget is not None
+        or spec.max_total_headcount is not None
+        or any(r.max_headcount is not None for r in scenario.roles.values())
+    )
+
+
+def _without_limits(scenario: Scenario) -> Scenario:
+    """``scenario`` with no budget, no max_total_headcount and no role's max_headcount."""
+    roles = {rid: r.model_copy(update={"max_headcount": None}) for rid, r in scenario.spec.roles.items()}
+    spec = scenario.spec.model_copy(update={"budget": None, "max_total_headcount": None, "roles": roles})
+    return replace(scenario, spec=spec)
+
+
+def no_efficiency(scenario: Scenario) -> CalendarEfficiency:
+    """``hiring.efficiency: none``: every head delivers all its hours."""
+    return CalendarEfficiency(
+        {
+            rid: RoleEfficiency(rid, 1.0, 0.0, role_hours_per_head(role), None, None)
+            for rid, role in scenario.roles.items()
+        },
+        None,
+    )
+
+
 def _unit_name(step: int) -> str:
     return next(k for k, v in MONTHS_IN.items() if v == step)
 
@@ -489,8 +664,12 @@ def build_problem(
     *,
     objective: Objective = "min_cost",
     integer: bool = True,
+    efficiency: CalendarEfficiency | None = None,
 ) -> tuple[HiringProblem, dict[TierKey, list[int]]]:
-    """The model's input for ``horizon`` periods of ``unit``, and customers per tier per period."""
+    """The model's input for ``horizon`` periods of ``unit``, and customers per tier per period.
+
+    ``efficiency`` scales each role's hours a head (None: a head's hours in full).
+    """
     step = MONTHS_IN[unit]
     ppy = PERIODS_PER_YEAR[unit]
     need = monthly_requirement(scenario, spec, horizon * step)
@@ -514,11 +693,12 @@ def build_problem(
         others[rid] = tenured if h.wastage is not None else 0.0
         over = h.overmanning
         short = h.short_time
+        factor = efficiency.factor(rid) if efficiency is not None else 1.0
         roles.append(
             RoleInput(
                 id=rid,
                 initial=role.headcount,
-                hours_per_head=role_hours_per_head(role) / ppy,
+                hours_per_head=role_hours_per_head(role) / ppy * factor,
                 salary=(h.salary if h.salary is not None else role.annual_cost) / ppy,
                 cost_per_hire=h.cost_per_hire,
                 lead=math.ceil(h.lead_time_months / step),
@@ -584,6 +764,7 @@ def hiring_plan(
     mode: str | None = None,
     solver: str = "auto",
     time_limit: float = DEFAULT_TIME_LIMIT,
+    planned: PlanResult | None = None,
 ) -> HiringResult:
     """Plan hires, moves, redundancies and leavers for every role of ``scenario`` over ``horizon`` periods.
 
@@ -600,7 +781,10 @@ def hiring_plan(
     mode
         ``integer`` (whole people) or ``lp`` (continuous); default: the section's ``mode``.
     solver, time_limit
-        Passed to :func:`planner.model.solver.solve`.
+        Passed to :func:`planner.model.solver.solve` (and to ``plan`` for the roles' efficiency).
+    planned
+        ``plan(scenario, headcount="required")`` when the caller has it: the roles' efficiency is read
+        off it instead of solving ``plan`` again, if it is of the hire's first calendar year.
 
     Raises
     ------
@@ -634,6 +818,13 @@ def hiring_plan(
         raise InputError(
             _("unknown mode {mode}; expected integer or lp").format(mode=repr(mode)), source="--mode"
         )
+    if spec.efficiency == "none":
+        efficiency = no_efficiency(scenario)
+    else:
+        year = calendar_months(scenario, spec, 1)[0][0]
+        efficiency = calendar_efficiency(
+            scenario, year, solver=solver, time_limit=time_limit, planned=planned
+        )
     problem, customers = build_problem(
         scenario,
         spec,
@@ -641,10 +832,34 @@ def hiring_plan(
         period,
         objective=objective,  # type: ignore[arg-type]
         integer=mode == "integer",
+        efficiency=efficiency,
     )
     solution = solve_hiring(problem, solver=solver, time_limit=time_limit)
     labels = period_labels(spec.start, period, horizon)
-    return _result(scenario, spec, problem, solution, customers, labels, period)
+    return _result(scenario, spec, problem, solution, customers, labels, period, efficiency)
+
+
+Shares = dict[tuple[str, TierKey], float]
+
+
+def _heads_needed(
+    problem: HiringProblem, role: RoleInput, shares: Shares | None, hours: list[float]
+) -> list[float]:
+    """A role's requirement in heads per period: its share of its tiers' hours / a head's hours.
+
+    With ``shares`` (``plan``'s split of each tier among its roles) the hours are the tiers'
+    requirement; without, ``hours`` (the role's required hours as the plan split them).
+    """
+    out = []
+    for t in range(problem.periods):
+        if shares is not None:
+            need = sum(shares.get((role.id, key), 0.0) * problem.required[key][t] for key in role.serves)
+        else:
+            need = hours[t]
+        per_head = role.hours_per_head * problem.time_factor(t + 1)
+        # Rounded to 1e-9 heads so that float noise never lifts a whole number past it.
+        out.append(round(need / per_head, 9) if per_head > 0 else 0.0)
+    return out
 
 
 def _coverage(delivered: float, required: float) -> float:
@@ -662,6 +877,7 @@ def _result(
     customers: dict[TierKey, list[int]],
     labels: list[str],
     unit: str,
+    efficiency: CalendarEfficiency | None = None,
 ) -> HiringResult:
     by_heads = [r.id for r in problem.roles if r.required_heads is not None]
     # A role given its requirement in heads needs no customers: drop the loader's warning about it.
@@ -680,11 +896,28 @@ def _result(
                 "which may differ by a person from its own expected leavers in some periods"
             ).format(rounds=sol.rounds)
         )
+    if efficiency is not None:
+        warnings.extend(w for w in efficiency.warnings if w not in warnings)
+    cc = scenario.spec.callcentre
+    if cc is not None and cc.outbound is not None and cc.outbound.enabled:
+        warnings.append(
+            _(
+                "hire plans the managers for every contact: the call centre's outbound agents "
+                "(callcentre.outbound) are not counted, so `plan` needs fewer managers than this"
+            )
+        )
+    shares = efficiency.shares if efficiency is not None else None
     inputs = {r.id: r for r in problem.roles}
     rows: list[PeriodRow] = []
     totals: list[RoleTotals] = []
     for rs in sol.roles:
         r = inputs[rs.role]
+        given = rs.required_heads is not None
+        heads_needed = (
+            list(rs.required_heads)
+            if rs.required_heads is not None
+            else _heads_needed(problem, r, shares, rs.required_hours)
+        )
         role_rows = []
         for t, label in enumerate(labels):
             role_rows.append(
@@ -704,7 +937,8 @@ def _result(
                     layoffs=rs.layoffs[t],
                     effective_heads=rs.effective_heads[t],
                     delivered_hours=rs.delivered_hours[t],
-                    required_heads=None if rs.required_heads is None else rs.required_heads[t],
+                    required_heads=heads_needed[t],
+                    heads_given=given,
                     overmanned=rs.overmanned[t] if rs.overmanned else 0.0,
                     short_time=rs.short_time[t] if rs.short_time else 0.0,
                 )
@@ -791,4 +1025,6 @@ def _result(
         mode="integer" if sol.integer else "lp",
         objective=sol.objective,
         mip_gap=sol.gap,
+        efficiency_basis=spec.efficiency,
+        efficiency=[] if efficiency is None else [efficiency.roles[r.id] for r in problem.roles],
     )

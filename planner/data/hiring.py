@@ -12,6 +12,7 @@ asks for (month, quarter or year). Example::
       horizon: 24
       objective: min_cost           # or min_redundancy
       mode: integer                 # or lp
+      efficiency: calendar          # or none: a head delivers all its hours (see HiringSpec)
       layoffs: false                # default: headcount never cut on purpose (true: redundancy)
       requirements:                 # heads per role and period, given directly (optional)
         period: year
@@ -316,6 +317,10 @@ class HiringSpec(_Strict):
     #: make-up days; a standard per quarter or year spread by working days), so a short month needs
     #: more heads; ``even``: every month a twelfth of the year (textbook cases).
     months: Literal["calendar", "even"] = "calendar"
+    #: ``calendar``: a head delivers ``hours_per_head x`` its role's packing efficiency in ``plan``'s
+    #: calendar model (its required yearly hours / (plan's required heads x a head's hours)), so the
+    #: requirement in heads is ``plan``'s; ``none``: a head delivers all its hours (textbook cases).
+    efficiency: Literal["calendar", "none"] = "calendar"
     requirements: Requirements | None = None
     #: Overmanned heads over all roles in a period: at most this many.
     max_overmanned_total: float | None = Field(default=None, ge=0, le=MAX_PEOPLE)

@@ -311,6 +311,7 @@ def write_branch_xlsx(result: BranchResult, target: Path) -> None:
                 (_("transfers in"), NUM1),
                 (_("transfers out"), NUM1),
                 (_("required hours"), INT),
+                (_("required heads"), NUM1),
                 (_("delivered hours"), INT),
                 (_("coverage"), PCT),
             ],
@@ -327,6 +328,7 @@ def write_branch_xlsx(result: BranchResult, target: Path) -> None:
                     p.transfers_in,
                     p.transfers_out,
                     p.required_hours,
+                    p.required_heads,
                     p.delivered_hours,
                     p.coverage,
                 ]

@@ -53,6 +53,27 @@ def mode_line(result: HiringResult) -> str:
     return _("{how}; objective {objective}").format(how=how, objective=result.objective)
 
 
+def _heads(p: PeriodRow) -> str:
+    """The requirement in heads: as given, or to one decimal (it is hours / a head's hours)."""
+    if p.required_heads is None:
+        return ""
+    return _n(p.required_heads) if p.heads_given else f"{p.required_heads:,.1f}"
+
+
+def heads_note(result: HiringResult, role: str) -> str:
+    """One line under a role's table: where its requirement in heads comes from."""
+    rows = result.rows(role)
+    if rows and rows[0].heads_given:
+        return _("required heads: given in the scenario (hiring.requirements.heads)")
+    e = result.role_efficiency(role)
+    if e is None or e.plan_heads is None:
+        return _("required heads: required hours / a head's full hours (hiring.efficiency: none)")
+    return _(
+        "required heads from plan's calendar model: a {role} delivers {share} of its hours in {year} "
+        "(plan: {heads})"
+    ).format(role=role, share=_pct(e.efficiency), year=e.year, heads=e.plan_heads)
+
+
 def render_hiring(result: HiringResult, console: Console) -> None:
     """Print the plan: one table per role, its worst period, a chart, and the totals."""
     from rich.table import Table
@@ -77,8 +98,8 @@ def render_hiring(result: HiringResult, console: Console) -> None:
     show_over = any(p.overmanned for p in result.periods)
     show_short = any(p.short_time for p in result.periods)
     # A plan whose requirement is all in heads (no tier needs hours) shows no hours columns or chart.
-    show_hours = any(p.required_hours > 0 for p in result.periods) or all(
-        p.required_heads is None for p in result.periods
+    show_hours = any(p.required_hours > 0 for p in result.periods) or not all(
+        p.heads_given for p in result.periods
     )
     for totals in result.roles:
         rows = result.rows(totals.role)
@@ -86,9 +107,7 @@ def render_hiring(result: HiringResult, console: Console) -> None:
         table = Table(title=name, title_justify="left", show_footer=True)
         table.add_column(_("period"), footer=_("total"))
         heads = f"{totals.start_headcount} -> {_n(totals.end_headcount)}"
-        by_heads = rows[0].required_heads is not None
-        if by_heads:
-            table.add_column(_("required heads"), justify="right")
+        table.add_column(_("required heads"), justify="right")
         table.add_column(_("headcount"), justify="right", footer=heads)
         table.add_column(_("hires decided"), justify="right", footer=_n(sum(p.hires_decided for p in rows)))
         table.add_column(_("hires start"), justify="right", footer=_n(totals.hires))
@@ -113,9 +132,7 @@ def render_hiring(result: HiringResult, console: Console) -> None:
                 moves.append(f"+{_n(p.transfers_in)}")
             if p.transfers_out:
                 moves.append(f"-{_n(p.transfers_out)}")
-            cells = [p.period]
-            if by_heads:
-                cells.append(_n(p.required_heads or 0))
+            cells = [p.period, _heads(p)]
             cells += [
                 _n(p.headcount),
                 _blank(p.hires_decided),
@@ -137,6 +154,7 @@ def render_hiring(result: HiringResult, console: Console) -> None:
                 ]
             table.add_row(*cells)
         print_table(console, table)
+        console.print("  " + heads_note(result, totals.role))
         if not show_hours:
             continue
         worst = (
@@ -249,6 +267,14 @@ def write_workbook(result: HiringResult, path: str | Path) -> Path:
     return write_with(path, lambda tmp: _write_xlsx(result, tmp))
 
 
+def _efficiency_cells(result: HiringResult, role: str) -> list[Any]:
+    """A role's efficiency, plan's heads and the calendar's year (blank when not from plan)."""
+    e = result.role_efficiency(role)
+    if e is None:
+        return ["", "", ""]
+    return [round(e.efficiency, 6), "" if e.plan_heads is None else e.plan_heads, e.year or ""]
+
+
 def _write_xlsx(result: HiringResult, target: Path) -> None:
     import datetime
 
@@ -310,6 +336,9 @@ def _write_xlsx(result: HiringResult, target: Path) -> None:
         "salary cost",
         "hiring cost",
         "first hire decided",
+        "efficiency",
+        "plan heads",
+        "calendar year",
     ]
     append_row(ws, role_cols)
     for cell in ws[ws.max_row]:
@@ -337,6 +366,7 @@ def _write_xlsx(result: HiringResult, target: Path) -> None:
                 round(r.salary_cost, 2),
                 round(r.hiring_cost, 2),
                 r.first_hire_decided or "",
+                *_efficiency_cells(result, r.role),
             ],
         )
     if result.transfers:
@@ -389,7 +419,7 @@ def _write_xlsx(result: HiringResult, target: Path) -> None:
                     round(p.required_hours, 2),
                     round(p.delivered_hours, 2),
                     round(p.coverage, 6),
-                    "" if p.required_heads is None else p.required_heads,
+                    "" if p.required_heads is None else round(p.required_heads, 4),
                     round(p.overmanned, 4),
                     round(p.short_time, 4),
                 ],

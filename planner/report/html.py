@@ -436,8 +436,16 @@ def _hiring(r: BranchResult) -> str:
         labels, series, title=_("Headcount per role, period by period"), y_label=_("heads"), tick_every=ticks
     )
     rows = []
+    where = {e.role: i for i, e in enumerate(h.efficiency)}
     for i, role in enumerate(h.roles):
         p = f"hiring.roles[{i}]"
+        e = where.get(role.role)
+        # The share of a head's hours the role delivers in plan's calendar (blank without one).
+        packing = (
+            td(h.efficiency[e].efficiency, f"hiring.efficiency[{e}].efficiency", "pct")
+            if e is not None
+            else "<td></td>"
+        )
         rows.append(
             text_td(role.role)
             + td(role.start_headcount, f"{p}.start_headcount")
@@ -445,12 +453,22 @@ def _hiring(r: BranchResult) -> str:
             + td(role.leavers, f"{p}.leavers", "num1")
             + td(role.end_headcount, f"{p}.end_headcount", "num1")
             + td(role.coverage, f"{p}.coverage", "pct")
+            + packing
             + td(role.first_hire_decided, f"{p}.first_hire_decided", "text", cls="")
         )
     table = _table(
-        [_("role"), _("start"), _("hires"), _("leavers"), _("end"), _("coverage"), _("first hire decided")],
+        [
+            _("role"),
+            _("start"),
+            _("hires"),
+            _("leavers"),
+            _("end"),
+            _("coverage"),
+            _("efficiency"),
+            _("first hire decided"),
+        ],
         rows,
-        numeric=(1, 2, 3, 4, 5),
+        numeric=(1, 2, 3, 4, 5, 6),
     )
     totals = _p(_("Total cost over the horizon, CNY: ")).replace(
         "</p>", f"{fig(h.total_cost, 'hiring.total_cost', 'money')}</p>"

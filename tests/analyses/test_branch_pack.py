@@ -245,6 +245,30 @@ def test_hiring_section_when_the_scenario_has_one() -> None:
     assert data["hiring"]["total_hires"] == pytest.approx(result.hiring.total_hires)
 
 
+def test_hiring_reads_the_packs_plan_rather_than_solving_it_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # hire's roles' efficiency comes from plan(headcount="required"); the pack has that plan at hand
+    # when the hire starts in the plan year, and passes it: no plan is solved for hire alone (hire's
+    # own call is the only one with with_current=False), and the efficiency is what hire alone finds.
+    import planner.model.headcount as headcount
+    from planner.analyses.hiring import hiring_plan
+
+    sc = load_scenario(REPO / "scenarios/key-growth-2006.yaml", ["hiring.start=2027-01"])
+    alone = hiring_plan(sc)
+    calls: list[dict[str, Any]] = []
+    original = headcount.plan
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(headcount, "plan", recording)
+    result = analyse_branch(sc, with_schedule=False)
+    assert result.hiring is not None
+    assert calls and not any(c.get("with_current") is False for c in calls)
+    assert result.hiring.efficiency == alone.efficiency
+    assert [p.required_heads for p in result.hiring.periods] == [p.required_heads for p in alone.periods]
+
+
 # ----------------------------------------------------------------------------------- workbook
 
 

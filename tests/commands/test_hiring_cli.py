@@ -14,10 +14,14 @@ from openpyxl import load_workbook
 REPO = Path(__file__).resolve().parent.parent.parent
 DATA = Path("tests/data/hiring")
 
+# efficiency: none: these tests are about the command's outputs, with the hand-worked coverage of a
+# head that delivers all its hours (a one-rep branch packs into plan's calendar at 50 %: see
+# tests/hiring/test_efficiency.py).
 GROWTH = """
 hiring:
   start: "2006-01"
   penalty_per_hour: 1000
+  efficiency: none
   growth: {months: 1, added: {retail: {small: 300}}}
   roles:
     rep: {max_hires_per_month: 1}
@@ -161,6 +165,7 @@ def test_error_names_the_line(cli: Callable[..., object]) -> None:
         ),
         (["--set", "hiring.roles.rep.lead_time_months=-1"], "relative value -1 needs a current number"),
         (["--set", "hiring.nope=1"], "hiring.nope: unknown key 'nope'"),
+        (["--set", "hiring.efficiency=hours"], "hiring.efficiency: expected one of 'calendar' or 'none'"),
         (["--solver", "gurobi"], "Invalid value for '--solver'"),
     ],
 )

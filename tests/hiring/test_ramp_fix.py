@@ -34,7 +34,10 @@ def test_transferees_count_for_their_own_ramp() -> None:
     the second month of a cycle only has room for 6. Own ramp (2 months): 8 + 8 + 0 + 2 + 2 = 20.
     """
     # The issue's figures are for even months (a twelfth of the year each).
-    sc = load_scenario(REPO / "scenarios" / "key-growth-2006.yaml", ["hiring.months=even"])
+    # Its point is the ramp rule, not the calendar: a head delivers all its hours (efficiency none).
+    sc = load_scenario(
+        REPO / "scenarios" / "key-growth-2006.yaml", ["hiring.months=even", "hiring.efficiency=none"]
+    )
     result = hiring_plan(sc, horizon=24)
     assert result.ok
     key = [p.hires_decided for p in result.rows("key_manager")]
