@@ -612,10 +612,15 @@ def repair_book(
     only the quarters holding those periods, every other slot keeping the rounding's contacts (one
     quarter of a year is a small programme; the whole year can take HiGHS a second). ``None`` when
     that does not fit: :func:`ip_book` then decides the whole year.
+
+    HiGHS only: CBC spends its whole time limit on these feasibility programmes (120 s on the
+    baseline's first), so under ``--solver cbc`` the whole-year programme decides, as before.
     """
     import numpy as np
 
-    if not _may_fit(streams, book, cap_minutes, cal):  # no book fits: nothing to mend
+    from planner.model.solver import resolve_solver_name
+
+    if resolve_solver_name(solver) != "highs" or not _may_fit(streams, book, cap_minutes, cal):
         return None
     quarter = cal.period_index("quarter")
     for ahead in (False, True):
