@@ -14,6 +14,7 @@ from planner.commands.options import (
     scenario_argument,
     scenario_options,
     set_option,
+    solver_option,
 )
 from planner.i18n import _
 
@@ -140,13 +141,7 @@ def sweep_command(
     help="calendar: plan's figures (a second or two a branch); annual: plan's annual-average bound "
     "(milliseconds a branch, to screen thousands).",
 )
-@click.option(
-    "--solver",
-    type=click.Choice(["auto", "highs", "cbc"]),
-    default="auto",
-    show_default=True,
-    help="LP/MIP solver.",
-)
+@solver_option
 @format_option("table", "json")
 def batch_command(
     patterns: tuple[str, ...],
