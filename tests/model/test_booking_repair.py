@@ -111,6 +111,6 @@ def test_a_book_that_cannot_fit_is_not_mended(mended):
 def test_under_cbc_the_whole_year_decides(mended):
     # CBC spends its whole time limit on the quarter programmes: under --solver cbc the repair
     # steps aside (None, before any solve) and ip_book decides the whole year, as it did before.
-    streams, book, cap, cal, y = next(b for b in mended["baseline"] if b[4] is not None)
+    streams, book, cap, cal, _plan = next(b for b in mended["baseline"] if b[4] is not None)
     assert repair_book(streams, book, cap, cal, shared=None, solver="cbc", time_limit=60) is None
     assert repair_book(streams, book, cap, cal, shared=None, solver="highs", time_limit=60) is not None
