@@ -23,11 +23,13 @@ of the tiers the role serves, split among roles as ``plan`` splits them, / (a he
 ``plan``'s required heads (:func:`calendar_efficiency`).
 
 Month-based settings are converted to the period of ``s`` months: lead times round **up** to whole
-periods, a period's ramp-up is the mean of its months, monthly attrition ``a`` becomes
-``1 - (1 - a) ** s``, monthly caps are multiplied by ``s`` (yearly caps by ``s / 12``). Wastage
-rates per ``p`` months become ``1 - (1 - rate) ** (s / p)`` a period; newcomers' rate applies in
-the first ``ceil(p / s)`` periods of service, the one they join included (when ``p < s``, their
-first period mixes ``p`` months at the newcomers' rate with ``s - p`` at the others').
+periods, a period's ramp-up is the mean of its months (and a newcomer takes a training place for the
+share of the period he spends ramping up, :func:`planner.model.hiring.training_shares`), monthly
+attrition ``a`` becomes ``1 - (1 - a) ** s``, monthly caps are multiplied by ``s`` (yearly caps by
+``s / 12``). Wastage rates per ``p`` months become ``1 - (1 - rate) ** (s / p)`` a period;
+newcomers' rate applies in the first ``ceil(p / s)`` periods of service, the one they join included
+(when ``p < s``, their first period mixes ``p`` months at the newcomers' rate with ``s - p`` at the
+others').
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from planner.model.hiring import (
     RoleInput,
     TransferInput,
     solve_hiring,
+    training_shares,
 )
 from planner.model.solver import DEFAULT_TIME_LIMIT
 from planner.model.workload import (
@@ -719,6 +722,7 @@ def build_problem(
                 short_time_max=0.0 if short is None else short.max,
                 short_time_fraction=0.5 if short is None else short.counts_as,
                 short_time_cost=0.0 if short is None else short.cost_per_year / ppy,
+                train=training_shares(len(h.ramp), step),
             )
         )
     transfers = []
@@ -735,6 +739,7 @@ def build_problem(
                 loss=t.leaving_rate if t.leaving_rate is not None else others[t.to_role],
                 max_share_of_target=t.max_share_of_target,
                 kind=t.kind,
+                train=training_shares(len(ramp_months), step),
             )
         )
     problem = HiringProblem(

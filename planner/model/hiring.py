@@ -125,6 +125,9 @@ class RoleInput:
     cohort_survival: bool = False
     #: CNY per person made redundant (when the problem allows redundancy).
     redundancy_cost: float = 0.0
+    #: Share of each period since starting that a hire spends in ramp-up, for the training cap
+    #: (empty: a whole period for each period of ``ramp``, at least the first; :func:`training_shares`).
+    train: tuple[float, ...] = ()
     #: Heads required per period, given directly (None: only the tiers' hours count).
     required_heads: tuple[float, ...] | None = None
     #: Overmanning (heads above ``required_heads``): at most this many (None: no cap), CNY a head.
@@ -152,6 +155,8 @@ class TransferInput:
     max_share_of_target: float | None = None
     #: ``transfer``, ``retrain`` or ``downgrade`` (a label for the output).
     kind: str = "transfer"
+    #: As :attr:`RoleInput.train`, for the people moved in (their route's ramp).
+    train: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -257,6 +262,20 @@ def newcomers_left(role: RoleInput, age: int) -> float:
     return (1.0 - role.hire_loss) * (1.0 - role.attrition_first) ** (age - 1)
 
 
+def training_shares(ramp_months: int, step: int) -> tuple[float, ...]:
+    """The share of each period of ``step`` months that a newcomer with a ramp of ``ramp_months``
+    months spends in ramp-up, from the period it starts: ``min(step, months left) / step``.
+
+    A newcomer with no ramp still takes a training place for his first month. Monthly periods give
+    1 for each month of the ramp, the training cap as it always counted.
+    """
+    months = max(1, ramp_months)
+    out = []
+    for k in range(math.ceil(months / step)):
+        out.append(min(step, months - k * step) / step)
+    return tuple(out)
+
+
 def ramp_at(ramp: Sequence[float], k: int) -> float:
     """Productivity in the ``k``-th period of tenure (0-based); full once the ramp is over."""
     return ramp[k] if k < len(ramp) else 1.0
@@ -315,6 +334,13 @@ class _Cohort:
     start: int
     size: Any  # an LpVariable
     ramp: tuple[float, ...]
+    train: tuple[float, ...] = ()
+
+    def training(self, k: int) -> float:
+        """The share of its ``k``-th period (0: the first) the cohort spends in ramp-up."""
+        if self.train:
+            return self.train[k] if 0 <= k < len(self.train) else 0.0
+        return 1.0 if 0 <= k < max(1, len(self.ramp)) else 0.0
 
 
 class _Program:
@@ -363,14 +389,14 @@ class _Program:
             for d in range(1, T - r.lead + 1):
                 var = self.hire[(r.id, d)]
                 self.flow.setdefault(("hires", r.id, d + r.lead), []).append(var)
-                ramping[r.id].append(_Cohort(d + r.lead, var, r.ramp))
+                ramping[r.id].append(_Cohort(d + r.lead, var, r.ramp, r.train))
         for (n, d), var in self.move.items():
             tr = problem.transfers[n]
             self.flow.setdefault(("in", tr.target, d + tr.lead), []).append(var)
             self.flow.setdefault(("out", tr.source, d + tr.lead), []).append(var)
             if tr.loss:
                 lost.setdefault((tr.target, d + tr.lead), []).append(tr.loss * var)
-            ramping[tr.target].append(_Cohort(d + tr.lead, var, tr.ramp))
+            ramping[tr.target].append(_Cohort(d + tr.lead, var, tr.ramp, tr.train))
         for (rid, t), var in self.lay.items():
             self.flow.setdefault(("lay", rid, t), []).append(var)
 
@@ -424,8 +450,12 @@ class _Program:
                 )
                 if r.training_capacity is not None:
                     # Everyone still in their own ramp-up: a cohort counts for its ramp's length
-                    # (a transferee's ramp may be shorter than a hire's), at least its first period.
-                    window = [c.size for c in ramping[r.id] if 0 <= t - c.start < max(1, len(c.ramp))]
+                    # (a transferee's ramp may be shorter than a hire's), at least its first period,
+                    # weighted by the share of the period it spends ramping up (a 3-month ramp takes
+                    # a quarter of a year: capacity 20 trains 80 people a year, 20 at a time).
+                    window = [
+                        c.training(t - c.start) * c.size for c in ramping[r.id] if c.training(t - c.start) > 0
+                    ]
                     if window:
                         prob += pulp.LpConstraint(
                             pulp.lpSum(window), pulp.LpConstraintLE, f"train_{i}_{t}", r.training_capacity

@@ -155,6 +155,32 @@ roles:
     assert [p.hires for p in result.rows("rep")] == [1, 0, 1, 0, 0, 0]
 
 
+@pytest.mark.parametrize(
+    ("period", "ramp", "capacity", "expected"),
+    [
+        # A year: a 3-month ramp takes a quarter of it, so 1 training place trains 1 / (3/12) = 4
+        # newcomers a year (one at a time); counted as a whole year each, it trained 1.
+        ("year", "[0.5, 0.5, 0.5]", 1, [4, 4]),
+        # A quarter: a 2-month ramp takes 2/3 of it, so 2 places train 2 / (2/3) = 3 a quarter
+        # (counted whole, 2); nobody is still ramping up in the next quarter.
+        ("quarter", "[0.5, 0.5]", 2, [3, 3, 3, 3]),
+    ],
+)
+def test_training_capacity_counts_the_share_of_a_long_period_spent_ramping_up(
+    tiny: Callable[..., Path], period: str, ramp: str, capacity: int, expected: list[int]
+) -> None:
+    """2,000 more small customers need 20 more reps (8 h each x 2,000 / 800 h a rep): the training cap
+    binds every period, and the hires are the places times the periods a place turns over in."""
+    extra = _hiring(f"""
+penalty_per_hour: 1000
+growth: {{months: 1, added: {{retail: {{small: 2000}}}}}}
+roles:
+  rep: {{ramp: {ramp}, training_capacity: {capacity}}}
+""")
+    result = _plan(tiny(small=100, extra=extra), horizon=len(expected), period=period)
+    assert [p.hires for p in result.rows("rep")] == expected
+
+
 def test_layoffs_only_when_allowed(tiny: Callable[..., Path]) -> None:
     """3 reps for 100 customers: kept by default, cut to 1 when layoffs are allowed (and free)."""
     roles = """
