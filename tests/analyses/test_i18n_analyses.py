@@ -21,37 +21,9 @@ from planner.i18n import LANG_ENV, reset_language, set_language
 REPO = Path(__file__).resolve().parent.parent.parent
 BOUNDARY = "tests/data/boundary"
 PORTFOLIO = "tests/portfolio/data"
-POLICY = REPO / "policies" / "telecom-4plus1.yaml"
 
-#: A branch whose roster names its managers (as in tests/analyses/test_schedule_portfolios.py).
-TINY_ROSTER = """customer_id,channel,tier,monthly_spend,district,manager_id
-K1,key,crystal,5000,North,KM-001
-K2,key,crystal,6000,North,KM-001
-K3,key,crystal,7000,South,KM-001
-K4,key,crystal,5500,South,KM-002
-K5,key,crystal,4000,North,
-A1,commercial,A,2000,South,CM-001
-A2,commercial,A,2500,North,
-"""
-TINY_SCENARIO = """name: tiny-roster
-policy: {policy}
-customers:
-  key: {{crystal: 5}}
-  commercial: {{A: 2}}
-roles:
-  key_manager:
-    serves: [key]
-    headcount: 2
-    hours_per_year: 2000
-    customer_time_share: 0.6
-    annual_cost: 120000
-  commercial_manager:
-    serves: [commercial]
-    headcount: 1
-    hours_per_year: 2000
-    customer_time_share: 0.65
-    annual_cost: 90000
-"""
+#: A branch whose roster names its managers (tests/data/schedule/named.yaml and named.csv).
+NAMED = REPO / "tests" / "data" / "schedule" / "named.yaml"
 
 
 @pytest.fixture(autouse=True)
@@ -199,12 +171,8 @@ def test_portfolio_and_rebalance_errors(tmp_path: Path) -> None:
     assert "错误：--leaving: 未知客户经理 'CM-7'（是否应为 'CM-2'？）" in zh.stderr
 
 
-def test_schedule_warning_and_error(tmp_path: Path) -> None:
-    scenario = tmp_path / "tiny.yaml"
-    scenario.write_text(TINY_SCENARIO.format(policy=POLICY), encoding="utf-8")
-    roster = tmp_path / "customers.csv"
-    roster.write_text(TINY_ROSTER, encoding="utf-8")
-    base = ("schedule", scenario, "--roster", roster, "--year", "2027")
+def test_schedule_warning_and_error() -> None:
+    base = ("schedule", NAMED, "--roster", NAMED.with_suffix(".csv"), "--year", "2027")
     en, zh = _both(*base, "--manager", "KM-9", "--week", "2027-W02")
     assert en.exit_code == 2
     # Managers in the calendar's order: KM-001, KM-002 (key), then CM-001: three.

@@ -31,41 +31,14 @@ YEAR = 2027
 CN = holidays.China(years=[YEAR])
 WORKING_DAYS = sum(CN.is_working_day(dt.date(YEAR, 1, 1) + dt.timedelta(days=i)) for i in range(365))
 
-ROSTER = """customer_id,channel,tier,monthly_spend,district,manager_id
-K1,key,crystal,5000,North,KM-001
-K2,key,crystal,6000,North,KM-001
-K3,key,crystal,7000,South,KM-001
-K4,key,crystal,5500,South,KM-002
-K5,key,crystal,4000,North,
-A1,commercial,A,2000,South,CM-001
-A2,commercial,A,2500,North,
-"""
-
-SCENARIO = """name: tiny-roster
-policy: {policy}
-customers:
-  key: {{crystal: 5}}
-  commercial: {{A: 2}}
-roles:
-  key_manager:
-    serves: [key]
-    headcount: 2
-    hours_per_year: 2000
-    customer_time_share: 0.6
-    annual_cost: 120000
-  commercial_manager:
-    serves: [commercial]
-    headcount: 1
-    hours_per_year: 2000
-    customer_time_share: 0.65
-    annual_cost: 90000
-"""
+#: A branch whose roster names its managers (tests/data/schedule/named.yaml and named.csv).
+NAMED = REPO / "tests" / "data" / "schedule" / "named.yaml"
+ROSTER = NAMED.with_suffix(".csv").read_text(encoding="utf-8")
 
 
 @pytest.fixture
 def branch(tmp_path: Path) -> tuple[Path, Path]:
-    scenario = tmp_path / "tiny.yaml"
-    scenario.write_text(SCENARIO.format(policy=REPO / "policies" / "telecom-4plus1.yaml"), encoding="utf-8")
+    scenario = NAMED
     roster = tmp_path / "customers.csv"
     roster.write_text(ROSTER, encoding="utf-8")
     return scenario, roster
