@@ -236,21 +236,16 @@ def _roster_schedule(scenario_path: Path, roster: Path):
 def test_same_calendar_where_no_day_was_over(tmp_path, monkeypatch, case):
     """Where the minutes-only booking put no day over, the day plan changes no byte of the calendar.
 
-    tiny: test_schedule_portfolios's branch (its dates are worked by hand there). travel: the
-    portfolio fixture: a commercial manager's day is 100 h x 60 / 248 = 24 minutes, so each 90-minute
-    visit (120 from North to South) is longer than a day and takes one alone; the minutes-only
-    booking counted those days as over, now they are reported as such.
+    tiny: tests/data/schedule/named.yaml (its dates are worked by hand in test_schedule_portfolios).
+    travel: the portfolio fixture: a commercial manager's day is 100 h x 60 / 248 = 24 minutes, so
+    each 90-minute visit (120 from North to South) is longer than a day and takes one alone; the
+    minutes-only booking counted those days as over, now they are reported as such.
     """
-    from test_schedule_portfolios import ROSTER
-    from test_schedule_portfolios import SCENARIO as TINY
-
     import planner.model.booking as booking
 
     if case == "tiny":
-        scenario = tmp_path / "tiny.yaml"
-        scenario.write_text(TINY.format(policy=REPO / "policies" / "telecom-4plus1.yaml"), encoding="utf-8")
-        roster = tmp_path / "customers.csv"
-        roster.write_text(ROSTER, encoding="utf-8")
+        scenario = REPO / "tests" / "data" / "schedule" / "named.yaml"
+        roster = scenario.with_suffix(".csv")
     else:
         scenario = REPO / "tests" / "portfolio" / "data" / "travel.yaml"
         roster = REPO / "tests" / "portfolio" / "data" / "travel.csv"
