@@ -821,12 +821,7 @@ def _assemble(
 
 def _day_short_words(d: DayShort) -> str:
     """``key n visits (h h)`` of one tier the day plan has no room for, in the active language."""
-    if d.kind == "visit":
-        text = _("{tier} {n} visits ({hours} h)")
-    elif d.kind == "call":
-        text = _("{tier} {n} calls ({hours} h)")
-    else:
-        text = "{tier} {n} " + d.kind + "s ({hours} h)"
+    text = _("{tier} {n} visits ({hours} h)") if d.kind == "visit" else _("{tier} {n} calls ({hours} h)")
     return text.format(tier=d.key, n=f"{d.contacts:,}", hours=f"{d.hours:,.1f}")
 
 

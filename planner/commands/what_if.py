@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from planner.analyses.branches import MODELS
 from planner.commands.options import (
     echo_json,
     format_option,
@@ -135,7 +136,7 @@ def sweep_command(
 @set_option
 @click.option(
     "--model",
-    type=click.Choice(["calendar", "annual"]),
+    type=click.Choice(MODELS),
     default="calendar",
     show_default=True,
     help="calendar: plan's figures (a second or two a branch); annual: plan's annual-average bound "

@@ -454,7 +454,7 @@ class _Model:
         """A new upper bound on role ``r``'s heads (a column)."""
         h = self.h[r]
         assert isinstance(h, int)
-        self.prog.col_hi[h] = float(upper)
+        self.prog.set_bounds(h, self.prog.col_lo[h], float(upper))
 
     def dual(self, name: str) -> float:
         """The dual of row ``name`` after a solve: d(objective)/d(right-hand side)."""
