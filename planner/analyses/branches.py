@@ -327,7 +327,9 @@ def run_batch(
         )
     if model not in MODELS:
         raise InputError(
-            _("expected one of {choices}, got {value}").format(choices=", ".join(MODELS), value=repr(model)),
+            _("expected one of {expected}, got {value}").format(
+                expected=", ".join(MODELS), value=repr(model)
+            ),
             source="--model",
         )
     work = partial(_solve_chunk, solver=solver, sets=sets, model=model)

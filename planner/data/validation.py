@@ -77,7 +77,8 @@ def describe_error(model: type[BaseModel], err: Any) -> tuple[tuple[Any, ...], s
     if kind == "finite_number":
         return loc, _("expected a finite number, got {value}").format(value=_show(value))
     if kind == "literal_error":
-        expected = err.get("ctx", {}).get("expected", "")
+        # pydantic words the choices in English ("'a', 'b' or 'c'"): its "or" in the active language.
+        expected = str(err.get("ctx", {}).get("expected", "")).replace("' or '", "'" + _(" or ") + "'")
         return loc, _("expected one of {expected}, got {value}").format(expected=expected, value=_show(value))
     if kind in _BOUNDS:
         limit = err.get("ctx", {}).get(_BOUNDS[kind][0])

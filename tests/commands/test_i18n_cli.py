@@ -326,3 +326,12 @@ def test_a_path_option_made_while_chinese_is_active_still_reads_file_in_english(
     set_language("zh")
     ctx = click.Context(probe, info_name="probe")
     assert "--roster 文件" in localise(probe, ctx).get_help(ctx)
+
+
+def test_a_choice_error_joins_its_choices_in_the_language_asked_for() -> None:
+    # pydantic words the choices "'calendar' or 'none'"; under zh the "or" is 或, the rest the same.
+    args = ["hire", "scenarios/key-growth-2006.yaml", "--set", "hiring.efficiency=half"]
+    en, zh = _run(*args), _run("--lang", "zh", *args)
+    assert en.exit_code == zh.exit_code == 2
+    assert "hiring.efficiency: expected one of 'calendar' or 'none', got 'half'" in en.stderr
+    assert "hiring.efficiency: 应为 'calendar' 或 'none' 之一，实际为 'half'" in zh.stderr
