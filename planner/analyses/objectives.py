@@ -43,13 +43,22 @@ def compare_objectives(
     *,
     headcount: HeadcountBasis = "optimal",
     solver: str = "auto",
+    whole_contacts: bool = True,
 ) -> ObjectiveComparison:
-    """Plan ``scenario`` with the other objective too and line both plans up against ``result``."""
+    """Plan ``scenario`` with the other objective too and line both plans up against ``result``.
+
+    ``whole_contacts`` is :func:`planner.model.headcount.plan`'s: give the one ``result`` was made with.
+    """
     results = {result.objective: result}
     for objective in OBJECTIVES:
         if objective not in results:
             results[objective] = plan(
-                scenario, headcount=headcount, solver=solver, with_current=False, objective=objective
+                scenario,
+                headcount=headcount,
+                solver=solver,
+                with_current=False,
+                objective=objective,
+                whole_contacts=whole_contacts,
             )
     order = [o for o in OBJECTIVES if results[o].ok]
     tiers = []

@@ -521,6 +521,30 @@ def build_schedule(
                 "headcount within them and shows what it misses"
             )
         )
+    if headcount == "current":
+        from planner.model.booking import booked_solution, rounding_gaps
+
+        for g in rounding_gaps(problem, sol, booked_solution(problem, sol, books)):
+            words = (
+                _(
+                    "{tier}: whole contacts give {hours} h less than the model's fractional allocation "
+                    "({delivered} against {model} h): whole visits leave minutes over in some "
+                    "manager-weeks, and the spacing and period rules decide which contacts fit them"
+                )
+                if g.difference < 0
+                else _(
+                    "{tier}: whole contacts give {hours} h more than the model's fractional allocation "
+                    "({delivered} against {model} h): minutes other tiers' whole visits leave over"
+                )
+            )
+            warnings.append(
+                words.format(
+                    tier=g.tier,
+                    hours=f"{abs(g.difference):,.0f}",
+                    delivered=f"{g.delivered_hours:,.0f}",
+                    model=f"{g.model_hours:,.0f}",
+                )
+            )
     for r, role in scenario.roles.items():
         if role.contacts == "calls" and r in books:
             warnings.append(

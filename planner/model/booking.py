@@ -39,6 +39,9 @@ EPS = 1e-7
 #: HiGHS's random seed for the books' integer programmes (0, its default, stated so it stays fixed).
 #: How many times a role may gain heads while its managers' books do not fit.
 MAX_GROW_ROUNDS = 200
+#: Whole-contact rounding a tier's delivery may show against the fractional allocation without a
+#: word in the report: this share of its standard's hours (or one visit, if that is more).
+ROUNDING_SHARE = 0.01
 
 
 @dataclass
@@ -51,7 +54,8 @@ class BookStream:
     count: int
     minutes: float
     gap: int
-    priority: float
+    priority: float  # value of the tier's next hour (who takes spare minutes first)
+    plan_priority: float  # value of the last hour the plan gives it (who catches up first)
     rate: npt.NDArray[np.float64]  # contacts per customer the model plans in each slot
     periods: list[list[int]]  # slots of each period of the standard
 
@@ -362,12 +366,17 @@ class _Greedy:
             # Every contact must be made: the longest first, so short ones fill the gaps.
             order = sorted(range(n_s), key=lambda j: (-streams[j].minutes, -streams[j].priority, j))
         else:
-            order = sorted(range(n_s), key=lambda j: (-streams[j].priority, streams[j].minutes, j))
+            # Catching up with the plan, the tier whose planned hours are worth most first; spare
+            # minutes go to the tier whose next hour is worth most.
+            order = sorted(range(n_s), key=lambda j: (-streams[j].plan_priority, streams[j].minutes, j))
         # Per slot: the streams whose period starts there, and (in ``order``) those whose period ends.
         starts = [[j for j in range(n_s) if w > 0 and self.period_of[j][w] != self.period_of[j][w - 1]]
                   for w in range(self.n_w)]  # fmt: skip
         ends = [[j for j in order if self.period_end[j][self.period_of[j][w]] == w] for w in range(self.n_w)]
-        spare = [j for j in order if self.minutes[j] > 0]
+        spare = sorted(
+            (j for j in range(n_s) if self.minutes[j] > 0),
+            key=lambda j: (-streams[j].priority, streams[j].minutes, j) if not full else order.index(j),
+        )
         target, done = self.target, self.done
         for w in range(self.n_w):
             for j in starts[w]:
@@ -450,14 +459,37 @@ class _Greedy:
     def _give_way(self, j: int, w: int, now: int) -> bool:
         """Drop contacts of less valuable streams from slot ``w`` until stream ``j`` fits there."""
         need = self.minutes[j]
-        cheaper = [k for k in range(self.n_s) if self.streams[k].priority < self.streams[j].priority]
-        if sum(self.y[k][w] * self.minutes[k] for k in cheaper) + self.free(w) + 1e-6 < need:
+        # What each stream may lose here: any contact of a tier whose hour is worth less; of any
+        # other, only contacts made ahead of the model's plan (its cumulative target at ``now``).
+        pri = self.streams[j].plan_priority
+        spare = {}
+        for k in range(self.n_s):
+            if k == j or self.y[k][w] == 0:
+                continue
+            if self.streams[k].plan_priority < pri:
+                spare[k] = self.y[k][w]
+            else:
+                ahead = self.done[k] - math.floor(self.target[k][now] + 0.5)
+                if ahead > 0:
+                    spare[k] = min(ahead, self.y[k][w])
+        if sum(c * self.minutes[k] for k, c in spare.items()) + self.free(w) + 1e-6 < need:
             return False
         dropped = []
-        for k in sorted(cheaper, key=lambda k: (self.streams[k].priority, -self.minutes[k], k)):
-            while self.y[k][w] > 0 and not self.fits(j, w):
+        # Contacts ahead of the plan first, then the least valuable.
+        for k in sorted(
+            spare,
+            key=lambda k: (
+                self.streams[k].plan_priority >= pri,
+                self.streams[k].plan_priority,
+                -self.minutes[k],
+                k,
+            ),
+        ):
+            left = spare[k]
+            while left > 0 and not self.fits(j, w):
                 self.put(k, w, -1)
                 dropped.append(k)
+                left -= 1
         if not self.fits(j, w):  # the days still do not hold it: give nothing away
             for k in dropped:
                 self.put(k, w, 1)
@@ -884,6 +916,7 @@ def book_branch(
                     minutes=s.minutes,
                     gap=s.gap,
                     priority=s.priority,
+                    plan_priority=s.plan_priority,
                     rate=rate,
                     periods=cal.period_slots(s.per),
                 )
@@ -906,3 +939,63 @@ def book_branch(
         )
         out[r.id] = RoleCalendar(r.id, tiers, counts, streams, books, cap)
     return out
+
+
+def booked_solution(problem: Any, solution: Any, books: dict[str, RoleCalendar]) -> Any:
+    """The calendar solution as the books deliver it: each stream's contacts per slot are its
+    managers' whole contacts, and each tier's coverage its booked hours over its standard's.
+
+    At a fixed headcount this is what ``plan`` reports, so ``plan``, ``boundary`` and ``schedule``
+    read one allocation: the model's plan rounded into whole contacts, not the fractional plan.
+    """
+    from dataclasses import replace
+
+    booked: dict[int, tuple[float, ...]] = {}
+    for rc in books.values():
+        for j, st in enumerate(rc.streams):
+            booked[st.index] = tuple(float(v) for v in rc.books.served[j].sum(axis=0))
+    zero = (0.0,) * problem.calendar.n_slots
+    streams = tuple(replace(s, contacts=booked.get(i, zero)) for i, s in enumerate(solution.streams))
+    hours: dict[Any, float] = {}
+    for s in streams:
+        hours[s.key] = hours.get(s.key, 0.0) + s.total * s.minutes / 60.0
+    coverage = {}
+    for t in problem.tiers:
+        need = t.required_hours
+        coverage[t.key] = 1.0 if need <= 0 else min(1.0, hours.get(t.key, 0.0) / need)
+    return replace(solution, streams=streams, coverage=coverage)
+
+
+@dataclass(frozen=True)
+class RoundingGap:
+    """A tier whose whole contacts at a fixed headcount differ from the model's fractional
+    allocation by more than whole-contact rounding (1 % of its hours or one visit, the larger)."""
+
+    tier: str  # channel.tier
+    model_hours: float  # the fractional allocation's hours a year
+    delivered_hours: float  # the whole-contact books' hours a year (what is reported)
+
+    @property
+    def difference(self) -> float:
+        """Booked less fractional hours (negative: the tier gets less than the model gives it)."""
+        return self.delivered_hours - self.model_hours
+
+
+def rounding_gaps(problem: Any, fractional: Any, booked: Any) -> list[RoundingGap]:
+    """Tiers whose booked hours differ from the fractional allocation's by more than 1 % of their
+    standard's hours or one visit (the longest contact), whichever is larger."""
+
+    def by_tier(sol: Any) -> dict[tuple[str, str], float]:
+        out: dict[tuple[str, str], float] = {}
+        for s in sol.streams:
+            out[s.key] = out.get(s.key, 0.0) + s.total * s.minutes / 60.0
+        return out
+
+    model, got = by_tier(fractional), by_tier(booked)
+    gaps = []
+    for t in problem.tiers:
+        longest = max((p.minutes for p in t.parts), default=0.0) / 60.0
+        m, b = model.get(t.key, 0.0), got.get(t.key, 0.0)
+        if abs(b - m) > max(ROUNDING_SHARE * t.required_hours, longest) + 1e-6:
+            gaps.append(RoundingGap(f"{t.key[0]}.{t.key[1]}", m, b))
+    return gaps

@@ -133,7 +133,10 @@ class Stream:
     per_year: int
     minutes: float
     gap: int
-    priority: float  # value of an hour of the tier (weight / required hours)
+    priority: float  # value of the tier's next hour at its coverage (weight / required hours)
+    #: Value of the last hour the plan gives the tier (its hours within the plan are worth at least
+    #: this; the next hour may be worth less, past a kink of its response curve).
+    plan_priority: float
     customers: float  # q_rt: customers of the tier the role holds (continuous)
     contacts: tuple[float, ...]  # per slot
 
@@ -340,14 +343,16 @@ def _value(
     return out
 
 
-def _hour_value(t: TierDemand, coverage: float) -> float:
-    """What the next hour of tier ``t`` is worth at ``coverage`` (whole contacts go to the dearest first)."""
+def _hour_value(t: TierDemand, coverage: float, *, last: bool = False) -> float:
+    """What the next hour of tier ``t`` is worth at ``coverage`` (whole contacts go to the dearest
+    first); with ``last``, what the last hour up to ``coverage`` is worth."""
     need = t.required_hours
     if need <= 0:
         return 0.0
     if t.curve is None:
         return t.weight / need
-    return (t.revenue * t.curve.next_slope(min(coverage, 1.0 - 1e-9)) + t.tie) / need
+    slope = t.curve.last_slope(coverage) if last else t.curve.next_slope(min(coverage, 1.0 - 1e-9))
+    return (t.revenue * slope + t.tie) / need
 
 
 def _role(p: CalendarProblem, rid: str) -> RoleSupply:
@@ -594,6 +599,7 @@ def _allocate(p: CalendarProblem, heads: dict[str, float], mode: Mode, solver_us
                 minutes=pt.minutes,
                 gap=pt.gap,
                 priority=_hour_value(t, final_cov.get(t.key, 1.0)),
+                plan_priority=_hour_value(t, final_cov.get(t.key, 1.0), last=True),
                 customers=_clean(prog.x[q]),
                 contacts=contacts,
             )

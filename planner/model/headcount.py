@@ -34,7 +34,7 @@ from typing import Any, Literal
 from planner.data.policy import Tier
 from planner.data.scenario import Scenario, TierKey, tier_key
 from planner.i18n import _
-from planner.model.booking import RoleCalendar, book_branch
+from planner.model.booking import RoleCalendar, RoundingGap, book_branch, booked_solution, rounding_gaps
 from planner.model.calendar import (
     CalendarProblem,
     CalendarSolution,
@@ -175,6 +175,10 @@ class PlanResult:
     year: int | None = None
     #: One line on why the calendar needs more heads than the annual average, when it does.
     calendar_note: str | None = None
+    #: At a fixed headcount: tiers whose whole contacts land further from the fractional allocation
+    #: than whole-contact rounding (spacing and period rules place the contacts; the report says so).
+    #: In a plan of required heads: the same for its "today" columns.
+    rounding: list[RoundingGap] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -520,6 +524,7 @@ def plan(
     year: int | None = None,
     customers: Mapping[TierKey, int] | None = None,
     objective: Objective = "response",
+    whole_contacts: bool = True,
 ) -> PlanResult:
     """Size (or, with fixed headcount, allocate) the manager roles of ``scenario`` over its plan year.
 
@@ -549,18 +554,27 @@ def plan(
         How ``max_coverage`` values hours: ``response`` (revenue kept by the tiers' response
         curves) or ``linear`` (revenue at risk x coverage, the old valuation). Revenue kept and
         lost are reported by the response curves either way.
+    whole_contacts
+        At fixed headcount, report what the managers' whole-contact books deliver (the default:
+        what ``schedule`` makes, so both commands show one allocation). ``False`` reports the
+        model's fractional allocation that the books round, the valuation's exact optimum (to
+        check it by hand).
     """
     the_year = plan_year(scenario, year)
     data = _prepare(scenario, objective)
+
+    def at(heads: Mapping[str, int], basis: str) -> PlanResult:
+        return _plan_calendar(
+            scenario, data, the_year, heads, basis, None, solver, time_limit, customers, whole_contacts
+        )
+
     if headcount in ("required", "optimal"):
         annual = _optimal_heads(scenario, data, solver, time_limit)
         result = _plan_calendar(
             scenario, data, the_year, None, "required", annual, solver, time_limit, customers
         )
         if with_current and result.ok:
-            current = _plan_calendar(
-                scenario, data, the_year, _current(scenario), "current", None, solver, time_limit, customers
-            )
+            current = at(_current(scenario), "current")
             if current.ok:
                 tiers = [
                     replace(
@@ -571,18 +585,15 @@ def plan(
                     )
                     for t in result.tiers
                 ]
-                result = replace(result, tiers=tiers)
+                result = replace(result, tiers=tiers, rounding=current.rounding)
         return result
     if headcount == "current":
-        return _plan_calendar(
-            scenario, data, the_year, _current(scenario), "current", None, solver, time_limit, customers
-        )
+        return at(_current(scenario), "current")
     if isinstance(headcount, Mapping):
         missing = [r for r in data.roles if r not in headcount]
         if missing:
             raise ValueError(f"fixed headcount lacks roles: {', '.join(missing)}")
-        fixed = {r: int(headcount[r]) for r in data.roles}
-        return _plan_calendar(scenario, data, the_year, fixed, "fixed", None, solver, time_limit, customers)
+        return at({r: int(headcount[r]) for r in data.roles}, "fixed")
     raise ValueError(f"headcount must be 'required', 'current' or a mapping, got {headcount!r}")
 
 
@@ -701,14 +712,16 @@ def solve_branch(
     solver: str = "auto",
     time_limit: float = DEFAULT_TIME_LIMIT,
     customers: Mapping[TierKey, int] | None = None,
-    book: bool = True,
     objective: Objective = "response",
 ) -> tuple[CalendarProblem, CalendarSolution, dict[str, RoleCalendar]]:
     """The calendar model solved and booked into managers: what ``plan`` and ``schedule`` both read.
 
     With ``heads`` None the heads are chosen and a role whose whole-contact books do not fit gains
-    managers until they do; the solution's ``heads`` are then the booked heads. With fixed ``heads``
-    and ``book`` False only the allocation is solved (what ``plan --headcount current`` reports).
+    managers until they do; the solution's ``heads`` are then the booked heads, and the model's plan
+    is spread as evenly over the slots as its peak allows (what whole contacts per manager follow
+    best). With fixed ``heads`` the most valuable allocation is booked as it comes: the books, not
+    the fractional plan, are the answer there (:func:`booked_solution`, what ``plan --headcount
+    current`` reports), and spreading would cost more time than it changes in them.
     """
     problem = calendar_problem(
         scenario,
@@ -717,11 +730,11 @@ def solve_branch(
         solver=solver,
         time_limit=time_limit,
         customers=customers,
-        spread=book,
+        spread=heads is None,
         objective=objective,
     )
     sol = solve_calendar(problem)
-    if not sol.ok or (heads is not None and not book):
+    if not sol.ok:
         return problem, sol, {}
     counts = {t.key: t.customers for t in problem.tiers}
     full = heads is None and sol.mode == "meet_standards"
@@ -745,20 +758,26 @@ def _plan_calendar(
     solver: str,
     time_limit: float,
     customers: Mapping[TierKey, int] | None,
+    whole_contacts: bool = True,
 ) -> PlanResult:
     """The plan as the calendar model gives it, with the annual model's bound beside each role."""
     if annual is not None and annual.heads is None and annual.status is not SolveStatus.INFEASIBLE:
         return replace(_failed(scenario, data, annual.mode, annual.status, annual.solver), year=year)
-    problem, sol, _books = solve_branch(
+    problem, sol, books = solve_branch(
         scenario,
         year,
         heads=heads,
         solver=solver,
         time_limit=time_limit,
         customers=customers,
-        book=heads is None,
         objective=data.objective,
     )
+    rounding: list[RoundingGap] = []
+    if heads is not None and sol.ok and whole_contacts:
+        # At fixed heads the answer is the whole-contact calendar's (what ``schedule`` makes).
+        booked = booked_solution(problem, sol, books)
+        rounding = rounding_gaps(problem, sol, booked)
+        sol = booked
     if not sol.ok:
         if annual is not None and annual.heads is None:  # the annual model says why in words
             failed = _failed(scenario, data, annual.mode, annual.status, annual.solver, annual.explanation)
@@ -772,6 +791,8 @@ def _plan_calendar(
         else ("max_coverage" if any(c < 1 for c in sol.coverage.values()) else "meet_standards")
     )
     result = _from_calendar(scenario, data, problem, sol, mode, basis, solver, time_limit)
+    if rounding:
+        result = replace(result, rounding=rounding)
     if sol.calendar_bound:
         result.warnings.append(
             _(

@@ -114,6 +114,13 @@ class ResponseCurve:
                 return (k1 - k0) / (s1 - s0)
         return 0.0
 
+    def last_slope(self, service: float) -> float:
+        """Kept share per unit of service of the last bit of ``service`` (the first piece's at 0)."""
+        for (s0, k0), (s1, k1) in zip(self.points, self.points[1:], strict=False):
+            if service <= s1 + 1e-12:
+                return (k1 - k0) / (s1 - s0)
+        return 0.0
+
     def segments(self) -> list[tuple[float, float]]:
         """``(width, slope)`` of each linear piece, in order of service."""
         return [

@@ -218,6 +218,45 @@ def render_plan(result: PlanResult, console: Console) -> None:
                             tier=f"{t.channel}.{t.tier}", contacts=", ".join(parts)
                         )
                     )
+    render_rounding(result, console)
+
+
+def render_rounding(result: PlanResult, console: Console) -> None:
+    """Where today's whole contacts land further from the model's fractional allocation than
+    rounding (JSON ``rounding``): which tier, by how many hours, and why."""
+    if not result.rounding:
+        return
+    console.print(
+        colon(
+            _(
+                "Whole contacts at today's headcount against the model's fractional allocation (more than "
+                "1% of a tier's hours or one visit apart)"
+            )
+        )
+    )
+    for g in result.rounding:
+        words = (
+            _("{tier}: {hours} h less ({delivered} against {model} h)")
+            if g.difference < 0
+            else _("{tier}: {hours} h more ({delivered} against {model} h)")
+        )
+        console.print(
+            "  "
+            + words.format(
+                tier=g.tier,
+                hours=fmt_int(abs(g.difference)),
+                delivered=fmt_int(g.delivered_hours),
+                model=fmt_int(g.model_hours),
+            )
+        )
+    console.print(
+        "  "
+        + _(
+            "Whole visits leave minutes over in some manager-weeks, and the spacing and period rules "
+            "decide which tier's contacts fit them; the figures above are the whole contacts (what "
+            "schedule --headcount current books)."
+        )
+    )
 
 
 def render_objectives(comparison: ObjectiveComparison, console: Console) -> None:

@@ -236,14 +236,24 @@ def test_hand_worked_february_needs_a_second_manager(write, cli, tmp_path):
     rep = result.role("rep")
     assert rep.required_headcount == 2 and rep.annual_bound == 1
     assert "2027 calendar needs 1 more rep" in (result.calendar_note or "")
-    # At today's one rep: February delivers 51.6 of 60 visits and October 58.1 of 60; every other
-    # month is met. Delivered = 720 - (60 - 51.61) - (60 - 58.06) = 709.68 visits.
+    # At today's one rep the model's fractional allocation: February delivers 51.6 of 60 visits and
+    # October 58.1 of 60; every other month is met: 720 - (60 - 51.61) - (60 - 58.06) = 709.68 visits.
     feb, octo = 800 * 16 / 248, 800 * 18 / 248
-    expected = 720 - (60 - feb) - (60 - octo)
-    today = plan(sc, headcount="current")
-    t = today.tier("retail", "monthly")
-    assert math.isclose(t.delivered_visits, expected, rel_tol=1e-6)
-    assert math.isclose(t.coverage, expected / 720, rel_tol=1e-6)
+    exact = 720 - (60 - feb) - (60 - octo)
+    fractional = plan(sc, headcount="current", whole_contacts=False).tier("retail", "monthly")
+    assert math.isclose(fractional.delivered_visits, exact, rel_tol=1e-6)
+    # plan reports whole visits: a slot (ISO week inside a month) of d working days holds
+    # floor(800 x d / 248) one-hour visits. February's slots hold 50 of them, October's 57, every
+    # other month at least 60 (worked out from the dates below): 720 - 10 - 3 = 707 visits.
+    whole: Counter = Counter()
+    for (_, _, month), d in _slot_working_days().items():
+        whole[month] += math.floor(800 * d / 248 + 1e-9)
+    assert (whole[2], whole[10]) == (50, 57)
+    expected = sum(min(60, n) for n in whole.values())
+    assert expected == 707
+    t = plan(sc, headcount="current").tier("retail", "monthly")
+    assert t.delivered_visits == expected
+    assert math.isclose(t.coverage, expected / 720, rel_tol=1e-9)
     # The schedule uses the same two reps and gives every customer one visit in every month, on a
     # working day, consecutive visits at least 3 ISO weeks apart (half of 52.18 / 12, rounded up).
     out = tmp_path / "out"
@@ -277,8 +287,8 @@ def test_hand_worked_february_needs_a_second_manager(write, cli, tmp_path):
 def test_priority_more_valuable_tier_served_first(tiny):
     # Both tiers need 8 h a customer a year (small: 4 visits x 2 h; big: 2 a quarter x 1 h), 100
     # customers each: 1,600 h. One rep gives 2000 x 0.6 = 1,200 h: room for one tier and a half.
-    # big's hour is worth more (same churn risk, higher spend), so big gets all 800 h and small the
-    # other 400 h: 50 %. No rep-hour idles: 1,200 h are used.
+    # big's hour is worth more (same churn risk, higher spend), so the model gives big all 800 h and
+    # small the other 400 h: 50 %, using all 1,200 h.
     path = tiny(
         small=100,
         big=100,
@@ -293,19 +303,27 @@ def test_priority_more_valuable_tier_served_first(tiny):
         extra="year: 2027\n",
     )
     sc = load_scenario(path)
-    today = plan(sc, headcount="current")
-    assert today.tier("retail", "big").coverage == 1.0
-    assert math.isclose(today.tier("retail", "small").coverage, 0.5, rel_tol=1e-6)
-    assert math.isclose(today.role("rep").assigned_hours, 1200, rel_tol=1e-6)
+    model = plan(sc, headcount="current", whole_contacts=False)
+    assert model.tier("retail", "big").coverage == 1.0
+    assert math.isclose(model.tier("retail", "small").coverage, 0.5, rel_tol=1e-6)
+    assert math.isclose(model.role("rep").assigned_hours, 1200, rel_tol=1e-6)
     sched = build_schedule(sc, year=YEAR, headcount="current")
     big = next(t for t in sched.tiers if t.tier == "big")
     small = next(t for t in sched.tiers if t.tier == "small")
     assert big.shortfall_visits == 0
     # Whole contacts: a slot (ISO week inside a month) of d working days holds 1200 x d / 248 h, of
     # which only whole hours can hold one-hour big visits and two-hour small ones. big's 800 h come
-    # first; small gets the rest of the whole hours, in two-hour visits.
+    # first; small gets the rest of the whole hours, in two-hour visits: 1,183 whole hours, 191
+    # small visits, one hour left over.
     whole_hours = sum(math.floor(1200 * d / 248 + 1e-9) for d in _slot_working_days().values())
-    assert small.scheduled_visits == (whole_hours - 800) // 2
+    assert whole_hours == 1183
+    assert small.scheduled_visits == (whole_hours - 800) // 2 == 191
+    # plan at today's heads reports the same whole visits: small 382 h of 800.
+    today = plan(sc, headcount="current")
+    assert today.tier("retail", "big").coverage == 1.0
+    assert today.tier("retail", "small").delivered_visits == 191
+    assert math.isclose(today.tier("retail", "small").coverage, 382 / 800, rel_tol=1e-9)
+    assert math.isclose(today.role("rep").assigned_hours, 1182, rel_tol=1e-9)
 
 
 # --- the calendar from its files ------------------------------------------------------------------

@@ -74,7 +74,9 @@ def test_holiday_week_by_hand():
     ]
     gap = min_gap_weeks(12)
     assert gap == 3
-    visits = BookStream(0, 0, "visit", 1, 180.0, gap, 1.0, np.array([1.0, 0.0]), cal.period_slots("month"))
+    visits = BookStream(
+        0, 0, "visit", 1, 180.0, gap, 1.0, 1.0, np.array([1.0, 0.0]), cal.period_slots("month")
+    )
     cap = np.array([4 * 480.0, 5 * 480.0])
 
     old = greedy_book([visits], (10,), cap, cal, full=False)

@@ -294,7 +294,7 @@ def _crystal_visits(cal) -> list:
     return [
         BookStream(
             index=0, tier_index=0, kind="visit", count=2, minutes=120.0, gap=4, priority=1.0,
-            rate=rate, periods=cal.period_slots("quarter"),
+            plan_priority=1.0, rate=rate, periods=cal.period_slots("quarter"),
         )
     ]  # fmt: skip
 

