@@ -89,6 +89,18 @@ class InputError(PlannerError):
         return f"{where}: {self.message}" if where else self.message
 
 
+class PartialFailure(PlannerError):
+    """Some items of a run (branches of a batch...) failed, the others were done and written.
+
+    ``errors`` are the failed items' own messages, each shown as an error line before ``str(err)``,
+    which sums them up.
+    """
+
+    def __init__(self, message: str, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__(message)
+
+
 class InfeasibleError(PlannerError):
     """The limits a scenario sets cannot all hold at once (e.g. an impossible ``min_coverage``)."""
 

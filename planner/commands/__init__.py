@@ -76,11 +76,12 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except PlannerError as exc:
-            from planner.errors import printable
-
             # One line, whatever the message quotes: control characters and newlines escaped.
+            from planner.errors import PartialFailure, printable
             from planner.i18n import _
 
+            for line in exc.errors if isinstance(exc, PartialFailure) else ():
+                click.echo(_("Error: {message}").format(message=printable(line)), err=True)
             click.echo(_("Error: {message}").format(message=printable(str(exc))), err=True)
             ctx.exit(exc.exit_code)
         except BrokenPipeError:

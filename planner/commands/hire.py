@@ -76,7 +76,7 @@ def hire_command(
     and minimises salary + hiring, move and redundancy costs + a penalty per uncovered standard
     hour. A hiring cap that binds shows as a coverage gap, not as an error.
     """
-    from planner.errors import InputError
+    from planner.errors import InputError, SolverError
 
     if out is not None and out.suffix.lower() != ".xlsx":
         raise InputError(_("expected an .xlsx file name, got {name!r}").format(name=out.name), source="--out")
@@ -96,8 +96,7 @@ def hire_command(
         reason = _("{scenario}: no hiring plan; the solver stopped ({status})").format(
             scenario=scenario, status=value_word(result.status)
         )
-        click.echo(_("Error: {message}").format(message=reason), err=True)
-        raise SystemExit(2)
+        raise SolverError(reason)
     if out is not None:
         from planner.report.hiring import write_workbook
 

@@ -200,16 +200,17 @@ def batch_command(
 
         render_batch(rows, make_console())
         click.echo(_("wrote {path}").format(path=out), err=True)
-    for r in failed:
-        reason = str(r["error"])
-        # Load errors already begin with the file (and line); say it once.
-        where = "" if reason.startswith(r["file"]) else f"{r['file']}: "
-        click.echo(_("Error: {message}").format(message=f"{where}{reason}"), err=True)
     if failed:
-        click.echo(
+        from planner.errors import PartialFailure
+
+        errors = []
+        for r in failed:
+            reason = str(r["error"])
+            # Load errors already begin with the file (and line); say it once.
+            errors.append(reason if reason.startswith(r["file"]) else f"{r['file']}: {reason}")
+        raise PartialFailure(
             _('{failed} of {n} branches failed (status "error" in {out}); {ok} planned').format(
                 failed=f"{len(failed):,}", n=f"{len(rows):,}", out=out, ok=f"{len(rows) - len(failed):,}"
             ),
-            err=True,
+            errors,
         )
-        raise SystemExit(2)

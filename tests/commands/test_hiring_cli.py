@@ -187,3 +187,20 @@ def test_validate_catches_hiring_names(cli: Callable[..., object]) -> None:
     result = cli("validate", DATA / "unknown-role.yaml")
     assert result.exit_code == 2  # type: ignore[attr-defined]
     assert "unknown role 'key_manger'" in result.output + result.stderr  # type: ignore[attr-defined]
+
+
+def test_a_solver_that_stops_exits_2_through_the_group(
+    cli: Callable[..., object], capped: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The command raises a SolverError; the group alone prints it and exits 2 (nothing written).
+    from types import SimpleNamespace
+
+    from planner.analyses import hiring
+    from planner.model.solver import SolveStatus
+
+    stopped = SimpleNamespace(ok=False, status=SolveStatus.NOT_SOLVED, warnings=[])
+    monkeypatch.setattr(hiring, "hiring_plan", lambda *a, **k: stopped)
+    result = cli("hire", str(capped), "--format", "json")
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert result.stdout == ""  # type: ignore[attr-defined]
+    assert result.stderr.strip() == f"Error: {capped}: no hiring plan; the solver stopped (not_solved)"  # type: ignore[attr-defined]

@@ -38,8 +38,11 @@ def test_a_named_file_that_does_not_exist_is_a_failed_row_and_exit_2(here):
     assert list(frame["file"]) == ["scenarios/baseline.yaml", "scenarios/nope.yaml"]
     assert list(frame["status"]) == ["ok", "error"]
     assert frame["error"].iloc[1] == "file not found"
-    assert "Error: scenarios/nope.yaml: file not found" in result.stderr
-    assert "1 of 2 branches failed" in result.stderr
+    # The failed row, then the sum, each an error line of the group's (the command raises them).
+    assert result.stderr.splitlines()[-2:] == [
+        "Error: scenarios/nope.yaml: file not found",
+        'Error: 1 of 2 branches failed (status "error" in r.csv); 1 planned',
+    ]
     assert "Traceback" not in result.output
 
 
