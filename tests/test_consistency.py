@@ -278,7 +278,7 @@ def test_batch_rows_are_plans_figures(cli, tmp_path):
 
 
 #: Every shipped scenario but williams-manpower (its levels' requirement is given in heads, which
-#: overrides: tests/hiring/test_efficiency.py), with the options that make ``plan`` the plan of the
+#: overrides: tests/analyses/test_efficiency.py), with the options that make ``plan`` the plan of the
 #: standards hire plans for: budget-freeze's limits lifted (hire's requirement is what meets the
 #: standards; it says so in a warning), callcentre-outbound's outbound agents off (hire plans the
 #: managers for every contact; it warns).

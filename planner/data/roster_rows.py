@@ -6,7 +6,7 @@ and spread to the rows by an integer lookup; spends are parsed by Arrow's cast w
 plain number, and only the other rows go through :func:`planner.data.roster.parse_spend`. Reject
 messages are built once per distinct message. The decisions and messages are those documented in
 :func:`planner.data.roster.read_roster` (tested row for row against the row-wise pandas checks this
-replaced, ``tests/roster/roster_before.py``).
+replaced, ``tests/data_layer/roster_before.py``).
 """
 
 from __future__ import annotations

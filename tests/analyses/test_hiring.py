@@ -41,10 +41,10 @@ def _plan(path: Path, horizon: int = 6, period: str = "month") -> HiringResult:
 
 def _hiring(body: str) -> str:
     # Even months (a twelfth of the year each): the hand-worked figures below; the calendar's months
-    # are tested in tests/hiring/test_calendar_months.py. And a head delivers all its hours
-    # (``efficiency: none``): these tests are about hires, ramp-up, caps and leavers, and a one-rep
-    # branch packs badly into plan's calendar (it needs 2 heads for 800 h); the calendar efficiency
-    # is tested in tests/hiring/test_efficiency.py.
+    # are tested in tests/test_consistency.py::test_hire_requirement_is_the_plans_work. And a head
+    # delivers all its hours (``efficiency: none``): these tests are about hires, ramp-up, caps and
+    # leavers, and a one-rep branch packs badly into plan's calendar (it needs 2 heads for 800 h);
+    # the calendar efficiency is tested in tests/analyses/test_efficiency.py.
     lines = body.strip("\n").splitlines()
     if not any(line.startswith("months:") for line in lines):
         lines.append("months: even")

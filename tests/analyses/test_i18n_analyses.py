@@ -20,7 +20,7 @@ from planner.i18n import LANG_ENV, reset_language, set_language
 
 REPO = Path(__file__).resolve().parent.parent.parent
 BOUNDARY = "tests/data/boundary"
-PORTFOLIO = "tests/portfolio/data"
+PORTFOLIO = "tests/data/portfolio"
 
 #: A branch whose roster names its managers (tests/data/schedule/named.yaml and named.csv).
 NAMED = REPO / "tests" / "data" / "schedule" / "named.yaml"
@@ -49,7 +49,7 @@ def _both(*args: object):
 
 
 def _rows(n_per_channel: int) -> list[str]:
-    """Rows inside a band of every baseline channel (see tests/roster/test_roster_gate.py)."""
+    """Rows inside a band of every baseline channel (see tests/data_layer/test_roster_gate.py)."""
     rows = []
     for ch, spend in (("key", 4000), ("commercial", 2000), ("public", 100), ("mobile", 50)):
         rows += [f"{ch[0]}{i},{ch},{spend}" for i in range(n_per_channel)]

@@ -249,8 +249,8 @@ def test_same_calendar_where_no_day_was_over(tmp_path, monkeypatch, case):
         scenario = REPO / "tests" / "data" / "schedule" / "named.yaml"
         roster = scenario.with_suffix(".csv")
     else:
-        scenario = REPO / "tests" / "portfolio" / "data" / "travel.yaml"
-        roster = REPO / "tests" / "portfolio" / "data" / "travel.csv"
+        scenario = REPO / "tests" / "data" / "portfolio" / "travel.yaml"
+        roster = REPO / "tests" / "data" / "portfolio" / "travel.csv"
     new = _roster_schedule(scenario, roster)
     plain = booking.book_branch
 

@@ -16,7 +16,7 @@ DATA = Path("tests/data/hiring")
 
 # efficiency: none: these tests are about the command's outputs, with the hand-worked coverage of a
 # head that delivers all its hours (a one-rep branch packs into plan's calendar at 50 %: see
-# tests/hiring/test_efficiency.py).
+# tests/analyses/test_efficiency.py).
 GROWTH = """
 hiring:
   start: "2006-01"

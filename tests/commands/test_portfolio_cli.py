@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data" / "portfolio"
 SMALL = DATA / "small.yaml"
 HEADER = "customer_id,channel,tier,monthly_spend,district,manager_id\n"
 

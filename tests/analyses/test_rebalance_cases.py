@@ -1,4 +1,4 @@
-"""Hand-worked rebalance cases (tests/portfolio/data), through the analysis and the CLI.
+"""Hand-worked rebalance cases (tests/data/portfolio), through the analysis and the CLI.
 
 Hours per customer a year from the shipped policy (visits x visit_minutes + calls x call_minutes):
 commercial.B = 2 x 90 + 12 x 10 = 300 min = 5 h; commercial.A = 4 x 90 + 12 x 10 = 480 min = 8 h;
@@ -20,7 +20,7 @@ from planner.data.managers import build_book
 from planner.data.roster import read_roster
 from planner.data.scenario import load_scenario
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data" / "portfolio"
 
 
 def run(scenario: str, roster: str, **kwargs):

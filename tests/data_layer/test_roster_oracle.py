@@ -195,7 +195,7 @@ def test_check_json_byte_identical_to_before(tmp_path):
 
     from planner.commands import main
 
-    data = Path(__file__).parent / "data"
+    data = Path(__file__).resolve().parents[1] / "data" / "roster"
     scenario = str(REPO / "scenarios" / "baseline.yaml")
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(data)

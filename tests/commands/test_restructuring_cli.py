@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-DATA = Path("tests/hiring/data")
+DATA = Path("tests/data/hiring")
 
 BAD_FILES = [
     (

@@ -1,6 +1,6 @@
 """The roster reader's checks as they were before they were rewritten on Arrow arrays (issue 15).
 
-Kept only as a test oracle: ``tests/roster/test_roster_oracle.py`` checks that the fast reader
+Kept only as a test oracle: ``tests/data_layer/test_roster_oracle.py`` checks that the fast reader
 accepts and rejects exactly the same rows, with the same messages, as this one.
 """
 

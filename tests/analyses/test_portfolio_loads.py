@@ -16,7 +16,7 @@ from planner.data.managers import build_book
 from planner.data.roster import read_roster
 from planner.data.scenario import load_scenario
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data" / "portfolio"
 REPO = Path(__file__).resolve().parents[2]
 
 
