@@ -227,7 +227,7 @@ class Customers:
     def counts(self) -> dict[tuple[str, str], int]:
         """Customers per (channel, tier): a tier's customers are contiguous (sorted by tier)."""
         starts = self.tier_starts
-        ends = [*sorted(starts.values())[1:], len(self)]
+        ends = [*sorted(starts.values())[1:], len(self)] if starts else []
         return {key: end - start for (key, start), end in zip(starts.items(), ends, strict=True)}
 
 

@@ -77,7 +77,7 @@ def branch_command(
     if not no_schedule:
         from planner.commands.schedule import check_schedule_size
 
-        check_schedule_size(sc)
+        check_schedule_size(sc, hint=_("--no-schedule makes the pack without a calendar"))
     print_warnings(sc.warnings)
     after = None
     named = remedy is None and sc.spec.remedy is not None

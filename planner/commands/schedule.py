@@ -177,12 +177,22 @@ def schedule_command(
 MAX_CONTACTS = 40_000_000
 
 
-def check_schedule_size(scenario: Scenario) -> None:
-    """Refuse, before any work, a calendar whose rows would not fit: say how many and why."""
+def check_schedule_size(scenario: Scenario, hint: str | None = None) -> None:
+    """Refuse, before any work, a calendar with no contact or whose rows would not fit: say why
+    (``hint``: what the command can do instead, added to the first)."""
     from planner.analyses.schedule import contacts_a_year
     from planner.errors import InputError
 
     contacts = contacts_a_year(scenario)
+    if contacts == 0:
+        why = _(
+            "nothing to schedule: no customer of the scenario (or the roster) has a tier whose "
+            "standard asks for a visit or a call"
+        )
+        raise InputError(
+            _("{reason}; {hint}").format(reason=why, hint=hint) if hint else why,
+            source=scenario.path if scenario.path is not None else scenario.name,
+        )
     if contacts > MAX_CONTACTS:
         raise InputError(
             _(

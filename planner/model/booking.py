@@ -475,7 +475,8 @@ class _Greedy:
         if sum(c * self.minutes[k] for k, c in spare.items()) + self.free(w) + 1e-6 < need:
             return False
         dropped = []
-        # Contacts ahead of the plan first, then the least valuable.
+        # Tiers whose planned hours are worth less first (least valuable first), then contacts the
+        # dearer tiers made ahead of their plan.
         for k in sorted(
             spare,
             key=lambda k: (

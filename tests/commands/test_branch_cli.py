@@ -145,3 +145,40 @@ def test_a_remedy_the_scenario_names_is_the_packs_remedy(cli: Cli, tmp_path: Pat
     assert result.exit_code == 2
     assert "named.yaml" in result.output and "remedy" in result.output and "not found" in result.output
     assert not (tmp_path / "none").exists()
+
+
+def test_a_branch_with_nothing_to_schedule_says_so(cli: Cli, tmp_path: Path) -> None:
+    # williams-manpower counts no customers (it is a hiring case): schedule refuses, naming the file,
+    # in either language; the pack says how to make it without a calendar, and does with that option.
+    path = "scenarios/williams-manpower.yaml"
+    why = (
+        "nothing to schedule: no customer of the scenario (or the roster) has a tier whose standard asks "
+        "for a visit or a call"
+    )
+    result: Any = cli("schedule", path, "--out", tmp_path / "cal")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == f"Error: {path}: {why}"
+    assert not (tmp_path / "cal").exists()
+    zh: Any = cli("schedule", path, "--lang", "zh")
+    assert zh.exit_code == 2 and "没有可排的日程" in zh.stderr
+    pack: Any = cli("branch", path, "--out", tmp_path / "pack")
+    assert pack.exit_code == 2
+    assert pack.stderr.splitlines()[-1] == (
+        f"Error: {path}: {why}; --no-schedule makes the pack without a calendar"
+    )
+    assert not (tmp_path / "pack").exists()
+    made: Any = cli("branch", path, "--out", tmp_path / "pack", "--no-schedule")
+    assert made.exit_code == 0, made.output
+    assert (tmp_path / "pack" / "branch.json").exists()
+
+
+def test_customers_of_no_tier_count_as_none() -> None:
+    # The calendar's customer table with no rows at all (what a scenario without customers makes):
+    # no tier, no count (it used to raise on zip's strictness).
+    from planner.analyses.schedule import synthetic_customers
+    from planner.data.scenario import load_scenario
+
+    repo = Path(__file__).resolve().parents[2]
+    customers = synthetic_customers(load_scenario(repo / "scenarios" / "williams-manpower.yaml"))
+    assert len(customers) == 0
+    assert customers.counts() == {}
