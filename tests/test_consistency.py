@@ -4,9 +4,9 @@
   schedule meets every standard;
 - at today's headcount, per tier, ``plan --headcount current``, ``boundary``'s "in practice" and
   ``schedule --headcount current`` are one allocation: the visits and calls the managers' whole-contact
-  books hold, equal to the contact (``plan`` reports the books, not the fractional plan they round;
-  the fractional plan is at most whole-contact rounding away, checked by hand in the tests that
-  work it out);
+  books hold, equal contact for contact (``plan`` reports the books, not the fractional plan they
+  round; where the two are further apart than whole-contact rounding, 1 % of a tier's hours or one
+  visit, plan and schedule say so: tests/commands/test_plan_cli.py, and the priority property below);
 - ``boundary --remedy`` and ``compare`` show the same heads and cost for the same scenario, on the
   same two named bases (today's, required);
 - ``hire``'s requirement is the plan's work: a year's required hours per tier add up to ``plan``'s,
