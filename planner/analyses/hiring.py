@@ -607,11 +607,7 @@ def calendar_efficiency(
         warning = _(
             "plan's calendar model of {year} found no plan ({status}); a head's hours count in full"
         ).format(year=year, status=planned.status.value)
-        whole = {
-            rid: RoleEfficiency(rid, 1.0, 0.0, role_hours_per_head(role), None, year)
-            for rid, role in scenario.roles.items()
-        }
-        return CalendarEfficiency(whole, None, [*warnings, warning])
+        return no_efficiency(scenario, year, [*warnings, warning])
     shares = _plan_shares(scenario, planned)
     delivered = {(t.channel, t.tier): t.delivered_hours for t in planned.tiers}
     roles: dict[str, RoleEfficiency] = {}
@@ -644,14 +640,18 @@ def _without_limits(scenario: Scenario) -> Scenario:
     return replace(scenario, spec=spec)
 
 
-def no_efficiency(scenario: Scenario) -> CalendarEfficiency:
-    """``hiring.efficiency: none``: every head delivers all its hours."""
+def no_efficiency(
+    scenario: Scenario, year: int | None = None, warnings: list[str] | None = None
+) -> CalendarEfficiency:
+    """Every head delivers all its hours (``hiring.efficiency: none``, or no plan of ``year`` to
+    read an efficiency off, with ``warnings`` saying so)."""
     return CalendarEfficiency(
         {
-            rid: RoleEfficiency(rid, 1.0, 0.0, role_hours_per_head(role), None, None)
+            rid: RoleEfficiency(rid, 1.0, 0.0, role_hours_per_head(role), None, year)
             for rid, role in scenario.roles.items()
         },
         None,
+        warnings or [],
     )
 
 

@@ -373,10 +373,11 @@ class _Greedy:
         starts = [[j for j in range(n_s) if w > 0 and self.period_of[j][w] != self.period_of[j][w - 1]]
                   for w in range(self.n_w)]  # fmt: skip
         ends = [[j for j in order if self.period_end[j][self.period_of[j][w]] == w] for w in range(self.n_w)]
-        spare = sorted(
-            (j for j in range(n_s) if self.minutes[j] > 0),
-            key=lambda j: (-streams[j].priority, streams[j].minutes, j) if not full else order.index(j),
-        )
+        # Spare minutes: in ``order`` when every standard must be met; else to the tier whose next
+        # hour is worth most.
+        spare = [j for j in order if self.minutes[j] > 0]
+        if not full:
+            spare.sort(key=lambda j: (-streams[j].priority, streams[j].minutes, j))
         target, done = self.target, self.done
         for w in range(self.n_w):
             for j in starts[w]:
@@ -957,9 +958,8 @@ def booked_solution(problem: Any, solution: Any, books: dict[str, RoleCalendar])
             booked[st.index] = tuple(float(v) for v in rc.books.served[j].sum(axis=0))
     zero = (0.0,) * problem.calendar.n_slots
     streams = tuple(replace(s, contacts=booked.get(i, zero)) for i, s in enumerate(solution.streams))
-    hours: dict[Any, float] = {}
-    for s in streams:
-        hours[s.key] = hours.get(s.key, 0.0) + s.total * s.minutes / 60.0
+    out = replace(solution, streams=streams)
+    hours = out.tier_hours()
     coverage = {}
     for t in problem.tiers:
         need = t.required_hours
@@ -967,7 +967,7 @@ def booked_solution(problem: Any, solution: Any, books: dict[str, RoleCalendar])
         # Every contact booked is the standard met, whatever the float sums say (one 10-minute
         # call short of a tier of a million hours is still 1.7e-7 of it).
         coverage[t.key] = 1.0 if need <= 0 or got >= need * (1 - 1e-12) else got / need
-    return replace(solution, streams=streams, coverage=coverage)
+    return replace(out, coverage=coverage)
 
 
 @dataclass(frozen=True)
@@ -988,14 +988,7 @@ class RoundingGap:
 def rounding_gaps(problem: Any, fractional: Any, booked: Any) -> list[RoundingGap]:
     """Tiers whose booked hours differ from the fractional allocation's by more than 1 % of their
     standard's hours or one visit (the longest contact), whichever is larger."""
-
-    def by_tier(sol: Any) -> dict[tuple[str, str], float]:
-        out: dict[tuple[str, str], float] = {}
-        for s in sol.streams:
-            out[s.key] = out.get(s.key, 0.0) + s.total * s.minutes / 60.0
-        return out
-
-    model, got = by_tier(fractional), by_tier(booked)
+    model, got = fractional.tier_hours(), booked.tier_hours()
     gaps = []
     for t in problem.tiers:
         longest = max((p.minutes for p in t.parts), default=0.0) / 60.0

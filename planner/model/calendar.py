@@ -177,6 +177,13 @@ class CalendarSolution:
             out[k] = out.get(k, 0.0) + s.total * s.minutes / 60.0
         return out
 
+    def tier_hours(self) -> dict[TierKey, float]:
+        """Hours a year each tier gets, from every role."""
+        out: dict[TierKey, float] = {}
+        for (_role, key), h in self.hours().items():
+            out[key] = out.get(key, 0.0) + h
+        return out
+
     def delivered(self, key: TierKey, kind: str) -> float:
         """Contacts of ``kind`` tier ``key`` gets over the year."""
         return sum(s.total for s in self.streams if s.key == key and s.kind == kind)

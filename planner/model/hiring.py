@@ -453,9 +453,7 @@ class _Program:
                     # (a transferee's ramp may be shorter than a hire's), at least its first period,
                     # weighted by the share of the period it spends ramping up (a 3-month ramp takes
                     # a quarter of a year: capacity 20 trains 80 people a year, 20 at a time).
-                    window = [
-                        c.training(t - c.start) * c.size for c in ramping[r.id] if c.training(t - c.start) > 0
-                    ]
+                    window = [share * c.size for c in ramping[r.id] if (share := c.training(t - c.start)) > 0]
                     if window:
                         prob += pulp.LpConstraint(
                             pulp.lpSum(window), pulp.LpConstraintLE, f"train_{i}_{t}", r.training_capacity
