@@ -545,6 +545,9 @@ def build_schedule(
                     model=f"{g.model_hours:,.0f}",
                 )
             )
+    from planner.model.booking import undecided_warnings
+
+    warnings.extend(undecided_warnings(books, time_limit))
     for r, role in scenario.roles.items():
         if role.contacts == "calls" and r in books:
             warnings.append(

@@ -36,12 +36,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Guards floor()/ceil() against float error at exact integers.
 EPS = 1e-7
-#: HiGHS's random seed for the books' integer programmes (0, its default, stated so it stays fixed).
 #: How many times a role may gain heads while its managers' books do not fit.
 MAX_GROW_ROUNDS = 200
 #: Whole-contact rounding a tier's delivery may show against the fractional allocation without a
 #: word in the report: this share of its standard's hours (or one visit, if that is more).
 ROUNDING_SHARE = 0.01
+
+
+class BookUndecided(Exception):
+    """The solver stopped at its time limit before it settled whether a book fits."""
 
 
 @dataclass
@@ -73,6 +76,9 @@ class RoleBooks:
     #: With a day plan: per stream, contacts the minutes-only rounding makes that whole days do not
     #: hold (net, over all managers); ``None`` without one.
     day_lost: npt.NDArray[np.int64] | None = None
+    #: Books the solver left unsettled at its time limit (:class:`BookUndecided`), over every head
+    #: count tried. Each counted as not fitting, so ``heads`` may be more than the role needs.
+    undecided: int = 0
 
 
 def days_fit(sizes: list[tuple[float, int]], days: int, day_minutes: float) -> bool:
@@ -581,10 +587,14 @@ def ip_book(
     With ``keep`` (contacts per stream and slot) and ``free`` (slots), only the free slots are
     decided: every other slot keeps its contacts, and only the rules that touch a free slot are
     stated (the kept slots already meet theirs).
+
+    ``None`` means no such book exists. Raises :class:`BookUndecided` when the solver stops at
+    ``time_limit`` without settling it either way.
     """
     import numpy as np
 
     from planner.model.lp import INF, Program
+    from planner.model.solver import SolveStatus
 
     if not _may_fit(streams, book, cap_minutes, cal):
         return None
@@ -621,7 +631,10 @@ def ip_book(
     prog.set_objective([], maximize=False)
     # HiGHS's search (and so which of many feasible books it returns, and how fast) depends on its
     # random seed: Program fixes it, so a book is the same on every run and every machine.
-    if not prog.solve(solver, time_limit).status.is_ok:
+    status = prog.solve(solver, time_limit).status
+    if status is SolveStatus.NOT_SOLVED:
+        raise BookUndecided
+    if not status.is_ok:
         return None
     out = np.zeros((len(streams), n_w), dtype=np.int64)
     for j, cols in enumerate(rows):
@@ -645,7 +658,8 @@ def repair_book(
     The rounding runs on past the periods it leaves short; a small integer programme then re-plans
     only the quarters holding those periods, every other slot keeping the rounding's contacts (one
     quarter of a year is a small programme; the whole year can take HiGHS a second). ``None`` when
-    that does not fit: :func:`ip_book` then decides the whole year.
+    that does not fit, or the solver does not settle it in time: :func:`ip_book` then decides the
+    whole year.
 
     HiGHS only: CBC spends its whole time limit on these feasibility programmes (120 s on the
     baseline's first), so under ``--solver cbc`` the whole-year programme decides, as before.
@@ -663,17 +677,20 @@ def repair_book(
             return np.array(g.y, dtype=np.int64).reshape(len(streams), cal.n_slots)
         short = {quarter[w] for w in g.missed}
         free = {w for w in range(cal.n_slots) if quarter[w] in short}
-        plan = ip_book(
-            streams,
-            book,
-            cap_minutes,
-            cal,
-            band=None,
-            solver=solver,
-            time_limit=time_limit,
-            keep=g.y,
-            free=free,
-        )
+        try:
+            plan = ip_book(
+                streams,
+                book,
+                cap_minutes,
+                cal,
+                band=None,
+                solver=solver,
+                time_limit=time_limit,
+                keep=g.y,
+                free=free,
+            )
+        except BookUndecided:
+            continue
         if plan is not None:
             return plan
     return None
@@ -706,7 +723,7 @@ def book_role(
     cache: dict[tuple[int, ...], Any] = {}
     shared: dict[str, Any] = {}
     bound: dict[tuple[int, ...], bool] = {}  # books whose days refused a contact
-    ip_books = 0
+    ip_books = undecided = 0
     h = max(heads, 1) if sum(counts) > 0 else heads
     if books_given is not None:
         h, full = books_given.shape[1], False
@@ -755,9 +772,15 @@ def book_role(
                 streams, book, cap_minutes, cal, shared=shared, solver=solver, time_limit=time_limit
             )
             for band in () if plan is not None else (1, None):
-                plan = ip_book(
-                    streams, book, cap_minutes, cal, band=band, solver=solver, time_limit=time_limit
-                )
+                try:
+                    plan = ip_book(
+                        streams, book, cap_minutes, cal, band=band, solver=solver, time_limit=time_limit
+                    )
+                except BookUndecided:
+                    # Within one contact of the plan's share is a narrower search; the whole year
+                    # (``band`` None) is the verdict, and an unsettled one counts as not fitting.
+                    plan = None
+                    undecided += band is None
                 if plan is not None:
                     break
             cache[book] = plan
@@ -785,7 +808,7 @@ def book_role(
             dated = cache[book]
             if plain is not None and dated is not None:
                 day_lost += (plain.sum(axis=1) - dated.sum(axis=1)) * len(members)
-    return RoleBooks(h, per_manager, served, load, feasible, ip_books, day_lost)
+    return RoleBooks(h, per_manager, served, load, feasible, ip_books, day_lost, undecided)
 
 
 def slot_rows(
@@ -996,3 +1019,18 @@ def rounding_gaps(problem: Any, fractional: Any, booked: Any) -> list[RoundingGa
         if abs(b - m) > max(ROUNDING_SHARE * t.required_hours, longest) + 1e-6:
             gaps.append(RoundingGap(f"{t.key[0]}.{t.key[1]}", m, b))
     return gaps
+
+
+def undecided_warnings(books: dict[str, RoleCalendar], time_limit: float) -> list[str]:
+    """One line per role whose heads count a book the solver left unsettled (:class:`BookUndecided`)."""
+    from planner.i18n import _
+
+    return [
+        _(
+            "{role}: the solver stopped at its time limit ({seconds:g} s) before settling whether "
+            "{books} manager book(s) fit; each was counted as not fitting, so {role} may show more "
+            "heads than it needs (HiGHS, the default solver, settles such books in seconds)"
+        ).format(role=role, seconds=time_limit, books=rc.books.undecided)
+        for role, rc in books.items()
+        if rc.books.undecided
+    ]

@@ -34,7 +34,14 @@ from typing import Any, Literal
 from planner.data.policy import Tier
 from planner.data.scenario import Scenario, TierKey, tier_key
 from planner.i18n import _
-from planner.model.booking import RoleCalendar, RoundingGap, book_branch, booked_solution, rounding_gaps
+from planner.model.booking import (
+    RoleCalendar,
+    RoundingGap,
+    book_branch,
+    booked_solution,
+    rounding_gaps,
+    undecided_warnings,
+)
 from planner.model.calendar import (
     CalendarProblem,
     CalendarSolution,
@@ -773,6 +780,7 @@ def _plan_calendar(
         objective=data.objective,
     )
     rounding: list[RoundingGap] = []
+    unsettled = undecided_warnings(books, time_limit)
     if heads is not None and sol.ok and whole_contacts:
         # At fixed heads the answer is the whole-contact calendar's (what ``schedule`` makes).
         booked = booked_solution(problem, sol, books)
@@ -793,6 +801,7 @@ def _plan_calendar(
     result = _from_calendar(scenario, data, problem, sol, mode, basis, solver, time_limit)
     if rounding:
         result = replace(result, rounding=rounding)
+    result.warnings.extend(unsettled)
     if sol.calendar_bound:
         result.warnings.append(
             _(
