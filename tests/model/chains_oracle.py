@@ -20,7 +20,8 @@ the least cost follows from a dynamic programme over the roles instead, exact in
 Kept as a test oracle, not in the package: it gives the optimum's cost, not which of several
 equal-cost sets of heads HiGHS returns (the plan's answer), and the shared 50 x 200 benchmark has
 many such ties. (Tried in December 2026 as a proof that lets HiGHS stop at its first optimal
-incumbent: 0.74 s instead of 1.9 s there, but the heads it returned then differed on ties.)
+incumbent: 0.74 s instead of 1.9 s there, with the same plan; but on small random rings with ties the
+heads it returned then sometimes differed from HiGHS's own answer.)
 """
 
 from __future__ import annotations
