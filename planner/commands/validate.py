@@ -21,7 +21,7 @@ def validate_command(paths: tuple[Path, ...]) -> None:
     Prints one line per file; exits 2 if any file is wrong.
     """
     from planner.analyses.validate import validate_paths
-    from planner.errors import printable
+    from planner.errors import PlannerError, printable
     from planner.i18n import _
 
     if not paths:
@@ -37,4 +37,6 @@ def validate_command(paths: tuple[Path, ...]) -> None:
             click.echo(printable(f"{_('error'):5} {_(r.kind):8} {r.error}"), err=True)
     click.echo(_("{n} file(s) checked, {bad} with errors").format(n=len(results), bad=bad))
     if bad:
-        raise SystemExit(2)
+        # The listing above is the report; the group turns this into the last error line and exit 2.
+        message = _("{bad} of {n} file(s) have errors (listed above)")
+        raise PlannerError(message.format(bad=bad, n=len(results)))

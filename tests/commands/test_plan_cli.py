@@ -250,6 +250,8 @@ def test_validate_reports_each_bad_file_and_exits_2(cli):
     assert result.exit_code == 2
     assert "3 file(s) checked, 2 with errors" in result.stdout
     assert "roles.rep.headcount: expected an integer" in result.stderr
+    # The group (not the command) ends it, as every other error: one last error line.
+    assert result.stderr.splitlines()[-1] == "Error: 2 of 3 file(s) have errors (listed above)"
 
 
 def test_validate_empty_directory(cli, tmp_path):
