@@ -547,7 +547,7 @@ def build_schedule(
             )
     from planner.model.booking import undecided_warnings
 
-    warnings.extend(undecided_warnings(books, time_limit))
+    warnings.extend(undecided_warnings(books, solver, time_limit))
     for r, role in scenario.roles.items():
         if role.contacts == "calls" and r in books:
             warnings.append(

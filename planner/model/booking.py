@@ -1021,16 +1021,26 @@ def rounding_gaps(problem: Any, fractional: Any, booked: Any) -> list[RoundingGa
     return gaps
 
 
-def undecided_warnings(books: dict[str, RoleCalendar], time_limit: float) -> list[str]:
+def undecided_warnings(books: dict[str, RoleCalendar], solver: str, time_limit: float) -> list[str]:
     """One line per role whose heads count a book the solver left unsettled (:class:`BookUndecided`)."""
     from planner.i18n import _
+    from planner.model.solver import resolve_solver_name
 
-    return [
+    words = (
         _(
             "{role}: the solver stopped at its time limit ({seconds:g} s) before settling whether "
             "{books} manager book(s) fit; each was counted as not fitting, so {role} may show more "
+            "heads than it needs"
+        )
+        if resolve_solver_name(solver) == "highs"
+        else _(
+            "{role}: the solver stopped at its time limit ({seconds:g} s) before settling whether "
+            "{books} manager book(s) fit; each was counted as not fitting, so {role} may show more "
             "heads than it needs (HiGHS, the default solver, settles such books in seconds)"
-        ).format(role=role, seconds=time_limit, books=rc.books.undecided)
+        )
+    )
+    return [
+        words.format(role=role, seconds=time_limit, books=rc.books.undecided)
         for role, rc in books.items()
         if rc.books.undecided
     ]

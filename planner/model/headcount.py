@@ -780,7 +780,7 @@ def _plan_calendar(
         objective=data.objective,
     )
     rounding: list[RoundingGap] = []
-    unsettled = undecided_warnings(books, time_limit)
+    unsettled = undecided_warnings(books, solver, time_limit)
     if heads is not None and sol.ok and whole_contacts:
         # At fixed heads the answer is the whole-contact calendar's (what ``schedule`` makes).
         booked = booked_solution(problem, sol, books)

@@ -175,5 +175,28 @@ def test_plan_says_when_heads_count_books_the_solver_left_unsettled(cli):
     assert lines == [
         f"key_manager: the solver stopped at its time limit (120 s) before settling whether "
         f"{len(refused)} manager book(s) fit; each was counted as not fitting, so key_manager may show "
-        "more heads than it needs (HiGHS, the default solver, settles such books in seconds)"
+        "more heads than it needs"
     ]
+    # The schedule says the same of the same books (the one calendar both read).
+    from planner.analyses.schedule import build_schedule
+    from planner.data.scenario import load_scenario as load
+
+    with pytest.MonkeyPatch.context() as mp:
+        refused = _books_left_unsettled(mp)
+        made = build_schedule(load(REPO / "scenarios" / "baseline.yaml"), year=doc["year"])
+    assert [w for w in made.warnings if "time limit" in w] == lines
+
+
+def test_under_cbc_the_warning_names_the_solver_that_settles_books():
+    from types import SimpleNamespace
+
+    books = {
+        "a": SimpleNamespace(books=SimpleNamespace(undecided=2)),
+        "b": SimpleNamespace(books=SimpleNamespace(undecided=0)),
+    }
+    assert booking.undecided_warnings(books, "cbc", 30) == [  # type: ignore[arg-type]
+        "a: the solver stopped at its time limit (30 s) before settling whether 2 manager book(s) fit; "
+        "each was counted as not fitting, so a may show more heads than it needs (HiGHS, the default "
+        "solver, settles such books in seconds)"
+    ]
+    assert booking.undecided_warnings(books, "auto", 30)[0].endswith("may show more heads than it needs")  # type: ignore[arg-type]
