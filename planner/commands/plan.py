@@ -66,6 +66,8 @@ def plan_command(
             from planner.analyses.objectives import compare_objectives
 
             objectives = compare_objectives(sc, result, headcount=headcount, solver=solver)  # type: ignore[arg-type]
+    # The plan's own warnings (the scenario's were shown above): on stderr in either format.
+    print_warnings([w for w in result.warnings if w not in sc.warnings])
     if fmt == "json":
         data = result.to_dict()
         if outbound is not None:

@@ -158,13 +158,15 @@ def test_a_book_the_solver_does_not_settle_is_not_called_unfit(mended):
 def test_plan_says_when_heads_count_books_the_solver_left_unsettled(cli):
     import json
 
-    normal = json.loads(cli("plan", "--format", "json").output)
+    normal = json.loads(cli("plan", "--format", "json").stdout)
     assert not [w for w in normal["warnings"] if "time limit" in w]
     with pytest.MonkeyPatch.context() as mp:
         refused = _books_left_unsettled(mp)
         result = cli("plan", "--format", "json")
+        refused = list(refused)  # the JSON run's (the table run below refuses the same books again)
+        table = cli("plan")
     assert result.exit_code == 0
-    doc = json.loads(result.output)
+    doc = json.loads(result.stdout)
     # Every unsettled book counted as not fitting, so the key managers grew past the plan's 147
     # until the greedy rounding alone fitted every book; the report says so, with the count.
     assert refused
@@ -177,6 +179,9 @@ def test_plan_says_when_heads_count_books_the_solver_left_unsettled(cli):
         f"{len(refused)} manager book(s) fit; each was counted as not fitting, so key_manager may show "
         "more heads than it needs"
     ]
+    # Both formats also say it on stderr (the table has no place for it), once.
+    for run in (result, table):
+        assert [w for w in run.stderr.splitlines() if "time limit" in w] == [f"Warning: {lines[0]}"]
     # The schedule says the same of the same books (the one calendar both read).
     from planner.analyses.schedule import build_schedule
     from planner.data.scenario import load_scenario as load
