@@ -51,6 +51,8 @@ class ScenarioSummary:
     objective: str = "response"
     #: The limits at their bound (``budget``, ``max_total_headcount``, ...), as in ``plan``.
     binding: tuple[str, ...] = ()
+    #: The plan's warnings, the scenario's own among them, as ``plan`` gives them.
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,7 @@ def summarise(
         revenue_lost=result.revenue_lost,
         objective=result.objective,
         binding=tuple(result.binding),
+        warnings=tuple(result.warnings),
     )
 
 
@@ -299,6 +302,8 @@ class SweepPoint:
     #: When ``budget`` is swept: extra revenue kept per extra 1 M CNY of budget since the previous
     #: budget (the other parameter, if any, unchanged); None at the first budget or a failed point.
     marginal_per_million: float | None = None
+    #: The point's plan's warnings, the scenario's own among them, as ``plan`` gives them.
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -318,6 +323,15 @@ class Sweep:
             "parameters": self.parameters,
             "points": [asdict(p) for p in self.points],
         }
+
+    def warning_counts(self) -> list[tuple[str, int]]:
+        """Each distinct warning of the points' plans, in order of first appearance, with how many
+        points gave it."""
+        counts: dict[str, int] = {}
+        for p in self.points:
+            for w in dict.fromkeys(p.warnings):
+                counts[w] = counts.get(w, 0) + 1
+        return list(counts.items())
 
     def rows(self) -> list[dict[str, Any]]:
         """One flat row per point (the CSV's columns)."""
@@ -393,6 +407,7 @@ def sweep(
                     t.key: t.coverage_at_current for t in result.tiers if t.required_hours > 0
                 },
                 explanation=result.explanation,
+                warnings=tuple(result.warnings),
             )
         )
         if progress is not None:

@@ -12,6 +12,7 @@ from planner.commands.options import (
     format_option,
     make_console,
     objective_option,
+    print_warnings,
     scenario_argument,
     scenario_options,
     set_option,
@@ -39,6 +40,7 @@ def compare_command(
     loaded = [load_scenario(path, sets) for path in scenarios]
     with progress.bar("compare", len(loaded)) as tick:
         result = compare(loaded, solver=solver, objective=objective, progress=tick)  # type: ignore[arg-type]
+    print_warnings([f"{s.scenario}: {w}" for s in result.scenarios for w in s.warnings])
     if fmt == "json":
         echo_json(result)
     else:
@@ -93,6 +95,13 @@ def sweep_command(
             progress=tick,
             objective=objective,  # type: ignore[arg-type]
         )
+    n = len(result.points)
+    print_warnings(
+        [
+            w if k == n else _("{warning} (at {k} of {n} points)").format(warning=w, k=k, n=n)
+            for w, k in result.warning_counts()
+        ]
+    )
     written = []
     if out is not None:
         from planner.report.fileset import write_set
