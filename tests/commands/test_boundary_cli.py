@@ -184,3 +184,29 @@ def test_help_lists_every_option(cli) -> None:
     out = cli("boundary", "--help").output
     for option in ("--remedy", "--set", "--solver", "--format", "--roster", "--columns"):
         assert option in out
+
+
+def test_the_plans_own_warnings_reach_stderr_once(cli, monkeypatch) -> None:
+    # A warning of today's plan itself (not the scenario's) is in the JSON and, in either format,
+    # on stderr once; the scenario's, printed first, are not repeated. The plan is the real one
+    # with one line added to its warnings.
+    from dataclasses import replace
+
+    from planner.analyses import boundary
+
+    real = boundary._plan_current
+    line = "a warning of today's plan"
+
+    def warned(scenario, solver, year=None):
+        result = real(scenario, solver, year)
+        return replace(result, warnings=[*result.warnings, line])
+
+    monkeypatch.setattr(boundary, "_plan_current", warned)
+    cut = ["--set", "customers.mobile.worker=0", "--set", "customers.mobile.payphone=0"]
+    cut += ["--set", "customers.mobile.site=0"]  # district_manager has nothing left: the scenario warns
+    scenario_line = "role 'district_manager' serves no tier that has customers"
+    for fmt in ("table", "json"):
+        result = cli("boundary", "scenarios/baseline.yaml", *cut, "--format", fmt)
+        assert result.exit_code == 0
+        assert result.stderr.splitlines() == [f"Warning: {scenario_line}", f"Warning: {line}"]
+    assert json.loads(result.stdout)["warnings"] == [scenario_line, line]
