@@ -136,14 +136,15 @@ def timed(label: str, files: list[Path], **kwargs: object) -> tuple[float, float
 
 
 def _without_model(path: Path) -> bytes:
-    """A results CSV without its ``model`` column (the reference may predate it)."""
+    """A results CSV without its ``model`` and ``warnings`` columns (the reference may predate them)."""
     import csv
     import io
 
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    if rows and "model" in rows[0]:
-        k = rows[0].index("model")
-        rows = [r[:k] + r[k + 1 :] for r in rows]
+    for name in ("model", "warnings"):
+        if rows and name in rows[0]:
+            k = rows[0].index(name)
+            rows = [r[:k] + r[k + 1 :] for r in rows]
     return "\n".join(",".join(r) for r in rows).encode()
 
 
@@ -277,7 +278,7 @@ def main() -> None:
             )
             print(
                 f"  this code vs the reference: x{ref / mine:4.2f} wall, x{ref_cpu / mine_cpu:4.2f} CPU; "
-                f"results CSV byte-identical (without the `model` column): {same}"
+                f"results CSV byte-identical (without the `model` and `warnings` columns): {same}"
             )
         else:
             print(f"  (no reference at {args.reference}; pass --reference DIR --reference-python PY)")

@@ -35,6 +35,7 @@ BASE_COLUMNS = (
     "lowest_tier",
     "lowest_coverage",
     "lowest_coverage_at_current",
+    "warnings",
 )
 
 
@@ -125,6 +126,8 @@ def solve_branch(
             status="error", error=_("unexpected {kind}: {error}").format(kind=type(exc).__name__, error=exc)
         )
         return row
+    # The plan's warnings (the scenario's own among them), as plan prints them; None when none.
+    row["warnings"] = "; ".join(result.warnings) or None
     if not result.ok:
         row.update(status="error", error=result.explanation, mode=result.mode)
         return row

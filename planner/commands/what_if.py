@@ -202,6 +202,15 @@ def batch_command(
     with sigterm_raises():  # an interrupted write leaves no temporary file
         write_results(rows, out)
     failed = [r for r in rows if r["status"] != "ok"]
+    warned = sum(1 for r in rows if r.get("warnings"))
+    if warned:
+        print_warnings(
+            [
+                _("{k} of {n} branches have warnings (the warnings column of {out})").format(
+                    k=f"{warned:,}", n=f"{len(rows):,}", out=out
+                )
+            ]
+        )
     if fmt == "json":
         echo_json({"out": str(out), "branches": len(rows), "failed": len(failed), "rows": rows})
     else:

@@ -5,7 +5,9 @@ three branches `planner batch BASE --generate 3 --seed 7` writes, plus one missi
 ``planner batch 'branches/*.yaml' branches/nope.yaml --out expected.csv --format json``. The same run
 is made here with the fast paths (libyaml, the policy cache) and with them switched off. The
 ``model`` column came later (``--model``, issue 15): it must say ``calendar`` on every row, and
-without it the bytes are the stored ones. One column changed on purpose since: issue 11 made
+without it the bytes are the stored ones. So is the ``warnings`` column (the plan's warnings, added
+2026-12-04): empty on every row here (none of these plans warns), and without it the bytes are the
+stored ones. One column changed on purpose since: issue 11 made
 ``plan`` at today's heads report the managers' whole contacts (what ``schedule`` books), so
 ``lowest_coverage_at_current`` was re-stored (0.699308 -> 0.697725, 0.948458 -> 0.929307,
 0.484923 -> 0.475688); every other byte is b7bcd1e's.
@@ -54,11 +56,15 @@ def _run(here: Path) -> tuple[bytes, str, int]:
     header = csv[0].split(",")
     k = header.index("model")
     assert header[k - 1] == "mode"
+    w = header.index("warnings")
+    assert header[w - 1] == "lowest_coverage_at_current"
     cells = [line.split(",") for line in csv]
     assert [c[k] for c in cells[1:]] == ["calendar"] * 4  # no id in these rows holds a comma
-    old_csv = "".join(",".join(c[:k] + c[k + 1 :]) for c in cells).encode()
+    assert [c[w] for c in cells[1:]] == [""] * 4
+    old_csv = "".join(",".join(c[:k] + c[k + 1 : w] + c[w + 1 :]) for c in cells).encode()
     data = json.loads(result.stdout)
     assert [row.pop("model") for row in data["rows"]] == ["calendar"] * 4
+    assert [row.pop("warnings") for row in data["rows"]] == [None] * 4
     return old_csv, json.dumps(data, indent=2, ensure_ascii=False) + "\n", result.exit_code
 
 

@@ -59,3 +59,26 @@ def test_compare_names_the_scenario_a_warning_comes_from(cli: Callable[..., Any]
     assert [s["warnings"] for s in doc["scenarios"]] == [[WARNING], [WARNING]]
     # Without the cut, no warning at all.
     assert cli("compare", "scenarios/baseline.yaml", "scenarios/unified-centre.yaml").stderr == ""
+
+
+def test_batch_keeps_each_branchs_warnings_in_its_row(cli: Callable[..., Any], tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert (
+        cli("batch", str(REPO / "scenarios" / "baseline.yaml"), "--generate", "2", "--out", "b").exit_code
+        == 0
+    )
+    first = tmp_path / "b" / "branch-0001.yaml"
+    doc = yaml.safe_load(first.read_text(encoding="utf-8"))
+    doc["customers"]["mobile"] = {"site": 0, "worker": 0, "payphone": 0}  # district_manager: nothing left
+    first.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    result = cli("batch", "b/*.yaml", "--model", "annual", "--out", "r.csv", "--format", "json")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        "Warning: 1 of 2 branches have warnings (the warnings column of r.csv)"
+    ]
+    rows = json.loads(result.stdout)["rows"]
+    assert [r["warnings"] for r in rows] == [WARNING, None]
+    import csv
+
+    with open(tmp_path / "r.csv", encoding="utf-8", newline="") as f:
+        assert [r["warnings"] for r in csv.DictReader(f)] == [WARNING, ""]
