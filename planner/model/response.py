@@ -109,15 +109,17 @@ class ResponseCurve:
 
     def next_slope(self, service: float) -> float:
         """Kept share per unit of service of the next bit of service (0 at or beyond full service)."""
-        for (s0, k0), (s1, k1) in zip(self.points, self.points[1:], strict=False):
-            if service < s1 - 1e-12:
-                return (k1 - k0) / (s1 - s0)
-        return 0.0
+        return self._slope(service, last=False)
 
     def last_slope(self, service: float) -> float:
         """Kept share per unit of service of the last bit of ``service`` (the first piece's at 0)."""
+        return self._slope(service, last=True)
+
+    def _slope(self, service: float, *, last: bool) -> float:
+        """The slope of the piece just after ``service`` or, with ``last``, just before it (a piece
+        ending at ``service`` counts as before it, one starting there as after it)."""
         for (s0, k0), (s1, k1) in zip(self.points, self.points[1:], strict=False):
-            if service <= s1 + 1e-12:
+            if (service <= s1 + 1e-12) if last else (service < s1 - 1e-12):
                 return (k1 - k0) / (s1 - s0)
         return 0.0
 
