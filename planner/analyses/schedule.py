@@ -521,9 +521,9 @@ def build_schedule(
                 "headcount within them and shows what it misses"
             )
         )
-    if headcount == "current":
-        from planner.model.booking import booked_solution, rounding_gaps
+    from planner.model.booking import booked_solution, rounding_gaps, undecided_warnings
 
+    if headcount == "current":
         for g in rounding_gaps(problem, sol, booked_solution(problem, sol, books)):
             words = (
                 _(
@@ -545,8 +545,6 @@ def build_schedule(
                     model=f"{g.model_hours:,.0f}",
                 )
             )
-    from planner.model.booking import undecided_warnings
-
     warnings.extend(undecided_warnings(books, solver, time_limit))
     for r, role in scenario.roles.items():
         if role.contacts == "calls" and r in books:

@@ -111,11 +111,11 @@ def boundary_command(
             sc, solver=solver, roster=read, remedy=after, all_lines=all_lines, year=year, near=near
         )
     # What the plan itself warns of (the scenario's and the remedy's were shown above).
-    shown = {*sc.warnings, *shortfall}
+    shown = [*sc.warnings, *shortfall]
     if after is not None:
         remedy_line = _("remedy {remedy}: {warning}")
-        shown |= {remedy_line.format(remedy=after.name, warning=w) for w in after.warnings}
-    print_warnings([w for w in report.warnings if w not in shown])
+        shown += [remedy_line.format(remedy=after.name, warning=w) for w in after.warnings]
+    print_warnings(report.warnings, shown=shown)
     if shortfall:
         report = dataclasses.replace(report, warnings=[*shortfall, *report.warnings])
     if near_csv is not None:

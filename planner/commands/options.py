@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -374,10 +374,14 @@ def echo_json(data: Any) -> None:
     click.echo(to_json(data))
 
 
-def print_warnings(warnings: list[str] | tuple[str, ...]) -> None:
-    """Warnings go to stderr so they never spoil JSON on stdout."""
+def print_warnings(warnings: Iterable[str], shown: Iterable[str] = ()) -> None:
+    """Warnings go to stderr so they never spoil JSON on stdout; those in ``shown`` (printed
+    already, e.g. the scenario's before a result that carries them too) are left out."""
     from planner.errors import printable
     from planner.i18n import _
 
+    skip = set(shown)
     for w in warnings:
+        if w in skip:
+            continue
         click.echo(_("Warning: {message}").format(message=printable(w)), err=True)

@@ -67,7 +67,7 @@ def plan_command(
 
             objectives = compare_objectives(sc, result, headcount=headcount, solver=solver)  # type: ignore[arg-type]
     # The plan's own warnings (the scenario's were shown above): on stderr in either format.
-    print_warnings([w for w in result.warnings if w not in sc.warnings])
+    print_warnings(result.warnings, shown=sc.warnings)
     if fmt == "json":
         data = result.to_dict()
         if outbound is not None:

@@ -135,7 +135,7 @@ def schedule_command(
             customers=customers,
             solver=solver,
         )
-    print_warnings([w for w in result.warnings if w not in sc.warnings])
+    print_warnings(result.warnings, shown=sc.warnings)
     if view is not None and result.ok:
         from planner.analyses.schedule import manager_plan
 
